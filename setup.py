@@ -1,0 +1,41 @@
+from os.path import dirname, join
+
+from setuptools import find_packages, setup
+
+here = dirname(__file__)
+version = {}
+with open(join(here, 'spinup', 'version.py')) as f:
+    exec(f.read(), version)
+
+setup(
+    name='spinup',
+    version=version['__version__'],
+    description='Spinning Up, rebuilt: deep RL algorithms in TensorFlow 1 graph mode and PyTorch, side by side.',
+    long_description=open(join(here, 'README.md')).read(),
+    long_description_content_type='text/markdown',
+    python_requires='>=3.11,<3.12',
+    packages=find_packages(include=['spinup', 'spinup.*']),
+    install_requires=[
+        # torch is pinned: the machines carry its CPU wheel, and an unpinned
+        # requirement would pull the newest CUDA build (several GB).
+        'torch==2.13.0',
+        'tensorflow-cpu>=2.18,<3',
+        'gymnasium[mujoco,box2d]>=1.0,<2',
+        'mpi4py>=4.0',
+        'mpich>=4.1',
+        'numpy>=1.26',
+        'scipy',
+        'pandas',
+        'matplotlib',
+        'seaborn>=0.13',
+        'joblib',
+        'cloudpickle',
+        'imageio>=2.31',
+        'imageio-ffmpeg',
+        'psutil',
+    ],
+    extras_require={
+        'test': ['pytest>=8'],
+        'docs': ['sphinx>=7', 'sphinx-rtd-theme'],
+    },
+)

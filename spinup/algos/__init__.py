@@ -1,0 +1,32 @@
+"""The registry of algorithm implementations.
+
+Each entry maps the public name of an implementation (``ppo_pytorch``) to the module and
+function that hold it. The command line and the lazy exports of :mod:`spinup` read this
+table, so an algorithm is made available in one place, and nothing is imported until it is
+asked for: a TF1 user never waits for torch, and the reverse.
+"""
+import importlib
+from typing import Callable, Dict, Tuple
+
+ALGOS = ('vpg', 'trpo', 'ppo', 'ddpg', 'td3', 'sac')
+BACKENDS = ('tf1', 'pytorch')
+
+# name -> (module, function)
+REGISTRY: Dict[str, Tuple[str, str]] = {
+    'ppo_pytorch': ('spinup.algos.pytorch.ppo.ppo', 'ppo'),
+}
+
+# Algorithms whose policies only produce continuous (Box) actions.
+CONTINUOUS_ONLY = frozenset({'ddpg', 'td3', 'sac'})
+
+
+def load(name: str) -> Callable:
+    """Import and return the algorithm function registered as ``name``."""
+    module, function = REGISTRY[name]
+    return getattr(importlib.import_module(module), function)
+
+
+def split_name(name: str) -> Tuple[str, str]:
+    """``'ppo_pytorch'`` -> ``('ppo', 'pytorch')``."""
+    algo, _, backend = name.partition('_')
+    return algo, backend

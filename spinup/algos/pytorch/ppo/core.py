@@ -1,0 +1,126 @@
+"""Networks, distributions and small helpers for PPO (PyTorch)."""
+from typing import Optional, Sequence, Tuple, Type, Union
+
+import numpy as np
+import scipy.signal
+import torch
+import torch.nn as nn
+from gymnasium.spaces import Box, Discrete
+from torch.distributions.categorical import Categorical
+from torch.distributions.normal import Normal
+
+
+def combined_shape(length: int, shape: Optional[Union[int, Tuple[int, ...]]] = None) -> Tuple[int, ...]:
+    """Shape of ``length`` stacked items of ``shape``: ``(length,)``, ``(length, shape)`` or ``(length, *shape)``."""
+    if shape is None:
+        return (length,)
+    return (length, shape) if np.isscalar(shape) else (length, *shape)
+
+
+def mlp(sizes: Sequence[int], activation: Type[nn.Module], output_activation: Type[nn.Module] = nn.Identity) -> nn.Sequential:
+    """A multi-layer perceptron with layer widths ``sizes`` (input first, output last)."""
+    layers = []
+    for j in range(len(sizes) - 1):
+        act = activation if j < len(sizes) - 2 else output_activation
+        layers += [nn.Linear(sizes[j], sizes[j + 1]), act()]
+    return nn.Sequential(*layers)
+
+
+def count_vars(module: nn.Module) -> int:
+    """Number of scalar parameters in ``module``."""
+    return sum(np.prod(p.shape) for p in module.parameters())
+
+
+def discount_cumsum(x: np.ndarray, discount: float) -> np.ndarray:
+    """Discounted cumulative sums along a vector: ``y[t] = sum_k discount^k x[t+k]``.
+
+    input:  ``[x0, x1, x2]``
+    output: ``[x0 + discount*x1 + discount^2*x2,  x1 + discount*x2,  x2]``
+    """
+    # y[t] - discount*y[t+1] = x[t] is a linear filter run over the reversed vector.
+    return scipy.signal.lfilter([1], [1, float(-discount)], x[::-1], axis=0)[::-1]
+
+
+class Actor(nn.Module):
+    """A stochastic policy: ``forward(obs, act)`` gives the distribution pi(.|obs) and log pi(act|obs)."""
+
+    def _distribution(self, obs):
+        raise NotImplementedError
+
+    def _log_prob_from_distribution(self, pi, act):
+        raise NotImplementedError
+
+    def forward(self, obs, act=None):
+        pi = self._distribution(obs)
+        logp_a = None
+        if act is not None:
+            logp_a = self._log_prob_from_distribution(pi, act)
+        return pi, logp_a
+
+
+class MLPCategoricalActor(Actor):
+    """pi(.|s) = Categorical(softmax(logits_net(s))), for discrete actions."""
+
+    def __init__(self, obs_dim, act_dim, hidden_sizes, activation):
+        super().__init__()
+        self.logits_net = mlp([obs_dim, *hidden_sizes, act_dim], activation)
+
+    def _distribution(self, obs):
+        return Categorical(logits=self.logits_net(obs), validate_args=False)
+
+    def _log_prob_from_distribution(self, pi, act):
+        return pi.log_prob(act)
+
+
+class MLPGaussianActor(Actor):
+    """pi(.|s) = N(mu_net(s), diag(exp(log_std))^2), with a learned state-independent log-std."""
+
+    def __init__(self, obs_dim, act_dim, hidden_sizes, activation):
+        super().__init__()
+        self.log_std = nn.Parameter(torch.full((act_dim,), -0.5))
+        self.mu_net = mlp([obs_dim, *hidden_sizes, act_dim], activation)
+
+    def _distribution(self, obs):
+        return Normal(self.mu_net(obs), torch.exp(self.log_std), validate_args=False)
+
+    def _log_prob_from_distribution(self, pi, act):
+        return pi.log_prob(act).sum(axis=-1)  # the joint density of independent dimensions
+
+
+class MLPCritic(nn.Module):
+    """The value function V(s), one number a state."""
+
+    def __init__(self, obs_dim, hidden_sizes, activation):
+        super().__init__()
+        self.v_net = mlp([obs_dim, *hidden_sizes, 1], activation)
+
+    def forward(self, obs):
+        return torch.squeeze(self.v_net(obs), -1)  # shape [batch], not [batch, 1]
+
+
+class MLPActorCritic(nn.Module):
+    """The default PPO agent: an MLP policy ``pi`` (categorical or Gaussian) and an MLP value ``v``."""
+
+    def __init__(self, observation_space, action_space, hidden_sizes=(64, 64), activation=nn.Tanh):
+        super().__init__()
+        obs_dim = observation_space.shape[0]
+        if isinstance(action_space, Box):
+            self.pi = MLPGaussianActor(obs_dim, action_space.shape[0], hidden_sizes, activation)
+        elif isinstance(action_space, Discrete):
+            self.pi = MLPCategoricalActor(obs_dim, action_space.n, hidden_sizes, activation)
+        else:
+            raise TypeError(f'PPO handles Box and Discrete action spaces, not {type(action_space).__name__}.')
+        self.v = MLPCritic(obs_dim, hidden_sizes, activation)
+
+    def step(self, obs):
+        """Sample an action for ``obs``; return ``(a, v(obs), log pi(a|obs))`` as NumPy arrays."""
+        with torch.no_grad():
+            pi = self.pi._distribution(obs)
+            a = pi.sample()
+            logp_a = self.pi._log_prob_from_distribution(pi, a)
+            v = self.v(obs)
+        return a.numpy(), v.numpy(), logp_a.numpy()
+
+    def act(self, obs):
+        """Sample an action for ``obs`` (a NumPy array)."""
+        return self.step(obs)[0]

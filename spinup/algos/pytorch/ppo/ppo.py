@@ -1,0 +1,397 @@
+"""Proximal Policy Optimization (by clipping), with early stopping on the KL divergence.
+
+Read next to the PPO page of the docs: the sections below follow its pseudocode.
+"""
+import random
+import time
+from typing import Any, Callable, Dict, Optional
+
+import numpy as np
+import torch
+from torch.optim import Adam
+
+import spinup.algos.pytorch.ppo.core as core
+from spinup.utils.logx import EpochLogger
+from spinup.utils.mpi_pytorch import mpi_avg_grads, setup_pytorch_for_mpi, sync_params
+from spinup.utils.mpi_tools import mpi_avg, mpi_fork, mpi_statistics_scalar, num_procs, proc_id
+
+
+class PPOBuffer:
+    """Stores the trajectories of one epoch, and computes the GAE-Lambda advantages and the
+    rewards-to-go that the policy and value losses are trained on."""
+
+    def __init__(self, obs_dim, act_dim, size, gamma=0.99, lam=0.95):
+        self.obs_buf = np.zeros(core.combined_shape(size, obs_dim), dtype=np.float32)
+        self.act_buf = np.zeros(core.combined_shape(size, act_dim), dtype=np.float32)
+        self.adv_buf = np.zeros(size, dtype=np.float32)
+        self.rew_buf = np.zeros(size, dtype=np.float32)
+        self.ret_buf = np.zeros(size, dtype=np.float32)
+        self.val_buf = np.zeros(size, dtype=np.float32)
+        self.logp_buf = np.zeros(size, dtype=np.float32)
+        self.gamma, self.lam = gamma, lam
+        self.ptr, self.path_start_idx, self.max_size = 0, 0, size
+
+    def store(self, obs, act, rew, val, logp):
+        """Append one timestep of agent-environment interaction."""
+        assert self.ptr < self.max_size, 'PPOBuffer is full: call get() at the end of each epoch.'
+        self.obs_buf[self.ptr] = obs
+        self.act_buf[self.ptr] = act
+        self.rew_buf[self.ptr] = rew
+        self.val_buf[self.ptr] = val
+        self.logp_buf[self.ptr] = logp
+        self.ptr += 1
+
+    def finish_path(self, last_val=0):
+        """Close the current trajectory: compute its advantages and rewards-to-go.
+
+        ``last_val`` is 0 if the trajectory ended because the agent reached a terminal
+        state, and V(s_T) otherwise (the episode was truncated by a time limit, or cut off by
+        the end of the epoch), so the return beyond the cut is bootstrapped from the value
+        function rather than taken to be zero.
+        """
+        path_slice = slice(self.path_start_idx, self.ptr)
+        rews = np.append(self.rew_buf[path_slice], last_val)
+        vals = np.append(self.val_buf[path_slice], last_val)
+
+        # GAE-Lambda: A_t = sum_l (gamma*lam)^l delta_{t+l}, delta_t = r_t + gamma V(s_{t+1}) - V(s_t)
+        deltas = rews[:-1] + self.gamma * vals[1:] - vals[:-1]
+        self.adv_buf[path_slice] = core.discount_cumsum(deltas, self.gamma * self.lam)
+
+        # rewards-to-go, the targets for the value function
+        self.ret_buf[path_slice] = core.discount_cumsum(rews, self.gamma)[:-1]
+
+        self.path_start_idx = self.ptr
+
+    def get(self) -> Dict[str, torch.Tensor]:
+        """Return the epoch's data, with advantages normalized (mean 0, std 1 across all
+        processes), and empty the buffer."""
+        assert self.ptr == self.max_size, 'the buffer must be full before get()'
+        self.ptr, self.path_start_idx = 0, 0
+        adv_mean, adv_std = mpi_statistics_scalar(self.adv_buf)
+        self.adv_buf = (self.adv_buf - adv_mean) / (adv_std + 1e-8)
+        data = dict(obs=self.obs_buf, act=self.act_buf, ret=self.ret_buf,
+                    adv=self.adv_buf, logp=self.logp_buf)
+        return {k: torch.as_tensor(v, dtype=torch.float32) for k, v in data.items()}
+
+
+def compute_loss_pi(ac, data: Dict[str, torch.Tensor], clip_ratio: float):
+    """The clipped surrogate loss, and diagnostics: approximate KL, entropy, clip fraction.
+
+    L = -mean( min( ratio * A, clip(ratio, 1-eps, 1+eps) * A ) ),  ratio = pi(a|s) / pi_old(a|s)
+    """
+    obs, act, adv, logp_old = data['obs'], data['act'], data['adv'], data['logp']
+
+    pi, logp = ac.pi(obs, act)
+    ratio = torch.exp(logp - logp_old)
+    clip_adv = torch.clamp(ratio, 1 - clip_ratio, 1 + clip_ratio) * adv
+    loss_pi = -(torch.min(ratio * adv, clip_adv)).mean()
+
+    # extra information: how far the policy moved, and how random it still is
+    approx_kl = (logp_old - logp).mean().item()
+    ent = pi.entropy().mean().item()
+    clipped = ratio.gt(1 + clip_ratio) | ratio.lt(1 - clip_ratio)
+    clipfrac = torch.as_tensor(clipped, dtype=torch.float32).mean().item()
+    return loss_pi, dict(kl=approx_kl, ent=ent, cf=clipfrac)
+
+
+def compute_loss_v(ac, data: Dict[str, torch.Tensor]):
+    """Mean-squared error of V(s) against the rewards-to-go."""
+    obs, ret = data['obs'], data['ret']
+    return ((ac.v(obs) - ret) ** 2).mean()
+
+
+def update(ac, data: Dict[str, torch.Tensor], pi_optimizer, vf_optimizer, clip_ratio: float,
+           train_pi_iters: int, train_v_iters: int, target_kl: float) -> Dict[str, float]:
+    """One PPO update on an epoch's data; returns the diagnostics to log.
+
+    The policy takes up to ``train_pi_iters`` gradient steps, stopping early once the mean
+    KL divergence from the data-collecting policy exceeds ``1.5 * target_kl``; the KL is
+    checked *before* each step, so no step is taken from a policy already too far away.
+    """
+    with torch.no_grad():
+        pi_l_old, pi_info_old = compute_loss_pi(ac, data, clip_ratio)
+        v_l_old = compute_loss_v(ac, data).item()
+    pi_l_old = pi_l_old.item()
+
+    # Train the policy with multiple steps of gradient descent.
+    stop_iter = train_pi_iters
+    for i in range(train_pi_iters):
+        pi_optimizer.zero_grad()
+        loss_pi, pi_info = compute_loss_pi(ac, data, clip_ratio)
+        kl = mpi_avg(pi_info['kl'])
+        if kl > 1.5 * target_kl:
+            stop_iter = i
+            break
+        loss_pi.backward()
+        mpi_avg_grads(ac.pi)  # average grads across MPI processes
+        pi_optimizer.step()
+
+    # Value function learning.
+    for i in range(train_v_iters):
+        vf_optimizer.zero_grad()
+        loss_v = compute_loss_v(ac, data)
+        loss_v.backward()
+        mpi_avg_grads(ac.v)  # average grads across MPI processes
+        vf_optimizer.step()
+
+    # Where the update ended: losses and KL of the final policy, across processes.
+    with torch.no_grad():
+        pi_l_new, pi_info_new = compute_loss_pi(ac, data, clip_ratio)
+        v_l_new = compute_loss_v(ac, data).item()
+    return dict(LossPi=pi_l_old, LossV=v_l_old,
+                DeltaLossPi=pi_l_new.item() - pi_l_old, DeltaLossV=v_l_new - v_l_old,
+                KL=mpi_avg(pi_info_new['kl']), Entropy=pi_info_old['ent'],
+                ClipFrac=mpi_avg(pi_info_new['cf']), StopIter=stop_iter)
+
+
+def ppo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str, Any] = dict(),
+        seed: int = 0, steps_per_epoch: int = 4000, epochs: int = 50, gamma: float = 0.99,
+        clip_ratio: float = 0.2, pi_lr: float = 3e-4, vf_lr: float = 1e-3,
+        train_pi_iters: int = 80, train_v_iters: int = 80, lam: float = 0.97,
+        max_ep_len: int = 1000, target_kl: float = 0.01,
+        logger_kwargs: Dict[str, Any] = dict(), save_freq: int = 10) -> None:
+    """
+    Proximal Policy Optimization (by clipping), with early stopping based on approximate KL.
+
+    Args:
+        env_fn : A function which creates a copy of the environment.
+            The environment must satisfy the gymnasium API.
+
+        actor_critic: The constructor method for a PyTorch Module with a
+            ``step`` method, an ``act`` method, a ``pi`` module, and a ``v``
+            module. It is called as ``actor_critic(env.observation_space,
+            env.action_space, **ac_kwargs)``. The ``step`` method should accept
+            a batch of observations and return:
+
+            ===========  ================  ======================================
+            Symbol       Shape             Description
+            ===========  ================  ======================================
+            ``a``        (batch, act_dim)  | Numpy array of actions for each
+                                           | observation.
+            ``v``        (batch,)          | Numpy array of value estimates
+                                           | for the provided observations.
+            ``logp_a``   (batch,)          | Numpy array of log probs for the
+                                           | actions in ``a``.
+            ===========  ================  ======================================
+
+            The ``act`` method behaves the same as ``step`` but only returns ``a``.
+
+            The ``pi`` module's forward call should accept a batch of
+            observations and optionally a batch of actions, and return:
+
+            ===========  ================  ======================================
+            Symbol       Shape             Description
+            ===========  ================  ======================================
+            ``pi``       N/A               | Torch Distribution object, containing
+                                           | a batch of distributions describing
+                                           | the policy for the provided observations.
+            ``logp_a``   (batch,)          | Optional (only returned if batch of
+                                           | actions is given). Tensor containing
+                                           | the log probability, according to
+                                           | the policy, of the provided actions.
+                                           | If actions not given, will contain
+                                           | ``None``.
+            ===========  ================  ======================================
+
+            The ``v`` module's forward call should accept a batch of observations
+            and return:
+
+            ===========  ================  ======================================
+            Symbol       Shape             Description
+            ===========  ================  ======================================
+            ``v``        (batch,)          | Tensor containing the value estimates
+                                           | for the provided observations. (Critical:
+                                           | make sure to flatten this!)
+            ===========  ================  ======================================
+
+        ac_kwargs (dict): Any kwargs appropriate for the ActorCritic object
+            you provided to PPO (default: ``hidden_sizes=(64, 64)``,
+            ``activation=nn.Tanh``).
+
+        seed (int): Seed for random number generators. Each MPI process adds
+            ``10000 * rank`` to it.
+
+        steps_per_epoch (int): Number of steps of interaction (state-action pairs)
+            for the agent and the environment in each epoch, summed over all
+            processes.
+
+        epochs (int): Number of epochs of interaction (equivalent to
+            number of policy updates) to perform.
+
+        gamma (float): Discount factor. (Always between 0 and 1.) The paper's
+            :math:`\\gamma`.
+
+        clip_ratio (float): Hyperparameter for clipping in the policy objective.
+            Roughly: how far can the new policy go from the old policy while
+            still profiting (improving the objective function)? The new policy
+            can still go farther than the clip_ratio says, but it doesn't help
+            on the objective anymore. (Usually small, 0.1 to 0.3.) Typically
+            denoted by :math:`\\epsilon`.
+
+        pi_lr (float): Learning rate for policy optimizer.
+
+        vf_lr (float): Learning rate for value function optimizer.
+
+        train_pi_iters (int): Maximum number of gradient descent steps to take
+            on policy loss per epoch. (Early stopping may cause optimizer
+            to take fewer than this.)
+
+        train_v_iters (int): Number of gradient descent steps to take on
+            value function per epoch.
+
+        lam (float): Lambda for GAE-Lambda. (Always between 0 and 1,
+            close to 1.) The paper's :math:`\\lambda`.
+
+        max_ep_len (int): Maximum length of trajectory / episode / rollout.
+            Reaching it truncates the episode, like the environment's own
+            time limit: the return is bootstrapped, not cut to zero.
+
+        target_kl (float): Roughly what KL divergence we think is appropriate
+            between new and old policies after an update. This will get used
+            for early stopping. (Usually small, 0.01 or 0.05.)
+
+        logger_kwargs (dict): Keyword args for EpochLogger.
+
+        save_freq (int): How often (in terms of gap between epochs) to save
+            the current policy and value function.
+
+    """
+
+    # Special function to avoid certain slowdowns from PyTorch + MPI combo.
+    setup_pytorch_for_mpi()
+
+    # Set up logger and save configuration
+    logger = EpochLogger(**logger_kwargs)
+    logger.save_config(locals())
+
+    # Random seed: Python, NumPy, PyTorch here, the environment at its first reset
+    seed += 10000 * proc_id()
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+    # Instantiate environment
+    env = env_fn()
+    obs_dim = env.observation_space.shape
+    act_dim = env.action_space.shape
+    env.action_space.seed(seed)
+
+    # Create actor-critic module
+    ac = actor_critic(env.observation_space, env.action_space, **ac_kwargs)
+
+    # Sync params across processes
+    sync_params(ac)
+
+    # Count variables
+    var_counts = tuple(core.count_vars(module) for module in [ac.pi, ac.v])
+    logger.log('\nNumber of parameters: \t pi: %d, \t v: %d\n' % var_counts)
+
+    # Set up experience buffer
+    local_steps_per_epoch = int(steps_per_epoch / num_procs())
+    buf = PPOBuffer(obs_dim, act_dim, local_steps_per_epoch, gamma, lam)
+
+    # Set up loss functions: compute_loss_pi and compute_loss_v, above
+
+    # Set up optimizers for policy and value function
+    pi_optimizer = Adam(ac.pi.parameters(), lr=pi_lr)
+    vf_optimizer = Adam(ac.v.parameters(), lr=vf_lr)
+
+    # Set up model saving
+    logger.setup_pytorch_saver(ac)
+
+    # Set up the update function: update, above
+    def run_update():
+        data = buf.get()
+        logger.store(**update(ac, data, pi_optimizer, vf_optimizer, clip_ratio,
+                              train_pi_iters, train_v_iters, target_kl))
+
+    # Prepare for interaction with environment
+    start_time = time.time()
+    o, _ = env.reset(seed=seed)
+    ep_ret, ep_len = 0, 0
+
+    # Main loop: collect experience in env and update/log each epoch
+    for epoch in range(epochs):
+        for t in range(local_steps_per_epoch):
+            a, v, logp = ac.step(torch.as_tensor(o, dtype=torch.float32))
+
+            next_o, r, terminated, truncated, _ = env.step(a)
+            ep_ret += r
+            ep_len += 1
+
+            # save and log
+            buf.store(o, a, r, v, logp)
+            logger.store(VVals=v)
+
+            # Update obs (critical!)
+            o = next_o
+
+            # Truncation is not termination: hitting a time limit (the env's or
+            # max_ep_len) ends the episode but the state still has a future.
+            truncated = truncated or ep_len == max_ep_len
+            epoch_ended = t == local_steps_per_epoch - 1
+
+            if terminated or truncated or epoch_ended:
+                if epoch_ended and not (terminated or truncated):
+                    print(f'Warning: trajectory cut off by epoch at {ep_len} steps.', flush=True)
+                # bootstrap the value of the last state unless it is terminal
+                if terminated:
+                    v = 0
+                else:
+                    _, v, _ = ac.step(torch.as_tensor(o, dtype=torch.float32))
+                buf.finish_path(v)
+                if terminated or truncated:
+                    # only save EpRet / EpLen if the episode really ended
+                    logger.store(EpRet=ep_ret, EpLen=ep_len)
+                o, _ = env.reset()
+                ep_ret, ep_len = 0, 0
+
+        # Save model
+        if (epoch % save_freq == 0) or (epoch == epochs - 1):
+            logger.save_state({'env': env}, None)
+
+        # Perform PPO update!
+        run_update()
+
+        # Log info about epoch
+        logger.log_tabular('Epoch', epoch)
+        logger.log_tabular('EpRet', with_min_and_max=True)
+        logger.log_tabular('EpLen', average_only=True)
+        logger.log_tabular('VVals', with_min_and_max=True)
+        logger.log_tabular('TotalEnvInteracts', (epoch + 1) * steps_per_epoch)
+        logger.log_tabular('LossPi', average_only=True)
+        logger.log_tabular('LossV', average_only=True)
+        logger.log_tabular('DeltaLossPi', average_only=True)
+        logger.log_tabular('DeltaLossV', average_only=True)
+        logger.log_tabular('Entropy', average_only=True)
+        logger.log_tabular('KL', average_only=True)
+        logger.log_tabular('ClipFrac', average_only=True)
+        logger.log_tabular('StopIter', average_only=True)
+        logger.log_tabular('Time', time.time() - start_time)
+        logger.dump_tabular()
+
+
+if __name__ == '__main__':
+    import argparse
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--env', type=str, default='HalfCheetah-v5')
+    parser.add_argument('--hid', type=int, default=64)
+    parser.add_argument('--l', type=int, default=2)
+    parser.add_argument('--gamma', type=float, default=0.99)
+    parser.add_argument('--seed', '-s', type=int, default=0)
+    parser.add_argument('--cpu', type=int, default=1)
+    parser.add_argument('--steps', type=int, default=4000)
+    parser.add_argument('--epochs', type=int, default=50)
+    parser.add_argument('--exp_name', type=str, default='ppo')
+    args = parser.parse_args()
+
+    mpi_fork(args.cpu)  # run parallel code with mpi
+
+    from spinup.utils.envs import EnvFn, resolve_env_id
+    from spinup.utils.run_utils import setup_logger_kwargs
+    logger_kwargs = setup_logger_kwargs(args.exp_name, args.seed)
+
+    ppo(EnvFn(resolve_env_id(args.env)), actor_critic=core.MLPActorCritic,
+        ac_kwargs=dict(hidden_sizes=[args.hid] * args.l), gamma=args.gamma,
+        seed=args.seed, steps_per_epoch=args.steps, epochs=args.epochs,
+        logger_kwargs=logger_kwargs)

@@ -1,0 +1,274 @@
+"""The command line: ``python -m spinup.run CMD [--flag value ...]``.
+
+``CMD`` is an algorithm (``ppo``, or ``ppo_pytorch`` / ``ppo_tf1``), ``plot`` or
+``test_policy``. Every keyword argument of the algorithm is a flag; several values after
+a flag make a grid of experiments, run one after another through :class:`ExperimentGrid`.
+Values are read as Python literals (``ast.literal_eval``) or, for names such as
+``torch.nn.ReLU``, looked up in an allow-list of modules: nothing typed is evaluated.
+"""
+import ast
+import difflib
+import importlib
+import inspect
+import re
+import sys
+from textwrap import dedent
+from typing import Any, Dict, List, Optional, Tuple
+
+from spinup.algos import ALGOS, BACKENDS, CONTINUOUS_ONLY, REGISTRY, load, split_name
+from spinup.user_config import DEFAULT_BACKEND
+from spinup.utils.errors import SpinupError
+
+UTILITIES = ('plot', 'test_policy')
+
+# Shortcut flags and the argument each one stands for.
+SUBSTITUTIONS = {
+    'env': 'env_name',
+    'hid': 'ac_kwargs:hidden_sizes',
+    'act': 'ac_kwargs:activation',
+    'cpu': 'num_cpu',
+    'dt': 'datestamp',
+}
+
+# Flags that set how experiments run rather than an argument of the algorithm.
+RUN_KWARGS = ('num_cpu', 'data_dir', 'datestamp')
+
+# Names a value may refer to: a prefix typed on the command line -> the module it means.
+NAME_MODULES = {
+    'torch.nn.functional': 'torch.nn.functional',
+    'torch.nn': 'torch.nn',
+    'nn': 'torch.nn',
+    'torch': 'torch',
+    'tf.nn': 'tensorflow.compat.v1.nn',
+    'tf': 'tensorflow.compat.v1',
+    'tensorflow.nn': 'tensorflow.compat.v1.nn',
+}
+
+
+def _nearest(word: str, choices) -> str:
+    near = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.5)
+    return f" (did you mean '{near[0]}'?)" if near else ''
+
+
+def resolve_name(text: str) -> Any:
+    """Look up a dotted name such as ``torch.nn.ReLU`` in the allowed modules.
+
+    Returns the object, or None if ``text`` does not start with an allowed prefix.
+    Raises SpinupError if the prefix is allowed but the name is not there.
+    """
+    for prefix in sorted(NAME_MODULES, key=len, reverse=True):
+        if text.startswith(prefix + '.'):
+            attr = text[len(prefix) + 1:]
+            if not attr.isidentifier():
+                return None
+            module = importlib.import_module(NAME_MODULES[prefix])
+            if not hasattr(module, attr):
+                public = [n for n in dir(module) if not n.startswith('_')]
+                raise SpinupError(f"'{text}' does not exist{_nearest(attr, public)}.")
+            return getattr(module, attr)
+    return None
+
+
+def parse_value(text: str, flag: str) -> Any:
+    """Turn one command-line value into a Python value.
+
+    Literals (``3``, ``1e-3``, ``[64,64]``, ``True``) become what they say; allowed dotted
+    names (``torch.nn.ReLU``) become the object; anything else stays a string (an
+    environment id, an experiment name). Malformed brackets are an error, not a string.
+    """
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        pass
+    obj = resolve_name(text)
+    if obj is not None:
+        return obj
+    if any(c in text for c in '[](){}\'",') or text.strip() != text:
+        raise SpinupError(f"malformed value {text!r} for --{flag}: write a Python literal, "
+                          f"e.g. --{flag} \"[64,64]\" (quote it in the shell).")
+    return text
+
+
+def parse_flags(args: List[str]) -> Tuple[Dict[str, List[Any]], Dict[str, str]]:
+    """Parse ``--flag v1 v2 --other v`` into ``{flag: [values]}`` and ``{flag: shorthand}``.
+
+    ``--flag[sh]`` gives the flag's shorthand in experiment names; a flag with no value is
+    True; shortcut flags (``--env``, ``--hid``, ...) are replaced by what they stand for.
+    """
+    values: Dict[str, List[Any]] = {}
+    shorthands: Dict[str, str] = {}
+    key = None
+    for arg in args:
+        if arg.startswith('--'):
+            match = re.fullmatch(r'--([A-Za-z_][\w:]*)(?:\[([\w\-.]*)\])?', arg)
+            if match is None:
+                raise SpinupError(f"malformed flag '{arg}': write --name or --name[shorthand].")
+            key = SUBSTITUTIONS.get(match.group(1), match.group(1))
+            if key in values:
+                raise SpinupError(f"flag --{match.group(1)} given twice: give all its values after one flag.")
+            values[key] = []
+            if match.group(2) is not None:
+                shorthands[key] = match.group(2)
+        elif key is None:
+            raise SpinupError(f"'{arg}' comes before any flag: values follow a flag, as in --env CartPole-v1.")
+        else:
+            values[key].append(parse_value(arg, key))
+    for key, vals in values.items():
+        if not vals:
+            vals.append(True)  # a bare flag (--dt) switches something on
+    return values, shorthands
+
+
+def resolve_algo(cmd: str) -> str:
+    """The registered implementation a command names: ``ppo`` -> ``ppo_<DEFAULT_BACKEND['ppo']>``."""
+    if cmd in ALGOS:
+        backend = DEFAULT_BACKEND.get(cmd)
+        if backend not in BACKENDS:
+            raise SpinupError(f"user_config.DEFAULT_BACKEND['{cmd}'] is {backend!r}: set it to 'tf1' or 'pytorch'.")
+        name = f'{cmd}_{backend}'
+    else:
+        name = cmd
+    if name in REGISTRY:
+        return name
+    algo, backend = split_name(name)
+    if algo in ALGOS and backend in BACKENDS:
+        raise SpinupError(f"'{name}' is not available yet; available algorithms: {', '.join(sorted(REGISTRY))}.")
+    commands = list(REGISTRY) + list(ALGOS) + list(UTILITIES)
+    raise SpinupError(f"unknown command '{cmd}'{_nearest(cmd, commands)}; "
+                      "run 'python -m spinup.run' to list the commands.")
+
+
+def _check_flags(name: str, algo_fn, values: Dict[str, List[Any]]) -> None:
+    """Every flag must be an argument of the algorithm (or of its default actor-critic)."""
+    params = inspect.signature(algo_fn).parameters
+    valid = [p for p in params if p != 'env_fn'] + ['env_name', 'exp_name'] + list(RUN_KWARGS)
+    default_ac = params['actor_critic'].default if 'actor_critic' in params else None
+    ac_params = []
+    if default_ac is not None and 'actor_critic' not in values:
+        ac_params = [p for p in inspect.signature(default_ac).parameters
+                     if p not in ('self', 'observation_space', 'action_space')]
+    for key in values:
+        outer, _, inner = key.partition(':')
+        if outer not in valid:
+            shown = sorted(set(valid) | {'env', 'hid', 'act', 'cpu', 'dt'})
+            raise SpinupError(f"unknown flag --{key} for {name}{_nearest(outer, valid)}; "
+                              f"valid flags: {', '.join('--' + v for v in shown)}.")
+        if inner and outer == 'ac_kwargs' and ac_params and inner.split(':')[0] not in ac_params:
+            raise SpinupError(f"unknown flag --{key}: the default actor-critic of {name} takes "
+                              f"{', '.join(ac_params)}{_nearest(inner, ac_params)}.")
+
+
+def _check_values(name: str, values: Dict[str, List[Any]]) -> None:
+    """Check the values a run cannot start without, before any process is launched."""
+    for key in ('exp_name',) + RUN_KWARGS:
+        if key in values and len(values[key]) > 1:
+            raise SpinupError(f'--{key} takes one value, got {len(values[key])}.')
+    if 'num_cpu' in values:
+        cpu = values['num_cpu'][0]
+        if cpu != 'auto' and not (isinstance(cpu, int) and not isinstance(cpu, bool) and cpu >= 1):
+            raise SpinupError(f"--cpu takes a whole number of processes or 'auto', not {cpu!r}.")
+    if 'ac_kwargs:hidden_sizes' in values:
+        sizes = []
+        for v in values['ac_kwargs:hidden_sizes']:
+            v = [v] if isinstance(v, int) and not isinstance(v, bool) else v
+            if not (isinstance(v, (list, tuple)) and all(isinstance(h, int) and not isinstance(h, bool) and h > 0 for h in v)):
+                raise SpinupError(f'--hid takes lists of layer widths such as "[64,64]", not {v!r}.')
+            sizes.append(list(v))
+        values['ac_kwargs:hidden_sizes'] = sizes
+    if 'env_name' not in values:
+        raise SpinupError(f'no environment given: add --env ENV_ID, e.g. python -m spinup.run {name} --env CartPole-v1')
+
+    from spinup.utils.envs import resolve_env_id
+    env_ids = []
+    for env_id in values['env_name']:
+        if not isinstance(env_id, str):
+            raise SpinupError(f'--env takes an environment id such as CartPole-v1, not {env_id!r}.')
+        env_ids.append(resolve_env_id(env_id))
+    values['env_name'] = env_ids
+
+    algo, _ = split_name(name)
+    if algo in CONTINUOUS_ONLY:
+        import gymnasium as gym
+        for env_id in env_ids:
+            env = gym.make(env_id)
+            space = env.action_space
+            env.close()
+            if not isinstance(space, gym.spaces.Box):
+                raise SpinupError(f"{name} needs continuous (Box) actions, but {env_id} has "
+                                  f"{type(space).__name__} actions: use an on-policy algorithm "
+                                  f"(vpg, trpo, ppo) or a continuous environment such as Pendulum-v1.")
+
+
+def run_algorithm(name: str, args: List[str]) -> None:
+    """Parse the flags for algorithm ``name`` and run the experiment grid they describe."""
+    algo_fn = load(name)
+    if any(a in ('--help', '-h') for a in args):
+        print(f'\n\nShowing docstring for spinup.{name}:\n')
+        print(inspect.getdoc(algo_fn))
+        return
+
+    values, shorthands = parse_flags(args)
+    _check_flags(name, algo_fn, values)
+    _check_values(name, values)
+
+    exp_name = values.pop('exp_name', [f'cmd_{name}'])[0]
+    run_kwargs = {k: values.pop(k)[0] for k in RUN_KWARGS if k in values}
+
+    from spinup.utils.run_utils import ExperimentGrid
+    eg = ExperimentGrid(name=str(exp_name))
+    for key, vals in values.items():
+        eg.add(key, vals, shorthand=shorthands.get(key))
+    eg.run(name, **run_kwargs)
+
+
+def print_help() -> None:
+    algos = '\n'.join(f'    {a:6s}  ' + '  '.join(n for n in sorted(REGISTRY) if split_name(n)[0] == a)
+                      for a in ALGOS if any(split_name(n)[0] == a for n in REGISTRY))
+    print(dedent(f"""\
+        Spinning Up: run deep RL experiments from the command line.
+
+            python -m spinup.run CMD [--flag value [value ...]] ...
+
+        Algorithms (a bare name uses the backend set in user_config.DEFAULT_BACKEND):
+
+        {{algos}}
+
+        Utilities:
+
+            plot         plot learning curves:        python -m spinup.run plot data/cp --smooth 5
+            test_policy  run a trained agent again:   python -m spinup.run test_policy data/cp/cp_s0
+
+        Every keyword argument of an algorithm is a flag; shortcuts: --env, --hid, --act,
+        --cpu, --exp_name, --data_dir, --dt. Several values after a flag make a grid, and
+        --flag[sh] names the flag 'sh' in experiment names. For example:
+
+            python -m spinup.run ppo_pytorch --env CartPole-v1 --exp_name cp --seed 0 10 --hid[h] "[32]" "[64,64]"
+
+        'python -m spinup.run ppo --help' shows the algorithm's arguments.""").replace('{algos}', algos))
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        if not argv or argv[0] in ('-h', '--help', 'help'):
+            print_help()
+            return 0
+        cmd, args = argv[0], argv[1:]
+        if cmd == 'plot':
+            from spinup.utils.plot import main as plot_main
+            return plot_main(args) or 0
+        if cmd == 'test_policy':
+            from spinup.utils.test_policy import main as test_policy_main
+            return test_policy_main(args) or 0
+        run_algorithm(resolve_algo(cmd), args)
+        return 0
+    except SpinupError as err:
+        print(f'Error: {err}', file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print('\nInterrupted.', file=sys.stderr)
+        return 130
+
+
+if __name__ == '__main__':
+    sys.exit(main())

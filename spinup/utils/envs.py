@@ -1,0 +1,92 @@
+"""Finding, building and describing gymnasium environments.
+
+Old tutorials name environments gymnasium no longer serves (``LunarLander-v2``,
+``HalfCheetah-v2``): :func:`resolve_env_id` maps such an id to the newest served version
+of the same environment, with a one-line warning, and turns an unknown id into a
+:class:`SpinupError` that names the nearest match.
+"""
+import difflib
+import sys
+from typing import Any, Dict, Optional
+
+from spinup.utils.errors import SpinupError
+
+
+def _served(spec) -> bool:
+    """False for ids gymnasium keeps registered only to say they are gone (mujoco-py ones)."""
+    entry = spec.entry_point
+    return not (callable(entry) and getattr(entry, '__name__', '').startswith('_raise'))
+
+
+def resolve_env_id(env_id: str, warn: bool = True) -> str:
+    """Return the id to build for ``env_id``: itself if served, else its newest served version.
+
+    Raises:
+        SpinupError: no registered environment has that name.
+    """
+    import gymnasium as gym
+    from gymnasium.envs.registration import get_env_id, parse_env_id
+
+    registry = gym.registry
+    if env_id in registry and _served(registry[env_id]):
+        return env_id
+    try:
+        ns, name, _ = parse_env_id(env_id)
+    except gym.error.Error:
+        ns, name = None, None
+    versions = [spec.version for spec in registry.values()
+                if name is not None and spec.namespace == ns and spec.name == name
+                and spec.version is not None and _served(spec)]
+    if versions:
+        newest = get_env_id(ns, name, max(versions))
+        if warn:
+            print(f"Warning: environment '{env_id}' is not served by gymnasium {gym.__version__}; "
+                  f"using '{newest}' instead.", file=sys.stderr)
+        return newest
+    served = [k for k, spec in registry.items() if _served(spec)]
+    near = difflib.get_close_matches(env_id, served, n=1, cutoff=0.5)
+    hint = f"did you mean '{near[0]}'?" if near else "see gymnasium.pprint_registry() for the ids there are."
+    raise SpinupError(f"unknown environment id '{env_id}': {hint}")
+
+
+class EnvFn:
+    """A picklable ``env_fn`` that builds a registered environment by id.
+
+    ``EnvFn('CartPole-v1')()`` is ``gymnasium.make('CartPole-v1')``; it prints and
+    serializes as its id, so ``config.json`` shows what was run.
+    """
+
+    def __init__(self, env_id: str, **kwargs: Any):
+        self.env_id = env_id
+        self.kwargs = kwargs
+
+    def __call__(self):
+        import gymnasium as gym
+        return gym.make(self.env_id, **self.kwargs)
+
+    def __repr__(self) -> str:
+        extra = ''.join(f', {k}={v!r}' for k, v in self.kwargs.items())
+        return f'EnvFn({self.env_id!r}{extra})'
+
+
+def env_description(env) -> Optional[Dict[str, Any]]:
+    """What is needed to build ``env`` again: its registered id, keyword arguments and time limit.
+
+    Returns None for an environment that was not made from the registry.
+    """
+    spec = getattr(env, 'spec', None)
+    if spec is None or spec.id is None:
+        return None
+    kwargs = {k: v for k, v in (spec.kwargs or {}).items() if k != 'render_mode'}
+    return {'env_id': spec.id, 'env_kwargs': kwargs, 'max_episode_steps': spec.max_episode_steps}
+
+
+def make_from_description(desc: Dict[str, Any], render_mode: Optional[str] = None):
+    """Build the environment ``env_description`` described, optionally with a render mode."""
+    import gymnasium as gym
+    kwargs = dict(desc.get('env_kwargs') or {})
+    if render_mode is not None:
+        kwargs['render_mode'] = render_mode
+    if desc.get('max_episode_steps') is not None:
+        kwargs['max_episode_steps'] = desc['max_episode_steps']
+    return gym.make(desc['env_id'], **kwargs)

@@ -1,0 +1,268 @@
+"""Logging and saving for experiments.
+
+:class:`Logger` writes a run's outputs: ``config.json``, one row a epoch of
+``progress.txt``, ``vars.pkl`` and the saved model. :class:`EpochLogger` adds the
+``store`` / ``log_tabular`` pattern: an algorithm stores values as they come during the
+epoch, and statistics over them (across all MPI processes) are logged at its end.
+
+Only process 0 writes anything; that rule lives in :func:`_root_only`.
+"""
+import functools
+import json
+import os
+import os.path as osp
+import subprocess
+import sys
+import time
+import warnings
+from typing import Any, Callable, Dict, List, Optional
+
+import joblib
+import numpy as np
+
+from spinup.utils.envs import env_description
+from spinup.utils.mpi_tools import mpi_statistics_scalar, proc_id
+from spinup.utils.serialization_utils import atomic_path, convert_json
+
+color2num = dict(gray=30, red=31, green=32, yellow=33, blue=34, magenta=35, cyan=36, white=37, crimson=38)
+
+
+def colorize(string: str, color: str, bold: bool = False, highlight: bool = False) -> str:
+    """Wrap ``string`` in the terminal escape codes for ``color`` (one of ``color2num``)."""
+    num = color2num[color] + (10 if highlight else 0)
+    attrs = [str(num)] + (['1'] if bold else [])
+    return f'\x1b[{";".join(attrs)}m{string}\x1b[0m'
+
+
+def _root_only(method: Callable) -> Callable:
+    """Make ``method`` a no-op on every MPI process but process 0."""
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        if proc_id() == 0:
+            return method(self, *args, **kwargs)
+        return None
+    return wrapper
+
+
+def _run_metadata() -> Dict[str, Any]:
+    """Versions of the libraries in use and the git revision of the code, when available."""
+    versions = {'python': sys.version.split()[0]}
+    for name in ('spinup', 'numpy', 'gymnasium', 'torch', 'tensorflow', 'mujoco'):
+        module = sys.modules.get(name)
+        if module is not None:
+            versions[name] = getattr(module, '__version__', 'unknown')
+    meta: Dict[str, Any] = {'versions': versions}
+    try:
+        repo = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+        rev = subprocess.run(['git', '-C', repo, 'rev-parse', 'HEAD'], capture_output=True,
+                             text=True, timeout=5)
+        if rev.returncode == 0:
+            meta['git_revision'] = rev.stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        pass
+    return meta
+
+
+class Logger:
+    """Writes a run's configuration, progress table, state and model to its output folder."""
+
+    def __init__(self, output_dir: Optional[str] = None, output_fname: str = 'progress.txt',
+                 exp_name: Optional[str] = None):
+        """
+        Args:
+            output_dir (str): Folder for the outputs; ``/tmp/experiments/<time>`` if None.
+            output_fname (str): Name of the tab-separated progress file in it.
+            exp_name (str): Name of the experiment, recorded in ``config.json``.
+        """
+        self.output_dir = output_dir or f'/tmp/experiments/{int(time.time())}'
+        self.output_file = None
+        self.exp_name = exp_name
+        self.first_row = True
+        self.log_headers: List[str] = []
+        self.log_current_row: Dict[str, Any] = {}
+        self._savers: List[Callable[[Optional[int]], None]] = []
+        self._open_output(output_fname)
+
+    @_root_only
+    def _open_output(self, output_fname: str) -> None:
+        if osp.exists(self.output_dir):
+            print(f'Warning: log dir {self.output_dir} already exists; storing info there anyway.')
+        else:
+            os.makedirs(self.output_dir)
+        self.output_file = open(osp.join(self.output_dir, output_fname), 'w')
+        print(colorize(f'Logging data to {self.output_file.name}', 'green', bold=True))
+
+    @_root_only
+    def log(self, msg: str, color: str = 'green') -> None:
+        """Print a colorized message to stdout."""
+        print(colorize(msg, color, bold=True))
+
+    def log_tabular(self, key: str, val: Any) -> None:
+        """Set the value of ``key`` in this epoch's row.
+
+        Every key must be logged in the first epoch (which sets the columns); afterwards a
+        key may be left out of a row but no new one may be added.
+        """
+        if self.first_row:
+            self.log_headers.append(key)
+        elif key not in self.log_headers:
+            raise KeyError(f"log_tabular: key '{key}' was not logged in the first epoch; "
+                           "log every column in the first epoch.")
+        if key in self.log_current_row:
+            raise KeyError(f"log_tabular: key '{key}' was already set this epoch; "
+                           "call dump_tabular() between epochs.")
+        self.log_current_row[key] = val
+
+    @_root_only
+    def save_config(self, config: Dict[str, Any]) -> None:
+        """Write ``config.json``: every argument, plus library versions and the git revision.
+
+        Call it at the top of an algorithm as ``logger.save_config(locals())``. What JSON
+        cannot hold is stored as a readable string.
+        """
+        # the logger itself (in an algorithm's locals()) is not configuration
+        config = convert_json({k: v for k, v in config.items() if not isinstance(v, Logger)})
+        if self.exp_name is not None:
+            config['exp_name'] = self.exp_name
+        config['_run'] = _run_metadata()
+        output = json.dumps(config, separators=(',', ':\t'), indent=4, sort_keys=True)
+        print(colorize('Saving config:\n', color='cyan', bold=True))
+        print(output)
+        path = osp.join(self.output_dir, 'config.json')
+        with atomic_path(path) as tmp, open(tmp, 'w') as out:
+            out.write(output)
+
+    @_root_only
+    def save_state(self, state_dict: Dict[str, Any], itr: Optional[int] = None) -> None:
+        """Save ``state_dict`` to ``vars.pkl`` and the model with every registered saver.
+
+        A gymnasium environment in ``state_dict`` is saved as its description (registered id,
+        keyword arguments, time limit) under ``<key>_spec``, from which ``test_policy``
+        builds it again, rendering included. With ``itr``, the files are numbered
+        (``vars3.pkl``, ``model3.pt``) and earlier snapshots are kept; without it, they are
+        overwritten.
+        """
+        state = {}
+        for key, value in state_dict.items():
+            desc = env_description(value) if _is_env(value) else None
+            if desc is not None:
+                state[f'{key}_spec'] = desc
+            else:
+                state[key] = value
+        fname = 'vars.pkl' if itr is None else f'vars{itr}.pkl'
+        try:
+            with atomic_path(osp.join(self.output_dir, fname)) as tmp:
+                joblib.dump(state, tmp)
+        except Exception as err:  # an unpicklable custom environment must not stop training
+            self.log(f'Warning: could not pickle the state dict ({err}); vars.pkl not saved.', color='red')
+        for saver in self._savers:
+            saver(itr)
+
+    def setup_pytorch_saver(self, what_to_save) -> None:
+        """Register a PyTorch module to be saved whole at every :meth:`save_state`.
+
+        It goes to ``pyt_save/model.pt`` and is loaded with
+        ``torch.load(path, weights_only=False)``.
+        """
+        self.pytorch_saver_elements = what_to_save
+        self._savers.append(self._pytorch_simple_save)
+
+    @_root_only
+    def _pytorch_simple_save(self, itr: Optional[int] = None) -> None:
+        import torch
+        fpath = osp.join(self.output_dir, 'pyt_save')
+        os.makedirs(fpath, exist_ok=True)
+        fname = osp.join(fpath, 'model' + ('%d' % itr if itr is not None else '') + '.pt')
+        with warnings.catch_warnings(), atomic_path(fname) as tmp:
+            # torch warns about saving whole modules (source checks); the class is importable.
+            warnings.simplefilter('ignore')
+            torch.save(self.pytorch_saver_elements, tmp)
+
+    def dump_tabular(self) -> None:
+        """Print this epoch's row as a table and append it to the progress file (flushed)."""
+        if proc_id() == 0:
+            vals = []
+            key_lens = [len(key) for key in self.log_headers]
+            max_key_len = max(15, max(key_lens) if key_lens else 15)
+            fmt = '| %' + str(max_key_len) + 's | %15s |'
+            n_slashes = 22 + max_key_len
+            lines = ['-' * n_slashes]
+            for key in self.log_headers:
+                val = self.log_current_row.get(key, '')
+                valstr = '%8.3g' % val if hasattr(val, '__float__') else str(val)
+                lines.append(fmt % (key, valstr))
+                vals.append(val)
+            lines.append('-' * n_slashes)
+            print('\n'.join(lines), flush=True)
+            if self.output_file is not None:
+                text = ''
+                if self.first_row:
+                    text += '\t'.join(self.log_headers) + '\n'
+                text += '\t'.join(map(str, vals)) + '\n'
+                self.output_file.write(text)  # the whole row at once
+                self.output_file.flush()
+        self.log_current_row.clear()
+        self.first_row = False
+
+
+def _is_env(value: Any) -> bool:
+    gym = sys.modules.get('gymnasium')
+    return gym is not None and isinstance(value, gym.Env)
+
+
+class EpochLogger(Logger):
+    """A :class:`Logger` that averages what the algorithm stores over an epoch.
+
+    During the epoch::
+
+        logger.store(EpRet=ep_ret, EpLen=ep_len)
+
+    and at its end::
+
+        logger.log_tabular('EpRet', with_min_and_max=True)  # AverageEpRet, StdEpRet, MaxEpRet, MinEpRet
+        logger.log_tabular('EpLen', average_only=True)      # EpLen (its average)
+        logger.dump_tabular()
+
+    Statistics are over the values stored by all MPI processes. A key with nothing stored
+    this epoch (no episode ended, say) logs NaN.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.epoch_dict: Dict[str, List[Any]] = {}
+
+    def store(self, **kwargs: Any) -> None:
+        """Append a value to each named key's list for this epoch."""
+        for k, v in kwargs.items():
+            self.epoch_dict.setdefault(k, []).append(v)
+
+    def log_tabular(self, key: str, val: Any = None, with_min_and_max: bool = False,
+                    average_only: bool = False) -> None:
+        """Log ``val`` under ``key``, or, with no ``val``, statistics of what was stored under it.
+
+        Args:
+            key (str): Name of the diagnostic.
+            val: A value to log as is. If None, the values stored under ``key`` this
+                epoch are summarised as ``Average<key>`` and ``Std<key>``.
+            with_min_and_max (bool): Also log ``Max<key>`` and ``Min<key>``.
+            average_only (bool): Log only the average, under ``key`` itself.
+        """
+        if val is not None:
+            super().log_tabular(key, val)
+            return
+        values = self.epoch_dict.get(key, [])
+        flat = np.concatenate([np.ravel(v) for v in values]) if values else np.zeros(0)
+        stats = mpi_statistics_scalar(flat, with_min_and_max=with_min_and_max)
+        super().log_tabular(key if average_only else 'Average' + key, stats[0])
+        if not average_only:
+            super().log_tabular('Std' + key, stats[1])
+        if with_min_and_max:
+            super().log_tabular('Max' + key, stats[3])
+            super().log_tabular('Min' + key, stats[2])
+        self.epoch_dict[key] = []
+
+    def get_stats(self, key: str):
+        """Mean and standard deviation of the values stored under ``key`` (across processes)."""
+        values = self.epoch_dict.get(key, [])
+        flat = np.concatenate([np.ravel(v) for v in values]) if values else np.zeros(0)
+        return mpi_statistics_scalar(flat)

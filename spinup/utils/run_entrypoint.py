@@ -1,0 +1,30 @@
+"""Runs one experiment, handed over as a cloudpickled, compressed, base64-encoded thunk.
+
+``call_experiment`` starts this file in a fresh Python process. A mistake the user can
+fix (a :class:`~spinup.utils.errors.SpinupError`) is printed as one line; any other
+error keeps its full traceback, which is what is needed to debug it.
+"""
+import argparse
+import base64
+import pickle
+import sys
+import zlib
+
+from spinup.utils.errors import SpinupError
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument('encoded_thunk')
+    args = parser.parse_args()
+    thunk = pickle.loads(zlib.decompress(base64.b64decode(args.encoded_thunk)))
+    try:
+        thunk()
+    except SpinupError as err:
+        print(f'Error: {err}', file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

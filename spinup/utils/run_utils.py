@@ -1,0 +1,319 @@
+"""Launching experiments: output paths, one experiment in a fresh process, grids of them."""
+import base64
+import itertools
+import os
+import os.path as osp
+import string
+import subprocess
+import sys
+import time
+import zlib
+from textwrap import dedent
+from typing import Any, Callable, Dict, List, Optional, Sequence, Union
+
+import cloudpickle
+
+from spinup.user_config import DEFAULT_DATA_DIR, DEFAULT_SHORTHAND, FORCE_DATESTAMP, WAIT_BEFORE_LAUNCH
+from spinup.utils.errors import SpinupError
+from spinup.utils.logx import colorize
+
+DIV_LINE_WIDTH = 80
+
+
+def setup_logger_kwargs(exp_name: str, seed: Optional[int] = None, data_dir: Optional[str] = None,
+                        datestamp: bool = False) -> Dict[str, str]:
+    """Logger arguments for an experiment: its output folder and name.
+
+    The folder is ``data_dir/exp_name/exp_name_s<seed>``, or with a datestamp
+    ``data_dir/YYYY-MM-DD_exp_name/YYYY-MM-DD_HH-MM-SS-exp_name_s<seed>``; with no seed, the
+    last level is left out. ``data_dir`` defaults to ``user_config.DEFAULT_DATA_DIR`` and
+    ``FORCE_DATESTAMP`` there turns the datestamp on for every run.
+
+    Returns:
+        ``dict(output_dir=..., exp_name=...)``, ready for ``EpochLogger(**logger_kwargs)``.
+    """
+    datestamp = datestamp or FORCE_DATESTAMP
+    relpath = (time.strftime('%Y-%m-%d_') if datestamp else '') + exp_name
+    if seed is not None:
+        if datestamp:
+            subfolder = f"{time.strftime('%Y-%m-%d_%H-%M-%S')}-{exp_name}_s{seed}"
+        else:
+            subfolder = f'{exp_name}_s{seed}'
+        relpath = osp.join(relpath, subfolder)
+    data_dir = data_dir or DEFAULT_DATA_DIR
+    return dict(output_dir=osp.join(data_dir, relpath), exp_name=exp_name)
+
+
+class ExperimentError(SpinupError):
+    """An experiment's process failed; its own output above says why."""
+
+
+def _resolve_thunk(thunk: Union[str, Callable]) -> Callable:
+    if isinstance(thunk, str):
+        from spinup.algos import REGISTRY, load
+        name = thunk.split('.')[-1]  # accept 'spinup.ppo_pytorch' as well as 'ppo_pytorch'
+        if name not in REGISTRY:
+            raise SpinupError(f"unknown algorithm '{thunk}': choose one of {', '.join(sorted(REGISTRY))}.")
+        return load(name)
+    return thunk
+
+
+def call_experiment(exp_name: str, thunk: Union[str, Callable], seed: int = 0,
+                    num_cpu: Union[int, str] = 1, data_dir: Optional[str] = None,
+                    datestamp: bool = False, **kwargs: Any) -> None:
+    """Run ``thunk(seed=seed, **kwargs)`` in a fresh process, under MPI if ``num_cpu > 1``.
+
+    The thunk (a function, or the registered name of an algorithm such as ``'ppo_pytorch'``)
+    is cloudpickled and handed to ``run_entrypoint.py`` in a new Python process, so every
+    experiment starts clean. ``env_name='CartPole-v1'`` in ``kwargs`` becomes
+    ``env_fn=EnvFn('CartPole-v1')``; ``logger_kwargs`` is filled in from ``exp_name``,
+    ``seed``, ``data_dir`` and ``datestamp`` unless given.
+
+    Args:
+        exp_name (str): Name of the experiment (and of its output folder).
+        thunk: The function to run, or an algorithm's registered name.
+        seed (int): Seed passed to the thunk.
+        num_cpu (int or 'auto'): Number of MPI processes; ``'auto'`` uses every core.
+        data_dir (str): Where outputs go; ``user_config.DEFAULT_DATA_DIR`` if None.
+        datestamp (bool): Prefix the output folders with the date and time.
+
+    Raises:
+        ExperimentError: the experiment's process exited with an error.
+    """
+    num_cpu = os.cpu_count() if num_cpu == 'auto' else int(num_cpu)
+    kwargs['seed'] = seed
+
+    print(colorize('Running experiment:\n', color='cyan', bold=True))
+    print(exp_name + '\n')
+    print(colorize('with kwargs:\n', color='cyan', bold=True))
+    print('\n'.join(f'    {k}: {v!r}' for k, v in sorted(kwargs.items())) + '\n', flush=True)
+
+    if 'logger_kwargs' not in kwargs:
+        kwargs['logger_kwargs'] = setup_logger_kwargs(exp_name, seed, data_dir, datestamp)
+    else:
+        print('Note: logger_kwargs given: exp_name, data_dir and datestamp are not used for the output path.\n')
+
+    if 'env_name' in kwargs:
+        from spinup.utils.envs import EnvFn
+        kwargs['env_fn'] = EnvFn(kwargs.pop('env_name'))
+
+    def thunk_plus():
+        from spinup.utils.mpi_tools import mpi_fork
+        mpi_fork(num_cpu)  # the entry-point process re-launches itself under mpiexec
+        _resolve_thunk(thunk)(**kwargs)
+
+    encoded = base64.b64encode(zlib.compress(cloudpickle.dumps(thunk_plus))).decode('ascii')
+    entrypoint = osp.join(osp.dirname(osp.abspath(__file__)), 'run_entrypoint.py')
+    returncode = subprocess.call([sys.executable, '-u', entrypoint, encoded], env=os.environ)
+    if returncode != 0:
+        raise ExperimentError(f"experiment '{exp_name}' failed (exit status {returncode}); "
+                              "its error is printed above.")
+
+    logdir = kwargs['logger_kwargs']['output_dir']
+    print(dedent(f"""
+    {'=' * DIV_LINE_WIDTH}
+    {colorize('End of experiment.', 'cyan', bold=True)}
+
+    Plot results from this run with:
+
+    python -m spinup.run plot {logdir}
+
+    Watch the trained agent with:
+
+    python -m spinup.run test_policy {logdir}
+    {'=' * DIV_LINE_WIDTH}
+    """), flush=True)
+
+
+def all_bools(vals: Sequence[Any]) -> bool:
+    return all(isinstance(v, bool) for v in vals)
+
+
+def valid_str(v: Any) -> str:
+    """A string for ``v`` that is safe in a file name: ``[64, 64]`` -> ``'64-64'``."""
+    if hasattr(v, '__name__'):
+        return valid_str(v.__name__)
+    if isinstance(v, (tuple, list)):
+        return '-'.join(valid_str(x) for x in v)
+    valid_chars = f'-_.{string.ascii_letters}{string.digits}'
+    return ''.join(c if c in valid_chars else '-' for c in str(v).lower())
+
+
+class ExperimentGrid:
+    """A grid of experiments: every combination of the values added, run one after another.
+
+    Example::
+
+        eg = ExperimentGrid(name='ppo-bench')
+        eg.add('env_name', 'CartPole-v1', '', True)
+        eg.add('seed', [0, 10, 20])
+        eg.add('ac_kwargs:hidden_sizes', [(32,), (64, 64)], 'hid')
+        eg.run(ppo_pytorch, num_cpu=1)
+
+    A key with a colon sets a nested argument (``ac_kwargs['hidden_sizes']``).
+    """
+
+    def __init__(self, name: str = ''):
+        self.keys: List[str] = []
+        self.vals: List[List[Any]] = []
+        self.shs: List[Optional[str]] = []
+        self.in_names: List[bool] = []
+        self.name(name)
+
+    def name(self, _name: str) -> None:
+        if not isinstance(_name, str):
+            raise TypeError('the name of an ExperimentGrid must be a string')
+        self._name = _name
+
+    def print(self) -> None:
+        """Print the grid: its name and every key with its shorthand and values."""
+        print('=' * DIV_LINE_WIDTH)
+        base_msg = 'ExperimentGrid %s runs over parameters:\n'
+        name_insert = '[' + self._name + ']'
+        if len(base_msg % name_insert) <= DIV_LINE_WIDTH:
+            msg = base_msg % name_insert
+        else:
+            msg = base_msg % (name_insert + '\n')
+        print(colorize(msg, color='green', bold=True))
+        for k, v, sh in zip(self.keys, self.vals, self.shs):
+            color_k = colorize(k.ljust(40), color='cyan', bold=True)
+            print('', color_k, '[' + sh + ']' if sh is not None else '', '\n')
+            for val in v:
+                print('\t' + str(convert_for_print(val)))
+            print()
+        nvars_total = 1
+        for v in self.vals:
+            nvars_total *= len(v)
+        if 'seed' in self.keys:
+            num_seeds = len(self.vals[self.keys.index('seed')])
+            nvars_seedless = nvars_total // num_seeds
+        else:
+            nvars_seedless = nvars_total
+        print(' Variants, counting seeds: '.ljust(40), nvars_total)
+        print(' Variants, not counting seeds: '.ljust(40), nvars_seedless)
+        print()
+        print('=' * DIV_LINE_WIDTH)
+
+    def _default_shorthand(self, key: str) -> str:
+        # the first three letters of each colon-separated part: 'ac_kwargs:hidden_sizes' -> 'ac_-hid'
+        return '-'.join(part[:3] for part in key.split(':'))
+
+    def add(self, key: str, vals: Any, shorthand: Optional[str] = None, in_name: bool = False) -> None:
+        """Add a parameter ``key`` with the value(s) ``vals`` to the grid.
+
+        Args:
+            key (str): Name of the argument; ``outer:inner`` for a nested one.
+            vals: One value, or a list of values to try.
+            shorthand (str): Short name for ``key`` in experiment names.
+            in_name (bool): Put the parameter in the experiment name even if it has a
+                single value. (Parameters with several values are always named, except
+                the seed, which gets its own subfolder.)
+        """
+        if not isinstance(key, str) or not key:
+            raise SpinupError('ExperimentGrid.add: the key must be a non-empty string.')
+        if key in self.keys:
+            raise SpinupError(f"ExperimentGrid.add: '{key}' was added twice; give all its values in one add().")
+        if shorthand is not None and not isinstance(shorthand, str):
+            raise SpinupError('ExperimentGrid.add: the shorthand must be a string.')
+        if not isinstance(vals, list):
+            vals = [vals]
+        if DEFAULT_SHORTHAND and shorthand is None:
+            shorthand = self._default_shorthand(key)
+        self.keys.append(key)
+        self.vals.append(vals)
+        self.shs.append(shorthand)
+        self.in_names.append(in_name)
+
+    def variant_name(self, variant: Dict[str, Any]) -> str:
+        """The experiment name of one variant: the grid's name followed by the parameters
+        that vary (or were asked to be named), as ``shorthand + value``.
+
+        A parameter whose values are all booleans appears as its shorthand alone when True.
+        The seed never appears: each seed gets its own subfolder.
+        """
+        def get_val(v, k):
+            # look up a key, descending into nested dicts for 'outer:inner' keys
+            if k in v:
+                return v[k]
+            outer, _, inner = k.partition(':')
+            return get_val(v[outer], inner)
+
+        var_name = self._name
+        for k, v, sh, inn in zip(self.keys, self.vals, self.shs, self.in_names):
+            if (len(v) > 1 or inn) and k != 'seed':
+                param_name = valid_str(sh if sh is not None else k)
+                variant_val = get_val(variant, k)
+                if all_bools(v):
+                    var_name += ('_' + param_name) if variant_val else ''
+                else:
+                    var_name += '_' + param_name + valid_str(variant_val)
+        return var_name.lstrip('_')
+
+    def _variants(self, keys: List[str], vals: List[List[Any]]) -> List[Dict[str, Any]]:
+        """Every combination of values, as flat dicts, the first key varying slowest."""
+        return [dict(zip(keys, combo)) for combo in itertools.product(*vals)]
+
+    def variants(self) -> List[Dict[str, Any]]:
+        """Every combination of the grid's values, with ``outer:inner`` keys made into nested dicts."""
+        flat_variants = self._variants(self.keys, self.vals)
+
+        def unflatten_var(var):
+            new_var = {}
+            for k, v in var.items():
+                if ':' in k:
+                    outer, _, inner = k.partition(':')
+                    if outer in new_var and not isinstance(new_var[outer], dict):
+                        raise SpinupError(f"ExperimentGrid: '{outer}' is set both whole and by its part '{k}'.")
+                    new_var.setdefault(outer, {})[inner] = v
+                else:
+                    if k in new_var:
+                        raise SpinupError(f"ExperimentGrid: '{k}' is set both whole and by its parts.")
+                    new_var[k] = v
+            # nested keys may nest further ('a:b:c')
+            for k, v in new_var.items():
+                if isinstance(v, dict) and any(':' in kk for kk in v):
+                    new_var[k] = unflatten_var(v)
+            return new_var
+
+        return [unflatten_var(var) for var in flat_variants]
+
+    def run(self, thunk: Union[str, Callable], num_cpu: Union[int, str] = 1,
+            data_dir: Optional[str] = None, datestamp: bool = False) -> None:
+        """Run every variant of the grid with ``thunk``, one after another, via :func:`call_experiment`.
+
+        Args:
+            thunk: The function to run, or an algorithm's registered name ('ppo_pytorch').
+            num_cpu (int or 'auto'): MPI processes for each experiment.
+            data_dir (str): Where outputs go.
+            datestamp (bool): Prefix the output folders with the date and time.
+        """
+        self.print()
+        variants = self.variants()
+        var_names = [self.variant_name(var) for var in variants]
+        seeds = [var.get('seed', 0) for var in variants]
+        if len(set(zip(var_names, seeds))) != len(variants):
+            raise SpinupError('ExperimentGrid: several variants share a name and would overwrite each '
+                              'other; name the varying parameters (in_name=True or a shorthand).')
+
+        line = '=' * DIV_LINE_WIDTH
+        joined = '\n'.join(sorted(set(var_names)))
+        print(f"{line}\n{colorize('Preparing to run the following experiments...', color='green', bold=True)}"
+              f"\n\n{joined}\n\n{line}", flush=True)
+
+        if WAIT_BEFORE_LAUNCH > 0 and sys.stdout.isatty():
+            print(colorize(f'Launch delayed to give you a few seconds to review your experiments '
+                           f'(set WAIT_BEFORE_LAUNCH in spinup/user_config.py to change this).',
+                           color='cyan', bold=True))
+            for remaining in range(int(WAIT_BEFORE_LAUNCH), 0, -1):
+                print(f'\rLaunching in {remaining} s... (Ctrl-C to cancel)', end='', flush=True)
+                time.sleep(1)
+            print()
+
+        for var, exp_name in zip(variants, var_names):
+            call_experiment(exp_name, thunk, num_cpu=num_cpu, data_dir=data_dir,
+                            datestamp=datestamp, **var)
+
+
+def convert_for_print(val: Any) -> Any:
+    """Functions and classes print as their names in the grid's table."""
+    return getattr(val, '__name__', val)

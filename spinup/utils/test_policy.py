@@ -1,0 +1,235 @@
+"""Load a trained agent and its environment from a run's folder, and run it.
+
+``python -m spinup.run test_policy RUN [--len L] [--episodes N] [--norender] [--itr I]
+[--deterministic] [--video FILE.mp4] [--env ENV_ID]``
+
+The backend is found from what the run saved (``pyt_save/`` for PyTorch). The
+environment is built again from ``vars.pkl``. Without a screen, rendering records a
+video instead of opening a window.
+"""
+import argparse
+import contextlib
+import inspect
+import os
+import os.path as osp
+import re
+import sys
+import time
+from typing import Callable, List, Optional, Tuple, Union
+
+import joblib
+
+from spinup.utils.display import has_screen
+from spinup.utils.envs import make_from_description, resolve_env_id
+from spinup.utils.errors import SpinupError
+from spinup.utils.serialization_utils import atomic_path
+
+
+def _saved_itrs(folder: str, pattern: str) -> List[Tuple[float, str]]:
+    """(modification time, itr) for each save in ``folder`` named by ``pattern`` ('' = unnumbered)."""
+    found = []
+    for fname in os.listdir(folder):
+        match = re.fullmatch(pattern, fname)
+        if match:
+            found.append((osp.getmtime(osp.join(folder, fname)), match.group(1)))
+    return found
+
+
+def find_save(fpath: str, itr: Union[str, int] = 'last') -> Tuple[str, str]:
+    """The backend and iteration of the save to load from the run folder ``fpath``.
+
+    ``itr='last'`` picks the most recently written save; an integer picks ``model<itr>.pt``.
+
+    Returns:
+        ``(backend, itr)`` with backend ``'pytorch'`` or ``'tf1'`` and itr a string
+        ('' for the unnumbered save).
+    """
+    if not osp.isdir(fpath):
+        raise SpinupError(f"no run folder at '{fpath}': give the folder of one run, e.g. data/cp/cp_s0.")
+    candidates = []  # (mtime, backend, itr)
+    pyt = osp.join(fpath, 'pyt_save')
+    if osp.isdir(pyt):
+        candidates += [(t, 'pytorch', i) for t, i in _saved_itrs(pyt, r'model(\d*)\.pt')]
+    candidates += [(osp.getmtime(osp.join(fpath, f'tf1_save{i}')), 'tf1', i)
+                   for _, i in _saved_itrs(fpath, r'tf1_save(\d*)')]
+    if not candidates:
+        raise SpinupError(f"no saved model in '{fpath}' (looked for pyt_save/model*.pt and tf1_save*/): "
+                          "give the folder of a run that has saved, e.g. data/cp/cp_s0.")
+    if itr == 'last':
+        _, backend, found = max(candidates)
+        return backend, found
+    wanted = str(int(itr))
+    for _, backend, found in candidates:
+        if found == wanted:
+            return backend, found
+    have = sorted({int(i) for _, _, i in candidates if i != ''})
+    raise SpinupError(f"no save number {itr} in '{fpath}': numbered saves there are {have or 'none'}; "
+                      "leave out --itr to load the newest.")
+
+
+def load_policy_and_env(fpath: str, itr: Union[str, int] = 'last', deterministic: bool = False,
+                        render_mode: Optional[str] = None, env_id: Optional[str] = None):
+    """Load the policy saved in the run folder ``fpath`` and build its environment.
+
+    Args:
+        fpath (str): A run's output folder.
+        itr ('last' or int): Which save to load; 'last' is the newest.
+        deterministic (bool): Use the policy's deterministic action where it has one (SAC's mean).
+        render_mode (str): Render mode for the environment ('human', 'rgb_array' or None).
+        env_id (str): Build this environment instead of the one saved in ``vars.pkl``.
+
+    Returns:
+        ``(env, get_action)``: the environment and a function from an observation to an action.
+    """
+    backend, itr = find_save(fpath, itr)
+    if backend == 'tf1':
+        get_action = load_tf_policy(fpath, itr, deterministic)
+    else:
+        get_action = load_pytorch_policy(fpath, itr, deterministic)
+    return load_env(fpath, itr, render_mode, env_id), get_action
+
+
+def load_env(fpath: str, itr: str = '', render_mode: Optional[str] = None, env_id: Optional[str] = None):
+    """Build the environment a run saved in ``vars<itr>.pkl`` (or ``env_id`` if given)."""
+    if env_id is not None:
+        desc = {'env_id': resolve_env_id(env_id), 'env_kwargs': {}, 'max_episode_steps': None}
+        return make_from_description(desc, render_mode)
+    state = None
+    for fname in (f'vars{itr}.pkl', 'vars.pkl'):
+        if osp.exists(osp.join(fpath, fname)):
+            state = joblib.load(osp.join(fpath, fname))
+            break
+    if state is not None and 'env_spec' in state:
+        return make_from_description(state['env_spec'], render_mode)
+    if state is not None and 'env' in state:
+        return state['env']
+    raise SpinupError(f"the environment of '{fpath}' cannot be rebuilt (vars.pkl holds no environment id): "
+                      "name it with --env ENV_ID.")
+
+
+def load_tf_policy(fpath: str, itr: str, deterministic: bool = False) -> Callable:
+    raise SpinupError(f"'{fpath}' holds a TF1 save, and this installation has no TF1 loader yet.")
+
+
+def load_pytorch_policy(fpath: str, itr: str, deterministic: bool = False) -> Callable:
+    """A function from an observation to an action, from ``pyt_save/model<itr>.pt``."""
+    import torch
+    fname = osp.join(fpath, 'pyt_save', f'model{itr}.pt')
+    print(f'\n\nLoading from {fname}.\n\n')
+    model = torch.load(fname, weights_only=False)  # a whole module, not only weights
+    takes_deterministic = 'deterministic' in inspect.signature(model.act).parameters
+
+    def get_action(x):
+        with torch.no_grad():
+            x = torch.as_tensor(x, dtype=torch.float32)
+            if takes_deterministic:
+                return model.act(x, deterministic)
+            return model.act(x)
+
+    return get_action
+
+
+def run_policy(env, get_action: Callable, max_ep_len: Optional[int] = None, num_episodes: int = 100,
+               render: bool = True, video_path: Optional[str] = None) -> List[Tuple[float, int]]:
+    """Run ``num_episodes`` episodes of the policy, printing and logging each return and length.
+
+    Args:
+        env: The environment (made with ``render_mode='human'`` to watch it, or
+            ``'rgb_array'`` to record it).
+        get_action: A function from an observation to an action.
+        max_ep_len (int): Cut episodes at this length (the environment's own limit also applies).
+        num_episodes (int): How many episodes to run.
+        render (bool): Show the episodes (an environment in 'human' mode shows itself).
+        video_path (str): Record the episodes to this video file (needs ``render_mode='rgb_array'``).
+
+    Returns:
+        A list of ``(return, length)``, one an episode.
+    """
+    if num_episodes < 1:
+        raise SpinupError(f'--episodes must be at least 1, not {num_episodes}.')
+    results = []
+    with contextlib.ExitStack() as stack:
+        writer = None
+        if video_path is not None:
+            import imageio
+            os.makedirs(osp.dirname(osp.abspath(video_path)), exist_ok=True)
+            tmp = stack.enter_context(atomic_path(video_path))  # moved into place at the end
+            writer = imageio.get_writer(tmp, fps=env.metadata.get('render_fps') or 30, macro_block_size=1)
+            stack.callback(writer.close)
+
+        o, _ = env.reset()
+        ep_ret, ep_len = 0.0, 0
+        if writer is not None:
+            writer.append_data(env.render())
+        while len(results) < num_episodes:
+            if render and env.render_mode == 'human':
+                time.sleep(1e-3)
+            o, r, terminated, truncated, _ = env.step(get_action(o))
+            ep_ret += r
+            ep_len += 1
+            if writer is not None:
+                writer.append_data(env.render())
+            if terminated or truncated or (max_ep_len is not None and ep_len >= max_ep_len):
+                print(f'Episode {len(results)} \t EpRet {ep_ret:.3f} \t EpLen {ep_len}', flush=True)
+                results.append((ep_ret, ep_len))
+                o, _ = env.reset()
+                ep_ret, ep_len = 0.0, 0
+                if writer is not None and len(results) < num_episodes:
+                    writer.append_data(env.render())
+    if video_path is not None:
+        print(f'Video saved to {video_path}')
+    rets = [r for r, _ in results]
+    lens = [l for _, l in results]
+    print(f'AverageEpRet {sum(rets) / len(rets):.3f} \t AverageEpLen {sum(lens) / len(lens):.1f}')
+    return results
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog='python -m spinup.run test_policy',
+                                     description='Run a trained agent again, to watch it or record it.')
+    parser.add_argument('fpath', type=str, help='the folder of one run, e.g. data/cp/cp_s0')
+    parser.add_argument('--len', '-l', type=int, default=0, help='cut episodes at this length (0: no cut)')
+    parser.add_argument('--episodes', '-n', type=int, default=100, help='number of episodes to run')
+    parser.add_argument('--norender', '-nr', action='store_true', help='do not render')
+    parser.add_argument('--itr', '-i', type=int, default=-1, help='which numbered save to load (default: newest)')
+    parser.add_argument('--deterministic', '-d', action='store_true',
+                        help="use the policy's deterministic action (SAC's mean)")
+    parser.add_argument('--video', type=str, default=None,
+                        help='record the episodes to this video file (.mp4); without a screen, '
+                             'rendering records to RUN/test_policy.mp4 unless this names a file')
+    parser.add_argument('--env', type=str, default=None,
+                        help='build this environment instead of the one saved with the run')
+    args = parser.parse_args(argv)
+
+    video = args.video
+    if video is None and not args.norender and not has_screen():
+        video = osp.join(args.fpath, 'test_policy.mp4')
+        print(f'No screen found: recording to {video} instead (choose the file with --video, '
+              'or pass --norender).')
+    if video is not None:
+        if not video.lower().endswith(('.mp4', '.gif', '.avi', '.mov', '.mkv', '.webm')):
+            raise SpinupError(f"--video needs a video file name such as out.mp4, not '{video}'.")
+        if not has_screen():
+            # MuJoCo renders off-screen through OSMesa (Debian: libosmesa6) unless told otherwise.
+            os.environ.setdefault('MUJOCO_GL', 'osmesa')
+            os.environ.setdefault('PYOPENGL_PLATFORM', os.environ['MUJOCO_GL'])
+            os.environ.setdefault('SDL_VIDEODRIVER', 'dummy')  # pygame draws off-screen
+        render_mode = 'rgb_array'
+    else:
+        render_mode = None if args.norender else 'human'
+
+    env, get_action = load_policy_and_env(args.fpath, args.itr if args.itr >= 0 else 'last',
+                                          args.deterministic, render_mode, args.env)
+    try:
+        run_policy(env, get_action, args.len or None, args.episodes, not args.norender, video)
+    finally:
+        env.close()
+    return 0
+
+
+if __name__ == '__main__':
+    try:
+        sys.exit(main())
+    except SpinupError as err:
+        print(f'Error: {err}', file=sys.stderr)
+        sys.exit(2)
