@@ -1,4 +1,5 @@
 """Networks, distributions and small helpers for PPO (PyTorch)."""
+import math
 from typing import Optional, Sequence, Tuple, Type, Union
 
 import numpy as np
@@ -50,6 +51,12 @@ class Actor(nn.Module):
     def _log_prob_from_distribution(self, pi, act):
         raise NotImplementedError
 
+    def sample(self, obs):
+        """Draw ``a ~ pi(.|obs)``; return ``(a, log pi(a|obs))``. Used when acting."""
+        pi = self._distribution(obs)
+        a = pi.sample()
+        return a, self._log_prob_from_distribution(pi, a)
+
     def forward(self, obs, act=None):
         pi = self._distribution(obs)
         logp_a = None
@@ -86,6 +93,19 @@ class MLPGaussianActor(Actor):
     def _log_prob_from_distribution(self, pi, act):
         return pi.log_prob(act).sum(axis=-1)  # the joint density of independent dimensions
 
+    def sample(self, obs):
+        """``Actor.sample`` written out, as it runs once every environment step.
+
+        a = mu + sigma * eps with eps ~ N(0, I), so
+        log pi(a|s) = sum_i ( -eps_i^2 / 2 - log sigma_i - log(2 pi) / 2 ),
+        computed without building a Normal distribution object each step.
+        """
+        mu = self.mu_net(obs)
+        eps = torch.randn_like(mu)
+        a = mu + torch.exp(self.log_std) * eps
+        logp_a = -(0.5 * eps ** 2 + self.log_std + 0.5 * math.log(2 * math.pi)).sum(axis=-1)
+        return a, logp_a
+
 
 class MLPCritic(nn.Module):
     """The value function V(s), one number a state."""
@@ -114,10 +134,8 @@ class MLPActorCritic(nn.Module):
 
     def step(self, obs):
         """Sample an action for ``obs``; return ``(a, v(obs), log pi(a|obs))`` as NumPy arrays."""
-        with torch.no_grad():
-            pi = self.pi._distribution(obs)
-            a = pi.sample()
-            logp_a = self.pi._log_prob_from_distribution(pi, a)
+        with torch.inference_mode():
+            a, logp_a = self.pi.sample(obs)
             v = self.v(obs)
         return a.numpy(), v.numpy(), logp_a.numpy()
 
