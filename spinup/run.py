@@ -46,8 +46,10 @@ NAME_MODULES = {
 
 
 def _nearest(word: str, choices) -> str:
-    near = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.5)
-    return f" (did you mean '{near[0]}'?)" if near else ''
+    """' (did you mean 'X'?)' for the closest of ``choices`` to ``word``, ignoring case; or ''."""
+    by_lower = {c.lower(): c for c in choices}
+    near = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=0.5)
+    return f" (did you mean '{by_lower[near[0]]}'?)" if near else ''
 
 
 def resolve_name(text: str) -> Any:

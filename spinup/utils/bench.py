@@ -9,7 +9,6 @@ starts when interaction starts). In the same run it measures the raw limit: the
 environment stepped with actions from one forward pass of an MLP of the same sizes, and
 nothing else. The ratio says how close the algorithm gets to that limit.
 """
-import argparse
 import contextlib
 import io
 import os
@@ -18,7 +17,7 @@ import tempfile
 import time
 from typing import Dict, List, Sequence
 
-from spinup.utils.errors import SpinupError
+from spinup.utils.errors import ArgumentParser, SpinupError
 
 
 def raw_throughput(env_id: str, hidden_sizes: Sequence[int], n_steps: int, seed: int = 0) -> float:
@@ -75,7 +74,7 @@ def algo_throughput(name: str, env_id: str, hidden_sizes: Sequence[int], steps: 
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog='python -m spinup.utils.bench', description=__doc__.split('\n\n')[0])
+    parser = ArgumentParser(prog='python -m spinup.utils.bench', description=__doc__.split('\n\n')[0])
     parser.add_argument('algos', nargs='*', default=['ppo_pytorch'], help='registered algorithm names')
     parser.add_argument('--env', default='HalfCheetah-v5')
     parser.add_argument('--hid', default='[64,32]', help='hidden layer sizes, e.g. "[64,32]"')

@@ -10,7 +10,6 @@ name are averaged into one curve with a shaded standard deviation, unless ``--co
 asks for one curve a run. ``Performance`` is ``AverageEpRet`` for on-policy runs and
 ``AverageTestEpRet`` for off-policy ones.
 """
-import argparse
 import json
 import os
 import os.path as osp
@@ -20,7 +19,7 @@ from typing import List, Optional
 import numpy as np
 
 from spinup.utils.display import has_screen
-from spinup.utils.errors import SpinupError
+from spinup.utils.errors import ArgumentParser, SpinupError
 
 DIV_LINE_WIDTH = 50
 
@@ -206,7 +205,7 @@ def make_plots(all_logdirs: List[str], legend: Optional[List[str]] = None, xaxis
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog='python -m spinup.run plot',
+    parser = ArgumentParser(prog='python -m spinup.run plot',
                                      description="Plot learning curves from runs' progress.txt.")
     parser.add_argument('logdir', nargs='+', help='run folders, or prefixes of them')
     parser.add_argument('--legend', '-l', nargs='*', help='one legend entry per log folder')

@@ -258,22 +258,19 @@ class ExperimentGrid:
         flat_variants = self._variants(self.keys, self.vals)
 
         def unflatten_var(var):
+            whole = {k for k in var if ':' not in k}
             new_var = {}
             for k, v in var.items():
                 if ':' in k:
-                    outer, _, inner = k.partition(':')
-                    if outer in new_var and not isinstance(new_var[outer], dict):
+                    outer, inner = k.split(':', 1)
+                    if outer in whole:
                         raise SpinupError(f"ExperimentGrid: '{outer}' is set both whole and by its part '{k}'.")
                     new_var.setdefault(outer, {})[inner] = v
                 else:
-                    if k in new_var:
-                        raise SpinupError(f"ExperimentGrid: '{k}' is set both whole and by its parts.")
                     new_var[k] = v
-            # nested keys may nest further ('a:b:c')
-            for k, v in new_var.items():
-                if isinstance(v, dict) and any(':' in kk for kk in v):
-                    new_var[k] = unflatten_var(v)
-            return new_var
+            # parts may nest further ('a:b:c')
+            return {k: unflatten_var(v) if k not in whole and any(':' in kk for kk in v) else v
+                    for k, v in new_var.items()}
 
         return [unflatten_var(var) for var in flat_variants]
 

@@ -7,7 +7,6 @@ The backend is found from what the run saved (``pyt_save/`` for PyTorch). The
 environment is built again from ``vars.pkl``. Without a screen, rendering records a
 video instead of opening a window.
 """
-import argparse
 import contextlib
 import inspect
 import os
@@ -21,7 +20,7 @@ import joblib
 
 from spinup.utils.display import has_screen
 from spinup.utils.envs import make_from_description, resolve_env_id
-from spinup.utils.errors import SpinupError
+from spinup.utils.errors import ArgumentParser, SpinupError
 from spinup.utils.serialization_utils import atomic_path
 
 
@@ -185,7 +184,7 @@ def run_policy(env, get_action: Callable, max_ep_len: Optional[int] = None, num_
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog='python -m spinup.run test_policy',
+    parser = ArgumentParser(prog='python -m spinup.run test_policy',
                                      description='Run a trained agent again, to watch it or record it.')
     parser.add_argument('fpath', type=str, help='the folder of one run, e.g. data/cp/cp_s0')
     parser.add_argument('--len', '-l', type=int, default=0, help='cut episodes at this length (0: no cut)')

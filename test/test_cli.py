@@ -1,0 +1,127 @@
+"""The command line: parsing, name resolution, environment ids, and clear errors for bad input."""
+import pytest
+import torch
+
+from conftest import run_cli, run_python
+from spinup import run
+from spinup.utils.envs import resolve_env_id
+from spinup.utils.errors import SpinupError
+
+
+def test_parse_flags_grid_shorthand_and_shortcuts():
+    values, shorthands = run.parse_flags(
+        ['--env', 'CartPole-v1', '--seed', '0', '10', '--hid[h]', '[32]', '[64,64]',
+         '--act', 'torch.nn.ReLU', '--pi_lr', '1e-3', '--dt', '--cpu', '2'])
+    assert values == {'env_name': ['CartPole-v1'], 'seed': [0, 10],
+                      'ac_kwargs:hidden_sizes': [[32], [64, 64]],
+                      'ac_kwargs:activation': [torch.nn.ReLU], 'pi_lr': [1e-3],
+                      'datestamp': [True], 'num_cpu': [2]}
+    assert shorthands == {'ac_kwargs:hidden_sizes': 'h'}
+
+
+def test_parse_value_literals_names_and_strings():
+    assert run.parse_value('(64, 32)', 'hid') == (64, 32)
+    assert run.parse_value('-1', 'x') == -1
+    assert run.parse_value('nn.Tanh', 'act') is torch.nn.Tanh
+    assert run.parse_value('HalfCheetah-v5', 'env') == 'HalfCheetah-v5'
+    assert run.parse_value('my_run', 'exp_name') == 'my_run'
+
+
+@pytest.mark.parametrize('text', ['[32,', '(1, 2', "{'a': 1", 'a,b'])
+def test_parse_value_malformed(text):
+    with pytest.raises(SpinupError, match='malformed value'):
+        run.parse_value(text, 'hid')
+
+
+def test_parse_value_unknown_name_suggests():
+    with pytest.raises(SpinupError, match="did you mean 'ReLU'"):
+        run.parse_value('torch.nn.Relu', 'act')
+
+
+def test_parse_value_never_evaluates_code(tmp_path):
+    marker = tmp_path / 'pwned'
+    text = f"__import__('os').system('touch {marker}')"
+    with pytest.raises(SpinupError):
+        run.parse_value(text, 'x')
+    assert not marker.exists()
+
+
+def test_values_before_flags_and_bad_flags():
+    with pytest.raises(SpinupError, match='before any flag'):
+        run.parse_flags(['CartPole-v1'])
+    with pytest.raises(SpinupError, match='malformed flag'):
+        run.parse_flags(['--hid[h', '[32]'])
+
+
+def test_resolve_algo(monkeypatch):
+    assert run.resolve_algo('ppo_pytorch') == 'ppo_pytorch'
+    monkeypatch.setitem(run.DEFAULT_BACKEND, 'ppo', 'pytorch')
+    assert run.resolve_algo('ppo') == 'ppo_pytorch'
+    monkeypatch.setitem(run.DEFAULT_BACKEND, 'ppo', 'tensorflow')
+    with pytest.raises(SpinupError, match='DEFAULT_BACKEND'):
+        run.resolve_algo('ppo')
+    with pytest.raises(SpinupError, match="did you mean 'ppo_pytorch'"):
+        run.resolve_algo('ppo_pytorh')
+
+
+def test_env_ids_old_versions_resolve_with_warning(capsys):
+    assert resolve_env_id('CartPole-v0') == 'CartPole-v0'  # still served
+    assert resolve_env_id('CartPole-v1') == 'CartPole-v1'
+    assert resolve_env_id('LunarLander-v2') == 'LunarLander-v3'
+    assert "'LunarLander-v2' is not served" in capsys.readouterr().err
+    assert resolve_env_id('HalfCheetah-v2') == 'HalfCheetah-v5'
+    assert resolve_env_id('HalfCheetah-v3') == 'HalfCheetah-v5'
+    assert resolve_env_id('InvertedPendulum-v2') == 'InvertedPendulum-v5'
+    assert resolve_env_id('Walker2d-v2') == 'Walker2d-v5'
+
+
+def test_unknown_env_id_names_the_nearest():
+    with pytest.raises(SpinupError, match="unknown environment id 'CartPol-v1': did you mean 'CartPole-v1'"):
+        resolve_env_id('CartPol-v1')
+
+
+def test_import_spinup_is_light():
+    out = run_python("import sys, spinup; print('torch' in sys.modules, 'tensorflow' in sys.modules)")
+    assert out.strip() == 'False False'
+    out = run_python("import sys, spinup; spinup.ppo_pytorch; print('torch' in sys.modules, 'tensorflow' in sys.modules)")
+    assert out.strip() == 'True False'
+
+
+def test_help_lists_commands():
+    result = run_cli()
+    assert result.returncode == 0
+    assert 'ppo_pytorch' in result.stdout and 'test_policy' in result.stdout and 'plot' in result.stdout
+    result = run_cli('ppo', '--help')
+    assert result.returncode == 0
+    assert 'clip_ratio (float)' in result.stdout
+
+
+BAD_INPUT = [
+    (['pop', '--env', 'CartPole-v1'], "unknown command 'pop'"),
+    (['ppo_pytorch', '--env', 'CartPole-v1', '--clip_ration', '0.1'], 'unknown flag --clip_ration'),
+    (['ppo_pytorch', '--env', 'CartPole-v1', '--ac_kwargs:hiden_sizes', '[3]'], 'unknown flag --ac_kwargs:hiden_sizes'),
+    (['ppo_pytorch', '--env', 'NoSuchEnv-v9'], "unknown environment id 'NoSuchEnv-v9'"),
+    (['ppo_pytorch', '--env', 'CartPole-v1', '--hid', '[32,'], "malformed value '[32,'"),
+    (['ppo_pytorch', '--env', 'CartPole-v1', '--hid', '"[0]"'], '--hid takes lists of layer widths'),
+    (['ppo_pytorch', '--epochs', '1'], 'no environment given'),
+    (['ppo_pytorch', '--env', 'CartPole-v1', '--cpu', 'two'], '--cpu takes'),
+    (['test_policy', '{tmp}'], 'no saved model'),
+    (['test_policy', '{tmp}/missing'], 'no run folder'),
+    (['plot', '{tmp}'], 'no progress.txt'),
+    (['test_policy', '{tmp}', '--episodes'], 'expected one argument'),
+    (['plot', '{tmp}', '--est', 'np.mean'], '--est takes one of'),
+]
+
+
+@pytest.mark.parametrize('args,message', BAD_INPUT)
+def test_bad_input_gives_one_clear_line(tmp_path, args, message):
+    args = [a.replace('{tmp}', str(tmp_path)) for a in args]
+    if args[0].startswith('ppo'):
+        args += ['--data_dir', str(tmp_path)]
+    result = run_cli(*args, cwd=tmp_path)
+    assert result.returncode != 0
+    assert 'Traceback' not in result.stderr + result.stdout
+    errors = [line for line in result.stderr.splitlines() if line.startswith('Error:')]
+    assert len(errors) == 1, result.stderr
+    assert message in errors[0], errors[0]
+    assert not list(tmp_path.glob('**/progress.txt')), 'a run started despite bad input'

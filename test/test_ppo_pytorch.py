@@ -1,0 +1,196 @@
+"""PPO (PyTorch) end to end, through the real command line: outputs, grids, MPI, save and
+reload, determinism, test_policy, plots, and the truncation bootstrap."""
+import json
+import os
+
+import gymnasium as gym
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+from conftest import assert_ok, run_cli, run_python
+
+PPO_COLUMNS = ['Epoch', 'AverageEpRet', 'StdEpRet', 'MaxEpRet', 'MinEpRet', 'EpLen', 'AverageVVals',
+               'StdVVals', 'MaxVVals', 'MinVVals', 'TotalEnvInteracts', 'LossPi', 'LossV', 'DeltaLossPi',
+               'DeltaLossV', 'Entropy', 'KL', 'ClipFrac', 'StopIter', 'Time']
+
+
+def progress(run_dir):
+    return pd.read_table(os.path.join(run_dir, 'progress.txt'))
+
+
+@pytest.fixture(scope='module')
+def cartpole_run(tmp_path_factory):
+    """One short CartPole run through the CLI, shared by the tests that read it."""
+    data = tmp_path_factory.mktemp('data')
+    result = run_cli('ppo_pytorch', '--env', 'CartPole-v1', '--exp_name', 'cp', '--epochs', '3',
+                     '--steps_per_epoch', '1000', '--data_dir', data)
+    assert_ok(result)
+    return data / 'cp' / 'cp_s0'
+
+
+def test_cli_run_writes_every_output(cartpole_run):
+    for name in ['progress.txt', 'config.json', 'vars.pkl', 'pyt_save/model.pt']:
+        assert (cartpole_run / name).exists(), name
+    p = progress(cartpole_run)
+    assert list(p.columns) == PPO_COLUMNS
+    assert list(p['Epoch']) == [0, 1, 2]
+    assert list(p['TotalEnvInteracts']) == [1000, 2000, 3000]
+    config = json.load(open(cartpole_run / 'config.json'))
+    assert config['steps_per_epoch'] == 1000 and config['clip_ratio'] == 0.2
+    assert 'CartPole-v1' in json.dumps(config['env_fn'])
+
+
+def test_cli_continuous_env(data_dir):
+    assert_ok(run_cli('ppo_pytorch', '--env', 'Pendulum-v1', '--exp_name', 'pend', '--epochs', '2',
+                      '--steps_per_epoch', '400', '--hid', '[16,16]', '--act', 'torch.nn.ReLU',
+                      '--data_dir', data_dir))
+    run = data_dir / 'pend' / 'pend_s0'
+    p = progress(run)
+    assert list(p.columns) == PPO_COLUMNS
+    assert p['EpLen'].tolist() == [200, 200]  # Pendulum's own time limit
+    ac = torch.load(run / 'pyt_save' / 'model.pt', weights_only=False)
+    assert isinstance(ac.pi.mu_net[1], torch.nn.ReLU)
+    assert ac.pi.mu_net[0].out_features == 16
+
+
+def test_grid_makes_four_named_runs(data_dir):
+    result = run_cli('ppo_pytorch', '--env', 'CartPole-v1', '--exp_name', 'g', '--epochs', '1',
+                     '--steps_per_epoch', '200', '--seed', '0', '10', '--hid[h]', '[32]', '[64,64]',
+                     '--data_dir', data_dir)
+    assert_ok(result)
+    runs = sorted(str(p.relative_to(data_dir)) for p in data_dir.glob('*/*') if (p / 'progress.txt').exists())
+    assert runs == ['g_h32/g_h32_s0', 'g_h32/g_h32_s10', 'g_h64-64/g_h64-64_s0', 'g_h64-64/g_h64-64_s10']
+    ac = torch.load(data_dir / 'g_h64-64' / 'g_h64-64_s10' / 'pyt_save' / 'model.pt', weights_only=False)
+    assert [m.out_features for m in ac.v.v_net if isinstance(m, torch.nn.Linear)] == [64, 64, 1]
+
+
+def test_two_mpi_processes(data_dir):
+    result = run_cli('ppo_pytorch', '--env', 'CartPole-v1', '--exp_name', 'mpi', '--epochs', '2',
+                     '--steps_per_epoch', '800', '--cpu', '2', '--data_dir', data_dir)
+    assert_ok(result)
+    p = progress(data_dir / 'mpi' / 'mpi_s0')
+    assert list(p['TotalEnvInteracts']) == [800, 1600]  # each process collects half
+    assert len(p) == 2  # only process 0 writes
+
+
+def test_reload_in_fresh_process_gives_same_actions(cartpole_run, tmp_path):
+    obs = np.random.default_rng(0).normal(size=(16, 4)).astype(np.float32)
+    np.save(tmp_path / 'obs.npy', obs)
+    # the same steps in a fresh process and here: load, seed, act; then the value and logits
+    code = f"""
+import json, numpy as np, torch
+ac = torch.load({str(cartpole_run / 'pyt_save' / 'model.pt')!r}, weights_only=False)
+obs = torch.as_tensor(np.load({str(tmp_path / 'obs.npy')!r}), dtype=torch.float32)
+torch.manual_seed(123)
+a = ac.act(obs)
+single = ac.act(obs[0])
+with torch.no_grad():
+    print(json.dumps(dict(a=a.tolist(), single=single.tolist(), v=ac.v(obs).tolist(),
+                          logits=ac.pi.logits_net(obs).tolist())))
+"""
+    fresh = json.loads(run_python(code))
+    namespace = {}
+    import contextlib
+    import io
+    with contextlib.redirect_stdout(io.StringIO()) as out:
+        exec(code, namespace)
+    here = json.loads(out.getvalue())
+    assert fresh['a'] == here['a']
+    assert fresh['single'] == here['single'] and fresh['single'] in (0, 1)
+    np.testing.assert_allclose(fresh['v'], here['v'], rtol=1e-6)
+    np.testing.assert_allclose(fresh['logits'], here['logits'], rtol=1e-6)
+    assert len(fresh['a']) == 16
+    assert set(fresh['a']) <= {0, 1}
+
+
+def test_same_seed_gives_identical_progress(data_dir):
+    for name in ['d1', 'd2']:
+        assert_ok(run_cli('ppo_pytorch', '--env', 'Pendulum-v1', '--exp_name', name, '--epochs', '2',
+                          '--steps_per_epoch', '500', '--seed', '3', '--data_dir', data_dir))
+    p1 = progress(data_dir / 'd1' / 'd1_s3').drop(columns='Time')
+    p2 = progress(data_dir / 'd2' / 'd2_s3').drop(columns='Time')
+    pd.testing.assert_frame_equal(p1, p2)
+    assert_ok(run_cli('ppo_pytorch', '--env', 'Pendulum-v1', '--exp_name', 'd3', '--epochs', '2',
+                      '--steps_per_epoch', '500', '--seed', '4', '--data_dir', data_dir))
+    assert not progress(data_dir / 'd3' / 'd3_s4').drop(columns='Time').equals(p1)
+
+
+def test_test_policy_runs_episodes(cartpole_run):
+    result = run_cli('test_policy', cartpole_run, '--norender', '--episodes', '5')
+    assert_ok(result)
+    episodes = [line for line in result.stdout.splitlines() if line.startswith('Episode ')]
+    assert len(episodes) == 5
+
+
+def test_test_policy_without_screen_records_video(cartpole_run, tmp_path):
+    import imageio.v3 as iio
+    video = tmp_path / 'out.mp4'
+    result = run_cli('test_policy', cartpole_run, '--episodes', '2', '--video', video)
+    assert_ok(result)
+    frames = iio.imread(video)
+    lengths = [int(line.split()[-1]) for line in result.stdout.splitlines() if line.startswith('Episode ')]
+    assert frames.shape[0] == sum(lengths) + 2  # each episode's first frame and one a step
+    assert frames.shape[-1] == 3 and frames.std() > 1  # a real picture, not a blank
+
+
+def test_test_policy_video_mujoco(data_dir, tmp_path):
+    import imageio.v3 as iio
+    assert_ok(run_cli('ppo_pytorch', '--env', 'HalfCheetah-v5', '--exp_name', 'hc', '--epochs', '1',
+                      '--steps_per_epoch', '200', '--data_dir', data_dir))
+    video = tmp_path / 'hc.mp4'
+    result = run_cli('test_policy', data_dir / 'hc' / 'hc_s0', '--episodes', '1', '--len', '30', '--video', video)
+    assert_ok(result)
+    frames = iio.imread(video)
+    assert frames.shape[0] == 31 and frames.std() > 1
+
+
+def test_plot_writes_figure(cartpole_run, tmp_path):
+    out = tmp_path / 'fig.png'
+    result = run_cli('plot', cartpole_run, cartpole_run, '--smooth', '5', '--out', out)
+    assert_ok(result)
+    assert out.read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'
+    result = run_cli('plot', cartpole_run, '--value', 'LossV', 'KL', '--out', tmp_path / 'f.svg')
+    assert_ok(result)
+    assert (tmp_path / 'f_LossV.svg').exists() and (tmp_path / 'f_KL.svg').exists()
+    result = run_cli('plot', cartpole_run, cwd=tmp_path)  # no screen, no --out: still saved
+    assert_ok(result)
+    assert (tmp_path / 'spinup_plot.png').exists()
+
+
+class EndlessConstantReward(gym.Env):
+    """Reward 1 every step, never terminates, the same observation always.
+
+    Its true value under discount gamma is 1 / (1 - gamma) in every state. An episode that
+    is cut by a time limit of T steps and treated as terminal teaches instead the average
+    of the truncated returns, (1 - gamma^k) / (1 - gamma) for k = 1..T.
+    """
+    observation_space = gym.spaces.Box(-1, 1, (1,), np.float32)
+    action_space = gym.spaces.Discrete(2)
+
+    def reset(self, seed=None, options=None):
+        super().reset(seed=seed)
+        return np.zeros(1, np.float32), {}
+
+    def step(self, action):
+        return np.zeros(1, np.float32), 1.0, False, False, {}
+
+
+@pytest.mark.parametrize('limit', ['env', 'max_ep_len'])
+def test_truncation_is_bootstrapped(tmp_path, limit):
+    from spinup.algos.pytorch.ppo.ppo import ppo
+    gamma, horizon = 0.9, 10
+    if limit == 'env':
+        env_fn, max_ep_len = (lambda: gym.wrappers.TimeLimit(EndlessConstantReward(), horizon)), 1000
+    else:
+        env_fn, max_ep_len = EndlessConstantReward, horizon
+    ppo(env_fn, ac_kwargs=dict(hidden_sizes=(8,)), steps_per_epoch=200, epochs=15, gamma=gamma,
+        vf_lr=3e-2, train_v_iters=100, max_ep_len=max_ep_len,
+        logger_kwargs=dict(output_dir=str(tmp_path)))
+    ac = torch.load(tmp_path / 'pyt_save' / 'model.pt', weights_only=False)
+    v = ac.v(torch.zeros(1, 1)).item()
+    true_value = 1 / (1 - gamma)  # 10
+    as_if_terminal = np.mean([(1 - gamma ** k) / (1 - gamma) for k in range(1, horizon + 1)])  # 4.14
+    assert abs(v - true_value) < 1.0, f'V = {v:.2f}, expected about {true_value:.2f}'
+    assert abs(v - as_if_terminal) > 4.0

@@ -1,0 +1,69 @@
+"""Output paths and experiment grids."""
+import os.path as osp
+import re
+
+import pytest
+
+from spinup.utils.errors import SpinupError
+from spinup.utils.run_utils import ExperimentGrid, setup_logger_kwargs, valid_str
+
+
+def test_setup_logger_kwargs(tmp_path):
+    kw = setup_logger_kwargs('cp', seed=10, data_dir=str(tmp_path))
+    assert kw == dict(output_dir=osp.join(str(tmp_path), 'cp', 'cp_s10'), exp_name='cp')
+    assert setup_logger_kwargs('cp', data_dir=str(tmp_path))['output_dir'] == osp.join(str(tmp_path), 'cp')
+    dated = setup_logger_kwargs('cp', seed=0, data_dir=str(tmp_path), datestamp=True)['output_dir']
+    rel = osp.relpath(dated, str(tmp_path))
+    assert re.fullmatch(r'\d{4}-\d\d-\d\d_cp/\d{4}-\d\d-\d\d_\d\d-\d\d-\d\d-cp_s0', rel), rel
+
+
+def test_valid_str():
+    assert valid_str([64, 64]) == '64-64'
+    assert valid_str('Hello World!') == 'hello-world-'
+    assert valid_str(int) == 'int'
+
+
+def make_grid():
+    eg = ExperimentGrid(name='cp')
+    eg.add('env_name', 'CartPole-v1', '', False)
+    eg.add('seed', [0, 10])
+    eg.add('ac_kwargs:hidden_sizes', [[32], [64, 64]], 'h')
+    eg.add('ac_kwargs:activation', 'tanh')
+    return eg
+
+
+def test_variants_are_the_product_with_nested_keys():
+    variants = make_grid().variants()
+    assert len(variants) == 4
+    assert variants[0] == {'env_name': 'CartPole-v1', 'seed': 0,
+                           'ac_kwargs': {'hidden_sizes': [32], 'activation': 'tanh'}}
+    assert {(v['seed'], tuple(v['ac_kwargs']['hidden_sizes'])) for v in variants} == \
+        {(0, (32,)), (0, (64, 64)), (10, (32,)), (10, (64, 64))}
+
+
+def test_variant_names_use_shorthands_and_skip_seed():
+    eg = make_grid()
+    names = [eg.variant_name(v) for v in eg.variants()]
+    assert names == ['cp_h32', 'cp_h64-64', 'cp_h32', 'cp_h64-64']
+
+
+def test_variant_names_default_shorthand_in_name_and_bools():
+    eg = ExperimentGrid(name='x')
+    eg.add('pi_lr', [1e-3, 3e-4])
+    eg.add('gamma', 0.9, in_name=True)
+    eg.add('use_thing', [True, False], 'ut')
+    names = sorted({eg.variant_name(v) for v in eg.variants()})
+    assert names == ['x_pi_0.0003_gam0.9', 'x_pi_0.0003_gam0.9_ut', 'x_pi_0.001_gam0.9', 'x_pi_0.001_gam0.9_ut']
+
+
+def test_grid_rejects_duplicate_keys_and_colliding_names():
+    eg = ExperimentGrid('x')
+    eg.add('seed', [0])
+    with pytest.raises(SpinupError, match='twice'):
+        eg.add('seed', [1])
+    eg = ExperimentGrid('x')
+    eg.add('env_name', 'CartPole-v1')
+    eg.add('ac_kwargs', [dict(hidden_sizes=[1])])
+    eg.add('ac_kwargs:hidden_sizes', [[2]])
+    with pytest.raises(SpinupError, match='both whole'):
+        eg.variants()
