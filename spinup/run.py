@@ -17,7 +17,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from spinup.algos import ALGOS, BACKENDS, CONTINUOUS_ONLY, REGISTRY, load, split_name
 from spinup.user_config import DEFAULT_BACKEND
-from spinup.utils.errors import SpinupError
+from spinup.utils.errors import SpinupError, run_main
 
 UTILITIES = ('plot', 'test_policy')
 
@@ -115,7 +115,7 @@ def parse_flags(args: List[str]) -> Tuple[Dict[str, List[Any]], Dict[str, str]]:
             raise SpinupError(f"'{arg}' comes before any flag: values follow a flag, as in --env CartPole-v1.")
         else:
             values[key].append(parse_value(arg, key))
-    for key, vals in values.items():
+    for vals in values.values():
         if not vals:
             vals.append(True)  # a bare flag (--dt) switches something on
     return values, shorthands
@@ -226,14 +226,14 @@ def run_algorithm(name: str, args: List[str]) -> None:
 def print_help() -> None:
     algos = '\n'.join(f'    {a:6s}  ' + '  '.join(n for n in sorted(REGISTRY) if split_name(n)[0] == a)
                       for a in ALGOS if any(split_name(n)[0] == a for n in REGISTRY))
-    print(dedent(f"""\
+    print(dedent("""\
         Spinning Up: run deep RL experiments from the command line.
 
             python -m spinup.run CMD [--flag value [value ...]] ...
 
         Algorithms (a bare name uses the backend set in user_config.DEFAULT_BACKEND):
 
-        {{algos}}
+        {algos}
 
         Utilities:
 
@@ -250,27 +250,21 @@ def print_help() -> None:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
+    """Run the command in ``argv`` (default: the process's arguments); return the exit status."""
     argv = sys.argv[1:] if argv is None else argv
-    try:
-        if not argv or argv[0] in ('-h', '--help', 'help'):
-            print_help()
-            return 0
-        cmd, args = argv[0], argv[1:]
-        if cmd == 'plot':
-            from spinup.utils.plot import main as plot_main
-            return plot_main(args) or 0
-        if cmd == 'test_policy':
-            from spinup.utils.test_policy import main as test_policy_main
-            return test_policy_main(args) or 0
-        run_algorithm(resolve_algo(cmd), args)
+    if not argv or argv[0] in ('-h', '--help', 'help'):
+        print_help()
         return 0
-    except SpinupError as err:
-        print(f'Error: {err}', file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print('\nInterrupted.', file=sys.stderr)
-        return 130
+    cmd, args = argv[0], argv[1:]
+    if cmd == 'plot':
+        from spinup.utils.plot import main as plot_main
+        return plot_main(args)
+    if cmd == 'test_policy':
+        from spinup.utils.test_policy import main as test_policy_main
+        return test_policy_main(args)
+    run_algorithm(resolve_algo(cmd), args)
+    return 0
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    run_main(main)

@@ -12,12 +12,11 @@ nothing else. The ratio says how close the algorithm gets to that limit.
 import contextlib
 import io
 import os
-import sys
 import tempfile
 import time
 from typing import Dict, List, Sequence
 
-from spinup.utils.errors import ArgumentParser, SpinupError
+from spinup.utils.errors import ArgumentParser, SpinupError, run_main
 
 
 def raw_throughput(env_id: str, hidden_sizes: Sequence[int], n_steps: int, seed: int = 0) -> float:
@@ -87,7 +86,7 @@ def main(argv=None) -> int:
     try:
         hidden_sizes = list(ast.literal_eval(args.hid))
     except (ValueError, SyntaxError, TypeError):
-        raise SpinupError(f'--hid takes a list of layer widths such as "[64,32]", not {args.hid!r}.')
+        raise SpinupError(f'--hid takes a list of layer widths such as "[64,32]", not {args.hid!r}.') from None
 
     from spinup.utils.envs import resolve_env_id
     env_id = resolve_env_id(args.env)
@@ -111,8 +110,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == '__main__':
-    try:
-        sys.exit(main())
-    except SpinupError as err:
-        print(f'Error: {err}', file=sys.stderr)
-        sys.exit(2)
+    run_main(main)

@@ -1,5 +1,7 @@
 """The exception type for mistakes a user can fix, and a parser that raises it."""
 import argparse
+import sys
+from typing import Callable, Optional
 
 
 class SpinupError(Exception):
@@ -14,3 +16,20 @@ class ArgumentParser(argparse.ArgumentParser):
 
     def error(self, message: str):
         raise SpinupError(f'{message} (see: {self.prog} --help)')
+
+
+def run_main(main: Callable[[], Optional[int]]) -> None:
+    """Run a command's ``main`` and exit with its status.
+
+    A :class:`SpinupError` becomes one line on stderr and exit status 2; Ctrl-C exits
+    quietly with 130. Any other error keeps its traceback: it is a bug to report.
+    """
+    try:
+        code = main() or 0
+    except SpinupError as err:
+        print(f'Error: {err}', file=sys.stderr)
+        code = 2
+    except KeyboardInterrupt:
+        print('\nInterrupted.', file=sys.stderr)
+        code = 130
+    sys.exit(code)

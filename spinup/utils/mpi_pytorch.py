@@ -1,7 +1,6 @@
 """MPI for PyTorch: thread set-up, gradient averaging and parameter sync across processes."""
 import os
 
-import numpy as np
 import torch
 
 from spinup.utils.mpi_tools import broadcast, mpi_avg, num_procs

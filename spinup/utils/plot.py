@@ -19,7 +19,7 @@ from typing import List, Optional
 import numpy as np
 
 from spinup.utils.display import has_screen
-from spinup.utils.errors import ArgumentParser, SpinupError
+from spinup.utils.errors import ArgumentParser, SpinupError, run_main
 
 DIV_LINE_WIDTH = 50
 
@@ -226,8 +226,4 @@ def main(argv: Optional[List[str]] = None) -> int:
 
 
 if __name__ == '__main__':
-    try:
-        sys.exit(main())
-    except SpinupError as err:
-        print(f'Error: {err}', file=sys.stderr)
-        sys.exit(2)
+    run_main(main)

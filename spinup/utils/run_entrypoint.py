@@ -7,10 +7,9 @@ error keeps its full traceback, which is what is needed to debug it.
 import argparse
 import base64
 import pickle
-import sys
 import zlib
 
-from spinup.utils.errors import SpinupError
+from spinup.utils.errors import run_main
 
 
 def main() -> int:
@@ -18,13 +17,9 @@ def main() -> int:
     parser.add_argument('encoded_thunk')
     args = parser.parse_args()
     thunk = pickle.loads(zlib.decompress(base64.b64decode(args.encoded_thunk)))
-    try:
-        thunk()
-    except SpinupError as err:
-        print(f'Error: {err}', file=sys.stderr)
-        return 2
+    thunk()
     return 0
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    run_main(main)

@@ -298,8 +298,8 @@ class ExperimentGrid:
               f"\n\n{joined}\n\n{line}", flush=True)
 
         if WAIT_BEFORE_LAUNCH > 0 and sys.stdout.isatty():
-            print(colorize(f'Launch delayed to give you a few seconds to review your experiments '
-                           f'(set WAIT_BEFORE_LAUNCH in spinup/user_config.py to change this).',
+            print(colorize('Launch delayed to give you a few seconds to review your experiments '
+                           '(set WAIT_BEFORE_LAUNCH in spinup/user_config.py to change this).',
                            color='cyan', bold=True))
             for remaining in range(int(WAIT_BEFORE_LAUNCH), 0, -1):
                 print(f'\rLaunching in {remaining} s... (Ctrl-C to cancel)', end='', flush=True)

@@ -12,7 +12,6 @@ import inspect
 import os
 import os.path as osp
 import re
-import sys
 import time
 from typing import Callable, List, Optional, Tuple, Union
 
@@ -20,7 +19,7 @@ import joblib
 
 from spinup.utils.display import has_screen
 from spinup.utils.envs import make_from_description, resolve_env_id
-from spinup.utils.errors import ArgumentParser, SpinupError
+from spinup.utils.errors import ArgumentParser, SpinupError, run_main
 from spinup.utils.serialization_utils import atomic_path
 
 
@@ -227,8 +226,4 @@ def main(argv: Optional[List[str]] = None) -> int:
 
 
 if __name__ == '__main__':
-    try:
-        sys.exit(main())
-    except SpinupError as err:
-        print(f'Error: {err}', file=sys.stderr)
-        sys.exit(2)
+    run_main(main)

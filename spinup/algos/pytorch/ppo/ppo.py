@@ -4,7 +4,7 @@ Read next to the PPO page of the docs: the sections below follow its pseudocode.
 """
 import random
 import time
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Dict
 
 import numpy as np
 import torch
@@ -127,7 +127,7 @@ def update(ac, data: Dict[str, torch.Tensor], pi_optimizer, vf_optimizer, clip_r
         pi_optimizer.step()
 
     # Value function learning.
-    for i in range(train_v_iters):
+    for _ in range(train_v_iters):
         vf_optimizer.zero_grad()
         loss_v = compute_loss_v(ac, data)
         loss_v.backward()
