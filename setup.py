@@ -32,7 +32,6 @@ setup(
         'cloudpickle',
         'imageio>=2.31',
         'imageio-ffmpeg',
-        'psutil',
     ],
     extras_require={
         'test': ['pytest>=8'],

@@ -160,6 +160,26 @@ def _check_flags(name: str, algo_fn, values: Dict[str, List[Any]]) -> None:
                               f"{', '.join(ac_params)}{_nearest(inner, ac_params)}.")
 
 
+def _check_types(algo_fn, values: Dict[str, List[Any]]) -> None:
+    """Each value of a numeric or boolean argument must have the type of its default."""
+    params = inspect.signature(algo_fn).parameters
+    for key, vals in values.items():
+        if key not in params:
+            continue
+        default = params[key].default
+        if isinstance(default, bool):
+            wanted, ok = 'True or False', lambda v: isinstance(v, bool)
+        elif isinstance(default, int):
+            wanted, ok = 'a whole number', lambda v: isinstance(v, int) and not isinstance(v, bool)
+        elif isinstance(default, float):
+            wanted, ok = 'a number', lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)
+        else:
+            continue
+        for v in vals:
+            if not ok(v):
+                raise SpinupError(f'--{key} takes {wanted} (default {default!r}), not {v!r}.')
+
+
 def _check_values(name: str, values: Dict[str, List[Any]]) -> None:
     """Check the values a run cannot start without, before any process is launched."""
     for key in ('exp_name',) + RUN_KWARGS:
@@ -211,6 +231,7 @@ def run_algorithm(name: str, args: List[str]) -> None:
 
     values, shorthands = parse_flags(args)
     _check_flags(name, algo_fn, values)
+    _check_types(algo_fn, values)
     _check_values(name, values)
 
     exp_name = values.pop('exp_name', [f'cmd_{name}'])[0]

@@ -105,6 +105,8 @@ BAD_INPUT = [
     (['ppo_pytorch', '--env', 'CartPole-v1', '--hid', '"[0]"'], '--hid takes lists of layer widths'),
     (['ppo_pytorch', '--epochs', '1'], 'no environment given'),
     (['ppo_pytorch', '--env', 'CartPole-v1', '--cpu', 'two'], '--cpu takes'),
+    (['ppo_pytorch', '--env', 'CartPole-v1', '--seed', '0', 'x'], "--seed takes a whole number (default 0), not 'x'"),
+    (['ppo_pytorch', '--env', 'CartPole-v1', '--gamma', 'high'], '--gamma takes a number'),
     (['test_policy', '{tmp}'], 'no saved model'),
     (['test_policy', '{tmp}/missing'], 'no run folder'),
     (['plot', '{tmp}'], 'no progress.txt'),
