@@ -91,34 +91,53 @@ def parse_value(text: str, flag: str) -> Any:
     return text
 
 
+# Flags whose values are names, kept as typed (an experiment called '1e3' stays '1e3').
+STRING_FLAGS = ('env_name', 'exp_name', 'data_dir')
+
+
 def parse_flags(args: List[str]) -> Tuple[Dict[str, List[Any]], Dict[str, str]]:
     """Parse ``--flag v1 v2 --other v`` into ``{flag: [values]}`` and ``{flag: shorthand}``.
 
-    ``--flag[sh]`` gives the flag's shorthand in experiment names; a flag with no value is
-    True; shortcut flags (``--env``, ``--hid``, ...) are replaced by what they stand for.
+    ``--flag[sh]`` gives the flag's shorthand in experiment names; ``--flag=v`` is
+    ``--flag v``; dashes in a flag's name are underscores; a flag with no value is True;
+    shortcut flags (``--env``, ``--hid``, ...) are replaced by what they stand for.
     """
     values: Dict[str, List[Any]] = {}
     shorthands: Dict[str, str] = {}
     key = None
     for arg in args:
         if arg.startswith('--'):
-            match = re.fullmatch(r'--([A-Za-z_][\w:]*)(?:\[([\w\-.]*)\])?', arg)
+            flag, eq, inline_value = arg.partition('=')
+            match = re.fullmatch(r'--([A-Za-z_][\w:\-]*)(?:\[([\w\-.]*)\])?', flag)
             if match is None:
-                raise SpinupError(f"malformed flag '{arg}': write --name or --name[shorthand].")
-            key = SUBSTITUTIONS.get(match.group(1), match.group(1))
+                raise SpinupError(f"malformed flag '{arg}': write --name value or --name[shorthand] value.")
+            name = match.group(1).replace('-', '_')
+            key = SUBSTITUTIONS.get(name, name)
             if key in values:
-                raise SpinupError(f"flag --{match.group(1)} given twice: give all its values after one flag.")
+                raise SpinupError(f"flag --{name} given twice: give all its values after one flag.")
             values[key] = []
             if match.group(2) is not None:
                 shorthands[key] = match.group(2)
+            if eq:
+                values[key].append(inline_value if key in STRING_FLAGS else parse_value(inline_value, key))
         elif key is None:
             raise SpinupError(f"'{arg}' comes before any flag: values follow a flag, as in --env CartPole-v1.")
+        elif arg.startswith('-') and not _is_number(arg):
+            raise SpinupError(f"'{arg}' is not a flag: flags start with two dashes, as in --seed 0.")
         else:
-            values[key].append(parse_value(arg, key))
+            values[key].append(arg if key in STRING_FLAGS else parse_value(arg, key))
     for vals in values.values():
         if not vals:
             vals.append(True)  # a bare flag (--dt) switches something on
     return values, shorthands
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
 
 
 def resolve_algo(cmd: str) -> str:
@@ -143,7 +162,8 @@ def resolve_algo(cmd: str) -> str:
 def _check_flags(name: str, algo_fn, values: Dict[str, List[Any]]) -> None:
     """Every flag must be an argument of the algorithm (or of its default actor-critic)."""
     params = inspect.signature(algo_fn).parameters
-    valid = [p for p in params if p != 'env_fn'] + ['env_name', 'exp_name'] + list(RUN_KWARGS)
+    # env_fn and logger_kwargs are made from --env, --exp_name, --data_dir and --dt
+    valid = [p for p in params if p not in ('env_fn', 'logger_kwargs')] + ['env_name', 'exp_name'] + list(RUN_KWARGS)
     default_ac = params['actor_critic'].default if 'actor_critic' in params else None
     ac_params = []
     if default_ac is not None and 'actor_critic' not in values:
@@ -197,28 +217,48 @@ def _check_values(name: str, values: Dict[str, List[Any]]) -> None:
                 raise SpinupError(f'--hid takes lists of layer widths such as "[64,64]", not {v!r}.')
             sizes.append(list(v))
         values['ac_kwargs:hidden_sizes'] = sizes
+    if 'ac_kwargs:activation' in values:
+        _, backend = split_name(name)
+        for act in values['ac_kwargs:activation']:
+            if backend == 'pytorch':
+                import torch
+                ok = isinstance(act, type) and issubclass(act, torch.nn.Module)
+                example = 'torch.nn.ReLU'
+            else:
+                ok = callable(act) and not isinstance(act, type)
+                example = 'tf.nn.relu'
+            if not ok:
+                raise SpinupError(f'--act takes an activation such as {example} for {name}, not {act!r}.')
     if 'env_name' not in values:
         raise SpinupError(f'no environment given: add --env ENV_ID, e.g. python -m spinup.run {name} --env CartPole-v1')
 
     from spinup.utils.envs import resolve_env_id
-    env_ids = []
-    for env_id in values['env_name']:
-        if not isinstance(env_id, str):
-            raise SpinupError(f'--env takes an environment id such as CartPole-v1, not {env_id!r}.')
-        env_ids.append(resolve_env_id(env_id))
+    env_ids = [resolve_env_id(env_id) for env_id in values['env_name']]
     values['env_name'] = env_ids
 
-    algo, _ = split_name(name)
-    if algo in CONTINUOUS_ONLY:
-        import gymnasium as gym
+    if 'actor_critic' not in values:
         for env_id in env_ids:
-            env = gym.make(env_id)
-            space = env.action_space
-            env.close()
-            if not isinstance(space, gym.spaces.Box):
-                raise SpinupError(f"{name} needs continuous (Box) actions, but {env_id} has "
-                                  f"{type(space).__name__} actions: use an on-policy algorithm "
-                                  f"(vpg, trpo, ppo) or a continuous environment such as Pendulum-v1.")
+            _check_spaces(name, env_id)
+
+
+def _check_spaces(name: str, env_id: str) -> None:
+    """The default MLP actor-critics take flat Box observations, and Box or Discrete actions
+    (Box only for the off-policy algorithms)."""
+    import gymnasium as gym
+    env = gym.make(env_id)
+    obs_space, act_space = env.observation_space, env.action_space
+    env.close()
+    if not (isinstance(obs_space, gym.spaces.Box) and len(obs_space.shape) == 1):
+        raise SpinupError(f'{env_id} has {obs_space} observations, but {name} takes flat vectors '
+                          f'(a 1-D Box): choose an environment such as CartPole-v1 or Pendulum-v1.')
+    algo, _ = split_name(name)
+    if algo in CONTINUOUS_ONLY and not isinstance(act_space, gym.spaces.Box):
+        raise SpinupError(f"{name} needs continuous (Box) actions, but {env_id} has "
+                          f"{type(act_space).__name__} actions: use an on-policy algorithm "
+                          f"(vpg, trpo, ppo) or a continuous environment such as Pendulum-v1.")
+    if not (isinstance(act_space, gym.spaces.Discrete) or
+            (isinstance(act_space, gym.spaces.Box) and len(act_space.shape) == 1)):
+        raise SpinupError(f'{env_id} has {act_space} actions; {name} takes Box (1-D) or Discrete actions.')
 
 
 def run_algorithm(name: str, args: List[str]) -> None:

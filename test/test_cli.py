@@ -46,6 +46,13 @@ def test_parse_value_never_evaluates_code(tmp_path):
     assert not marker.exists()
 
 
+def test_string_flags_stay_as_typed_and_equals_form():
+    values, _ = run.parse_flags(['--exp_name', '1e3', '--data_dir', 'runs (old)', '--steps-per-epoch=200',
+                                 '--env=CartPole-v1', '--seed', '-1'])
+    assert values == {'exp_name': ['1e3'], 'data_dir': ['runs (old)'], 'steps_per_epoch': [200],
+                      'env_name': ['CartPole-v1'], 'seed': [-1]}
+
+
 def test_values_before_flags_and_bad_flags():
     with pytest.raises(SpinupError, match='before any flag'):
         run.parse_flags(['CartPole-v1'])
@@ -102,7 +109,11 @@ BAD_INPUT = [
     (['ppo_pytorch', '--env', 'CartPole-v1', '--ac_kwargs:hiden_sizes', '[3]'], 'unknown flag --ac_kwargs:hiden_sizes'),
     (['ppo_pytorch', '--env', 'NoSuchEnv-v9'], "unknown environment id 'NoSuchEnv-v9'"),
     (['ppo_pytorch', '--env', 'CartPole-v1', '--hid', '[32,'], "malformed value '[32,'"),
-    (['ppo_pytorch', '--env', 'CartPole-v1', '--hid', '"[0]"'], '--hid takes lists of layer widths'),
+    (['ppo_pytorch', '--env', 'CartPole-v1', '--hid', '[0]'], '--hid takes lists of layer widths'),
+    (['ppo_pytorch', '--env', 'CartPole-v1', '--act', 'relu'], '--act takes an activation'),
+    (['ppo_pytorch', '--env', 'FrozenLake-v1'], 'takes flat vectors'),
+    (['ppo_pytorch', '--env', 'CartPole-v1', '--seed', '-s'], "'-s' is not a flag"),
+    (['ppo_pytorch', '--env', 'CartPole-v1', '--logger_kwargs:exp_name', 'x'], 'unknown flag --logger_kwargs:exp_name'),
     (['ppo_pytorch', '--epochs', '1'], 'no environment given'),
     (['ppo_pytorch', '--env', 'CartPole-v1', '--cpu', 'two'], '--cpu takes'),
     (['ppo_pytorch', '--env', 'CartPole-v1', '--seed', '0', 'x'], "--seed takes a whole number (default 0), not 'x'"),

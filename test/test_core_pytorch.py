@@ -142,16 +142,24 @@ def test_kl_is_checked_before_the_step():
     assert info['KL'] != 0.0
 
 
-def test_early_stop_bounds_the_kl():
+def test_early_stop_takes_exactly_the_steps_within_the_kl_bound():
+    import copy
     env = gym.make('Pendulum-v1')
     env.observation_space.seed(1)
     torch.manual_seed(1)
     ac = core.MLPActorCritic(env.observation_space, env.action_space)
     data = _batch(ac, env, n=256)
-    pi_opt = torch.optim.Adam(ac.pi.parameters(), lr=3e-2)
-    v_opt = torch.optim.Adam(ac.v.parameters(), lr=1e-3)
-    info = update(ac, data, pi_opt, v_opt, 0.2, train_pi_iters=80, train_v_iters=1, target_kl=0.01)
-    assert info['StopIter'] < 80
-    # each step is checked before it is taken, so at most one step past the threshold is taken
-    _, pi_info = compute_loss_pi(ac, data, 0.2)
-    assert pi_info['kl'] == pytest.approx(info['KL'], abs=1e-6)
+    target_kl = 0.01
+
+    def run(train_pi_iters, target):
+        ac_copy = copy.deepcopy(ac)
+        pi_opt = torch.optim.Adam(ac_copy.pi.parameters(), lr=3e-2)
+        v_opt = torch.optim.Adam(ac_copy.v.parameters(), lr=1e-3)
+        return update(ac_copy, data, pi_opt, v_opt, 0.2, train_pi_iters, 1, target)
+
+    info = run(80, target_kl)
+    stop = info['StopIter']
+    assert 1 <= stop < 80
+    assert info['KL'] > 1.5 * target_kl  # the policy it stopped at is past the bound...
+    assert run(stop - 1, 1e6)['KL'] <= 1.5 * target_kl  # ...and the one before it was within
+    assert run(stop, 1e6)['KL'] == pytest.approx(info['KL'])  # the same steps, without the check

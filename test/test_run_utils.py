@@ -63,6 +63,11 @@ def test_grid_rejects_duplicate_keys_and_colliding_names():
         eg.add('seed', [1])
     eg = ExperimentGrid('x')
     eg.add('env_name', 'CartPole-v1')
+    eg.add('ac_kwargs:hidden_sizes', [[64, 64], (64, 64)], 'h')  # both named x_h64-64
+    with pytest.raises(SpinupError, match='overwrite each other'):
+        eg.run(lambda **kw: None)
+    eg = ExperimentGrid('x')
+    eg.add('env_name', 'CartPole-v1')
     eg.add('ac_kwargs', [dict(hidden_sizes=[1])])
     eg.add('ac_kwargs:hidden_sizes', [[2]])
     with pytest.raises(SpinupError, match='both whole'):

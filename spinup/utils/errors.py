@@ -7,8 +7,13 @@ from typing import Callable, Optional
 class SpinupError(Exception):
     """Bad input: the message says what was wrong and what to do.
 
-    The command line prints it as one line (no traceback) and exits non-zero.
+    The command line prints it as one line (no traceback) and exits non-zero. One marked
+    ``reported`` was already printed (by the experiment's own process) and is not repeated.
     """
+
+    def __init__(self, message: str = '', reported: bool = False):
+        super().__init__(message)
+        self.reported = reported
 
 
 class ArgumentParser(argparse.ArgumentParser):
@@ -27,7 +32,8 @@ def run_main(main: Callable[[], Optional[int]]) -> None:
     try:
         code = main() or 0
     except SpinupError as err:
-        print(f'Error: {err}', file=sys.stderr)
+        if not err.reported:
+            print(f'Error: {err}', file=sys.stderr)
         code = 2
     except KeyboardInterrupt:
         print('\nInterrupted.', file=sys.stderr)

@@ -21,7 +21,7 @@ import joblib
 import numpy as np
 
 from spinup.utils.envs import env_description
-from spinup.utils.mpi_tools import mpi_statistics_scalar, proc_id
+from spinup.utils.mpi_tools import mpi_statistics_scalar, num_procs, proc_id
 from spinup.utils.serialization_utils import atomic_path, convert_json
 
 color2num = dict(gray=30, red=31, green=32, yellow=33, blue=34, magenta=35, cyan=36, white=37, crimson=38)
@@ -51,7 +51,7 @@ def _run_metadata() -> Dict[str, Any]:
         module = sys.modules.get(name)
         if module is not None:
             versions[name] = getattr(module, '__version__', 'unknown')
-    meta: Dict[str, Any] = {'versions': versions}
+    meta: Dict[str, Any] = {'versions': versions, 'num_procs': num_procs()}
     try:
         repo = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
         rev = subprocess.run(['git', '-C', repo, 'rev-parse', 'HEAD'], capture_output=True,

@@ -105,8 +105,9 @@ get_datasets.units = {}  # run counter per condition, across calls
 
 
 def _complete(logdir: str) -> List[str]:
-    """A folder as it is (if it ends with a slash), else every folder its path is a prefix of."""
-    if logdir.endswith(os.sep) and osp.isdir(logdir):
+    """A folder as it is (if it ends with a slash, or is '.' or '..'), else every folder
+    whose path it is a prefix of: ``data/cp`` matches ``data/cp`` and ``data/cp_h32``."""
+    if osp.isdir(logdir) and (logdir.endswith(os.sep) or osp.basename(osp.normpath(logdir)) in ('.', '..')):
         return [logdir]
     basedir = osp.dirname(logdir) or '.'
     prefix = osp.basename(logdir)

@@ -66,7 +66,7 @@ def call_experiment(exp_name: str, thunk: Union[str, Callable], seed: int = 0,
     The thunk (a function, or the registered name of an algorithm such as ``'ppo_pytorch'``)
     is cloudpickled and handed to ``run_entrypoint.py`` in a new Python process, so every
     experiment starts clean. ``env_name='CartPole-v1'`` in ``kwargs`` becomes
-    ``env_fn=EnvFn('CartPole-v1')``; ``logger_kwargs`` is filled in from ``exp_name``,
+    ``env_fn=EnvFn('CartPole-v1')`` (an id gymnasium no longer serves becomes its newest version); ``logger_kwargs`` is filled in from ``exp_name``,
     ``seed``, ``data_dir`` and ``datestamp`` unless given.
 
     Args:
@@ -94,8 +94,8 @@ def call_experiment(exp_name: str, thunk: Union[str, Callable], seed: int = 0,
         print('Note: logger_kwargs given: exp_name, data_dir and datestamp are not used for the output path.\n')
 
     if 'env_name' in kwargs:
-        from spinup.utils.envs import EnvFn
-        kwargs['env_fn'] = EnvFn(kwargs.pop('env_name'))
+        from spinup.utils.envs import EnvFn, resolve_env_id
+        kwargs['env_fn'] = EnvFn(resolve_env_id(kwargs.pop('env_name')))
 
     def thunk_plus():
         from spinup.utils.mpi_tools import mpi_fork
@@ -106,8 +106,9 @@ def call_experiment(exp_name: str, thunk: Union[str, Callable], seed: int = 0,
     entrypoint = osp.join(osp.dirname(osp.abspath(__file__)), 'run_entrypoint.py')
     returncode = subprocess.call([sys.executable, '-u', entrypoint, encoded], env=os.environ)
     if returncode != 0:
+        # status 2: the experiment stopped on bad input and has already said why, in one line
         raise ExperimentError(f"experiment '{exp_name}' failed (exit status {returncode}); "
-                              "its error is printed above.")
+                              "its error is printed above.", reported=returncode == 2)
 
     logdir = kwargs['logger_kwargs']['output_dir']
     print(dedent(f"""

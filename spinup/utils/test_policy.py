@@ -23,20 +23,21 @@ from spinup.utils.errors import ArgumentParser, SpinupError, run_main
 from spinup.utils.serialization_utils import atomic_path
 
 
-def _saved_itrs(folder: str, pattern: str) -> List[Tuple[float, str]]:
-    """(modification time, itr) for each save in ``folder`` named by ``pattern`` ('' = unnumbered)."""
+def _saved_itrs(folder: str, pattern: str) -> List[str]:
+    """The iterations of the saves in ``folder`` named by ``pattern`` ('' for the unnumbered one)."""
     found = []
     for fname in os.listdir(folder):
         match = re.fullmatch(pattern, fname)
         if match:
-            found.append((osp.getmtime(osp.join(folder, fname)), match.group(1)))
+            found.append(match.group(1))
     return found
 
 
 def find_save(fpath: str, itr: Union[str, int] = 'last') -> Tuple[str, str]:
     """The backend and iteration of the save to load from the run folder ``fpath``.
 
-    ``itr='last'`` picks the most recently written save; an integer picks ``model<itr>.pt``.
+    ``itr='last'`` picks the newest save: the unnumbered one (overwritten at every save)
+    if there is one, else the highest-numbered; an integer picks that numbered save.
 
     Returns:
         ``(backend, itr)`` with backend ``'pytorch'`` or ``'tf1'`` and itr a string
@@ -44,23 +45,22 @@ def find_save(fpath: str, itr: Union[str, int] = 'last') -> Tuple[str, str]:
     """
     if not osp.isdir(fpath):
         raise SpinupError(f"no run folder at '{fpath}': give the folder of one run, e.g. data/cp/cp_s0.")
-    candidates = []  # (mtime, backend, itr)
+    candidates = []  # (backend, itr)
     pyt = osp.join(fpath, 'pyt_save')
     if osp.isdir(pyt):
-        candidates += [(t, 'pytorch', i) for t, i in _saved_itrs(pyt, r'model(\d*)\.pt')]
-    candidates += [(osp.getmtime(osp.join(fpath, f'tf1_save{i}')), 'tf1', i)
-                   for _, i in _saved_itrs(fpath, r'tf1_save(\d*)')]
+        candidates += [('pytorch', i) for i in _saved_itrs(pyt, r'model(\d*)\.pt')]
+    candidates += [('tf1', i) for i in _saved_itrs(fpath, r'tf1_save(\d*)')
+                   if osp.isdir(osp.join(fpath, f'tf1_save{i}'))]
     if not candidates:
         raise SpinupError(f"no saved model in '{fpath}' (looked for pyt_save/model*.pt and tf1_save*/): "
                           "give the folder of a run that has saved, e.g. data/cp/cp_s0.")
     if itr == 'last':
-        _, backend, found = max(candidates)
-        return backend, found
+        return max(candidates, key=lambda c: float('inf') if c[1] == '' else int(c[1]))
     wanted = str(int(itr))
-    for _, backend, found in candidates:
+    for backend, found in candidates:
         if found == wanted:
             return backend, found
-    have = sorted({int(i) for _, _, i in candidates if i != ''})
+    have = sorted({int(i) for _, i in candidates if i != ''})
     raise SpinupError(f"no save number {itr} in '{fpath}': numbered saves there are {have or 'none'}; "
                       "leave out --itr to load the newest.")
 
@@ -116,6 +116,8 @@ def load_pytorch_policy(fpath: str, itr: str, deterministic: bool = False) -> Ca
     print(f'\n\nLoading from {fname}.\n\n')
     model = torch.load(fname, weights_only=False)  # a whole module, not only weights
     takes_deterministic = 'deterministic' in inspect.signature(model.act).parameters
+    if deterministic and not takes_deterministic:
+        print('Note: this policy has no deterministic mode (only SAC has one); --deterministic is ignored.')
 
     def get_action(x):
         with torch.no_grad():

@@ -10,6 +10,8 @@ from gymnasium.spaces import Box, Discrete
 from torch.distributions.categorical import Categorical
 from torch.distributions.normal import Normal
 
+from spinup.utils.errors import SpinupError
+
 
 def combined_shape(length: int, shape: Optional[Union[int, Tuple[int, ...]]] = None) -> Tuple[int, ...]:
     """Shape of ``length`` stacked items of ``shape``: ``(length,)``, ``(length, shape)`` or ``(length, *shape)``."""
@@ -96,9 +98,10 @@ class MLPGaussianActor(Actor):
     def sample(self, obs):
         """``Actor.sample`` written out, as it runs once every environment step.
 
-        a = mu + sigma * eps with eps ~ N(0, I), so
+        a = mu + sigma * eps with eps ~ N(0, I), so eps = (a - mu) / sigma and
         log pi(a|s) = sum_i ( -eps_i^2 / 2 - log sigma_i - log(2 pi) / 2 ),
-        computed without building a Normal distribution object each step.
+        which is ``Normal(mu, sigma).log_prob(a).sum(-1)`` computed without building a
+        distribution object each step (test_core_pytorch.py checks that they agree).
         """
         mu = self.mu_net(obs)
         eps = torch.randn_like(mu)
@@ -123,13 +126,16 @@ class MLPActorCritic(nn.Module):
 
     def __init__(self, observation_space, action_space, hidden_sizes=(64, 64), activation=nn.Tanh):
         super().__init__()
+        if not (isinstance(observation_space, Box) and len(observation_space.shape) == 1):
+            raise SpinupError(f'the MLP actor-critic needs flat vector observations (a 1-D Box), '
+                              f'not {observation_space}: flatten them with a gymnasium wrapper.')
         obs_dim = observation_space.shape[0]
-        if isinstance(action_space, Box):
+        if isinstance(action_space, Box) and len(action_space.shape) == 1:
             self.pi = MLPGaussianActor(obs_dim, action_space.shape[0], hidden_sizes, activation)
         elif isinstance(action_space, Discrete):
             self.pi = MLPCategoricalActor(obs_dim, action_space.n, hidden_sizes, activation)
         else:
-            raise TypeError(f'PPO handles Box and Discrete action spaces, not {type(action_space).__name__}.')
+            raise SpinupError(f'the MLP actor-critic handles Box (1-D) and Discrete actions, not {action_space}.')
         self.v = MLPCritic(obs_dim, hidden_sizes, activation)
 
     def step(self, obs):

@@ -20,7 +20,7 @@ class PPOBuffer:
     """Stores the trajectories of one epoch, and computes the GAE-Lambda advantages and the
     rewards-to-go that the policy and value losses are trained on."""
 
-    def __init__(self, obs_dim, act_dim, size, gamma=0.99, lam=0.95):
+    def __init__(self, obs_dim, act_dim, size, gamma=0.99, lam=0.97):
         self.obs_buf = np.zeros(core.combined_shape(size, obs_dim), dtype=np.float32)
         self.act_buf = np.zeros(core.combined_shape(size, act_dim), dtype=np.float32)
         self.adv_buf = np.zeros(size, dtype=np.float32)
@@ -105,8 +105,13 @@ def update(ac, data: Dict[str, torch.Tensor], pi_optimizer, vf_optimizer, clip_r
     """One PPO update on an epoch's data; returns the diagnostics to log.
 
     The policy takes up to ``train_pi_iters`` gradient steps, stopping early once the mean
-    KL divergence from the data-collecting policy exceeds ``1.5 * target_kl``; the KL is
-    checked *before* each step, so no step is taken from a policy already too far away.
+    KL divergence from the data-collecting policy exceeds ``1.5 * target_kl`` (the margin
+    of the original Spinning Up and of OpenAI baselines' PPO); the KL is checked *before*
+    each step, so no step is taken from a policy already too far away.
+
+    Logged: the losses before the update (``LossPi``, ``LossV``) and their change over it;
+    ``Entropy`` of the data-collecting policy; ``KL`` and ``ClipFrac`` of the final policy
+    against it; ``StopIter``, the number of policy steps taken.
     """
     with torch.no_grad():
         pi_l_old, pi_info_old = compute_loss_pi(ac, data, clip_ratio)
@@ -167,7 +172,8 @@ def ppo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
             Symbol       Shape             Description
             ===========  ================  ======================================
             ``a``        (batch, act_dim)  | Numpy array of actions for each
-                                           | observation.
+                         or (batch,)       | observation (the second shape for
+                                           | discrete actions).
             ``v``        (batch,)          | Numpy array of value estimates
                                            | for the provided observations.
             ``logp_a``   (batch,)          | Numpy array of log probs for the
@@ -287,10 +293,14 @@ def ppo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
     logger.log('\nNumber of parameters: \t pi: %d, \t v: %d\n' % var_counts)
 
     # Set up experience buffer
-    local_steps_per_epoch = int(steps_per_epoch / num_procs())
+    local_steps_per_epoch = steps_per_epoch // num_procs()
+    if local_steps_per_epoch * num_procs() != steps_per_epoch:
+        logger.log(f'Warning: {steps_per_epoch} steps do not split evenly over {num_procs()} processes; '
+                   f'each collects {local_steps_per_epoch}.', color='yellow')
     buf = PPOBuffer(obs_dim, act_dim, local_steps_per_epoch, gamma, lam)
 
-    # Set up loss functions: compute_loss_pi and compute_loss_v, above
+    # Set up loss functions: compute_loss_pi and compute_loss_v, defined above this
+    # function so that they can be tested on their own (and so can update).
 
     # Set up optimizers for policy and value function
     pi_optimizer = Adam(ac.pi.parameters(), lr=pi_lr)
@@ -298,12 +308,6 @@ def ppo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
 
     # Set up model saving
     logger.setup_pytorch_saver(ac)
-
-    # Set up the update function: update, above
-    def run_update():
-        data = buf.get()
-        logger.store(**update(ac, data, pi_optimizer, vf_optimizer, clip_ratio,
-                              train_pi_iters, train_v_iters, target_kl))
 
     # Prepare for interaction with environment
     start_time = time.time()
@@ -326,39 +330,36 @@ def ppo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
             # Update obs (critical!)
             o = next_o
 
-            # Truncation is not termination: hitting a time limit (the env's or
-            # max_ep_len) ends the episode but the state still has a future.
-            truncated = truncated or ep_len == max_ep_len
+            # Truncation is not termination: a time limit (the env's own, or max_ep_len)
+            # ends the episode, but the last state still has a future worth V(s).
+            timeout = truncated or ep_len == max_ep_len
             epoch_ended = t == local_steps_per_epoch - 1
 
-            if terminated or truncated or epoch_ended:
-                if epoch_ended and not (terminated or truncated):
+            if terminated or timeout or epoch_ended:
+                if epoch_ended and not (terminated or timeout):
                     print(f'Warning: trajectory cut off by epoch at {ep_len} steps.', flush=True)
-                # bootstrap the value of the last state unless it is terminal
+                # bootstrap the value of the last state, unless it is terminal
                 if terminated:
-                    v = 0
+                    last_val = 0
                 else:
-                    _, v, _ = ac.step(torch.as_tensor(o, dtype=torch.float32))
-                buf.finish_path(v)
-                if terminated or truncated:
+                    _, last_val, _ = ac.step(torch.as_tensor(o, dtype=torch.float32))
+                buf.finish_path(last_val)
+                if terminated or timeout:
                     # only save EpRet / EpLen if the episode really ended
                     logger.store(EpRet=ep_ret, EpLen=ep_len)
                 o, _ = env.reset()
                 ep_ret, ep_len = 0, 0
 
-        # Save model
-        if (epoch % save_freq == 0) or (epoch == epochs - 1):
-            logger.save_state({'env': env}, None)
-
         # Perform PPO update!
-        run_update()
+        logger.store(**update(ac, buf.get(), pi_optimizer, vf_optimizer, clip_ratio,
+                              train_pi_iters, train_v_iters, target_kl))
 
         # Log info about epoch
         logger.log_tabular('Epoch', epoch)
         logger.log_tabular('EpRet', with_min_and_max=True)
         logger.log_tabular('EpLen', average_only=True)
         logger.log_tabular('VVals', with_min_and_max=True)
-        logger.log_tabular('TotalEnvInteracts', (epoch + 1) * steps_per_epoch)
+        logger.log_tabular('TotalEnvInteracts', (epoch + 1) * local_steps_per_epoch * num_procs())
         logger.log_tabular('LossPi', average_only=True)
         logger.log_tabular('LossV', average_only=True)
         logger.log_tabular('DeltaLossPi', average_only=True)
@@ -369,6 +370,10 @@ def ppo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
         logger.log_tabular('StopIter', average_only=True)
         logger.log_tabular('Time', time.time() - start_time)
         logger.dump_tabular()
+
+        # Save model (after the update, so the last save holds the final policy)
+        if (epoch % save_freq == 0) or (epoch == epochs - 1):
+            logger.save_state({'env': env}, None)
 
 
 if __name__ == '__main__':
