@@ -86,11 +86,11 @@ class Logger:
     @_root_only
     def _open_output(self, output_fname: str) -> None:
         if osp.exists(self.output_dir):
-            print(f'Warning: log dir {self.output_dir} already exists; storing info there anyway.')
+            print(f'Warning: {self.output_dir} already exists; its outputs will be replaced.')
         else:
             os.makedirs(self.output_dir)
         self.output_file = open(osp.join(self.output_dir, output_fname), 'w')
-        print(colorize(f'Logging data to {self.output_file.name}', 'green', bold=True))
+        print(colorize(f'Progress goes to {self.output_file.name}', 'green', bold=True))
 
     @_root_only
     def log(self, msg: str, color: str = 'green') -> None:
@@ -126,7 +126,7 @@ class Logger:
             config['exp_name'] = self.exp_name
         config['_run'] = _run_metadata()
         output = json.dumps(config, separators=(',', ':\t'), indent=4, sort_keys=True)
-        print(colorize('Saving config:\n', color='cyan', bold=True))
+        print(colorize('Configuration (config.json):\n', color='cyan', bold=True))
         print(output)
         path = osp.join(self.output_dir, 'config.json')
         with atomic_path(path) as tmp, open(tmp, 'w') as out:

@@ -83,9 +83,7 @@ def call_experiment(exp_name: str, thunk: Union[str, Callable], seed: int = 0,
     num_cpu = os.cpu_count() if num_cpu == 'auto' else int(num_cpu)
     kwargs['seed'] = seed
 
-    print(colorize('Running experiment:\n', color='cyan', bold=True))
-    print(exp_name + '\n')
-    print(colorize('with kwargs:\n', color='cyan', bold=True))
+    print(colorize(f'Experiment {exp_name}, with arguments:\n', color='cyan', bold=True))
     print('\n'.join(f'    {k}: {v!r}' for k, v in sorted(kwargs.items())) + '\n', flush=True)
 
     if 'logger_kwargs' not in kwargs:
@@ -113,15 +111,10 @@ def call_experiment(exp_name: str, thunk: Union[str, Callable], seed: int = 0,
     logdir = kwargs['logger_kwargs']['output_dir']
     print(dedent(f"""
     {'=' * DIV_LINE_WIDTH}
-    {colorize('End of experiment.', 'cyan', bold=True)}
+    {colorize(f'Experiment {exp_name} finished.', 'cyan', bold=True)}
 
-    Plot results from this run with:
-
-    python -m spinup.run plot {logdir}
-
-    Watch the trained agent with:
-
-    python -m spinup.run test_policy {logdir}
+    Learning curves:    python -m spinup.run plot {logdir}
+    The trained agent:  python -m spinup.run test_policy {logdir}
     {'=' * DIV_LINE_WIDTH}
     """), flush=True)
 
@@ -167,33 +160,18 @@ class ExperimentGrid:
         self._name = _name
 
     def print(self) -> None:
-        """Print the grid: its name and every key with its shorthand and values."""
-        print('=' * DIV_LINE_WIDTH)
-        base_msg = 'ExperimentGrid %s runs over parameters:\n'
-        name_insert = '[' + self._name + ']'
-        if len(base_msg % name_insert) <= DIV_LINE_WIDTH:
-            msg = base_msg % name_insert
-        else:
-            msg = base_msg % (name_insert + '\n')
-        print(colorize(msg, color='green', bold=True))
+        """Print the grid: its name, each parameter with its shorthand and values, and counts."""
+        lines = ['=' * DIV_LINE_WIDTH, colorize(f'ExperimentGrid [{self._name}] varies:', 'green', bold=True), '']
         for k, v, sh in zip(self.keys, self.vals, self.shs):
-            color_k = colorize(k.ljust(40), color='cyan', bold=True)
-            print('', color_k, '[' + sh + ']' if sh is not None else '', '\n')
-            for val in v:
-                print('\t' + str(convert_for_print(val)))
-            print()
-        nvars_total = 1
+            label = colorize(k, 'cyan', bold=True) + (f'  (shown as "{sh}")' if sh else '')
+            lines.append(' ' + label)
+            lines += ['     ' + str(convert_for_print(val)) for val in v]
+        runs = 1
         for v in self.vals:
-            nvars_total *= len(v)
-        if 'seed' in self.keys:
-            num_seeds = len(self.vals[self.keys.index('seed')])
-            nvars_seedless = nvars_total // num_seeds
-        else:
-            nvars_seedless = nvars_total
-        print(' Variants, counting seeds: '.ljust(40), nvars_total)
-        print(' Variants, not counting seeds: '.ljust(40), nvars_seedless)
-        print()
-        print('=' * DIV_LINE_WIDTH)
+            runs *= len(v)
+        seeds = len(self.vals[self.keys.index('seed')]) if 'seed' in self.keys else 1
+        lines += ['', f' {runs} runs: {runs // seeds} settings x {seeds} seed(s)', '=' * DIV_LINE_WIDTH]
+        print('\n'.join(lines), flush=True)
 
     def _default_shorthand(self, key: str) -> str:
         # the first three letters of each colon-separated part: 'ac_kwargs:hidden_sizes' -> 'ac_-hid'
@@ -295,12 +273,12 @@ class ExperimentGrid:
 
         line = '=' * DIV_LINE_WIDTH
         joined = '\n'.join(sorted(set(var_names)))
-        print(f"{line}\n{colorize('Preparing to run the following experiments...', color='green', bold=True)}"
+        print(f"{line}\n{colorize('Experiments to run, one after another:', color='green', bold=True)}"
               f"\n\n{joined}\n\n{line}", flush=True)
 
         if WAIT_BEFORE_LAUNCH > 0 and sys.stdout.isatty():
-            print(colorize('Launch delayed to give you a few seconds to review your experiments '
-                           '(set WAIT_BEFORE_LAUNCH in spinup/user_config.py to change this).',
+            print(colorize('Starting soon: time to check the list above '
+                           '(WAIT_BEFORE_LAUNCH in spinup/user_config.py sets the delay).',
                            color='cyan', bold=True))
             for remaining in range(int(WAIT_BEFORE_LAUNCH), 0, -1):
                 print(f'\rLaunching in {remaining} s... (Ctrl-C to cancel)', end='', flush=True)

@@ -35,10 +35,10 @@ def count_vars(module: nn.Module) -> int:
 
 
 def discount_cumsum(x: np.ndarray, discount: float) -> np.ndarray:
-    """Discounted cumulative sums along a vector: ``y[t] = sum_k discount^k x[t+k]``.
+    """Discounted sums of the rest of a sequence: ``y[t] = sum_k discount**k * x[t+k]``.
 
-    input:  ``[x0, x1, x2]``
-    output: ``[x0 + discount*x1 + discount^2*x2,  x1 + discount*x2,  x2]``
+    For ``x = [1, 2, 3]`` and ``discount = 0.5``: ``y = [1 + 1 + 0.75, 2 + 1.5, 3] = [2.75, 3.5, 3]``.
+    Shapes: ``x`` (T,) -> ``y`` (T,).
     """
     # y[t] - discount*y[t+1] = x[t] is a linear filter run over the reversed vector.
     return scipy.signal.lfilter([1], [1, float(-discount)], x[::-1], axis=0)[::-1]

@@ -1,6 +1,8 @@
-"""Proximal Policy Optimization (by clipping), with early stopping on the KL divergence.
+"""Proximal Policy Optimization (PPO-Clip) in PyTorch, with early stopping on the KL divergence.
 
-Read next to the PPO page of the docs: the sections below follow its pseudocode.
+Read top to bottom beside PPO's pseudocode: the buffer that turns trajectories into
+advantages, the losses and the update, then the algorithm function, whose main loop
+collects a batch, updates, logs and saves, once an epoch.
 """
 import random
 import time
@@ -155,166 +157,123 @@ def ppo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
         train_pi_iters: int = 80, train_v_iters: int = 80, lam: float = 0.97,
         max_ep_len: int = 1000, target_kl: float = 0.01,
         logger_kwargs: Dict[str, Any] = dict(), save_freq: int = 10) -> None:
-    """
-    Proximal Policy Optimization (by clipping), with early stopping based on approximate KL.
+    """PPO-Clip: several steps of gradient ascent on a clipped surrogate objective per batch
+    of on-policy experience, stopped early when the policy drifts too far (by mean KL).
 
     Args:
-        env_fn : A function which creates a copy of the environment.
-            The environment must satisfy the gymnasium API.
+        env_fn (callable): Makes the environment (gymnasium API), e.g. ``EnvFn('CartPole-v1')``.
 
-        actor_critic: The constructor method for a PyTorch Module with a
-            ``step`` method, an ``act`` method, a ``pi`` module, and a ``v``
-            module. It is called as ``actor_critic(env.observation_space,
-            env.action_space, **ac_kwargs)``. The ``step`` method should accept
-            a batch of observations and return:
+        actor_critic (type): Class of the agent, built as ``actor_critic(env.observation_space,
+            env.action_space, **ac_kwargs)``. It must be a ``torch.nn.Module`` with:
 
-            ===========  ================  ======================================
-            Symbol       Shape             Description
-            ===========  ================  ======================================
-            ``a``        (batch, act_dim)  | Numpy array of actions for each
-                         or (batch,)       | observation (the second shape for
-                                           | discrete actions).
-            ``v``        (batch,)          | Numpy array of value estimates
-                                           | for the provided observations.
-            ``logp_a``   (batch,)          | Numpy array of log probs for the
-                                           | actions in ``a``.
-            ===========  ================  ======================================
+            ================  ==========================  ===========================================
+            member            takes                       returns
+            ================  ==========================  ===========================================
+            ``step(obs)``     observations, (B, obs_dim)  NumPy ``a`` (B, act_dim), or (B,) for
+                                                          discrete actions; ``v`` (B,) the value
+                                                          estimates; ``logp_a`` (B,) log pi(a|obs)
+            ``act(obs)``      observations                ``a`` only, as in ``step``
+            ``pi(obs, act)``  observations, and           a ``torch.distributions`` object for
+                              optionally actions (B, ...) pi(.|obs), and log pi(act|obs) as a
+                                                          (B,) tensor (None without ``act``)
+            ``v(obs)``        observations                the value tensor, shape (B,): squeeze
+                                                          the last axis of an MLP's output
+            ================  ==========================  ===========================================
 
-            The ``act`` method behaves the same as ``step`` but only returns ``a``.
+            ``pi`` and ``v`` are also the modules whose parameters the two optimizers train.
 
-            The ``pi`` module's forward call should accept a batch of
-            observations and optionally a batch of actions, and return:
+        ac_kwargs (dict): Keyword arguments for ``actor_critic``; the default agent takes
+            ``hidden_sizes`` ((64, 64)) and ``activation`` (``torch.nn.Tanh``).
 
-            ===========  ================  ======================================
-            Symbol       Shape             Description
-            ===========  ================  ======================================
-            ``pi``       N/A               | Torch Distribution object, containing
-                                           | a batch of distributions describing
-                                           | the policy for the provided observations.
-            ``logp_a``   (batch,)          | Optional (only returned if batch of
-                                           | actions is given). Tensor containing
-                                           | the log probability, according to
-                                           | the policy, of the provided actions.
-                                           | If actions not given, will contain
-                                           | ``None``.
-            ===========  ================  ======================================
+        seed (int): Seeds Python, NumPy, PyTorch and the environment. MPI process ``k`` uses
+            ``seed + 10000 * k``.
 
-            The ``v`` module's forward call should accept a batch of observations
-            and return:
+        steps_per_epoch (int): Environment steps per epoch (one batch, one update), over all
+            MPI processes together. (Thousands.)
 
-            ===========  ================  ======================================
-            Symbol       Shape             Description
-            ===========  ================  ======================================
-            ``v``        (batch,)          | Tensor containing the value estimates
-                                           | for the provided observations. (Critical:
-                                           | make sure to flatten this!)
-            ===========  ================  ======================================
+        epochs (int): Number of epochs, that is, of policy updates.
 
-        ac_kwargs (dict): Any kwargs appropriate for the ActorCritic object
-            you provided to PPO (default: ``hidden_sizes=(64, 64)``,
-            ``activation=nn.Tanh``).
+        gamma (float): Discount factor. (0.99 to 0.999.) The paper's gamma.
 
-        seed (int): Seed for random number generators. Each MPI process adds
-            ``10000 * rank`` to it.
+        clip_ratio (float): How far the probability ratio pi/pi_old may move from 1 before the
+            objective stops rewarding the move. (0.1 to 0.3.) The paper's epsilon.
 
-        steps_per_epoch (int): Number of steps of interaction (state-action pairs)
-            for the agent and the environment in each epoch, summed over all
-            processes.
+        pi_lr (float): Adam learning rate of the policy. (1e-4 to 1e-3.)
 
-        epochs (int): Number of epochs of interaction (equivalent to
-            number of policy updates) to perform.
+        vf_lr (float): Adam learning rate of the value function. (1e-3.)
 
-        gamma (float): Discount factor. (Always between 0 and 1.) The paper's
-            :math:`\\gamma`.
+        train_pi_iters (int): Most gradient steps on the policy per epoch; early stopping on
+            the KL may end the update sooner. (Tens.)
 
-        clip_ratio (float): Hyperparameter for clipping in the policy objective.
-            Roughly: how far can the new policy go from the old policy while
-            still profiting (improving the objective function)? The new policy
-            can still go farther than the clip_ratio says, but it doesn't help
-            on the objective anymore. (Usually small, 0.1 to 0.3.) Typically
-            denoted by :math:`\\epsilon`.
+        train_v_iters (int): Gradient steps on the value function per epoch. (Tens.)
 
-        pi_lr (float): Learning rate for policy optimizer.
+        lam (float): GAE mixing parameter: 0 gives one-step TD advantages, 1 gives Monte
+            Carlo ones. (0.9 to 0.99.) The GAE paper's lambda.
 
-        vf_lr (float): Learning rate for value function optimizer.
+        max_ep_len (int): Longest episode. Reaching it truncates the episode like the
+            environment's own time limit: the return beyond it is bootstrapped from V.
 
-        train_pi_iters (int): Maximum number of gradient descent steps to take
-            on policy loss per epoch. (Early stopping may cause optimizer
-            to take fewer than this.)
+        target_kl (float): The mean KL divergence from the data-collecting policy that an
+            update should stay near; the policy update stops once the KL passes
+            ``1.5 * target_kl``. (0.01 to 0.05.)
 
-        train_v_iters (int): Number of gradient descent steps to take on
-            value function per epoch.
+        logger_kwargs (dict): Keyword arguments for :class:`EpochLogger` (``output_dir``,
+            ``exp_name``); ``setup_logger_kwargs`` makes them.
 
-        lam (float): Lambda for GAE-Lambda. (Always between 0 and 1,
-            close to 1.) The paper's :math:`\\lambda`.
-
-        max_ep_len (int): Maximum length of trajectory / episode / rollout.
-            Reaching it truncates the episode, like the environment's own
-            time limit: the return is bootstrapped, not cut to zero.
-
-        target_kl (float): Roughly what KL divergence we think is appropriate
-            between new and old policies after an update. This will get used
-            for early stopping. (Usually small, 0.01 or 0.05.)
-
-        logger_kwargs (dict): Keyword args for EpochLogger.
-
-        save_freq (int): How often (in terms of gap between epochs) to save
-            the current policy and value function.
-
+        save_freq (int): Save the agent every this many epochs (and after the last one).
     """
 
-    # Special function to avoid certain slowdowns from PyTorch + MPI combo.
+    # One thread a process: the networks are small and MPI processes share the cores
     setup_pytorch_for_mpi()
 
-    # Set up logger and save configuration
+    # Logger, and a record of every argument in config.json
     logger = EpochLogger(**logger_kwargs)
     logger.save_config(locals())
 
-    # Random seed: Python, NumPy, PyTorch here, the environment at its first reset
+    # Seeds: Python, NumPy and PyTorch now, the environment at its first reset
     seed += 10000 * proc_id()
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
 
-    # Instantiate environment
+    # The environment
     env = env_fn()
     obs_dim = env.observation_space.shape
     act_dim = env.action_space.shape
     env.action_space.seed(seed)
 
-    # Create actor-critic module
+    # The agent: policy pi and value function v
     ac = actor_critic(env.observation_space, env.action_space, **ac_kwargs)
 
-    # Sync params across processes
+    # Every MPI process starts from process 0's weights
     sync_params(ac)
 
-    # Count variables
     var_counts = tuple(core.count_vars(module) for module in [ac.pi, ac.v])
-    logger.log('\nNumber of parameters: \t pi: %d, \t v: %d\n' % var_counts)
+    logger.log('\nParameters: pi %d, v %d\n' % var_counts)
 
-    # Set up experience buffer
+    # Experience buffer: each process collects its share of the epoch
     local_steps_per_epoch = steps_per_epoch // num_procs()
     if local_steps_per_epoch * num_procs() != steps_per_epoch:
         logger.log(f'Warning: {steps_per_epoch} steps do not split evenly over {num_procs()} processes; '
                    f'each collects {local_steps_per_epoch}.', color='yellow')
     buf = PPOBuffer(obs_dim, act_dim, local_steps_per_epoch, gamma, lam)
 
-    # Set up loss functions: compute_loss_pi and compute_loss_v, defined above this
-    # function so that they can be tested on their own (and so can update).
+    # Losses and the update step: compute_loss_pi, compute_loss_v and update, above,
+    # at module level so that tests can call them on their own.
 
-    # Set up optimizers for policy and value function
+    # Optimizers, one for the policy and one for the value function
     pi_optimizer = Adam(ac.pi.parameters(), lr=pi_lr)
     vf_optimizer = Adam(ac.v.parameters(), lr=vf_lr)
 
-    # Set up model saving
+    # Saving: the whole agent goes to pyt_save/model.pt
     logger.setup_pytorch_saver(ac)
 
-    # Prepare for interaction with environment
+    # First observation
     start_time = time.time()
     o, _ = env.reset(seed=seed)
     ep_ret, ep_len = 0, 0
 
-    # Main loop: collect experience in env and update/log each epoch
+    # Main loop: each epoch, collect a batch with the current policy, then update and log
     for epoch in range(epochs):
         for t in range(local_steps_per_epoch):
             a, v, logp = ac.step(torch.as_tensor(o, dtype=torch.float32))
@@ -323,11 +282,11 @@ def ppo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
             ep_ret += r
             ep_len += 1
 
-            # save and log
+            # into the buffer; values also to the log
             buf.store(o, a, r, v, logp)
             logger.store(VVals=v)
 
-            # Update obs (critical!)
+            # the next step starts from the new observation
             o = next_o
 
             # Truncation is not termination: a time limit (the env's own, or max_ep_len)
@@ -337,7 +296,7 @@ def ppo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
 
             if terminated or timeout or epoch_ended:
                 if epoch_ended and not (terminated or timeout):
-                    print(f'Warning: trajectory cut off by epoch at {ep_len} steps.', flush=True)
+                    print(f'Note: the epoch ended mid-episode, after {ep_len} steps; bootstrapping.', flush=True)
                 # bootstrap the value of the last state, unless it is terminal
                 if terminated:
                     last_val = 0
@@ -345,16 +304,16 @@ def ppo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
                     _, last_val, _ = ac.step(torch.as_tensor(o, dtype=torch.float32))
                 buf.finish_path(last_val)
                 if terminated or timeout:
-                    # only save EpRet / EpLen if the episode really ended
+                    # a cut-off partial episode would skew the logged returns
                     logger.store(EpRet=ep_ret, EpLen=ep_len)
                 o, _ = env.reset()
                 ep_ret, ep_len = 0, 0
 
-        # Perform PPO update!
+        # Update the policy and value function on the batch
         logger.store(**update(ac, buf.get(), pi_optimizer, vf_optimizer, clip_ratio,
                               train_pi_iters, train_v_iters, target_kl))
 
-        # Log info about epoch
+        # One row of progress.txt
         logger.log_tabular('Epoch', epoch)
         logger.log_tabular('EpRet', with_min_and_max=True)
         logger.log_tabular('EpLen', average_only=True)
