@@ -96,6 +96,13 @@ def test_gaussian_sample_log_prob_matches_distribution():
     np.testing.assert_allclose(logp.detach().numpy(), logp_ref.detach().numpy(), rtol=1e-5, atol=1e-5)
 
 
+def _agent(env_id, seed):
+    env = gym.make(env_id)
+    env.observation_space.seed(seed)
+    torch.manual_seed(seed)
+    return env, core.MLPActorCritic(env.observation_space, env.action_space)
+
+
 def _batch(ac, env, n=64, seed=0):
     rng = np.random.default_rng(seed)
     obs = torch.as_tensor(np.stack([env.observation_space.sample() for _ in range(n)]), dtype=torch.float32)
@@ -107,10 +114,7 @@ def _batch(ac, env, n=64, seed=0):
 
 
 def test_loss_pi_at_the_data_policy():
-    env = gym.make('CartPole-v1')
-    env.observation_space.seed(0)
-    torch.manual_seed(0)
-    ac = core.MLPActorCritic(env.observation_space, env.action_space)
+    env, ac = _agent('CartPole-v1', 0)
     data = _batch(ac, env)
     loss, info = compute_loss_pi(ac, data, clip_ratio=0.2)
     # ratio = 1 everywhere: the loss is -mean(adv), nothing is clipped, KL is zero
@@ -122,10 +126,7 @@ def test_loss_pi_at_the_data_policy():
 
 
 def test_kl_is_checked_before_the_step():
-    env = gym.make('Pendulum-v1')
-    env.observation_space.seed(0)
-    torch.manual_seed(0)
-    ac = core.MLPActorCritic(env.observation_space, env.action_space)
+    env, ac = _agent('Pendulum-v1', 0)
     data = _batch(ac, env)
     before = [p.detach().clone() for p in ac.pi.parameters()]
     pi_opt = torch.optim.Adam(ac.pi.parameters(), lr=1e-2)
@@ -144,10 +145,7 @@ def test_kl_is_checked_before_the_step():
 
 def test_early_stop_takes_exactly_the_steps_within_the_kl_bound():
     import copy
-    env = gym.make('Pendulum-v1')
-    env.observation_space.seed(1)
-    torch.manual_seed(1)
-    ac = core.MLPActorCritic(env.observation_space, env.action_space)
+    env, ac = _agent('Pendulum-v1', 1)
     data = _batch(ac, env, n=256)
     target_kl = 0.01
 
