@@ -18,7 +18,7 @@ def _served(spec) -> bool:
     return not (callable(entry) and getattr(entry, '__name__', '').startswith('_raise'))
 
 
-def resolve_env_id(env_id: str, warn: bool = True) -> str:
+def resolve_env_id(env_id: str) -> str:
     """Return the id to build for ``env_id``: itself if served, else its newest served version.
 
     Raises:
@@ -39,9 +39,8 @@ def resolve_env_id(env_id: str, warn: bool = True) -> str:
                 and spec.version is not None and _served(spec)]
     if versions:
         newest = get_env_id(ns, name, max(versions))
-        if warn:
-            print(f"Warning: environment '{env_id}' is not served by gymnasium {gym.__version__}; "
-                  f"using '{newest}' instead.", file=sys.stderr)
+        print(f"Warning: environment '{env_id}' is not served by gymnasium {gym.__version__}; "
+              f"using '{newest}' instead.", file=sys.stderr)
         return newest
     served = [k for k, spec in registry.items() if _served(spec)]
     near = difflib.get_close_matches(env_id, served, n=1, cutoff=0.5)

@@ -250,9 +250,7 @@ class EpochLogger(Logger):
         if val is not None:
             super().log_tabular(key, val)
             return
-        values = self.epoch_dict.get(key, [])
-        flat = np.concatenate([np.ravel(v) for v in values]) if values else np.zeros(0)
-        stats = mpi_statistics_scalar(flat, with_min_and_max=with_min_and_max)
+        stats = mpi_statistics_scalar(self._pooled(key), with_min_and_max=with_min_and_max)
         super().log_tabular(key if average_only else 'Average' + key, stats[0])
         if not average_only:
             super().log_tabular('Std' + key, stats[1])
@@ -263,6 +261,9 @@ class EpochLogger(Logger):
 
     def get_stats(self, key: str):
         """Mean and standard deviation of the values stored under ``key`` (across processes)."""
+        return mpi_statistics_scalar(self._pooled(key))
+
+    def _pooled(self, key: str) -> np.ndarray:
+        """Everything stored under ``key`` this epoch, flattened into one array."""
         values = self.epoch_dict.get(key, [])
-        flat = np.concatenate([np.ravel(v) for v in values]) if values else np.zeros(0)
-        return mpi_statistics_scalar(flat)
+        return np.concatenate([np.ravel(v) for v in values]) if values else np.zeros(0)

@@ -20,6 +20,7 @@ import numpy as np
 
 from spinup.utils.display import has_screen
 from spinup.utils.errors import ArgumentParser, SpinupError, run_main
+from spinup.utils.serialization_utils import atomic_path
 
 DIV_LINE_WIDTH = 50
 
@@ -193,7 +194,6 @@ def make_plots(all_logdirs: List[str], legend: Optional[List[str]] = None, xaxis
             if len(values) > 1:
                 stem, ext = osp.splitext(out)
                 path = f'{stem}_{value}{ext}'
-            from spinup.utils.serialization_utils import atomic_path
             os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
             with atomic_path(path) as tmp:
                 plt.savefig(tmp, format=(osp.splitext(path)[1][1:] or 'png'))
