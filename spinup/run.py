@@ -167,8 +167,9 @@ def _check_flags(name: str, algo_fn, values: Dict[str, List[Any]]) -> None:
     default_ac = params['actor_critic'].default if 'actor_critic' in params else None
     ac_params = []
     if default_ac is not None and 'actor_critic' not in values:
-        ac_params = [p for p in inspect.signature(default_ac).parameters
-                     if p not in ('self', 'observation_space', 'action_space')]
+        # the keyword arguments a user may set (not the spaces or placeholders it is built from)
+        ac_params = [p.name for p in inspect.signature(default_ac).parameters.values()
+                     if p.default is not p.empty and p.name != 'action_space']
     for key in values:
         outer, _, inner = key.partition(':')
         if outer not in valid:

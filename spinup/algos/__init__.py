@@ -13,6 +13,7 @@ BACKENDS = ('tf1', 'pytorch')
 
 # name -> (module, function)
 REGISTRY: Dict[str, Tuple[str, str]] = {
+    'ppo_tf1': ('spinup.algos.tf1.ppo.ppo', 'ppo'),
     'ppo_pytorch': ('spinup.algos.pytorch.ppo.ppo', 'ppo'),
 }
 

@@ -22,7 +22,8 @@ import numpy as np
 
 from spinup.utils.envs import env_description
 from spinup.utils.mpi_tools import mpi_statistics_scalar, num_procs, proc_id
-from spinup.utils.serialization_utils import atomic_path, convert_json
+from spinup.utils.errors import SpinupError
+from spinup.utils.serialization_utils import atomic_dir, atomic_path, convert_json, saved_dir
 
 color2num = dict(gray=30, red=31, green=32, yellow=33, blue=34, magenta=35, cyan=36, white=37, crimson=38)
 
@@ -178,6 +179,44 @@ class Logger:
             warnings.simplefilter('ignore')
             torch.save(self.pytorch_saver_elements, tmp)
 
+    def setup_tf_saver(self, sess, inputs: Dict[str, Any], outputs: Dict[str, Any]) -> None:
+        """Register a TF1 graph to be saved as a SavedModel at every :meth:`save_state`.
+
+        It goes to ``tf1_save/``, with ``model_info.pkl`` naming the tensors of ``inputs``
+        and ``outputs`` (``{'x': x_ph}``, ``{'pi': pi, 'v': v}``), so that
+        :func:`restore_tf_graph` can hand them back by key.
+
+        Args:
+            sess: The ``tf.Session`` holding the variables.
+            inputs (dict): Placeholders of the policy, by key.
+            outputs (dict): Tensors of the policy and value functions, by key.
+        """
+        import tensorflow.compat.v1 as tf
+        self.tf_saver_elements = dict(session=sess, inputs=inputs, outputs=outputs)
+        self.tf_saver_info = {'inputs': {k: v.name for k, v in inputs.items()},
+                              'outputs': {k: v.name for k, v in outputs.items()}}
+        # one Saver, made now: building one at each save would grow the graph every time
+        with sess.graph.as_default():
+            self._tf_saver = tf.train.Saver(sharded=True, allow_empty=True)
+        self._savers.append(self._tf_simple_save)
+
+    @_root_only
+    def _tf_simple_save(self, itr: Optional[int] = None) -> None:
+        import tensorflow.compat.v1 as tf
+        fpath = osp.join(self.output_dir, 'tf1_save' + ('%d' % itr if itr is not None else ''))
+        elements = self.tf_saver_elements
+        signature = tf.saved_model.signature_def_utils.predict_signature_def(
+            inputs=elements['inputs'], outputs=elements['outputs'])
+        with atomic_dir(fpath) as tmp, elements['session'].graph.as_default():
+            # (the previous save stays whole until this one is; the builder saves the default graph)
+            builder = tf.saved_model.builder.SavedModelBuilder(tmp)
+            builder.add_meta_graph_and_variables(
+                elements['session'], [tf.saved_model.tag_constants.SERVING],
+                signature_def_map={tf.saved_model.signature_constants.DEFAULT_SERVING_SIGNATURE_DEF_KEY: signature},
+                clear_devices=True, saver=self._tf_saver)
+            builder.save()
+            joblib.dump(self.tf_saver_info, osp.join(tmp, 'model_info.pkl'))
+
     def dump_tabular(self) -> None:
         """Print this epoch's row as a table and append it to the progress file (flushed)."""
         if proc_id() == 0:
@@ -203,6 +242,28 @@ class Logger:
                 self.output_file.flush()
         self.log_current_row.clear()
         self.first_row = False
+
+
+def restore_tf_graph(sess, fpath: str) -> Dict[str, Any]:
+    """Load the SavedModel in ``fpath`` (a ``tf1_save`` folder) into ``sess``.
+
+    Returns:
+        A dict of the saved tensors by key (``x``, ``pi``, ``v``, ...), from ``model_info.pkl``.
+    """
+    import tensorflow.compat.v1 as tf
+    tf.disable_v2_behavior()
+    fpath = saved_dir(fpath)
+    info_path = osp.join(fpath, 'model_info.pkl')
+    if not osp.exists(info_path):
+        raise SpinupError(f"no TF1 save at '{fpath}' (no model_info.pkl): give a tf1_save folder of a run.")
+    with sess.graph.as_default():  # the loader imports into the default graph
+        tf.saved_model.loader.load(sess, [tf.saved_model.tag_constants.SERVING], fpath)
+    model_info = joblib.load(info_path)
+    graph = sess.graph
+    model = {}
+    model.update({k: graph.get_tensor_by_name(v) for k, v in model_info['inputs'].items()})
+    model.update({k: graph.get_tensor_by_name(v) for k, v in model_info['outputs'].items()})
+    return model
 
 
 def _is_env(value: Any) -> bool:

@@ -2,6 +2,7 @@
 import contextlib
 import json
 import os
+import shutil
 import tempfile
 from typing import Any, Iterator
 
@@ -61,3 +62,40 @@ def atomic_path(path: str) -> Iterator[str]:
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
+
+
+def _backup_name(path: str) -> str:
+    directory, name = os.path.split(os.path.abspath(path))
+    return os.path.join(directory, f'.{name}.old')
+
+
+@contextlib.contextmanager
+def atomic_dir(path: str) -> Iterator[str]:
+    """Yield a temporary folder path beside ``path``; on success, put it in place of ``path``.
+
+    The yielded path does not exist yet: the writer creates it (as ``SavedModelBuilder``
+    insists on). If the write fails, or the process dies, the old folder stays as it was.
+    The old folder is moved aside to ``.<name>.old`` for the instant between the two renames
+    that swap the folders; :func:`saved_dir` finds it there if a crash falls in that instant.
+    """
+    directory, name = os.path.split(os.path.abspath(path))
+    tmp_parent = tempfile.mkdtemp(prefix=f'.{name}.', suffix='.tmp', dir=directory)
+    tmp = os.path.join(tmp_parent, name)
+    backup = _backup_name(path)
+    try:
+        yield tmp
+        if os.path.exists(path):
+            if os.path.exists(backup):  # left by an earlier crash; path is complete
+                shutil.rmtree(backup)
+            os.rename(path, backup)
+        os.rename(tmp, path)
+        shutil.rmtree(backup, ignore_errors=True)
+    finally:
+        shutil.rmtree(tmp_parent, ignore_errors=True)
+
+
+def saved_dir(path: str) -> str:
+    """``path``, or the copy :func:`atomic_dir` set aside if a crash mid-swap removed ``path``."""
+    if not os.path.isdir(path) and os.path.isdir(_backup_name(path)):
+        return _backup_name(path)
+    return path

@@ -3,7 +3,8 @@
 ``python -m spinup.run test_policy RUN [--len L] [--episodes N] [--norender] [--itr I]
 [--deterministic] [--video FILE.mp4] [--env ENV_ID]``
 
-The backend is found from what the run saved (``pyt_save/`` for PyTorch). The
+The backend is found from what the run saved (``pyt_save/`` for PyTorch, ``tf1_save/``
+for TF1). The
 environment is built again from ``vars.pkl``. Without a screen, rendering records a
 video instead of opening a window.
 """
@@ -20,7 +21,7 @@ import joblib
 from spinup.utils.display import has_screen
 from spinup.utils.envs import make_from_description, resolve_env_id
 from spinup.utils.errors import ArgumentParser, SpinupError, run_main
-from spinup.utils.serialization_utils import atomic_path
+from spinup.utils.serialization_utils import atomic_path, saved_dir
 
 
 def _saved_itrs(folder: str, pattern: str) -> List[str]:
@@ -49,8 +50,10 @@ def find_save(fpath: str, itr: Union[str, int] = 'last') -> Tuple[str, str]:
     pyt = osp.join(fpath, 'pyt_save')
     if osp.isdir(pyt):
         candidates += [('pytorch', i) for i in _saved_itrs(pyt, r'model(\d*)\.pt')]
-    candidates += [('tf1', i) for i in _saved_itrs(fpath, r'tf1_save(\d*)')
-                   if osp.isdir(osp.join(fpath, f'tf1_save{i}'))]
+    # a TF1 save is a folder; one set aside mid-swap by a crash (.tf1_save.old) still counts
+    tf1_itrs = set(_saved_itrs(fpath, r'tf1_save(\d*)')) | set(_saved_itrs(fpath, r'\.tf1_save(\d*)\.old'))
+    candidates += [('tf1', i) for i in sorted(tf1_itrs)
+                   if osp.isdir(saved_dir(osp.join(fpath, f'tf1_save{i}')))]
     if not candidates:
         raise SpinupError(f"no saved model in '{fpath}' (looked for pyt_save/model*.pt and tf1_save*/): "
                           "give the folder of a run that has saved, e.g. data/cp/cp_s0.")
@@ -106,7 +109,27 @@ def load_env(fpath: str, itr: str = '', render_mode: Optional[str] = None, env_i
 
 
 def load_tf_policy(fpath: str, itr: str, deterministic: bool = False) -> Callable:
-    raise SpinupError(f"'{fpath}' holds a TF1 save, and this installation has no TF1 loader yet.")
+    """A function from an observation to an action, from the SavedModel ``tf1_save<itr>/``."""
+    import tensorflow.compat.v1 as tf
+    from spinup.utils.logx import restore_tf_graph
+    from spinup.utils.mpi_tf import session_config
+    tf.disable_v2_behavior()
+    fname = osp.join(fpath, f'tf1_save{itr}')
+    print(f'\n\nLoading from {fname}.\n\n')
+    sess = tf.Session(graph=tf.Graph(), config=session_config())
+    model = restore_tf_graph(sess, fname)
+    if deterministic and 'mu' in model:
+        action_op = model['mu']  # SAC's mean action
+    else:
+        if deterministic:
+            print('Note: this policy has no deterministic mode (only SAC has one); --deterministic is ignored.')
+        action_op = model['pi']
+    x = model['x']
+
+    def get_action(o):
+        return sess.run(action_op, feed_dict={x: o[None, :]})[0]
+
+    return get_action
 
 
 def load_pytorch_policy(fpath: str, itr: str, deterministic: bool = False) -> Callable:

@@ -8,6 +8,7 @@ import torch
 import torch.nn as nn
 from gymnasium.spaces import Box, Discrete
 from torch.distributions.categorical import Categorical
+from torch.distributions.independent import Independent
 from torch.distributions.normal import Normal
 
 from spinup.utils.errors import SpinupError
@@ -90,17 +91,20 @@ class MLPGaussianActor(Actor):
         self.mu_net = mlp([obs_dim, *hidden_sizes, act_dim], activation)
 
     def _distribution(self, obs):
-        return Normal(self.mu_net(obs), torch.exp(self.log_std), validate_args=False)
+        # one distribution over the whole action vector: its log_prob and entropy sum over
+        # the independent dimensions (the last axis)
+        return Independent(Normal(self.mu_net(obs), torch.exp(self.log_std), validate_args=False), 1,
+                           validate_args=False)
 
     def _log_prob_from_distribution(self, pi, act):
-        return pi.log_prob(act).sum(axis=-1)  # the joint density of independent dimensions
+        return pi.log_prob(act)
 
     def sample(self, obs):
         """``Actor.sample`` written out, as it runs once every environment step.
 
         a = mu + sigma * eps with eps ~ N(0, I), so eps = (a - mu) / sigma and
         log pi(a|s) = sum_i ( -eps_i^2 / 2 - log sigma_i - log(2 pi) / 2 ),
-        which is ``Normal(mu, sigma).log_prob(a).sum(-1)`` computed without building a
+        which is ``pi(obs, a)``'s log-likelihood computed without building a
         distribution object each step (test_core_pytorch.py checks that they agree).
         """
         mu = self.mu_net(obs)

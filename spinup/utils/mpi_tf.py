@@ -1,0 +1,92 @@
+"""MPI for TensorFlow 1 graphs: parameter sync and an Adam optimizer that averages gradients
+across processes.
+
+With one process every op here reduces to the plain TensorFlow one, so a single-process run
+pays nothing for MPI.
+"""
+import os
+from typing import List, Sequence
+
+import numpy as np
+import tensorflow.compat.v1 as tf
+
+from spinup.utils.mpi_tools import broadcast, mpi_avg, num_procs
+
+tf.disable_v2_behavior()
+
+
+def session_config() -> tf.ConfigProto:
+    """Session threads for this process: one intra-op and one inter-op thread, unless a
+    single process is given ``OMP_NUM_THREADS``.
+
+    The networks here are small: extra threads cost more in hand-offs than they gain, and
+    MPI processes already share the cores.
+    """
+    threads = 1
+    if 'OMP_NUM_THREADS' in os.environ and num_procs() == 1:
+        threads = max(1, int(os.environ['OMP_NUM_THREADS']))
+    return tf.ConfigProto(intra_op_parallelism_threads=threads, inter_op_parallelism_threads=threads)
+
+
+def flat_concat(xs: Sequence[tf.Tensor]) -> tf.Tensor:
+    """The tensors ``xs``, flattened and joined into one vector."""
+    return tf.concat([tf.reshape(x, (-1,)) for x in xs], axis=0)
+
+
+def assign_params_from_flat(x: tf.Tensor, params: List[tf.Variable]) -> tf.Operation:
+    """An op that sets ``params`` from the flat vector ``x`` (laid out as :func:`flat_concat` does)."""
+    sizes = [int(np.prod(p.shape.as_list())) for p in params]
+    splits = tf.split(x, sizes)
+    new_params = [tf.reshape(p_new, p.shape) for p, p_new in zip(params, splits)]
+    return tf.group([tf.assign(p, p_new) for p, p_new in zip(params, new_params)])
+
+
+def sync_params(params: List[tf.Variable]) -> tf.Operation:
+    """An op that copies process 0's values of ``params`` to every other process."""
+    if num_procs() == 1:
+        return tf.no_op()
+
+    def _broadcast(x):
+        broadcast(x)
+        return x
+
+    synced = tf.py_func(_broadcast, [flat_concat(params)], tf.float32, stateful=True)
+    return assign_params_from_flat(synced, params)
+
+
+def sync_all_params() -> tf.Operation:
+    """An op that copies process 0's values of every global variable to the other processes."""
+    return sync_params(tf.global_variables())
+
+
+class MpiAdamOptimizer(tf.train.AdamOptimizer):
+    """Adam whose gradients are averaged across MPI processes before each step.
+
+    Every process then applies the same step, and the parameters are synced from process 0
+    afterwards so that rounding can never make them drift apart.
+    """
+
+    def compute_gradients(self, loss, var_list=None, **kwargs):
+        grads_and_vars = [(g, v) for g, v in super().compute_gradients(loss, var_list, **kwargs)
+                          if g is not None]
+        if num_procs() == 1:
+            return grads_and_vars
+        flat_grad = flat_concat([g for g, _ in grads_and_vars])
+
+        def _avg(x):
+            return mpi_avg(x).astype(np.float32)
+
+        avg_flat_grad = tf.py_func(_avg, [flat_grad], tf.float32, stateful=True)
+        avg_flat_grad.set_shape(flat_grad.shape)
+        sizes = [int(np.prod(v.shape.as_list())) for _, v in grads_and_vars]
+        avg_grads = tf.split(avg_flat_grad, sizes)
+        return [(tf.reshape(g, v.shape), v) for g, (_, v) in zip(avg_grads, grads_and_vars)]
+
+    def apply_gradients(self, grads_and_vars, global_step=None, name=None):
+        grads_and_vars = list(grads_and_vars)
+        opt = super().apply_gradients(grads_and_vars, global_step, name)
+        if num_procs() == 1:
+            return opt
+        with tf.control_dependencies([opt]):
+            sync = sync_params([v for _, v in grads_and_vars])
+        return tf.group([opt, sync])
