@@ -64,6 +64,8 @@ def test_resolve_algo(monkeypatch):
     assert run.resolve_algo('ppo_pytorch') == 'ppo_pytorch'
     monkeypatch.setitem(run.DEFAULT_BACKEND, 'ppo', 'pytorch')
     assert run.resolve_algo('ppo') == 'ppo_pytorch'
+    monkeypatch.setitem(run.DEFAULT_BACKEND, 'ppo', 'tf1')
+    assert run.resolve_algo('ppo') == 'ppo_tf1'
     monkeypatch.setitem(run.DEFAULT_BACKEND, 'ppo', 'tensorflow')
     with pytest.raises(SpinupError, match='DEFAULT_BACKEND'):
         run.resolve_algo('ppo')
@@ -92,6 +94,8 @@ def test_import_spinup_is_light():
     assert out.strip() == 'False False'
     out = run_python("import sys, spinup; spinup.ppo_pytorch; print('torch' in sys.modules, 'tensorflow' in sys.modules)")
     assert out.strip() == 'True False'
+    out = run_python("import sys, spinup; f = spinup.ppo_tf1; print('torch' in sys.modules, 'tensorflow' in sys.modules, f.__module__)")
+    assert out.split() == ['False', 'True', 'spinup.algos.tf1.ppo.ppo']  # a TF1 user never waits for torch
 
 
 def test_help_lists_commands():

@@ -1,10 +1,11 @@
 """Speed benchmark: environment steps per second of the algorithms, against the raw limit.
 
-``python -m spinup.utils.bench ppo_pytorch [more algorithms] [--env HalfCheetah-v5]
+``python -m spinup.utils.bench [ALGO ...] [--env HalfCheetah-v5]
 [--hid "[64,32]"] [--steps 4000] [--epochs 10] [--seed 0]``
 
-For each algorithm it trains for ``steps x epochs`` environment steps (updates included)
-and reports steps per second from the run's own clock (``Time`` in progress.txt, which
+The algorithms default to PPO in both backends (``ppo_pytorch ppo_tf1``). For each, it
+trains for ``steps x epochs`` environment steps (updates included) and reports steps per
+second from the run's own clock (``Time`` in progress.txt, which
 starts when interaction starts). In the same run it measures the raw limit: the
 environment stepped with actions from one forward pass of an MLP of the same sizes, and
 nothing else. The ratio says how close the algorithm gets to that limit.
@@ -74,7 +75,8 @@ def algo_throughput(name: str, env_id: str, hidden_sizes: Sequence[int], steps: 
 
 def main(argv=None) -> int:
     parser = ArgumentParser(prog='python -m spinup.utils.bench', description=__doc__.split('\n\n')[0])
-    parser.add_argument('algos', nargs='*', default=['ppo_pytorch'], help='registered algorithm names')
+    parser.add_argument('algos', nargs='*', default=['ppo_pytorch', 'ppo_tf1'],
+                        help='registered algorithm names (default: ppo_pytorch ppo_tf1)')
     parser.add_argument('--env', default='HalfCheetah-v5')
     parser.add_argument('--hid', default='[64,32]', help='hidden layer sizes, e.g. "[64,32]"')
     parser.add_argument('--steps', type=int, default=4000, help='steps per epoch')
