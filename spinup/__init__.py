@@ -9,8 +9,8 @@ import os as _os
 from spinup.algos import REGISTRY as _REGISTRY
 from spinup.version import __version__
 
-# TensorFlow, when a TF1 algorithm loads it, keeps to errors (not its start-up notices
-# and deprecation warnings for the tf.compat.v1 API this library uses on purpose).
+# TensorFlow, if it is loaded after this, keeps to errors (not its start-up notices and
+# deprecation warnings for the tf.compat.v1 API this library uses on purpose).
 _os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
 _logging.getLogger('tensorflow').setLevel(_logging.ERROR)
 

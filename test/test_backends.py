@@ -30,7 +30,7 @@ def test_signatures_match_bar_the_actor_critic():
 
 
 def test_default_networks_match():
-    """(64, 64) tanh MLPs in both; the same keyword arguments a user may set, bar the output activation."""
+    """(64, 64) tanh MLPs in both."""
     pt = inspect.signature(pt_core.MLPActorCritic).parameters
     tf1 = inspect.signature(tf_core.mlp_actor_critic).parameters
     assert pt['hidden_sizes'].default == tf1['hidden_sizes'].default == (64, 64)

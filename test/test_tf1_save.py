@@ -83,7 +83,7 @@ def test_numbered_saves_and_a_graph_that_does_not_grow(tmp_path):
 
 def test_a_process_killed_mid_save_leaves_the_previous_save_loadable(tmp_path):
     """The first save completes; during the second the process dies (os._exit, no clean-up)
-    after the builder has written part of the new model."""
+    after the builder has written the new SavedModel, before model_info.pkl and the swap."""
     script = tmp_path / 'crash.py'
     script.write_text(textwrap.dedent(f"""
         import os, sys
@@ -117,9 +117,15 @@ def test_a_process_killed_mid_save_leaves_the_previous_save_loadable(tmp_path):
     restore_tf_graph(sess, str(run / 'tf1_save'))
     log_std = sess.run(sess.graph.get_tensor_by_name('pi/log_std:0'))
     np.testing.assert_allclose(log_std, -0.5)
-    # and the next save still works, replacing it
-    env2, agent, logger = saved_agent(run, seed=5)
-    assert find_save(str(run)) == ('tf1', '')
+    first_kernel = sess.run(sess.graph.get_tensor_by_name('v/dense_0/kernel:0'))
+    assert len(list(run.glob('.tf1_save.*.tmp'))) == 1  # what the dead process left
+    # the next save replaces it, and clears away the dead process's temporary folder
+    saved_agent(run, seed=5)
+    assert list(run.glob('.tf1_save*')) == []
+    sess = tf.Session(graph=tf.Graph())
+    restore_tf_graph(sess, str(run / 'tf1_save'))
+    kernel = sess.run(sess.graph.get_tensor_by_name('v/dense_0/kernel:0'))
+    assert not np.array_equal(kernel, first_kernel)
 
 
 def test_a_crash_between_the_two_renames_is_recovered(tmp_path):
@@ -139,3 +145,14 @@ def test_restore_from_a_folder_without_a_save_is_a_clear_error(tmp_path):
     from spinup.utils.errors import SpinupError
     with pytest.raises(SpinupError, match='no TF1 save'):
         restore_tf_graph(tf.Session(graph=tf.Graph()), str(tmp_path))
+
+
+def test_restore_into_a_graph_that_has_ops_is_refused(tmp_path):
+    """Imported names would clash (x would come back as the graph's own placeholder)."""
+    from spinup.utils.errors import SpinupError
+    saved_agent(tmp_path)
+    graph = tf.Graph()
+    with graph.as_default():
+        tf.placeholder(tf.float32, [None, 3])
+    with pytest.raises(SpinupError, match='empty graph'):
+        restore_tf_graph(tf.Session(graph=graph), str(tmp_path / 'tf1_save'))

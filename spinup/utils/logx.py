@@ -140,7 +140,7 @@ class Logger:
         A gymnasium environment in ``state_dict`` is saved as its description (registered id,
         keyword arguments, time limit) under ``<key>_spec``, from which ``test_policy``
         builds it again, rendering included. With ``itr``, the files are numbered
-        (``vars3.pkl``, ``model3.pt``) and earlier snapshots are kept; without it, they are
+        (``vars3.pkl``, ``model3.pt``, ``tf1_save3/``) and earlier snapshots are kept; without it, they are
         overwritten.
         """
         state = {}
@@ -245,13 +245,17 @@ class Logger:
 
 
 def restore_tf_graph(sess, fpath: str) -> Dict[str, Any]:
-    """Load the SavedModel in ``fpath`` (a ``tf1_save`` folder) into ``sess``.
+    """Load the SavedModel in ``fpath`` (a ``tf1_save`` folder) into ``sess``, whose graph must
+    be empty (``tf.Session(graph=tf.Graph())``).
 
     Returns:
         A dict of the saved tensors by key (``x``, ``pi``, ``v``, ...), from ``model_info.pkl``.
     """
     import tensorflow.compat.v1 as tf
-    tf.disable_v2_behavior()
+    if sess.graph.get_operations():
+        # names would clash with what is there, and the wrong tensors would come back
+        raise SpinupError('restore_tf_graph needs a session on an empty graph: '
+                          'tf.Session(graph=tf.Graph()).')
     fpath = saved_dir(fpath)
     info_path = osp.join(fpath, 'model_info.pkl')
     if not osp.exists(info_path):

@@ -25,7 +25,7 @@ def session_config() -> tf.ConfigProto:
     ``sess.run``: a policy step takes about 90 us instead of 140.
     """
     threads = 1
-    if 'OMP_NUM_THREADS' in os.environ and num_procs() == 1:
+    if num_procs() == 1 and os.environ.get('OMP_NUM_THREADS', '').isdigit():
         threads = max(1, int(os.environ['OMP_NUM_THREADS']))
     return tf.ConfigProto(intra_op_parallelism_threads=threads, inter_op_parallelism_threads=-1)
 
@@ -57,8 +57,9 @@ def sync_params(params: List[tf.Variable]) -> tf.Operation:
 
 
 def sync_all_params() -> tf.Operation:
-    """An op that copies process 0's values of every global variable to the other processes."""
-    return sync_params(tf.global_variables())
+    """An op that copies process 0's values of every float32 global variable (the networks'
+    weights and the optimizers' slots) to the other processes."""
+    return sync_params([v for v in tf.global_variables() if v.dtype.base_dtype == tf.float32])
 
 
 class MpiAdamOptimizer(tf.train.AdamOptimizer):

@@ -1,5 +1,6 @@
 """Turning Python objects into JSON for ``config.json``, and writing output files atomically."""
 import contextlib
+import glob
 import json
 import os
 import shutil
@@ -77,8 +78,13 @@ def atomic_dir(path: str) -> Iterator[str]:
     insists on). If the write fails, or the process dies, the old folder stays as it was.
     The old folder is moved aside to ``.<name>.old`` for the instant between the two renames
     that swap the folders; :func:`saved_dir` finds it there if a crash falls in that instant.
+    A process that dies mid-write leaves its hidden ``.<name>.*.tmp`` folder behind; the
+    next write removes it. (Nothing is fsync'd: this guards against a crash of the
+    process, not a power cut.)
     """
     directory, name = os.path.split(os.path.abspath(path))
+    for stale in glob.glob(os.path.join(glob.escape(directory), f'.{glob.escape(name)}.*.tmp')):
+        shutil.rmtree(stale, ignore_errors=True)  # left by a process that died mid-write
     tmp_parent = tempfile.mkdtemp(prefix=f'.{name}.', suffix='.tmp', dir=directory)
     tmp = os.path.join(tmp_parent, name)
     backup = _backup_name(path)

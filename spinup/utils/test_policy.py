@@ -4,8 +4,7 @@
 [--deterministic] [--video FILE.mp4] [--env ENV_ID]``
 
 The backend is found from what the run saved (``pyt_save/`` for PyTorch, ``tf1_save/``
-for TF1). The
-environment is built again from ``vars.pkl``. Without a screen, rendering records a
+for TF1). The environment is built again from ``vars.pkl``. Without a screen, rendering records a
 video instead of opening a window.
 """
 import contextlib
