@@ -2,14 +2,13 @@
 the same weights and batch, the same buffer arithmetic, and the backend a bare name picks."""
 import inspect
 import json
-import os
 
 import gymnasium as gym
 import numpy as np
 import pytest
 import torch
 
-from conftest import assert_ok, run_python
+from conftest import run_python
 from ppo_agents import copy_torch_to_tf1, random_batch, tf1_agent, tf1_feed, torch_agent
 from spinup.algos.pytorch.ppo import core as pt_core
 from spinup.algos.pytorch.ppo import ppo as pt_ppo
