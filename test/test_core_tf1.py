@@ -13,7 +13,7 @@ import scipy.stats
 import tensorflow.compat.v1 as tf
 
 from conftest import REPO
-from ppo_agents import random_batch, tf1_agent, tf1_feed, tf1_params, torch_agent
+from agents import random_batch, tf1_agent, tf1_feed, tf1_params, torch_agent
 from spinup.algos.tf1.ppo import core
 from spinup.algos.tf1.ppo.ppo import update
 from spinup.utils.errors import SpinupError

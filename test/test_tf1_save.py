@@ -12,7 +12,7 @@ import pytest
 import tensorflow.compat.v1 as tf
 
 from conftest import REPO, run_python
-from ppo_agents import random_batch, tf1_agent, tf1_params
+from agents import random_batch, tf1_agent, tf1_params
 from spinup.utils.logx import EpochLogger, restore_tf_graph
 from spinup.utils.test_policy import find_save, load_policy_and_env
 
@@ -90,7 +90,7 @@ def test_a_process_killed_mid_save_leaves_the_previous_save_loadable(tmp_path):
         sys.path.insert(0, {str(REPO + '/test')!r})
         import gymnasium as gym
         import tensorflow.compat.v1 as tf
-        from ppo_agents import tf1_agent
+        from agents import tf1_agent
         from spinup.utils.logx import EpochLogger
         env = gym.make('Pendulum-v1')
         agent = tf1_agent(env)

@@ -13,6 +13,10 @@ BACKENDS = ('tf1', 'pytorch')
 
 # name -> (module, function)
 REGISTRY: Dict[str, Tuple[str, str]] = {
+    'vpg_tf1': ('spinup.algos.tf1.vpg.vpg', 'vpg'),
+    'vpg_pytorch': ('spinup.algos.pytorch.vpg.vpg', 'vpg'),
+    'trpo_tf1': ('spinup.algos.tf1.trpo.trpo', 'trpo'),
+    'trpo_pytorch': ('spinup.algos.pytorch.trpo.trpo', 'trpo'),
     'ppo_tf1': ('spinup.algos.tf1.ppo.ppo', 'ppo'),
     'ppo_pytorch': ('spinup.algos.pytorch.ppo.ppo', 'ppo'),
 }

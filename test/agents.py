@@ -1,38 +1,54 @@
-"""Test helpers: PPO agents of both backends built side by side, and weights copied from a
-PyTorch agent into a TF1 graph, so that the two can be compared on the same batch."""
+"""Test helpers: the on-policy agents (VPG, TRPO, PPO) of both backends built side by side,
+and weights copied from a PyTorch agent into a TF1 graph, so that the two can be compared on
+the same batch."""
+import importlib
 from types import SimpleNamespace
 
 import numpy as np
 
 
-def torch_agent(env, seed):
+def torch_agent(env, seed, algo='ppo', hidden_sizes=(64, 64)):
     import torch
-    from spinup.algos.pytorch.ppo import core
+    core = importlib.import_module(f'spinup.algos.pytorch.{algo}.core')
     torch.manual_seed(seed)
-    return core.MLPActorCritic(env.observation_space, env.action_space)
+    return core.MLPActorCritic(env.observation_space, env.action_space, hidden_sizes=hidden_sizes)
 
 
-def tf1_agent(env, seed=0, clip_ratio=0.2, pi_lr=3e-4, vf_lr=1e-3, hidden_sizes=(64, 64)):
-    """The graph ppo_tf1 builds, in a graph and session of its own."""
+def tf1_agent(env, seed=0, clip_ratio=0.2, pi_lr=3e-4, vf_lr=1e-3, hidden_sizes=(64, 64), algo='ppo',
+              damping_coeff=0.1):
+    """The graph ``<algo>_tf1`` builds, in a graph and session of its own."""
     import tensorflow.compat.v1 as tf
-    from spinup.algos.tf1.ppo import core
-    from spinup.algos.tf1.ppo.ppo import compute_loss_pi, compute_loss_v
-    from spinup.utils.mpi_tf import MpiAdamOptimizer, session_config
+    from spinup.utils.mpi_tf import MpiAdamOptimizer, assign_params_from_flat, flat_concat, session_config
+    core = importlib.import_module(f'spinup.algos.tf1.{algo}.core')
+    module = importlib.import_module(f'spinup.algos.tf1.{algo}.{algo}')
 
     graph = tf.Graph()
     with graph.as_default():
         tf.set_random_seed(seed)
         x_ph, a_ph = core.placeholders_from_spaces(env.observation_space, env.action_space)
         adv_ph, ret_ph, logp_old_ph = core.placeholders(None, None, None)
-        pi, logp, logp_pi, ent, v = core.mlp_actor_critic(x_ph, a_ph, hidden_sizes=hidden_sizes,
-                                                          action_space=env.action_space)
-        loss_pi, pi_info = compute_loss_pi(logp, logp_old_ph, adv_ph, ent, clip_ratio)
-        loss_v = compute_loss_v(v, ret_ph)
-        train_pi = MpiAdamOptimizer(learning_rate=pi_lr).minimize(loss_pi, var_list=core.get_vars('pi'))
-        train_v = MpiAdamOptimizer(learning_rate=vf_lr).minimize(loss_v, var_list=core.get_vars('v'))
+        outs = core.mlp_actor_critic(x_ph, a_ph, hidden_sizes=hidden_sizes, action_space=env.action_space)
+        if algo == 'trpo':
+            pi, logp, logp_pi, ent, info, info_phs, d_kl, v = outs
+        else:
+            pi, logp, logp_pi, ent, v = outs
+        if algo == 'ppo':
+            loss_pi, pi_info = module.compute_loss_pi(logp, logp_old_ph, adv_ph, ent, clip_ratio)
+        else:
+            loss_pi, pi_info = module.compute_loss_pi(logp, logp_old_ph, adv_ph, ent)
+        loss_v = module.compute_loss_v(v, ret_ph)
+        ops = dict(loss_pi=loss_pi, loss_v=loss_v, **pi_info)
+        if algo == 'trpo':  # as trpo_tf1 builds them
+            pi_params = core.get_vars('pi')
+            vec_ph, hvp = core.hessian_vector_product(d_kl, pi_params)
+            ops.update(d_kl=d_kl, gradient=core.flat_grad(loss_pi, pi_params), vec_ph=vec_ph,
+                       hvp=hvp + damping_coeff * vec_ph, get_pi_params=flat_concat(pi_params),
+                       set_pi_params=assign_params_from_flat(vec_ph, pi_params), info=info, info_phs=info_phs)
+        else:
+            ops['train_pi'] = MpiAdamOptimizer(learning_rate=pi_lr).minimize(loss_pi, var_list=core.get_vars('pi'))
+        ops['train_v'] = MpiAdamOptimizer(learning_rate=vf_lr).minimize(loss_v, var_list=core.get_vars('v'))
         sess = tf.Session(graph=graph, config=session_config())
         sess.run(tf.global_variables_initializer())
-    ops = dict(loss_pi=loss_pi, loss_v=loss_v, train_pi=train_pi, train_v=train_v, **pi_info)
     return SimpleNamespace(graph=graph, sess=sess, x=x_ph, a=a_ph, adv=adv_ph, ret=ret_ph,
                            logp_old=logp_old_ph, pi=pi, logp=logp, logp_pi=logp_pi, ent=ent, v=v, ops=ops)
 

@@ -1,0 +1,447 @@
+"""Trust Region Policy Optimization (TRPO) in PyTorch, and its simpler sibling, the Natural
+Policy Gradient (NPG).
+
+Read top to bottom beside TRPO's pseudocode: the buffer that turns trajectories into
+advantages; the losses, the KL divergence and its Hessian-vector product, conjugate
+gradient, and the update with its backtracking line search; then the algorithm function,
+whose main loop collects a batch, updates, logs and saves, once an epoch.
+"""
+import random
+import time
+from typing import Any, Callable, Dict
+
+import numpy as np
+import torch
+from torch.distributions import kl_divergence
+from torch.nn.utils import parameters_to_vector, vector_to_parameters
+from torch.optim import Adam
+
+import spinup.algos.pytorch.trpo.core as core
+from spinup.utils.errors import SpinupError
+from spinup.utils.logx import EpochLogger
+from spinup.utils.mpi_pytorch import mpi_avg_grads, setup_pytorch_for_mpi, sync_params
+from spinup.utils.mpi_tools import mpi_avg, mpi_fork, mpi_statistics_scalar, num_procs, proc_id
+
+
+class TRPOBuffer:
+    """Stores the trajectories of one epoch, and computes the GAE-Lambda advantages and the
+    rewards-to-go that the policy and value losses are trained on."""
+
+    def __init__(self, obs_dim, act_dim, size, gamma=0.99, lam=0.97):
+        self.obs_buf = np.zeros(core.combined_shape(size, obs_dim), dtype=np.float32)
+        self.act_buf = np.zeros(core.combined_shape(size, act_dim), dtype=np.float32)
+        self.adv_buf = np.zeros(size, dtype=np.float32)
+        self.rew_buf = np.zeros(size, dtype=np.float32)
+        self.ret_buf = np.zeros(size, dtype=np.float32)
+        self.val_buf = np.zeros(size, dtype=np.float32)
+        self.logp_buf = np.zeros(size, dtype=np.float32)
+        self.gamma, self.lam = gamma, lam
+        self.ptr, self.path_start_idx, self.max_size = 0, 0, size
+
+    def store(self, obs, act, rew, val, logp):
+        """Append one timestep of agent-environment interaction."""
+        assert self.ptr < self.max_size, 'TRPOBuffer is full: call get() at the end of each epoch.'
+        self.obs_buf[self.ptr] = obs
+        self.act_buf[self.ptr] = act
+        self.rew_buf[self.ptr] = rew
+        self.val_buf[self.ptr] = val
+        self.logp_buf[self.ptr] = logp
+        self.ptr += 1
+
+    def finish_path(self, last_val=0):
+        """Close the current trajectory: compute its advantages and rewards-to-go.
+
+        ``last_val`` is 0 if the trajectory ended because the agent reached a terminal
+        state, and V(s_T) otherwise (the episode was truncated by a time limit, or cut off by
+        the end of the epoch), so the return beyond the cut is bootstrapped from the value
+        function rather than taken to be zero.
+        """
+        path_slice = slice(self.path_start_idx, self.ptr)
+        rews = np.append(self.rew_buf[path_slice], last_val)
+        vals = np.append(self.val_buf[path_slice], last_val)
+
+        # GAE-Lambda: A_t = sum_l (gamma*lam)^l delta_{t+l}, delta_t = r_t + gamma V(s_{t+1}) - V(s_t)
+        deltas = rews[:-1] + self.gamma * vals[1:] - vals[:-1]
+        self.adv_buf[path_slice] = core.discount_cumsum(deltas, self.gamma * self.lam)
+
+        # rewards-to-go, the targets for the value function
+        self.ret_buf[path_slice] = core.discount_cumsum(rews, self.gamma)[:-1]
+
+        self.path_start_idx = self.ptr
+
+    def get(self) -> Dict[str, torch.Tensor]:
+        """Return the epoch's data, with advantages normalized (mean 0, std 1 across all
+        processes), and empty the buffer."""
+        assert self.ptr == self.max_size, 'the buffer must be full before get()'
+        self.ptr, self.path_start_idx = 0, 0
+        adv_mean, adv_std = mpi_statistics_scalar(self.adv_buf)
+        self.adv_buf = (self.adv_buf - adv_mean) / (adv_std + 1e-8)
+        data = dict(obs=self.obs_buf, act=self.act_buf, ret=self.ret_buf,
+                    adv=self.adv_buf, logp=self.logp_buf)
+        return {k: torch.as_tensor(v, dtype=torch.float32) for k, v in data.items()}
+
+
+EPS = 1e-8
+
+
+def compute_loss_pi(ac, data: Dict[str, torch.Tensor]):
+    """The surrogate loss, and diagnostics: approximate KL and entropy.
+
+    L = -mean( ratio * A ),  ratio = pi(a|s) / pi_old(a|s)
+
+    Its gradient at pi = pi_old is minus the policy gradient.
+    """
+    obs, act, adv, logp_old = data['obs'], data['act'], data['adv'], data['logp']
+
+    pi, logp = ac.pi(obs, act)
+    ratio = torch.exp(logp - logp_old)
+    loss_pi = -(ratio * adv).mean()
+
+    # extra information: how far the policy moved, and how random it still is
+    approx_kl = (logp_old - logp).mean().item()
+    ent = pi.entropy().mean().item()
+    return loss_pi, dict(kl=approx_kl, ent=ent)
+
+
+def compute_loss_v(ac, data: Dict[str, torch.Tensor]):
+    """Mean-squared error of V(s) against the rewards-to-go."""
+    obs, ret = data['obs'], data['ret']
+    return ((ac.v(obs) - ret) ** 2).mean()
+
+
+def compute_kl(ac, obs: torch.Tensor, pi_old) -> torch.Tensor:
+    """The mean KL divergence KL(pi_old(.|s) || pi(.|s)) over the batch's states: the
+    constraint of the trust region. ``pi_old`` is the data-collecting policy's distribution
+    at ``obs``, held fixed (computed without gradients)."""
+    pi, _ = ac.pi(obs)
+    return kl_divergence(pi_old, pi).mean()
+
+
+def hessian_vector_product(ac, obs: torch.Tensor, pi_old, x: torch.Tensor, damping_coeff: float) -> torch.Tensor:
+    """H x + damping_coeff * x, where H is the Hessian of the mean KL with respect to the
+    policy's parameters (flattened), averaged across MPI processes.
+
+    H x is the gradient of (grad KL . x): two backward passes, never H itself.
+    Shapes: ``x`` (n_params,) -> (n_params,).
+    """
+    params = list(ac.pi.parameters())
+    kl = compute_kl(ac, obs, pi_old)
+    grads = parameters_to_vector(torch.autograd.grad(kl, params, create_graph=True))
+    hvp = parameters_to_vector(torch.autograd.grad(grads @ x, params))
+    hvp = torch.as_tensor(mpi_avg(hvp.numpy()), dtype=torch.float32)  # average across MPI processes
+    return hvp + damping_coeff * x
+
+
+def conjugate_gradient(Ax: Callable[[torch.Tensor], torch.Tensor], b: torch.Tensor, iters: int) -> torch.Tensor:
+    """Approximately solve A x = b for a symmetric positive-definite A known only through
+    the product ``Ax(v) = A v``, in ``iters`` steps of conjugate gradient.
+
+    Shapes: ``b`` (n,) -> x (n,). With ``iters >= n`` it is exact (up to rounding).
+    """
+    x = torch.zeros_like(b)
+    r = b.clone()  # the residual b - A x, for x = 0
+    p = b.clone()  # the search direction
+    r_dot_old = r @ r
+    for _ in range(iters):
+        if r_dot_old <= EPS ** 2:
+            break  # solved (or b = 0)
+        z = Ax(p)
+        alpha = r_dot_old / (p @ z + EPS)
+        x += alpha * p
+        r -= alpha * z
+        r_dot_new = r @ r
+        p = r + (r_dot_new / r_dot_old) * p
+        r_dot_old = r_dot_new
+    return x
+
+
+def update(ac, data: Dict[str, torch.Tensor], vf_optimizer, delta: float, damping_coeff: float,
+           cg_iters: int, backtrack_iters: int, backtrack_coeff: float, train_v_iters: int,
+           algo: str = 'trpo') -> Dict[str, float]:
+    """One TRPO (or NPG) update on an epoch's data; returns the diagnostics to log.
+
+    The natural gradient direction x = H^-1 g comes from conjugate gradient (g the gradient
+    of the loss, H the Hessian of the mean KL); the step sqrt(2 delta / x.Hx) x reaches the
+    edge of the trust region KL <= delta under the quadratic approximation of the KL. NPG
+    takes that step. TRPO searches back along it, shrinking it by ``backtrack_coeff``, and
+    accepts the first step whose exact mean KL is within ``delta`` and whose surrogate loss
+    improved; if none is accepted it keeps the old parameters.
+
+    Logged: the losses before the update (``LossPi``, ``LossV``) and their change over it;
+    ``Entropy`` of the data-collecting policy; ``KL`` of the new policy against it;
+    ``BacktrackIters``, how many times the step was shrunk (``backtrack_iters`` if no step
+    was accepted, 0 for NPG).
+    """
+    obs = data['obs']
+    with torch.no_grad():
+        pi_old, _ = ac.pi(obs)  # the data-collecting policy, held fixed for the KL
+        v_l_old = compute_loss_v(ac, data).item()
+
+    # The gradient g of the loss, and the direction x = H^-1 g by conjugate gradient
+    params = list(ac.pi.parameters())
+    loss_pi, pi_info_old = compute_loss_pi(ac, data)
+    pi_l_old = mpi_avg(loss_pi.item())
+    g = parameters_to_vector(torch.autograd.grad(loss_pi, params))
+    g = torch.as_tensor(mpi_avg(g.numpy()), dtype=torch.float32)  # average across MPI processes
+
+    def Hx(x):
+        return hessian_vector_product(ac, obs, pi_old, x, damping_coeff)
+
+    x = conjugate_gradient(Hx, g, cg_iters)
+    alpha = torch.sqrt(2 * delta / (x @ Hx(x) + EPS))  # the step that reaches KL = delta
+    old_params = parameters_to_vector(params).detach().clone()
+
+    def set_and_eval(step):
+        """Move to old_params - step * alpha * x; return the mean KL and loss there."""
+        vector_to_parameters(old_params - step * alpha * x, params)
+        with torch.no_grad():
+            kl = compute_kl(ac, obs, pi_old).item()
+            loss, _ = compute_loss_pi(ac, data)
+        return mpi_avg(kl), mpi_avg(loss.item())
+
+    if algo == 'npg':
+        # the natural policy gradient step, as it is
+        kl, pi_l_new = set_and_eval(step=1.0)
+        backtracks = 0
+    else:
+        # TRPO: the longest step of the line search that keeps the KL within delta and improves the loss
+        for j in range(backtrack_iters):
+            kl, pi_l_new = set_and_eval(step=backtrack_coeff ** j)
+            if kl <= delta and pi_l_new < pi_l_old:
+                backtracks = j
+                break
+        else:
+            print('Note: the line search accepted no step; the policy keeps its old parameters.', flush=True)
+            kl, pi_l_new = set_and_eval(step=0.0)
+            backtracks = backtrack_iters
+
+    # Value function learning.
+    for _ in range(train_v_iters):
+        vf_optimizer.zero_grad()
+        loss_v = compute_loss_v(ac, data)
+        loss_v.backward()
+        mpi_avg_grads(ac.v)  # average grads across MPI processes
+        vf_optimizer.step()
+
+    with torch.no_grad():
+        v_l_new = compute_loss_v(ac, data).item()
+    return dict(LossPi=pi_l_old, LossV=v_l_old,
+                DeltaLossPi=pi_l_new - pi_l_old, DeltaLossV=v_l_new - v_l_old,
+                KL=kl, Entropy=pi_info_old['ent'], BacktrackIters=backtracks)
+
+
+def trpo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str, Any] = dict(),
+         seed: int = 0, steps_per_epoch: int = 4000, epochs: int = 50, gamma: float = 0.99,
+         delta: float = 0.01, vf_lr: float = 1e-3, train_v_iters: int = 80, damping_coeff: float = 0.1,
+         cg_iters: int = 10, backtrack_iters: int = 10, backtrack_coeff: float = 0.8, lam: float = 0.97,
+         max_ep_len: int = 1000, logger_kwargs: Dict[str, Any] = dict(), save_freq: int = 10,
+         algo: str = 'trpo') -> None:
+    """TRPO: the largest step along the natural policy gradient that keeps the mean KL
+    divergence from the data-collecting policy within ``delta``, found by a backtracking
+    line search. With ``algo='npg'``, the Natural Policy Gradient: the step of the quadratic
+    approximation, without the search.
+
+    Args:
+        env_fn (callable): Makes the environment (gymnasium API), e.g. ``EnvFn('CartPole-v1')``.
+
+        actor_critic (type): Class of the agent, built as ``actor_critic(env.observation_space,
+            env.action_space, **ac_kwargs)``. It must be a ``torch.nn.Module`` with:
+
+            ================  ==========================  ===========================================
+            member            takes                       returns
+            ================  ==========================  ===========================================
+            ``step(obs)``     observations, (B, obs_dim)  NumPy ``a`` (B, act_dim), or (B,) for
+                                                          discrete actions; ``v`` (B,) the value
+                                                          estimates; ``logp_a`` (B,) log pi(a|obs)
+            ``act(obs)``      observations                ``a`` only, as in ``step``
+            ``pi(obs, act)``  observations, and           a ``torch.distributions`` object for
+                              optionally actions (B, ...) pi(.|obs), and log pi(act|obs) as a
+                                                          (B,) tensor (None without ``act``)
+            ``v(obs)``        observations                the value tensor, shape (B,): squeeze
+                                                          the last axis of an MLP's output
+            ================  ==========================  ===========================================
+
+            ``pi`` and ``v`` are also the modules whose parameters the two optimizers train.
+
+        ac_kwargs (dict): Keyword arguments for ``actor_critic``; the default agent takes
+            ``hidden_sizes`` ((64, 64)) and ``activation`` (``torch.nn.Tanh``).
+
+        seed (int): Seeds Python, NumPy, PyTorch and the environment. MPI process ``k`` uses
+            ``seed + 10000 * k``.
+
+        steps_per_epoch (int): Environment steps per epoch (one batch, one update), over all
+            MPI processes together. (Thousands.)
+
+        epochs (int): Number of epochs, that is, of policy updates.
+
+        gamma (float): Discount factor. (0.99 to 0.999.) The paper's gamma.
+
+        delta (float): The trust region: the most mean KL divergence a step may put between
+            the new policy and the data-collecting one. (0.01 to 0.05.) The paper's delta.
+
+        vf_lr (float): Adam learning rate of the value function. (1e-3.)
+
+        train_v_iters (int): Gradient steps on the value function per epoch. (Tens.)
+
+        damping_coeff (float): Added to the diagonal of the KL's Hessian (H + damping I), which
+            keeps conjugate gradient stable where H is nearly singular. Too large a value
+            slows learning. (0.01 to 0.1.)
+
+        cg_iters (int): Steps of conjugate gradient to solve H x = g. More approximates
+            the natural gradient better, at the cost of more Hessian-vector products. (10.)
+
+        backtrack_iters (int): Most steps of the line search. (10.)
+
+        backtrack_coeff (float): How much the line search shrinks the step each time. (0.8.)
+
+        lam (float): GAE mixing parameter: 0 gives one-step TD advantages, 1 gives Monte
+            Carlo ones. (0.9 to 0.99.) The GAE paper's lambda.
+
+        max_ep_len (int): Longest episode. Reaching it truncates the episode like the
+            environment's own time limit: the return beyond it is bootstrapped from V.
+
+        logger_kwargs (dict): Keyword arguments for :class:`EpochLogger` (``output_dir``,
+            ``exp_name``); ``setup_logger_kwargs`` makes them.
+
+        save_freq (int): Save the agent every this many epochs (and after the last one).
+
+        algo (str): ``'trpo'``, or ``'npg'`` for the Natural Policy Gradient (no line search).
+    """
+    if algo not in ('trpo', 'npg'):
+        raise SpinupError(f"algo must be 'trpo' or 'npg', not {algo!r}.")
+
+    # One thread a process: the networks are small and MPI processes share the cores
+    setup_pytorch_for_mpi()
+
+    # Logger, and a record of every argument in config.json
+    logger = EpochLogger(**logger_kwargs)
+    logger.save_config(locals())
+
+    # Seeds: Python, NumPy and PyTorch now, the environment at its first reset
+    seed += 10000 * proc_id()
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+    # The environment
+    env = env_fn()
+    obs_dim = env.observation_space.shape
+    act_dim = env.action_space.shape
+    env.action_space.seed(seed)
+
+    # The agent: policy pi and value function v
+    ac = actor_critic(env.observation_space, env.action_space, **ac_kwargs)
+
+    # Every MPI process starts from process 0's weights
+    sync_params(ac)
+
+    var_counts = tuple(core.count_vars(module) for module in [ac.pi, ac.v])
+    logger.log('\nParameters: pi %d, v %d\n' % var_counts)
+
+    # Experience buffer: each process collects its share of the epoch
+    local_steps_per_epoch = steps_per_epoch // num_procs()
+    if local_steps_per_epoch * num_procs() != steps_per_epoch:
+        logger.log(f'Warning: {steps_per_epoch} steps do not split evenly over {num_procs()} processes; '
+                   f'each collects {local_steps_per_epoch}.', color='yellow')
+    buf = TRPOBuffer(obs_dim, act_dim, local_steps_per_epoch, gamma, lam)
+
+    # Losses, the KL and its Hessian-vector product, conjugate gradient and the update step:
+    # above, at module level so that tests can call them on their own.
+
+    # Optimizer of the value function (the policy moves by the natural gradient instead)
+    vf_optimizer = Adam(ac.v.parameters(), lr=vf_lr)
+
+    # Saving: the whole agent goes to pyt_save/model.pt
+    logger.setup_pytorch_saver(ac)
+
+    # First observation
+    start_time = time.time()
+    o, _ = env.reset(seed=seed)
+    ep_ret, ep_len = 0, 0
+
+    # Main loop: each epoch, collect a batch with the current policy, then update and log
+    for epoch in range(epochs):
+        for t in range(local_steps_per_epoch):
+            a, v, logp = ac.step(torch.as_tensor(o, dtype=torch.float32))
+
+            next_o, r, terminated, truncated, _ = env.step(a)
+            ep_ret += r
+            ep_len += 1
+
+            # into the buffer; values also to the log
+            buf.store(o, a, r, v, logp)
+            logger.store(VVals=v)
+
+            # the next step starts from the new observation
+            o = next_o
+
+            # Truncation is not termination: a time limit (the env's own, or max_ep_len)
+            # ends the episode, but the last state still has a future worth V(s).
+            timeout = truncated or ep_len == max_ep_len
+            epoch_ended = t == local_steps_per_epoch - 1
+
+            if terminated or timeout or epoch_ended:
+                if epoch_ended and not (terminated or timeout):
+                    print(f'Note: the epoch ended mid-episode, after {ep_len} steps; bootstrapping.', flush=True)
+                # bootstrap the value of the last state, unless it is terminal
+                if terminated:
+                    last_val = 0
+                else:
+                    _, last_val, _ = ac.step(torch.as_tensor(o, dtype=torch.float32))
+                buf.finish_path(last_val)
+                if terminated or timeout:
+                    # a cut-off partial episode would skew the logged returns
+                    logger.store(EpRet=ep_ret, EpLen=ep_len)
+                o, _ = env.reset()
+                ep_ret, ep_len = 0, 0
+
+        # Update the policy and value function on the batch
+        logger.store(**update(ac, buf.get(), vf_optimizer, delta, damping_coeff, cg_iters,
+                              backtrack_iters, backtrack_coeff, train_v_iters, algo))
+
+        # One row of progress.txt
+        logger.log_tabular('Epoch', epoch)
+        logger.log_tabular('EpRet', with_min_and_max=True)
+        logger.log_tabular('EpLen', average_only=True)
+        logger.log_tabular('VVals', with_min_and_max=True)
+        logger.log_tabular('TotalEnvInteracts', (epoch + 1) * local_steps_per_epoch * num_procs())
+        logger.log_tabular('LossPi', average_only=True)
+        logger.log_tabular('LossV', average_only=True)
+        logger.log_tabular('DeltaLossPi', average_only=True)
+        logger.log_tabular('DeltaLossV', average_only=True)
+        logger.log_tabular('Entropy', average_only=True)
+        logger.log_tabular('KL', average_only=True)
+        logger.log_tabular('BacktrackIters', average_only=True)
+        logger.log_tabular('Time', time.time() - start_time)
+        logger.dump_tabular()
+
+        # Save model (after the update, so the last save holds the final policy)
+        if (epoch % save_freq == 0) or (epoch == epochs - 1):
+            logger.save_state({'env': env}, None)
+
+
+if __name__ == '__main__':
+    import argparse
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--env', type=str, default='HalfCheetah-v5')
+    parser.add_argument('--hid', type=int, default=64)
+    parser.add_argument('--l', type=int, default=2)
+    parser.add_argument('--gamma', type=float, default=0.99)
+    parser.add_argument('--seed', '-s', type=int, default=0)
+    parser.add_argument('--cpu', type=int, default=1)
+    parser.add_argument('--steps', type=int, default=4000)
+    parser.add_argument('--epochs', type=int, default=50)
+    parser.add_argument('--algo', type=str, default='trpo', choices=['trpo', 'npg'])
+    parser.add_argument('--exp_name', type=str, default='trpo')
+    args = parser.parse_args()
+
+    mpi_fork(args.cpu)  # run parallel code with mpi
+
+    from spinup.utils.envs import EnvFn, resolve_env_id
+    from spinup.utils.run_utils import setup_logger_kwargs
+    logger_kwargs = setup_logger_kwargs(args.exp_name, args.seed)
+
+    trpo(EnvFn(resolve_env_id(args.env)), actor_critic=core.MLPActorCritic,
+        ac_kwargs=dict(hidden_sizes=[args.hid] * args.l), gamma=args.gamma,
+        seed=args.seed, steps_per_epoch=args.steps, epochs=args.epochs,
+        algo=args.algo, logger_kwargs=logger_kwargs)

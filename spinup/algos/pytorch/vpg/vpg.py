@@ -1,0 +1,332 @@
+"""Vanilla Policy Gradient (VPG) in PyTorch, with GAE-Lambda advantages.
+
+Read top to bottom beside VPG's pseudocode: the buffer that turns trajectories into
+advantages, the losses and the update, then the algorithm function, whose main loop
+collects a batch, updates, logs and saves, once an epoch.
+"""
+import random
+import time
+from typing import Any, Callable, Dict
+
+import numpy as np
+import torch
+from torch.optim import Adam
+
+import spinup.algos.pytorch.vpg.core as core
+from spinup.utils.logx import EpochLogger
+from spinup.utils.mpi_pytorch import mpi_avg_grads, setup_pytorch_for_mpi, sync_params
+from spinup.utils.mpi_tools import mpi_avg, mpi_fork, mpi_statistics_scalar, num_procs, proc_id
+
+
+class VPGBuffer:
+    """Stores the trajectories of one epoch, and computes the GAE-Lambda advantages and the
+    rewards-to-go that the policy and value losses are trained on."""
+
+    def __init__(self, obs_dim, act_dim, size, gamma=0.99, lam=0.97):
+        self.obs_buf = np.zeros(core.combined_shape(size, obs_dim), dtype=np.float32)
+        self.act_buf = np.zeros(core.combined_shape(size, act_dim), dtype=np.float32)
+        self.adv_buf = np.zeros(size, dtype=np.float32)
+        self.rew_buf = np.zeros(size, dtype=np.float32)
+        self.ret_buf = np.zeros(size, dtype=np.float32)
+        self.val_buf = np.zeros(size, dtype=np.float32)
+        self.logp_buf = np.zeros(size, dtype=np.float32)
+        self.gamma, self.lam = gamma, lam
+        self.ptr, self.path_start_idx, self.max_size = 0, 0, size
+
+    def store(self, obs, act, rew, val, logp):
+        """Append one timestep of agent-environment interaction."""
+        assert self.ptr < self.max_size, 'VPGBuffer is full: call get() at the end of each epoch.'
+        self.obs_buf[self.ptr] = obs
+        self.act_buf[self.ptr] = act
+        self.rew_buf[self.ptr] = rew
+        self.val_buf[self.ptr] = val
+        self.logp_buf[self.ptr] = logp
+        self.ptr += 1
+
+    def finish_path(self, last_val=0):
+        """Close the current trajectory: compute its advantages and rewards-to-go.
+
+        ``last_val`` is 0 if the trajectory ended because the agent reached a terminal
+        state, and V(s_T) otherwise (the episode was truncated by a time limit, or cut off by
+        the end of the epoch), so the return beyond the cut is bootstrapped from the value
+        function rather than taken to be zero.
+        """
+        path_slice = slice(self.path_start_idx, self.ptr)
+        rews = np.append(self.rew_buf[path_slice], last_val)
+        vals = np.append(self.val_buf[path_slice], last_val)
+
+        # GAE-Lambda: A_t = sum_l (gamma*lam)^l delta_{t+l}, delta_t = r_t + gamma V(s_{t+1}) - V(s_t)
+        deltas = rews[:-1] + self.gamma * vals[1:] - vals[:-1]
+        self.adv_buf[path_slice] = core.discount_cumsum(deltas, self.gamma * self.lam)
+
+        # rewards-to-go, the targets for the value function
+        self.ret_buf[path_slice] = core.discount_cumsum(rews, self.gamma)[:-1]
+
+        self.path_start_idx = self.ptr
+
+    def get(self) -> Dict[str, torch.Tensor]:
+        """Return the epoch's data, with advantages normalized (mean 0, std 1 across all
+        processes), and empty the buffer."""
+        assert self.ptr == self.max_size, 'the buffer must be full before get()'
+        self.ptr, self.path_start_idx = 0, 0
+        adv_mean, adv_std = mpi_statistics_scalar(self.adv_buf)
+        self.adv_buf = (self.adv_buf - adv_mean) / (adv_std + 1e-8)
+        data = dict(obs=self.obs_buf, act=self.act_buf, ret=self.ret_buf,
+                    adv=self.adv_buf, logp=self.logp_buf)
+        return {k: torch.as_tensor(v, dtype=torch.float32) for k, v in data.items()}
+
+
+def compute_loss_pi(ac, data: Dict[str, torch.Tensor]):
+    """The policy-gradient loss, and diagnostics: approximate KL and entropy.
+
+    L = -mean( log pi(a|s) * A ): its gradient is minus the policy gradient estimate.
+    """
+    obs, act, adv, logp_old = data['obs'], data['act'], data['adv'], data['logp']
+
+    pi, logp = ac.pi(obs, act)
+    loss_pi = -(logp * adv).mean()
+
+    # extra information: how far the policy moved, and how random it still is
+    approx_kl = (logp_old - logp).mean().item()
+    ent = pi.entropy().mean().item()
+    return loss_pi, dict(kl=approx_kl, ent=ent)
+
+
+def compute_loss_v(ac, data: Dict[str, torch.Tensor]):
+    """Mean-squared error of V(s) against the rewards-to-go."""
+    obs, ret = data['obs'], data['ret']
+    return ((ac.v(obs) - ret) ** 2).mean()
+
+
+def update(ac, data: Dict[str, torch.Tensor], pi_optimizer, vf_optimizer,
+           train_v_iters: int) -> Dict[str, float]:
+    """One VPG update on an epoch's data; returns the diagnostics to log.
+
+    The policy takes one gradient step (the gradient averaged across MPI processes); the
+    value function takes ``train_v_iters``.
+
+    Logged: the losses before the update (``LossPi``, ``LossV``) and their change over it;
+    ``Entropy`` of the data-collecting policy; ``KL`` of the updated policy against it.
+    """
+    with torch.no_grad():
+        pi_l_old, pi_info_old = compute_loss_pi(ac, data)
+        v_l_old = compute_loss_v(ac, data).item()
+    pi_l_old = pi_l_old.item()
+
+    # Train the policy with a single step of gradient descent.
+    pi_optimizer.zero_grad()
+    loss_pi, _ = compute_loss_pi(ac, data)
+    loss_pi.backward()
+    mpi_avg_grads(ac.pi)  # average grads across MPI processes
+    pi_optimizer.step()
+
+    # Value function learning.
+    for _ in range(train_v_iters):
+        vf_optimizer.zero_grad()
+        loss_v = compute_loss_v(ac, data)
+        loss_v.backward()
+        mpi_avg_grads(ac.v)  # average grads across MPI processes
+        vf_optimizer.step()
+
+    # Where the update ended: losses and KL of the new policy, across processes.
+    with torch.no_grad():
+        pi_l_new, pi_info_new = compute_loss_pi(ac, data)
+        v_l_new = compute_loss_v(ac, data).item()
+    return dict(LossPi=pi_l_old, LossV=v_l_old,
+                DeltaLossPi=pi_l_new.item() - pi_l_old, DeltaLossV=v_l_new - v_l_old,
+                KL=mpi_avg(pi_info_new['kl']), Entropy=pi_info_old['ent'])
+
+
+def vpg(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str, Any] = dict(),
+        seed: int = 0, steps_per_epoch: int = 4000, epochs: int = 50, gamma: float = 0.99,
+        pi_lr: float = 3e-4, vf_lr: float = 1e-3, train_v_iters: int = 80, lam: float = 0.97,
+        max_ep_len: int = 1000, logger_kwargs: Dict[str, Any] = dict(), save_freq: int = 10) -> None:
+    """Vanilla Policy Gradient: one step of gradient ascent a batch on the policy-gradient
+    estimate, with GAE-Lambda advantages and a learned value function as the baseline.
+
+    Args:
+        env_fn (callable): Makes the environment (gymnasium API), e.g. ``EnvFn('CartPole-v1')``.
+
+        actor_critic (type): Class of the agent, built as ``actor_critic(env.observation_space,
+            env.action_space, **ac_kwargs)``. It must be a ``torch.nn.Module`` with:
+
+            ================  ==========================  ===========================================
+            member            takes                       returns
+            ================  ==========================  ===========================================
+            ``step(obs)``     observations, (B, obs_dim)  NumPy ``a`` (B, act_dim), or (B,) for
+                                                          discrete actions; ``v`` (B,) the value
+                                                          estimates; ``logp_a`` (B,) log pi(a|obs)
+            ``act(obs)``      observations                ``a`` only, as in ``step``
+            ``pi(obs, act)``  observations, and           a ``torch.distributions`` object for
+                              optionally actions (B, ...) pi(.|obs), and log pi(act|obs) as a
+                                                          (B,) tensor (None without ``act``)
+            ``v(obs)``        observations                the value tensor, shape (B,): squeeze
+                                                          the last axis of an MLP's output
+            ================  ==========================  ===========================================
+
+            ``pi`` and ``v`` are also the modules whose parameters the two optimizers train.
+
+        ac_kwargs (dict): Keyword arguments for ``actor_critic``; the default agent takes
+            ``hidden_sizes`` ((64, 64)) and ``activation`` (``torch.nn.Tanh``).
+
+        seed (int): Seeds Python, NumPy, PyTorch and the environment. MPI process ``k`` uses
+            ``seed + 10000 * k``.
+
+        steps_per_epoch (int): Environment steps per epoch (one batch, one update), over all
+            MPI processes together. (Thousands.)
+
+        epochs (int): Number of epochs, that is, of policy updates.
+
+        gamma (float): Discount factor. (0.99 to 0.999.) The paper's gamma.
+
+        pi_lr (float): Adam learning rate of the policy's one step an epoch. (1e-4 to 1e-3.)
+
+        vf_lr (float): Adam learning rate of the value function. (1e-3.)
+
+        train_v_iters (int): Gradient steps on the value function per epoch. (Tens.)
+
+        lam (float): GAE mixing parameter: 0 gives one-step TD advantages, 1 gives Monte
+            Carlo ones. (0.9 to 0.99.) The GAE paper's lambda.
+
+        max_ep_len (int): Longest episode. Reaching it truncates the episode like the
+            environment's own time limit: the return beyond it is bootstrapped from V.
+
+        logger_kwargs (dict): Keyword arguments for :class:`EpochLogger` (``output_dir``,
+            ``exp_name``); ``setup_logger_kwargs`` makes them.
+
+        save_freq (int): Save the agent every this many epochs (and after the last one).
+    """
+
+    # One thread a process: the networks are small and MPI processes share the cores
+    setup_pytorch_for_mpi()
+
+    # Logger, and a record of every argument in config.json
+    logger = EpochLogger(**logger_kwargs)
+    logger.save_config(locals())
+
+    # Seeds: Python, NumPy and PyTorch now, the environment at its first reset
+    seed += 10000 * proc_id()
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+    # The environment
+    env = env_fn()
+    obs_dim = env.observation_space.shape
+    act_dim = env.action_space.shape
+    env.action_space.seed(seed)
+
+    # The agent: policy pi and value function v
+    ac = actor_critic(env.observation_space, env.action_space, **ac_kwargs)
+
+    # Every MPI process starts from process 0's weights
+    sync_params(ac)
+
+    var_counts = tuple(core.count_vars(module) for module in [ac.pi, ac.v])
+    logger.log('\nParameters: pi %d, v %d\n' % var_counts)
+
+    # Experience buffer: each process collects its share of the epoch
+    local_steps_per_epoch = steps_per_epoch // num_procs()
+    if local_steps_per_epoch * num_procs() != steps_per_epoch:
+        logger.log(f'Warning: {steps_per_epoch} steps do not split evenly over {num_procs()} processes; '
+                   f'each collects {local_steps_per_epoch}.', color='yellow')
+    buf = VPGBuffer(obs_dim, act_dim, local_steps_per_epoch, gamma, lam)
+
+    # Losses and the update step: compute_loss_pi, compute_loss_v and update, above,
+    # at module level so that tests can call them on their own.
+
+    # Optimizers, one for the policy and one for the value function
+    pi_optimizer = Adam(ac.pi.parameters(), lr=pi_lr)
+    vf_optimizer = Adam(ac.v.parameters(), lr=vf_lr)
+
+    # Saving: the whole agent goes to pyt_save/model.pt
+    logger.setup_pytorch_saver(ac)
+
+    # First observation
+    start_time = time.time()
+    o, _ = env.reset(seed=seed)
+    ep_ret, ep_len = 0, 0
+
+    # Main loop: each epoch, collect a batch with the current policy, then update and log
+    for epoch in range(epochs):
+        for t in range(local_steps_per_epoch):
+            a, v, logp = ac.step(torch.as_tensor(o, dtype=torch.float32))
+
+            next_o, r, terminated, truncated, _ = env.step(a)
+            ep_ret += r
+            ep_len += 1
+
+            # into the buffer; values also to the log
+            buf.store(o, a, r, v, logp)
+            logger.store(VVals=v)
+
+            # the next step starts from the new observation
+            o = next_o
+
+            # Truncation is not termination: a time limit (the env's own, or max_ep_len)
+            # ends the episode, but the last state still has a future worth V(s).
+            timeout = truncated or ep_len == max_ep_len
+            epoch_ended = t == local_steps_per_epoch - 1
+
+            if terminated or timeout or epoch_ended:
+                if epoch_ended and not (terminated or timeout):
+                    print(f'Note: the epoch ended mid-episode, after {ep_len} steps; bootstrapping.', flush=True)
+                # bootstrap the value of the last state, unless it is terminal
+                if terminated:
+                    last_val = 0
+                else:
+                    _, last_val, _ = ac.step(torch.as_tensor(o, dtype=torch.float32))
+                buf.finish_path(last_val)
+                if terminated or timeout:
+                    # a cut-off partial episode would skew the logged returns
+                    logger.store(EpRet=ep_ret, EpLen=ep_len)
+                o, _ = env.reset()
+                ep_ret, ep_len = 0, 0
+
+        # Update the policy and value function on the batch
+        logger.store(**update(ac, buf.get(), pi_optimizer, vf_optimizer, train_v_iters))
+
+        # One row of progress.txt
+        logger.log_tabular('Epoch', epoch)
+        logger.log_tabular('EpRet', with_min_and_max=True)
+        logger.log_tabular('EpLen', average_only=True)
+        logger.log_tabular('VVals', with_min_and_max=True)
+        logger.log_tabular('TotalEnvInteracts', (epoch + 1) * local_steps_per_epoch * num_procs())
+        logger.log_tabular('LossPi', average_only=True)
+        logger.log_tabular('LossV', average_only=True)
+        logger.log_tabular('DeltaLossPi', average_only=True)
+        logger.log_tabular('DeltaLossV', average_only=True)
+        logger.log_tabular('Entropy', average_only=True)
+        logger.log_tabular('KL', average_only=True)
+        logger.log_tabular('Time', time.time() - start_time)
+        logger.dump_tabular()
+
+        # Save model (after the update, so the last save holds the final policy)
+        if (epoch % save_freq == 0) or (epoch == epochs - 1):
+            logger.save_state({'env': env}, None)
+
+
+if __name__ == '__main__':
+    import argparse
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--env', type=str, default='HalfCheetah-v5')
+    parser.add_argument('--hid', type=int, default=64)
+    parser.add_argument('--l', type=int, default=2)
+    parser.add_argument('--gamma', type=float, default=0.99)
+    parser.add_argument('--seed', '-s', type=int, default=0)
+    parser.add_argument('--cpu', type=int, default=1)
+    parser.add_argument('--steps', type=int, default=4000)
+    parser.add_argument('--epochs', type=int, default=50)
+    parser.add_argument('--exp_name', type=str, default='vpg')
+    args = parser.parse_args()
+
+    mpi_fork(args.cpu)  # run parallel code with mpi
+
+    from spinup.utils.envs import EnvFn, resolve_env_id
+    from spinup.utils.run_utils import setup_logger_kwargs
+    logger_kwargs = setup_logger_kwargs(args.exp_name, args.seed)
+
+    vpg(EnvFn(resolve_env_id(args.env)), actor_critic=core.MLPActorCritic,
+        ac_kwargs=dict(hidden_sizes=[args.hid] * args.l), gamma=args.gamma,
+        seed=args.seed, steps_per_epoch=args.steps, epochs=args.epochs,
+        logger_kwargs=logger_kwargs)

@@ -1,0 +1,449 @@
+"""Trust Region Policy Optimization (TRPO) in TensorFlow 1 graph mode, and its simpler
+sibling, the Natural Policy Gradient (NPG).
+
+Read top to bottom beside TRPO's pseudocode: the buffer that turns trajectories into
+advantages; the losses, conjugate gradient, and the update with its backtracking line
+search; then the algorithm function, whose main loop collects a batch, updates, logs and
+saves, once an epoch. It follows the PyTorch file section by section; only the framework
+differs (here the KL and its Hessian-vector product are graph ops, built in core.py).
+"""
+import random
+import time
+from typing import Any, Callable, Dict
+
+import numpy as np
+import tensorflow.compat.v1 as tf
+
+import spinup.algos.tf1.trpo.core as core
+from spinup.utils.errors import SpinupError
+from spinup.utils.logx import EpochLogger
+from spinup.utils.mpi_tf import (MpiAdamOptimizer, assign_params_from_flat, flat_concat, session_config,
+                                 sync_all_params)
+from spinup.utils.mpi_tools import mpi_avg, mpi_fork, mpi_statistics_scalar, num_procs, proc_id
+
+tf.disable_v2_behavior()
+
+
+class TRPOBuffer:
+    """Stores the trajectories of one epoch, and computes the GAE-Lambda advantages and the
+    rewards-to-go that the policy and value losses are trained on."""
+
+    def __init__(self, obs_dim, act_dim, size, gamma=0.99, lam=0.97):
+        self.obs_buf = np.zeros(core.combined_shape(size, obs_dim), dtype=np.float32)
+        self.act_buf = np.zeros(core.combined_shape(size, act_dim), dtype=np.float32)
+        self.adv_buf = np.zeros(size, dtype=np.float32)
+        self.rew_buf = np.zeros(size, dtype=np.float32)
+        self.ret_buf = np.zeros(size, dtype=np.float32)
+        self.val_buf = np.zeros(size, dtype=np.float32)
+        self.logp_buf = np.zeros(size, dtype=np.float32)
+        self.gamma, self.lam = gamma, lam
+        self.ptr, self.path_start_idx, self.max_size = 0, 0, size
+
+    def store(self, obs, act, rew, val, logp):
+        """Append one timestep of agent-environment interaction."""
+        assert self.ptr < self.max_size, 'TRPOBuffer is full: call get() at the end of each epoch.'
+        self.obs_buf[self.ptr] = obs
+        self.act_buf[self.ptr] = act
+        self.rew_buf[self.ptr] = rew
+        self.val_buf[self.ptr] = val
+        self.logp_buf[self.ptr] = logp
+        self.ptr += 1
+
+    def finish_path(self, last_val=0):
+        """Close the current trajectory: compute its advantages and rewards-to-go.
+
+        ``last_val`` is 0 if the trajectory ended because the agent reached a terminal
+        state, and V(s_T) otherwise (the episode was truncated by a time limit, or cut off by
+        the end of the epoch), so the return beyond the cut is bootstrapped from the value
+        function rather than taken to be zero.
+        """
+        path_slice = slice(self.path_start_idx, self.ptr)
+        rews = np.append(self.rew_buf[path_slice], last_val)
+        vals = np.append(self.val_buf[path_slice], last_val)
+
+        # GAE-Lambda: A_t = sum_l (gamma*lam)^l delta_{t+l}, delta_t = r_t + gamma V(s_{t+1}) - V(s_t)
+        deltas = rews[:-1] + self.gamma * vals[1:] - vals[:-1]
+        self.adv_buf[path_slice] = core.discount_cumsum(deltas, self.gamma * self.lam)
+
+        # rewards-to-go, the targets for the value function
+        self.ret_buf[path_slice] = core.discount_cumsum(rews, self.gamma)[:-1]
+
+        self.path_start_idx = self.ptr
+
+    def get(self) -> Dict[str, np.ndarray]:
+        """Return the epoch's data, with advantages normalized (mean 0, std 1 across all
+        processes), and empty the buffer."""
+        assert self.ptr == self.max_size, 'the buffer must be full before get()'
+        self.ptr, self.path_start_idx = 0, 0
+        adv_mean, adv_std = mpi_statistics_scalar(self.adv_buf)
+        self.adv_buf = (self.adv_buf - adv_mean) / (adv_std + 1e-8)
+        data = dict(obs=self.obs_buf, act=self.act_buf, ret=self.ret_buf,
+                    adv=self.adv_buf, logp=self.logp_buf)
+        return {k: np.asarray(v, dtype=np.float32) for k, v in data.items()}
+
+
+EPS = 1e-8
+
+
+def compute_loss_pi(logp, logp_old, adv, ent):
+    """The surrogate loss, and diagnostics: approximate KL and entropy.
+
+    L = -mean( ratio * A ),  ratio = pi(a|s) / pi_old(a|s)
+
+    Its gradient at pi = pi_old is minus the policy gradient. Builds graph ops from ``logp``
+    (log pi(a|s) of the current policy), the placeholders ``logp_old`` and ``adv``, and
+    ``ent`` (the policy's entropy at each state).
+    """
+    ratio = tf.exp(logp - logp_old)
+    loss_pi = -tf.reduce_mean(ratio * adv)
+
+    # extra information: how far the policy moved, and how random it still is
+    approx_kl = tf.reduce_mean(logp_old - logp)
+    ent = tf.reduce_mean(ent)
+    return loss_pi, dict(kl=approx_kl, ent=ent)
+
+
+def compute_loss_v(v, ret):
+    """Mean-squared error of V(s) against the rewards-to-go."""
+    return tf.reduce_mean((v - ret) ** 2)
+
+
+def conjugate_gradient(Ax: Callable[[np.ndarray], np.ndarray], b: np.ndarray, iters: int) -> np.ndarray:
+    """Approximately solve A x = b for a symmetric positive-definite A known only through
+    the product ``Ax(v) = A v``, in ``iters`` steps of conjugate gradient.
+
+    Shapes: ``b`` (n,) -> x (n,). With ``iters >= n`` it is exact (up to rounding).
+    """
+    x = np.zeros_like(b)
+    r = b.copy()  # the residual b - A x, for x = 0
+    p = b.copy()  # the search direction
+    r_dot_old = r @ r
+    for _ in range(iters):
+        if r_dot_old <= EPS ** 2:
+            break  # solved (or b = 0)
+        z = Ax(p)
+        alpha = r_dot_old / (p @ z + EPS)
+        x += alpha * p
+        r -= alpha * z
+        r_dot_new = r @ r
+        p = r + (r_dot_new / r_dot_old) * p
+        r_dot_old = r_dot_new
+    return x
+
+
+def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray], delta: float,
+           cg_iters: int, backtrack_iters: int, backtrack_coeff: float, train_v_iters: int,
+           algo: str = 'trpo') -> Dict[str, float]:
+    """One TRPO (or NPG) update on an epoch's data; returns the diagnostics to log.
+
+    ``ops`` holds the graph's ``loss_pi``, ``loss_v``, ``ent``, ``d_kl`` and ``gradient``
+    tensors, ``vec_ph`` (a placeholder for a flat vector of the policy's size) and ``hvp``
+    (the damped Hessian-vector product of the mean KL with it), ``get_pi_params`` and
+    ``set_pi_params`` (from the flat vector fed to ``vec_ph``), ``info``
+    and ``info_phs`` (the policy's distribution and the placeholders of the data-collecting
+    one), and ``train_v``; ``feed_dict`` maps the placeholders to the epoch's data.
+
+    The natural gradient direction x = H^-1 g comes from conjugate gradient (g the gradient
+    of the loss, H the Hessian of the mean KL); the step sqrt(2 delta / x.Hx) x reaches the
+    edge of the trust region KL <= delta under the quadratic approximation of the KL. NPG
+    takes that step. TRPO searches back along it, shrinking it by ``backtrack_coeff``, and
+    accepts the first step whose exact mean KL is within ``delta`` and whose surrogate loss
+    improved; if none is accepted it keeps the old parameters.
+
+    Logged: the losses before the update (``LossPi``, ``LossV``) and their change over it;
+    ``Entropy`` of the data-collecting policy; ``KL`` of the new policy against it;
+    ``BacktrackIters``, how many times the step was shrunk (``backtrack_iters`` if no step
+    was accepted, 0 for NPG).
+    """
+    # the data-collecting policy, held fixed for the KL
+    info_vals = sess.run(ops['info'], feed_dict)
+    inputs = {**feed_dict, **{ops['info_phs'][k]: info_vals[k] for k in info_vals}}
+    v_l_old = sess.run(ops['loss_v'], inputs)
+
+    # The gradient g of the loss, and the direction x = H^-1 g by conjugate gradient
+    g, pi_l_old, ent = sess.run([ops['gradient'], ops['loss_pi'], ops['ent']], inputs)
+    g, pi_l_old = mpi_avg(g), mpi_avg(pi_l_old)  # average across MPI processes
+
+    def Hx(x):
+        return mpi_avg(sess.run(ops['hvp'], {**inputs, ops['vec_ph']: x}))
+
+    x = conjugate_gradient(Hx, g, cg_iters)
+    alpha = np.sqrt(2 * delta / (x @ Hx(x) + EPS))  # the step that reaches KL = delta
+    old_params = sess.run(ops['get_pi_params'])
+
+    def set_and_eval(step):
+        """Move to old_params - step * alpha * x; return the mean KL and loss there."""
+        sess.run(ops['set_pi_params'], {ops['vec_ph']: old_params - step * alpha * x})
+        kl, loss = sess.run([ops['d_kl'], ops['loss_pi']], inputs)
+        return mpi_avg(kl), mpi_avg(loss)
+
+    if algo == 'npg':
+        # the natural policy gradient step, as it is
+        kl, pi_l_new = set_and_eval(step=1.0)
+        backtracks = 0
+    else:
+        # TRPO: the longest step of the line search that keeps the KL within delta and improves the loss
+        for j in range(backtrack_iters):
+            kl, pi_l_new = set_and_eval(step=backtrack_coeff ** j)
+            if kl <= delta and pi_l_new < pi_l_old:
+                backtracks = j
+                break
+        else:
+            print('Note: the line search accepted no step; the policy keeps its old parameters.', flush=True)
+            kl, pi_l_new = set_and_eval(step=0.0)
+            backtracks = backtrack_iters
+
+    # Value function learning.
+    for _ in range(train_v_iters):
+        sess.run(ops['train_v'], inputs)
+
+    v_l_new = sess.run(ops['loss_v'], inputs)
+    return dict(LossPi=pi_l_old, LossV=v_l_old,
+                DeltaLossPi=pi_l_new - pi_l_old, DeltaLossV=v_l_new - v_l_old,
+                KL=kl, Entropy=ent, BacktrackIters=backtracks)
+
+
+def trpo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[str, Any] = dict(),
+         seed: int = 0, steps_per_epoch: int = 4000, epochs: int = 50, gamma: float = 0.99,
+         delta: float = 0.01, vf_lr: float = 1e-3, train_v_iters: int = 80, damping_coeff: float = 0.1,
+         cg_iters: int = 10, backtrack_iters: int = 10, backtrack_coeff: float = 0.8, lam: float = 0.97,
+         max_ep_len: int = 1000, logger_kwargs: Dict[str, Any] = dict(), save_freq: int = 10,
+         algo: str = 'trpo') -> None:
+    """TRPO: the largest step along the natural policy gradient that keeps the mean KL
+    divergence from the data-collecting policy within ``delta``, found by a backtracking
+    line search. With ``algo='npg'``, the Natural Policy Gradient: the step of the quadratic
+    approximation, without the search.
+
+    Args:
+        env_fn (callable): Makes the environment (gymnasium API), e.g. ``EnvFn('CartPole-v1')``.
+
+        actor_critic (callable): Builds the agent's graph, called as ``actor_critic(x_ph, a_ph,
+            action_space=env.action_space, **ac_kwargs)`` with the observation and action
+            placeholders. It builds the policy under the variable scope ``pi`` and the value
+            function under ``v``, and returns eight tensors:
+
+            ============  ===============  ==========================================================
+            tensor        shape            meaning
+            ============  ===============  ==========================================================
+            ``pi``        (B, act_dim),    actions sampled from pi(.|x)
+                          or (B,) if
+                          discrete
+            ``logp``      (B,)             log pi(a_ph|x): the log-likelihood of the actions fed in
+            ``logp_pi``   (B,)             log pi(pi|x): the log-likelihood of the sampled actions
+            ``ent``       (B,)             the entropy of pi(.|x)
+            ``info``      dict             the tensors that define pi(.|x): ``mu`` and ``log_std``
+                                           (Gaussian), or ``logp_all`` (categorical)
+            ``info_phs``  dict             placeholders for the same tensors of the data-
+                                           collecting policy, by the same keys
+            ``d_kl``      scalar           the mean KL(pi_old || pi) over the batch, pi_old
+                                           given by ``info_phs``
+            ``v``         (B,)             the value estimate V(x): squeeze the last axis of an
+                                           MLP's output
+            ============  ===============  ==========================================================
+
+        ac_kwargs (dict): Keyword arguments for ``actor_critic``; the default agent takes
+            ``hidden_sizes`` ((64, 64)) and ``activation`` (``tf.tanh``).
+
+        seed (int): Seeds Python, NumPy, TensorFlow and the environment. MPI process ``k`` uses
+            ``seed + 10000 * k``.
+
+        steps_per_epoch (int): Environment steps per epoch (one batch, one update), over all
+            MPI processes together. (Thousands.)
+
+        epochs (int): Number of epochs, that is, of policy updates.
+
+        gamma (float): Discount factor. (0.99 to 0.999.) The paper's gamma.
+
+        delta (float): The trust region: the most mean KL divergence a step may put between
+            the new policy and the data-collecting one. (0.01 to 0.05.) The paper's delta.
+
+        vf_lr (float): Adam learning rate of the value function. (1e-3.)
+
+        train_v_iters (int): Gradient steps on the value function per epoch. (Tens.)
+
+        damping_coeff (float): Added to the diagonal of the KL's Hessian (H + damping I), which
+            keeps conjugate gradient stable where H is nearly singular. Too large a value
+            slows learning. (0.01 to 0.1.)
+
+        cg_iters (int): Steps of conjugate gradient to solve H x = g. More approximates
+            the natural gradient better, at the cost of more Hessian-vector products. (10.)
+
+        backtrack_iters (int): Most steps of the line search. (10.)
+
+        backtrack_coeff (float): How much the line search shrinks the step each time. (0.8.)
+
+        lam (float): GAE mixing parameter: 0 gives one-step TD advantages, 1 gives Monte
+            Carlo ones. (0.9 to 0.99.) The GAE paper's lambda.
+
+        max_ep_len (int): Longest episode. Reaching it truncates the episode like the
+            environment's own time limit: the return beyond it is bootstrapped from V.
+
+        logger_kwargs (dict): Keyword arguments for :class:`EpochLogger` (``output_dir``,
+            ``exp_name``); ``setup_logger_kwargs`` makes them.
+
+        save_freq (int): Save the agent every this many epochs (and after the last one).
+
+        algo (str): ``'trpo'``, or ``'npg'`` for the Natural Policy Gradient (no line search).
+    """
+    if algo not in ('trpo', 'npg'):
+        raise SpinupError(f"algo must be 'trpo' or 'npg', not {algo!r}.")
+
+    # Logger, and a record of every argument in config.json
+    logger = EpochLogger(**logger_kwargs)
+    logger.save_config(locals())
+
+    # Seeds: Python, NumPy and TensorFlow (a fresh graph's seed) now, the environment at its first reset
+    seed += 10000 * proc_id()
+    random.seed(seed)
+    np.random.seed(seed)
+    tf.reset_default_graph()
+    tf.set_random_seed(seed)
+
+    # The environment
+    env = env_fn()
+    obs_dim = env.observation_space.shape
+    act_dim = env.action_space.shape
+    env.action_space.seed(seed)
+
+    # Placeholders: observations and actions, and the batch's advantages, returns and old log-probs
+    x_ph, a_ph = core.placeholders_from_spaces(env.observation_space, env.action_space)
+    adv_ph, ret_ph, logp_old_ph = core.placeholders(None, None, None)
+
+    # The agent: policy pi and value function v
+    pi, logp, logp_pi, ent, info, info_phs, d_kl, v = actor_critic(x_ph, a_ph, action_space=env.action_space,
+                                                                   **ac_kwargs)
+
+    var_counts = tuple(core.count_vars(scope) for scope in ['pi', 'v'])
+    logger.log('\nParameters: pi %d, v %d\n' % var_counts)
+
+    # Experience buffer: each process collects its share of the epoch
+    local_steps_per_epoch = steps_per_epoch // num_procs()
+    if local_steps_per_epoch * num_procs() != steps_per_epoch:
+        logger.log(f'Warning: {steps_per_epoch} steps do not split evenly over {num_procs()} processes; '
+                   f'each collects {local_steps_per_epoch}.', color='yellow')
+    buf = TRPOBuffer(obs_dim, act_dim, local_steps_per_epoch, gamma, lam)
+
+    # Losses: compute_loss_pi and compute_loss_v, above, build them into the graph
+    loss_pi, pi_info = compute_loss_pi(logp, logp_old_ph, adv_ph, ent)
+    loss_v = compute_loss_v(v, ret_ph)
+
+    # The policy's gradient, the damped Hessian-vector product of the KL, and the flat parameters
+    pi_params = core.get_vars('pi')
+    gradient = core.flat_grad(loss_pi, pi_params)
+    vec_ph, hvp = core.hessian_vector_product(d_kl, pi_params)
+    hvp = hvp + damping_coeff * vec_ph
+    get_pi_params = flat_concat(pi_params)
+    set_pi_params = assign_params_from_flat(vec_ph, pi_params)
+
+    # Optimizer of the value function (the policy moves by the natural gradient instead)
+    train_v = MpiAdamOptimizer(learning_rate=vf_lr).minimize(loss_v, var_list=core.get_vars('v'))
+
+    # Session; every MPI process starts from process 0's weights
+    sess = tf.Session(config=session_config())
+    sess.run(tf.global_variables_initializer())
+    sess.run(sync_all_params())
+
+    # Saving: the graph and weights go to tf1_save/, with the tensors x, pi and v
+    logger.setup_tf_saver(sess, inputs={'x': x_ph}, outputs={'pi': pi, 'v': v})
+
+    # The update step: update, above, runs these ops on the batch
+    ops = dict(loss_pi=loss_pi, loss_v=loss_v, ent=pi_info['ent'], d_kl=d_kl, gradient=gradient,
+               vec_ph=vec_ph, hvp=hvp, get_pi_params=get_pi_params, set_pi_params=set_pi_params,
+               info=info, info_phs=info_phs, train_v=train_v)
+    get_action_ops = [pi, v, logp_pi]
+
+    # First observation
+    start_time = time.time()
+    o, _ = env.reset(seed=seed)
+    ep_ret, ep_len = 0, 0
+
+    # Main loop: each epoch, collect a batch with the current policy, then update and log
+    for epoch in range(epochs):
+        for t in range(local_steps_per_epoch):
+            a, v_t, logp_t = sess.run(get_action_ops, feed_dict={x_ph: o.reshape(1, -1)})
+            a, v_t, logp_t = a[0], v_t[0], logp_t[0]
+
+            next_o, r, terminated, truncated, _ = env.step(a)
+            ep_ret += r
+            ep_len += 1
+
+            # into the buffer; values also to the log
+            buf.store(o, a, r, v_t, logp_t)
+            logger.store(VVals=v_t)
+
+            # the next step starts from the new observation
+            o = next_o
+
+            # Truncation is not termination: a time limit (the env's own, or max_ep_len)
+            # ends the episode, but the last state still has a future worth V(s).
+            timeout = truncated or ep_len == max_ep_len
+            epoch_ended = t == local_steps_per_epoch - 1
+
+            if terminated or timeout or epoch_ended:
+                if epoch_ended and not (terminated or timeout):
+                    print(f'Note: the epoch ended mid-episode, after {ep_len} steps; bootstrapping.', flush=True)
+                # bootstrap the value of the last state, unless it is terminal
+                if terminated:
+                    last_val = 0
+                else:
+                    last_val = sess.run(v, feed_dict={x_ph: o.reshape(1, -1)})[0]
+                buf.finish_path(last_val)
+                if terminated or timeout:
+                    # a cut-off partial episode would skew the logged returns
+                    logger.store(EpRet=ep_ret, EpLen=ep_len)
+                o, _ = env.reset()
+                ep_ret, ep_len = 0, 0
+
+        # Update the policy and value function on the batch
+        data = buf.get()
+        feed_dict = {x_ph: data['obs'], a_ph: data['act'], adv_ph: data['adv'],
+                     ret_ph: data['ret'], logp_old_ph: data['logp']}
+        logger.store(**update(sess, ops, feed_dict, delta, cg_iters, backtrack_iters,
+                              backtrack_coeff, train_v_iters, algo))
+
+        # One row of progress.txt
+        logger.log_tabular('Epoch', epoch)
+        logger.log_tabular('EpRet', with_min_and_max=True)
+        logger.log_tabular('EpLen', average_only=True)
+        logger.log_tabular('VVals', with_min_and_max=True)
+        logger.log_tabular('TotalEnvInteracts', (epoch + 1) * local_steps_per_epoch * num_procs())
+        logger.log_tabular('LossPi', average_only=True)
+        logger.log_tabular('LossV', average_only=True)
+        logger.log_tabular('DeltaLossPi', average_only=True)
+        logger.log_tabular('DeltaLossV', average_only=True)
+        logger.log_tabular('Entropy', average_only=True)
+        logger.log_tabular('KL', average_only=True)
+        logger.log_tabular('BacktrackIters', average_only=True)
+        logger.log_tabular('Time', time.time() - start_time)
+        logger.dump_tabular()
+
+        # Save model (after the update, so the last save holds the final policy)
+        if (epoch % save_freq == 0) or (epoch == epochs - 1):
+            logger.save_state({'env': env}, None)
+
+
+if __name__ == '__main__':
+    import argparse
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--env', type=str, default='HalfCheetah-v5')
+    parser.add_argument('--hid', type=int, default=64)
+    parser.add_argument('--l', type=int, default=2)
+    parser.add_argument('--gamma', type=float, default=0.99)
+    parser.add_argument('--seed', '-s', type=int, default=0)
+    parser.add_argument('--cpu', type=int, default=1)
+    parser.add_argument('--steps', type=int, default=4000)
+    parser.add_argument('--epochs', type=int, default=50)
+    parser.add_argument('--algo', type=str, default='trpo', choices=['trpo', 'npg'])
+    parser.add_argument('--exp_name', type=str, default='trpo')
+    args = parser.parse_args()
+
+    mpi_fork(args.cpu)  # run parallel code with mpi
+
+    from spinup.utils.envs import EnvFn, resolve_env_id
+    from spinup.utils.run_utils import setup_logger_kwargs
+    logger_kwargs = setup_logger_kwargs(args.exp_name, args.seed)
+
+    trpo(EnvFn(resolve_env_id(args.env)), actor_critic=core.mlp_actor_critic,
+        ac_kwargs=dict(hidden_sizes=[args.hid] * args.l), gamma=args.gamma,
+        seed=args.seed, steps_per_epoch=args.steps, epochs=args.epochs,
+        algo=args.algo, logger_kwargs=logger_kwargs)

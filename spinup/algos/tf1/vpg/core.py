@@ -1,0 +1,162 @@
+"""Networks, distributions and small helpers for VPG (TensorFlow 1 graph mode).
+
+Dense layers are built from ``tf.get_variable``, as ``tf.layers.dense`` built them: a
+glorot-uniform kernel and a zero bias.
+"""
+from typing import Callable, Optional, Sequence, Tuple, Union
+
+import numpy as np
+import scipy.signal
+import tensorflow.compat.v1 as tf
+from gymnasium.spaces import Box, Discrete, Space
+
+from spinup.utils.errors import SpinupError
+
+tf.disable_v2_behavior()
+
+
+def combined_shape(length: Optional[int], shape: Optional[Union[int, Tuple[int, ...]]] = None) -> Tuple:
+    """Shape of ``length`` stacked items of ``shape``: ``(length,)``, ``(length, shape)`` or ``(length, *shape)``."""
+    if shape is None:
+        return (length,)
+    return (length, shape) if np.isscalar(shape) else (length, *shape)
+
+
+def placeholder(dim=None) -> tf.Tensor:
+    """A float32 placeholder for a batch of items of shape ``dim``."""
+    return tf.placeholder(dtype=tf.float32, shape=combined_shape(None, dim))
+
+
+def placeholders(*args) -> list:
+    return [placeholder(dim) for dim in args]
+
+
+def placeholder_from_space(space: Space) -> tf.Tensor:
+    """A placeholder for a batch of elements of ``space``: float vectors (Box) or integers (Discrete)."""
+    if isinstance(space, Box):
+        return placeholder(space.shape)
+    if isinstance(space, Discrete):
+        return tf.placeholder(dtype=tf.int32, shape=(None,))
+    raise SpinupError(f'the TF1 placeholders handle Box and Discrete spaces, not {space}.')
+
+
+def placeholders_from_spaces(*args) -> list:
+    return [placeholder_from_space(space) for space in args]
+
+
+def dense(x: tf.Tensor, units: int, activation: Optional[Callable] = None, name: str = 'dense') -> tf.Tensor:
+    """``activation(x W + b)``, with ``W`` glorot-uniform of shape (in, units) and ``b`` zero."""
+    with tf.variable_scope(name):
+        kernel = tf.get_variable('kernel', [int(x.shape[-1]), units], initializer=tf.glorot_uniform_initializer())
+        bias = tf.get_variable('bias', [units], initializer=tf.zeros_initializer())
+        y = tf.matmul(x, kernel) + bias
+    return y if activation is None else activation(y)
+
+
+def mlp(x: tf.Tensor, hidden_sizes: Sequence[int] = (32,), activation: Callable = tf.tanh,
+        output_activation: Optional[Callable] = None) -> tf.Tensor:
+    """A multi-layer perceptron on ``x``; ``hidden_sizes`` ends with the output width."""
+    for j, h in enumerate(hidden_sizes[:-1]):
+        x = dense(x, h, activation, name=f'dense_{j}')
+    return dense(x, hidden_sizes[-1], output_activation, name=f'dense_{len(hidden_sizes) - 1}')
+
+
+def get_vars(scope: str) -> list:
+    """The trainable variables under ``scope`` (``'pi'``, ``'v'``)."""
+    return tf.trainable_variables(scope=scope + '/')
+
+
+def count_vars(scope: str) -> int:
+    """Number of scalar parameters under ``scope``."""
+    return int(sum(np.prod(var.shape.as_list()) for var in get_vars(scope)))
+
+
+def discount_cumsum(x: np.ndarray, discount: float) -> np.ndarray:
+    """Discounted sums of the rest of a sequence: ``y[t] = sum_k discount**k * x[t+k]``.
+
+    For ``x = [1, 2, 3]`` and ``discount = 0.5``: ``y = [1 + 1 + 0.75, 2 + 1.5, 3] = [2.75, 3.5, 3]``.
+    Shapes: ``x`` (T,) -> ``y`` (T,).
+    """
+    # y[t] - discount*y[t+1] = x[t] is a linear filter run over the reversed vector.
+    return scipy.signal.lfilter([1], [1, float(-discount)], x[::-1], axis=0)[::-1]
+
+
+"""
+Policies
+"""
+
+
+def gaussian_likelihood(x: tf.Tensor, mu: tf.Tensor, log_std: tf.Tensor) -> tf.Tensor:
+    """log N(x; mu, diag(exp(log_std))^2), summed over the last axis: shape (B, d) -> (B,)."""
+    pre_sum = -0.5 * (((x - mu) / tf.exp(log_std)) ** 2 + 2 * log_std + np.log(2 * np.pi))
+    return tf.reduce_sum(pre_sum, axis=-1)
+
+
+def mlp_categorical_policy(x, a, hidden_sizes, activation, output_activation, action_space):
+    """pi(.|s) = Categorical(softmax(logits)), for discrete actions.
+
+    Returns ``pi`` (B,) sampled actions, ``logp`` (B,) log pi(a|s) of the actions fed to
+    ``a``, ``logp_pi`` (B,) log pi(pi|s), and ``ent`` (B,) the entropy of pi(.|s).
+    """
+    act_dim = action_space.n
+    logits = mlp(x, list(hidden_sizes) + [act_dim], activation, None)
+    logp_all = tf.nn.log_softmax(logits)
+    pi = tf.squeeze(tf.random.categorical(logits, 1, dtype=tf.int32), axis=1)
+    logp = tf.reduce_sum(tf.one_hot(a, depth=act_dim) * logp_all, axis=1)
+    logp_pi = tf.reduce_sum(tf.one_hot(pi, depth=act_dim) * logp_all, axis=1)
+    ent = -tf.reduce_sum(tf.exp(logp_all) * logp_all, axis=1)
+    return pi, logp, logp_pi, ent
+
+
+def mlp_gaussian_policy(x, a, hidden_sizes, activation, output_activation, action_space):
+    """pi(.|s) = N(mu(s), diag(exp(log_std))^2), with a learned state-independent log-std
+    initialised at -0.5.
+
+    Returns ``pi`` (B, act_dim) sampled actions, ``logp`` (B,) log pi(a|s) of the actions fed
+    to ``a``, ``logp_pi`` (B,) log pi(pi|s), and ``ent`` (B,) the entropy of pi(.|s).
+    """
+    act_dim = int(a.shape[-1])
+    mu = mlp(x, list(hidden_sizes) + [act_dim], activation, output_activation)
+    log_std = tf.get_variable(name='log_std', initializer=-0.5 * np.ones(act_dim, dtype=np.float32))
+    std = tf.exp(log_std)
+    pi = mu + tf.random_normal(tf.shape(mu)) * std
+    logp = gaussian_likelihood(a, mu, log_std)
+    logp_pi = gaussian_likelihood(pi, mu, log_std)
+    # the entropy of a diagonal Gaussian, sum_i (log sigma_i + log(2 pi e) / 2), for every state
+    ent = tf.ones_like(mu[:, 0]) * tf.reduce_sum(log_std + 0.5 * np.log(2 * np.pi * np.e))
+    return pi, logp, logp_pi, ent
+
+
+"""
+Actor-Critics
+"""
+
+
+def mlp_actor_critic(x, a, hidden_sizes=(64, 64), activation=tf.tanh, output_activation=None,
+                     action_space=None):
+    """The default VPG agent: an MLP policy (scope ``pi``) and an MLP value function (scope ``v``).
+
+    Args:
+        x: Placeholder of observations, (B, obs_dim).
+        a: Placeholder of actions, (B, act_dim) or (B,) for discrete actions.
+        action_space: The environment's action space, which picks the policy.
+
+    Returns:
+        ``pi, logp, logp_pi, ent, v``: sampled actions, log pi(a|s), log pi(pi|s), the
+        policy's entropy at each state, and V(s); every one but ``pi`` of shape (B,).
+    """
+    if len(x.shape) != 2:
+        raise SpinupError(f'the MLP actor-critic needs flat vector observations (a 1-D Box), '
+                          f'not observations of shape {x.shape[1:]}: flatten them with a gymnasium wrapper.')
+    if isinstance(action_space, Box) and len(action_space.shape) == 1:
+        policy = mlp_gaussian_policy
+    elif isinstance(action_space, Discrete):
+        policy = mlp_categorical_policy
+    else:
+        raise SpinupError(f'the MLP actor-critic handles Box (1-D) and Discrete actions, not {action_space}.')
+
+    with tf.variable_scope('pi'):
+        pi, logp, logp_pi, ent = policy(x, a, hidden_sizes, activation, output_activation, action_space)
+    with tf.variable_scope('v'):
+        v = tf.squeeze(mlp(x, list(hidden_sizes) + [1], activation, None), axis=1)  # shape [batch]
+    return pi, logp, logp_pi, ent, v

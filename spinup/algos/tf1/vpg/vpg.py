@@ -1,0 +1,335 @@
+"""Vanilla Policy Gradient (VPG) in TensorFlow 1 graph mode, with GAE-Lambda advantages.
+
+Read top to bottom beside VPG's pseudocode: the buffer that turns trajectories into
+advantages, the losses and the update, then the algorithm function, whose main loop
+collects a batch, updates, logs and saves, once an epoch. It follows the PyTorch file
+section by section; only the framework differs.
+"""
+import random
+import time
+from typing import Any, Callable, Dict
+
+import numpy as np
+import tensorflow.compat.v1 as tf
+
+import spinup.algos.tf1.vpg.core as core
+from spinup.utils.logx import EpochLogger
+from spinup.utils.mpi_tf import MpiAdamOptimizer, session_config, sync_all_params
+from spinup.utils.mpi_tools import mpi_avg, mpi_fork, mpi_statistics_scalar, num_procs, proc_id
+
+tf.disable_v2_behavior()
+
+
+class VPGBuffer:
+    """Stores the trajectories of one epoch, and computes the GAE-Lambda advantages and the
+    rewards-to-go that the policy and value losses are trained on."""
+
+    def __init__(self, obs_dim, act_dim, size, gamma=0.99, lam=0.97):
+        self.obs_buf = np.zeros(core.combined_shape(size, obs_dim), dtype=np.float32)
+        self.act_buf = np.zeros(core.combined_shape(size, act_dim), dtype=np.float32)
+        self.adv_buf = np.zeros(size, dtype=np.float32)
+        self.rew_buf = np.zeros(size, dtype=np.float32)
+        self.ret_buf = np.zeros(size, dtype=np.float32)
+        self.val_buf = np.zeros(size, dtype=np.float32)
+        self.logp_buf = np.zeros(size, dtype=np.float32)
+        self.gamma, self.lam = gamma, lam
+        self.ptr, self.path_start_idx, self.max_size = 0, 0, size
+
+    def store(self, obs, act, rew, val, logp):
+        """Append one timestep of agent-environment interaction."""
+        assert self.ptr < self.max_size, 'VPGBuffer is full: call get() at the end of each epoch.'
+        self.obs_buf[self.ptr] = obs
+        self.act_buf[self.ptr] = act
+        self.rew_buf[self.ptr] = rew
+        self.val_buf[self.ptr] = val
+        self.logp_buf[self.ptr] = logp
+        self.ptr += 1
+
+    def finish_path(self, last_val=0):
+        """Close the current trajectory: compute its advantages and rewards-to-go.
+
+        ``last_val`` is 0 if the trajectory ended because the agent reached a terminal
+        state, and V(s_T) otherwise (the episode was truncated by a time limit, or cut off by
+        the end of the epoch), so the return beyond the cut is bootstrapped from the value
+        function rather than taken to be zero.
+        """
+        path_slice = slice(self.path_start_idx, self.ptr)
+        rews = np.append(self.rew_buf[path_slice], last_val)
+        vals = np.append(self.val_buf[path_slice], last_val)
+
+        # GAE-Lambda: A_t = sum_l (gamma*lam)^l delta_{t+l}, delta_t = r_t + gamma V(s_{t+1}) - V(s_t)
+        deltas = rews[:-1] + self.gamma * vals[1:] - vals[:-1]
+        self.adv_buf[path_slice] = core.discount_cumsum(deltas, self.gamma * self.lam)
+
+        # rewards-to-go, the targets for the value function
+        self.ret_buf[path_slice] = core.discount_cumsum(rews, self.gamma)[:-1]
+
+        self.path_start_idx = self.ptr
+
+    def get(self) -> Dict[str, np.ndarray]:
+        """Return the epoch's data, with advantages normalized (mean 0, std 1 across all
+        processes), and empty the buffer."""
+        assert self.ptr == self.max_size, 'the buffer must be full before get()'
+        self.ptr, self.path_start_idx = 0, 0
+        adv_mean, adv_std = mpi_statistics_scalar(self.adv_buf)
+        self.adv_buf = (self.adv_buf - adv_mean) / (adv_std + 1e-8)
+        data = dict(obs=self.obs_buf, act=self.act_buf, ret=self.ret_buf,
+                    adv=self.adv_buf, logp=self.logp_buf)
+        return {k: np.asarray(v, dtype=np.float32) for k, v in data.items()}
+
+
+def compute_loss_pi(logp, logp_old, adv, ent):
+    """The policy-gradient loss, and diagnostics: approximate KL and entropy.
+
+    L = -mean( log pi(a|s) * A ): its gradient is minus the policy gradient estimate.
+
+    Builds graph ops from ``logp`` (log pi(a|s) of the current policy), the placeholders
+    ``logp_old`` and ``adv``, and ``ent`` (the policy's entropy at each state).
+    """
+    loss_pi = -tf.reduce_mean(logp * adv)
+
+    # extra information: how far the policy moved, and how random it still is
+    approx_kl = tf.reduce_mean(logp_old - logp)
+    ent = tf.reduce_mean(ent)
+    return loss_pi, dict(kl=approx_kl, ent=ent)
+
+
+def compute_loss_v(v, ret):
+    """Mean-squared error of V(s) against the rewards-to-go."""
+    return tf.reduce_mean((v - ret) ** 2)
+
+
+def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray],
+           train_v_iters: int) -> Dict[str, float]:
+    """One VPG update on an epoch's data; returns the diagnostics to log.
+
+    ``ops`` holds the graph's ``loss_pi``, ``loss_v``, ``kl``, ``ent`` tensors and the
+    ``train_pi``, ``train_v`` ops; ``feed_dict`` maps the placeholders to the epoch's data.
+
+    The policy takes one gradient step (the gradient averaged across MPI processes); the
+    value function takes ``train_v_iters``.
+
+    Logged: the losses before the update (``LossPi``, ``LossV``) and their change over it;
+    ``Entropy`` of the data-collecting policy; ``KL`` of the updated policy against it.
+    """
+    pi_l_old, v_l_old, ent = sess.run([ops['loss_pi'], ops['loss_v'], ops['ent']], feed_dict)
+
+    # Train the policy with a single step of gradient descent.
+    sess.run(ops['train_pi'], feed_dict)  # MpiAdamOptimizer averages grads across processes
+
+    # Value function learning.
+    for _ in range(train_v_iters):
+        sess.run(ops['train_v'], feed_dict)
+
+    # Where the update ended: losses and KL of the new policy, across processes.
+    pi_l_new, v_l_new, kl = sess.run([ops['loss_pi'], ops['loss_v'], ops['kl']], feed_dict)
+    return dict(LossPi=pi_l_old, LossV=v_l_old,
+                DeltaLossPi=pi_l_new - pi_l_old, DeltaLossV=v_l_new - v_l_old,
+                KL=mpi_avg(kl), Entropy=ent)
+
+
+def vpg(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[str, Any] = dict(),
+        seed: int = 0, steps_per_epoch: int = 4000, epochs: int = 50, gamma: float = 0.99,
+        pi_lr: float = 3e-4, vf_lr: float = 1e-3, train_v_iters: int = 80, lam: float = 0.97,
+        max_ep_len: int = 1000, logger_kwargs: Dict[str, Any] = dict(), save_freq: int = 10) -> None:
+    """Vanilla Policy Gradient: one step of gradient ascent a batch on the policy-gradient
+    estimate, with GAE-Lambda advantages and a learned value function as the baseline.
+
+    Args:
+        env_fn (callable): Makes the environment (gymnasium API), e.g. ``EnvFn('CartPole-v1')``.
+
+        actor_critic (callable): Builds the agent's graph, called as ``actor_critic(x_ph, a_ph,
+            action_space=env.action_space, **ac_kwargs)`` with the observation and action
+            placeholders. It builds the policy under the variable scope ``pi`` and the value
+            function under ``v``, and returns five tensors:
+
+            ============  ===============  ==========================================================
+            tensor        shape            meaning
+            ============  ===============  ==========================================================
+            ``pi``        (B, act_dim),    actions sampled from pi(.|x)
+                          or (B,) if
+                          discrete
+            ``logp``      (B,)             log pi(a_ph|x): the log-likelihood of the actions fed in
+            ``logp_pi``   (B,)             log pi(pi|x): the log-likelihood of the sampled actions
+            ``ent``       (B,)             the entropy of pi(.|x)
+            ``v``         (B,)             the value estimate V(x): squeeze the last axis of an
+                                           MLP's output
+            ============  ===============  ==========================================================
+
+        ac_kwargs (dict): Keyword arguments for ``actor_critic``; the default agent takes
+            ``hidden_sizes`` ((64, 64)) and ``activation`` (``tf.tanh``).
+
+        seed (int): Seeds Python, NumPy, TensorFlow and the environment. MPI process ``k`` uses
+            ``seed + 10000 * k``.
+
+        steps_per_epoch (int): Environment steps per epoch (one batch, one update), over all
+            MPI processes together. (Thousands.)
+
+        epochs (int): Number of epochs, that is, of policy updates.
+
+        gamma (float): Discount factor. (0.99 to 0.999.) The paper's gamma.
+
+        pi_lr (float): Adam learning rate of the policy's one step an epoch. (1e-4 to 1e-3.)
+
+        vf_lr (float): Adam learning rate of the value function. (1e-3.)
+
+        train_v_iters (int): Gradient steps on the value function per epoch. (Tens.)
+
+        lam (float): GAE mixing parameter: 0 gives one-step TD advantages, 1 gives Monte
+            Carlo ones. (0.9 to 0.99.) The GAE paper's lambda.
+
+        max_ep_len (int): Longest episode. Reaching it truncates the episode like the
+            environment's own time limit: the return beyond it is bootstrapped from V.
+
+        logger_kwargs (dict): Keyword arguments for :class:`EpochLogger` (``output_dir``,
+            ``exp_name``); ``setup_logger_kwargs`` makes them.
+
+        save_freq (int): Save the agent every this many epochs (and after the last one).
+    """
+
+    # Logger, and a record of every argument in config.json
+    logger = EpochLogger(**logger_kwargs)
+    logger.save_config(locals())
+
+    # Seeds: Python, NumPy and TensorFlow (a fresh graph's seed) now, the environment at its first reset
+    seed += 10000 * proc_id()
+    random.seed(seed)
+    np.random.seed(seed)
+    tf.reset_default_graph()
+    tf.set_random_seed(seed)
+
+    # The environment
+    env = env_fn()
+    obs_dim = env.observation_space.shape
+    act_dim = env.action_space.shape
+    env.action_space.seed(seed)
+
+    # Placeholders: observations and actions, and the batch's advantages, returns and old log-probs
+    x_ph, a_ph = core.placeholders_from_spaces(env.observation_space, env.action_space)
+    adv_ph, ret_ph, logp_old_ph = core.placeholders(None, None, None)
+
+    # The agent: policy pi and value function v
+    pi, logp, logp_pi, ent, v = actor_critic(x_ph, a_ph, action_space=env.action_space, **ac_kwargs)
+
+    var_counts = tuple(core.count_vars(scope) for scope in ['pi', 'v'])
+    logger.log('\nParameters: pi %d, v %d\n' % var_counts)
+
+    # Experience buffer: each process collects its share of the epoch
+    local_steps_per_epoch = steps_per_epoch // num_procs()
+    if local_steps_per_epoch * num_procs() != steps_per_epoch:
+        logger.log(f'Warning: {steps_per_epoch} steps do not split evenly over {num_procs()} processes; '
+                   f'each collects {local_steps_per_epoch}.', color='yellow')
+    buf = VPGBuffer(obs_dim, act_dim, local_steps_per_epoch, gamma, lam)
+
+    # Losses: compute_loss_pi and compute_loss_v, above, build them into the graph
+    loss_pi, pi_info = compute_loss_pi(logp, logp_old_ph, adv_ph, ent)
+    loss_v = compute_loss_v(v, ret_ph)
+
+    # Optimizers, one for the policy and one for the value function (gradients averaged over MPI)
+    train_pi = MpiAdamOptimizer(learning_rate=pi_lr).minimize(loss_pi, var_list=core.get_vars('pi'))
+    train_v = MpiAdamOptimizer(learning_rate=vf_lr).minimize(loss_v, var_list=core.get_vars('v'))
+
+    # Session; every MPI process starts from process 0's weights
+    sess = tf.Session(config=session_config())
+    sess.run(tf.global_variables_initializer())
+    sess.run(sync_all_params())
+
+    # Saving: the graph and weights go to tf1_save/, with the tensors x, pi and v
+    logger.setup_tf_saver(sess, inputs={'x': x_ph}, outputs={'pi': pi, 'v': v})
+
+    # The update step: update, above, runs these ops on the batch
+    ops = dict(loss_pi=loss_pi, loss_v=loss_v, train_pi=train_pi, train_v=train_v, **pi_info)
+    get_action_ops = [pi, v, logp_pi]
+
+    # First observation
+    start_time = time.time()
+    o, _ = env.reset(seed=seed)
+    ep_ret, ep_len = 0, 0
+
+    # Main loop: each epoch, collect a batch with the current policy, then update and log
+    for epoch in range(epochs):
+        for t in range(local_steps_per_epoch):
+            a, v_t, logp_t = sess.run(get_action_ops, feed_dict={x_ph: o.reshape(1, -1)})
+            a, v_t, logp_t = a[0], v_t[0], logp_t[0]
+
+            next_o, r, terminated, truncated, _ = env.step(a)
+            ep_ret += r
+            ep_len += 1
+
+            # into the buffer; values also to the log
+            buf.store(o, a, r, v_t, logp_t)
+            logger.store(VVals=v_t)
+
+            # the next step starts from the new observation
+            o = next_o
+
+            # Truncation is not termination: a time limit (the env's own, or max_ep_len)
+            # ends the episode, but the last state still has a future worth V(s).
+            timeout = truncated or ep_len == max_ep_len
+            epoch_ended = t == local_steps_per_epoch - 1
+
+            if terminated or timeout or epoch_ended:
+                if epoch_ended and not (terminated or timeout):
+                    print(f'Note: the epoch ended mid-episode, after {ep_len} steps; bootstrapping.', flush=True)
+                # bootstrap the value of the last state, unless it is terminal
+                if terminated:
+                    last_val = 0
+                else:
+                    last_val = sess.run(v, feed_dict={x_ph: o.reshape(1, -1)})[0]
+                buf.finish_path(last_val)
+                if terminated or timeout:
+                    # a cut-off partial episode would skew the logged returns
+                    logger.store(EpRet=ep_ret, EpLen=ep_len)
+                o, _ = env.reset()
+                ep_ret, ep_len = 0, 0
+
+        # Update the policy and value function on the batch
+        data = buf.get()
+        feed_dict = {x_ph: data['obs'], a_ph: data['act'], adv_ph: data['adv'],
+                     ret_ph: data['ret'], logp_old_ph: data['logp']}
+        logger.store(**update(sess, ops, feed_dict, train_v_iters))
+
+        # One row of progress.txt
+        logger.log_tabular('Epoch', epoch)
+        logger.log_tabular('EpRet', with_min_and_max=True)
+        logger.log_tabular('EpLen', average_only=True)
+        logger.log_tabular('VVals', with_min_and_max=True)
+        logger.log_tabular('TotalEnvInteracts', (epoch + 1) * local_steps_per_epoch * num_procs())
+        logger.log_tabular('LossPi', average_only=True)
+        logger.log_tabular('LossV', average_only=True)
+        logger.log_tabular('DeltaLossPi', average_only=True)
+        logger.log_tabular('DeltaLossV', average_only=True)
+        logger.log_tabular('Entropy', average_only=True)
+        logger.log_tabular('KL', average_only=True)
+        logger.log_tabular('Time', time.time() - start_time)
+        logger.dump_tabular()
+
+        # Save model (after the update, so the last save holds the final policy)
+        if (epoch % save_freq == 0) or (epoch == epochs - 1):
+            logger.save_state({'env': env}, None)
+
+
+if __name__ == '__main__':
+    import argparse
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--env', type=str, default='HalfCheetah-v5')
+    parser.add_argument('--hid', type=int, default=64)
+    parser.add_argument('--l', type=int, default=2)
+    parser.add_argument('--gamma', type=float, default=0.99)
+    parser.add_argument('--seed', '-s', type=int, default=0)
+    parser.add_argument('--cpu', type=int, default=1)
+    parser.add_argument('--steps', type=int, default=4000)
+    parser.add_argument('--epochs', type=int, default=50)
+    parser.add_argument('--exp_name', type=str, default='vpg')
+    args = parser.parse_args()
+
+    mpi_fork(args.cpu)  # run parallel code with mpi
+
+    from spinup.utils.envs import EnvFn, resolve_env_id
+    from spinup.utils.run_utils import setup_logger_kwargs
+    logger_kwargs = setup_logger_kwargs(args.exp_name, args.seed)
+
+    vpg(EnvFn(resolve_env_id(args.env)), actor_critic=core.mlp_actor_critic,
+        ac_kwargs=dict(hidden_sizes=[args.hid] * args.l), gamma=args.gamma,
+        seed=args.seed, steps_per_epoch=args.steps, epochs=args.epochs,
+        logger_kwargs=logger_kwargs)
