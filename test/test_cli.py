@@ -96,6 +96,8 @@ def test_import_spinup_is_light():
     assert out.strip() == 'True False'
     out = run_python("import sys, spinup; f = spinup.ppo_tf1; print('torch' in sys.modules, 'tensorflow' in sys.modules, f.__module__)")
     assert out.split() == ['False', 'True', 'spinup.algos.tf1.ppo.ppo']  # a TF1 user never waits for torch
+    out = run_python("import spinup; print(' '.join(n for n in spinup.__all__ if not n.startswith('_')))")
+    assert set(out.split()) >= {f'{a}_{b}' for a in ('vpg', 'trpo', 'ppo') for b in ('tf1', 'pytorch')}
 
 
 def test_help_lists_commands():
