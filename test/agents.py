@@ -18,7 +18,7 @@ def tf1_agent(env, seed=0, clip_ratio=0.2, pi_lr=3e-4, vf_lr=1e-3, hidden_sizes=
               damping_coeff=0.1):
     """The graph ``<algo>_tf1`` builds, in a graph and session of its own."""
     import tensorflow.compat.v1 as tf
-    from spinup.utils.mpi_tf import MpiAdamOptimizer, assign_params_from_flat, flat_concat, session_config
+    from spinup.utils.mpi_tf import MpiAdamOptimizer, session_config
     core = importlib.import_module(f'spinup.algos.tf1.{algo}.core')
     module = importlib.import_module(f'spinup.algos.tf1.{algo}.{algo}')
 
@@ -39,11 +39,8 @@ def tf1_agent(env, seed=0, clip_ratio=0.2, pi_lr=3e-4, vf_lr=1e-3, hidden_sizes=
         loss_v = module.compute_loss_v(v, ret_ph)
         ops = dict(loss_pi=loss_pi, loss_v=loss_v, **pi_info)
         if algo == 'trpo':  # as trpo_tf1 builds them
-            pi_params = core.get_vars('pi')
-            vec_ph, hvp = core.hessian_vector_product(d_kl, pi_params)
-            ops.update(d_kl=d_kl, gradient=core.flat_grad(loss_pi, pi_params), vec_ph=vec_ph,
-                       hvp=hvp + damping_coeff * vec_ph, get_pi_params=flat_concat(pi_params),
-                       set_pi_params=assign_params_from_flat(vec_ph, pi_params), info=info, info_phs=info_phs)
+            ops.update(d_kl=d_kl, info=info, info_phs=info_phs,
+                       **module.natural_gradient_ops(loss_pi, d_kl, core.get_vars('pi'), damping_coeff))
         else:
             ops['train_pi'] = MpiAdamOptimizer(learning_rate=pi_lr).minimize(loss_pi, var_list=core.get_vars('pi'))
         ops['train_v'] = MpiAdamOptimizer(learning_rate=vf_lr).minimize(loss_v, var_list=core.get_vars('v'))

@@ -14,6 +14,8 @@ from spinup.algos.tf1.trpo import trpo as tf_trpo
 tf.disable_v2_behavior()
 
 SMALL = dict(hidden_sizes=(4,))
+PT_ARGS = dict(delta=0.01, damping_coeff=0.1, cg_iters=10, backtrack_iters=5, backtrack_coeff=0.8, train_v_iters=1)
+TF_ARGS = {k: v for k, v in PT_ARGS.items() if k != 'damping_coeff'}  # TF1 builds damping into the graph
 
 
 class TinyEnv:
@@ -132,12 +134,6 @@ def tf_to_torch_order(agent, ac):
     return np.array(order)
 
 
-def _data(env, agent_or_ac, n=200, seed=0):
-    data = random_batch(env, n=n, seed=seed)
-    data['logp'] = np.zeros(n, np.float32)
-    return data
-
-
 def test_rejected_line_search_keeps_the_old_parameters_pytorch(monkeypatch):
     env = gym.make('Pendulum-v1')
     ac = torch_agent(env, seed=0, algo='trpo')
@@ -157,15 +153,14 @@ def test_rejected_line_search_keeps_the_old_parameters_pytorch(monkeypatch):
 
     monkeypatch.setattr(pt_trpo, 'compute_loss_pi', worse_after_first)
     vf_opt = torch.optim.Adam(ac.v.parameters(), lr=1e-3)
-    info = pt_trpo.update(ac, data, vf_opt, delta=0.01, damping_coeff=0.1, cg_iters=10,
-                          backtrack_iters=5, backtrack_coeff=0.8, train_v_iters=1)
+    info = pt_trpo.update(ac, data, vf_opt, **PT_ARGS)
     assert len(calls) == 1 + 5 + 1  # the gradient, five tries, and the restored parameters
     assert info['BacktrackIters'] == 5 and info['KL'] == 0.0
     assert torch.equal(parameters_to_vector(ac.pi.parameters()), before)
 
     # without the sabotage, the first try is taken and the policy moves within the trust region
     monkeypatch.setattr(pt_trpo, 'compute_loss_pi', real_loss)
-    info = pt_trpo.update(ac, data, vf_opt, 0.01, 0.1, 10, 5, 0.8, 1)
+    info = pt_trpo.update(ac, data, vf_opt, **PT_ARGS)
     assert info['BacktrackIters'] < 5 and 0 < info['KL'] <= 0.01 and info['DeltaLossPi'] < 0
     assert not torch.equal(parameters_to_vector(ac.pi.parameters()), before)
 
@@ -187,8 +182,7 @@ def test_rejected_line_search_keeps_the_old_parameters_tf1():
         with tf.control_dependencies([tf.assign(penalty, 1.0)]):
             ops['get_pi_params'] = tf.identity(agent.ops['get_pi_params'])
         ops['loss_pi'] = agent.ops['loss_pi'] + penalty
-    info = tf_trpo.update(agent.sess, ops, feed, delta=0.01, cg_iters=10, backtrack_iters=5,
-                          backtrack_coeff=0.8, train_v_iters=1)
+    info = tf_trpo.update(agent.sess, ops, feed, **TF_ARGS)
     assert info['BacktrackIters'] == 5 and info['KL'] == pytest.approx(0.0, abs=1e-7)
     after = tf1_params(agent)
     for name in before:
@@ -196,7 +190,7 @@ def test_rejected_line_search_keeps_the_old_parameters_tf1():
             np.testing.assert_array_equal(before[name], after[name], err_msg=name)
 
     # without the penalty, a step is taken within the trust region
-    info = tf_trpo.update(agent.sess, agent.ops, feed, 0.01, 10, 5, 0.8, 1)
+    info = tf_trpo.update(agent.sess, agent.ops, feed, **TF_ARGS)
     assert info['BacktrackIters'] < 5 and 0 < info['KL'] <= 0.01 and info['DeltaLossPi'] < 0
     assert any(not np.array_equal(before[n], v) for n, v in tf1_params(agent).items() if n.startswith('pi/'))
 
@@ -211,10 +205,108 @@ def test_npg_takes_the_full_step(backend):
         tdata = {k: torch.as_tensor(v) for k, v in data.items()}
         with torch.no_grad():
             tdata['logp'] = ac.pi(tdata['obs'], tdata['act'])[1]
-        info = pt_trpo.update(ac, tdata, torch.optim.Adam(ac.v.parameters()), 0.01, 0.1, 10, 10, 0.8, 1, algo='npg')
+        info = pt_trpo.update(ac, tdata, torch.optim.Adam(ac.v.parameters()), **PT_ARGS, algo='npg')
     else:
         agent = tf1_agent(env, algo='trpo')
         data['logp'] = agent.sess.run(agent.logp, {agent.x: data['obs'], agent.a: data['act']})
-        info = tf_trpo.update(agent.sess, agent.ops, tf1_feed(agent, data), 0.01, 10, 10, 0.8, 1, algo='npg')
+        info = tf_trpo.update(agent.sess, agent.ops, tf1_feed(agent, data), **TF_ARGS, algo='npg')
     assert info['BacktrackIters'] == 0
-    assert info['KL'] == pytest.approx(0.01, rel=0.3)
+    assert 0.2 * 0.01 < info['KL'] <= 1.5 * 0.01  # near the edge, as the quadratic approximation puts it
+
+
+def _pendulum_batch_pt(ac):
+    env = gym.make('Pendulum-v1')
+    data = {k: torch.as_tensor(v) for k, v in random_batch(env, n=200).items()}
+    with torch.no_grad():
+        data['logp'] = ac.pi(data['obs'], data['act'])[1]
+    return data
+
+
+def test_steps_past_the_trust_region_are_shrunk_pytorch(monkeypatch):
+    """The first two tries of the line search see a KL beyond delta: the third, shrunk twice, is taken."""
+    env = gym.make('Pendulum-v1')
+    ac = torch_agent(env, seed=0, algo='trpo')
+    data = _pendulum_batch_pt(ac)
+    real_kl = pt_trpo.compute_kl
+    inflated = []
+
+    def kl_too_big_at_first(ac_, obs, pi_old):
+        kl = real_kl(ac_, obs, pi_old)
+        if not torch.is_grad_enabled() and len(inflated) < 2:  # a line-search evaluation
+            inflated.append(1)
+            return kl + 1.0
+        return kl
+
+    monkeypatch.setattr(pt_trpo, 'compute_kl', kl_too_big_at_first)
+    info = pt_trpo.update(ac, data, torch.optim.Adam(ac.v.parameters()), **PT_ARGS)
+    assert info['BacktrackIters'] == 2
+    assert 0 < info['KL'] <= 0.01 and info['DeltaLossPi'] < 0
+
+
+def test_steps_past_the_trust_region_are_shrunk_tf1():
+    env = gym.make('Pendulum-v1')
+    agent = tf1_agent(env, algo='trpo')
+    data = random_batch(env, n=200)
+    data['logp'] = agent.sess.run(agent.logp, {agent.x: data['obs'], agent.a: data['act']})
+    ops = dict(agent.ops)
+    with agent.graph.as_default():
+        tries = tf.Variable(0, trainable=False)
+        agent.sess.run(tries.initializer)
+        count = tf.assign_add(tries, 1)  # counts the line search's evaluations of the KL
+        ops['d_kl'] = agent.ops['d_kl'] + tf.cast(count <= 2, tf.float32)
+    info = tf_trpo.update(agent.sess, ops, tf1_feed(agent, data), **TF_ARGS)
+    assert info['BacktrackIters'] == 2
+    assert 0 < info['KL'] <= 0.01 and info['DeltaLossPi'] < 0
+
+
+MPI_UPDATE = """
+import json, sys
+import gymnasium as gym
+import numpy as np
+sys.path.insert(0, {test_dir!r})
+from spinup.utils.mpi_tools import mpi_fork, proc_id
+mpi_fork(2)
+from agents import random_batch, tf1_agent, tf1_feed, tf1_params, torch_agent
+from mpi4py import MPI
+backend = {backend!r}
+env = gym.make('Pendulum-v1')
+data = random_batch(env, n=200, seed=proc_id())  # each process its own batch
+args = dict(delta=0.01, cg_iters=10, backtrack_iters=10, backtrack_coeff=0.8, train_v_iters=3)
+if backend == 'pytorch':
+    import torch
+    from torch.nn.utils import parameters_to_vector
+    from spinup.algos.pytorch.trpo import trpo
+    ac = torch_agent(env, seed=0, algo='trpo')
+    data = {{k: torch.as_tensor(v) for k, v in data.items()}}
+    with torch.no_grad():
+        data['logp'] = ac.pi(data['obs'], data['act'])[1]
+    info = trpo.update(ac, data, torch.optim.Adam(ac.v.parameters()), damping_coeff=0.1, **args)
+    params = parameters_to_vector(ac.parameters()).detach().numpy()
+else:
+    from spinup.algos.tf1.trpo import trpo
+    agent = tf1_agent(env, algo='trpo')
+    data['logp'] = agent.sess.run(agent.logp, {{agent.x: data['obs'], agent.a: data['act']}})
+    info = trpo.update(agent.sess, agent.ops, tf1_feed(agent, data), **args)
+    params = np.concatenate([v.ravel() for _, v in sorted(tf1_params(agent).items())])
+gathered = MPI.COMM_WORLD.allgather(params)
+print('RESULT ' + json.dumps(dict(proc=proc_id(), same=bool(np.array_equal(gathered[0], gathered[1])),
+                                  kl=float(info['KL']), moved=bool(info['BacktrackIters'] < 10))), flush=True)
+"""
+
+
+@pytest.mark.parametrize('backend', ['pytorch', 'tf1'])
+def test_update_keeps_processes_in_step_under_mpi(tmp_path, backend):
+    """Two processes with different batches take the same step (g, Hx, the KL and the loss are
+    averaged), so their parameters stay identical."""
+    import json
+    import subprocess
+    import sys
+    from conftest import REPO
+    script = tmp_path / 'mpi_trpo.py'
+    script.write_text(MPI_UPDATE.format(test_dir=REPO + '/test', backend=backend))
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=REPO)
+    assert out.returncode == 0, out.stderr[-3000:]
+    results = [json.loads(line[len('RESULT '):]) for line in out.stdout.splitlines() if line.startswith('RESULT ')]
+    assert sorted(r['proc'] for r in results) == [0, 1]
+    assert all(r['same'] and r['moved'] for r in results)
+    assert results[0]['kl'] == results[1]['kl'] and 0 < results[0]['kl'] <= 0.01

@@ -141,7 +141,7 @@ def update(ac, data: Dict[str, torch.Tensor], pi_optimizer, vf_optimizer, clip_r
         mpi_avg_grads(ac.v)  # average grads across MPI processes
         vf_optimizer.step()
 
-    # Where the update ended: losses and KL of the final policy, across processes.
+    # Where the update ended: the losses, and the KL and clip fraction of the final policy across processes.
     with torch.no_grad():
         pi_l_new, pi_info_new = compute_loss_pi(ac, data, clip_ratio)
         v_l_new = compute_loss_v(ac, data).item()
@@ -174,7 +174,7 @@ def ppo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
                                                           estimates; ``logp_a`` (B,) log pi(a|obs)
             ``act(obs)``      observations                ``a`` only, as in ``step``
             ``pi(obs, act)``  observations, and           a ``torch.distributions`` object for
-                              optionally actions (B, ...) pi(.|obs), and log pi(act|obs) as a
+                              maybe actions (B, ...)      pi(.|obs), and log pi(act|obs) as a
                                                           (B,) tensor (None without ``act``)
             ``v(obs)``        observations                the value tensor, shape (B,): squeeze
                                                           the last axis of an MLP's output

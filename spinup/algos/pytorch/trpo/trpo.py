@@ -255,13 +255,15 @@ def trpo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str
                                                           estimates; ``logp_a`` (B,) log pi(a|obs)
             ``act(obs)``      observations                ``a`` only, as in ``step``
             ``pi(obs, act)``  observations, and           a ``torch.distributions`` object for
-                              optionally actions (B, ...) pi(.|obs), and log pi(act|obs) as a
+                              maybe actions (B, ...)      pi(.|obs), and log pi(act|obs) as a
                                                           (B,) tensor (None without ``act``)
             ``v(obs)``        observations                the value tensor, shape (B,): squeeze
                                                           the last axis of an MLP's output
             ================  ==========================  ===========================================
 
-            ``pi`` and ``v`` are also the modules whose parameters the two optimizers train.
+            ``v`` is the module whose parameters the value optimizer trains; ``pi``'s
+            parameters move by the natural gradient, and its distributions must have a
+            ``torch.distributions.kl_divergence`` (Categorical and Independent Normal do).
 
         ac_kwargs (dict): Keyword arguments for ``actor_critic``; the default agent takes
             ``hidden_sizes`` ((64, 64)) and ``activation`` (``torch.nn.Tanh``).

@@ -108,6 +108,17 @@ def compute_loss_v(v, ret):
     return tf.reduce_mean((v - ret) ** 2)
 
 
+def natural_gradient_ops(loss_pi, d_kl, pi_params: list, damping_coeff: float) -> Dict[str, Any]:
+    """The graph ops TRPO's update runs, besides the losses: ``gradient`` (of ``loss_pi``, flat),
+    ``vec_ph`` (a placeholder for a flat vector of the policy's size), ``hvp`` (H vec +
+    damping_coeff * vec, H the Hessian of the mean KL ``d_kl``), ``get_pi_params`` (the
+    policy's parameters as one flat vector) and ``set_pi_params`` (set them from ``vec_ph``)."""
+    vec_ph, hvp = core.hessian_vector_product(d_kl, pi_params)
+    return dict(gradient=core.flat_grad(loss_pi, pi_params), vec_ph=vec_ph,
+                hvp=hvp + damping_coeff * vec_ph,  # damping: H + damping I
+                get_pi_params=flat_concat(pi_params), set_pi_params=assign_params_from_flat(vec_ph, pi_params))
+
+
 def conjugate_gradient(Ax: Callable[[np.ndarray], np.ndarray], b: np.ndarray, iters: int) -> np.ndarray:
     """Approximately solve A x = b for a symmetric positive-definite A known only through
     the product ``Ax(v) = A v``, in ``iters`` steps of conjugate gradient.
@@ -136,12 +147,10 @@ def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray], delta: f
            algo: str = 'trpo') -> Dict[str, float]:
     """One TRPO (or NPG) update on an epoch's data; returns the diagnostics to log.
 
-    ``ops`` holds the graph's ``loss_pi``, ``loss_v``, ``ent``, ``d_kl`` and ``gradient``
-    tensors, ``vec_ph`` (a placeholder for a flat vector of the policy's size) and ``hvp``
-    (the damped Hessian-vector product of the mean KL with it), ``get_pi_params`` and
-    ``set_pi_params`` (from the flat vector fed to ``vec_ph``), ``info``
-    and ``info_phs`` (the policy's distribution and the placeholders of the data-collecting
-    one), and ``train_v``; ``feed_dict`` maps the placeholders to the epoch's data.
+    ``ops`` holds the graph's ``loss_pi``, ``loss_v``, ``ent`` and ``d_kl`` tensors, the ops of
+    :func:`natural_gradient_ops`, ``info`` and ``info_phs`` (the policy's distribution and the
+    placeholders of the data-collecting one), and ``train_v``; ``feed_dict`` maps the
+    placeholders to the epoch's data.
 
     The natural gradient direction x = H^-1 g comes from conjugate gradient (g the gradient
     of the loss, H the Hessian of the mean KL); the step sqrt(2 delta / x.Hx) x reaches the
@@ -162,10 +171,10 @@ def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray], delta: f
 
     # The gradient g of the loss, and the direction x = H^-1 g by conjugate gradient
     g, pi_l_old, ent = sess.run([ops['gradient'], ops['loss_pi'], ops['ent']], inputs)
-    g, pi_l_old = mpi_avg(g), mpi_avg(pi_l_old)  # average across MPI processes
+    g, pi_l_old = mpi_avg(g).astype(np.float32), mpi_avg(pi_l_old)  # average across MPI processes
 
     def Hx(x):
-        return mpi_avg(sess.run(ops['hvp'], {**inputs, ops['vec_ph']: x}))
+        return mpi_avg(sess.run(ops['hvp'], {**inputs, ops['vec_ph']: x})).astype(np.float32)
 
     x = conjugate_gradient(Hx, g, cg_iters)
     alpha = np.sqrt(2 * delta / (x @ Hx(x) + EPS))  # the step that reaches KL = delta
@@ -220,7 +229,7 @@ def trpo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
         actor_critic (callable): Builds the agent's graph, called as ``actor_critic(x_ph, a_ph,
             action_space=env.action_space, **ac_kwargs)`` with the observation and action
             placeholders. It builds the policy under the variable scope ``pi`` and the value
-            function under ``v``, and returns eight tensors:
+            function under ``v``, and returns eight outputs:
 
             ============  ===============  ==========================================================
             tensor        shape            meaning
@@ -234,7 +243,8 @@ def trpo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
             ``info``      dict             the tensors that define pi(.|x): ``mu`` and ``log_std``
                                            (Gaussian), or ``logp_all`` (categorical)
             ``info_phs``  dict             placeholders for the same tensors of the data-
-                                           collecting policy, by the same keys
+                                           collecting policy, by the same keys (``log_std``
+                                           of shape (act_dim,))
             ``d_kl``      scalar           the mean KL(pi_old || pi) over the batch, pi_old
                                            given by ``info_phs``
             ``v``         (B,)             the value estimate V(x): squeeze the last axis of an
@@ -328,12 +338,7 @@ def trpo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
     loss_v = compute_loss_v(v, ret_ph)
 
     # The policy's gradient, the damped Hessian-vector product of the KL, and the flat parameters
-    pi_params = core.get_vars('pi')
-    gradient = core.flat_grad(loss_pi, pi_params)
-    vec_ph, hvp = core.hessian_vector_product(d_kl, pi_params)
-    hvp = hvp + damping_coeff * vec_ph
-    get_pi_params = flat_concat(pi_params)
-    set_pi_params = assign_params_from_flat(vec_ph, pi_params)
+    ng_ops = natural_gradient_ops(loss_pi, d_kl, core.get_vars('pi'), damping_coeff)
 
     # Optimizer of the value function (the policy moves by the natural gradient instead)
     train_v = MpiAdamOptimizer(learning_rate=vf_lr).minimize(loss_v, var_list=core.get_vars('v'))
@@ -347,9 +352,8 @@ def trpo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
     logger.setup_tf_saver(sess, inputs={'x': x_ph}, outputs={'pi': pi, 'v': v})
 
     # The update step: update, above, runs these ops on the batch
-    ops = dict(loss_pi=loss_pi, loss_v=loss_v, ent=pi_info['ent'], d_kl=d_kl, gradient=gradient,
-               vec_ph=vec_ph, hvp=hvp, get_pi_params=get_pi_params, set_pi_params=set_pi_params,
-               info=info, info_phs=info_phs, train_v=train_v)
+    ops = dict(loss_pi=loss_pi, loss_v=loss_v, ent=pi_info['ent'], d_kl=d_kl, info=info,
+               info_phs=info_phs, train_v=train_v, **ng_ops)
     get_action_ops = [pi, v, logp_pi]
 
     # First observation

@@ -121,7 +121,7 @@ def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray],
     for _ in range(train_v_iters):
         sess.run(ops['train_v'], feed_dict)
 
-    # Where the update ended: losses and KL of the new policy, across processes.
+    # Where the update ended: the losses, and the KL of the new policy across processes.
     pi_l_new, v_l_new, kl = sess.run([ops['loss_pi'], ops['loss_v'], ops['kl']], feed_dict)
     return dict(LossPi=pi_l_old, LossV=v_l_old,
                 DeltaLossPi=pi_l_new - pi_l_old, DeltaLossV=v_l_new - v_l_old,
