@@ -211,12 +211,15 @@ def test_mpi_adam_averages_gradients_across_two_processes(tmp_path):
         w0 = sess.run(w)
         grad = sess.run(tf.gradients(loss, w)[0])
         sess.run(train)
-        print('RESULT ' + json.dumps([proc_id(), w0.tolist(), grad.tolist(), sess.run(w).tolist()]), flush=True)
+        from mpi4py import MPI
+        results = MPI.COMM_WORLD.gather([proc_id(), w0.tolist(), grad.tolist(), sess.run(w).tolist()])
+        if proc_id() == 0:  # one printer: lines from two processes could interleave
+            print('RESULT ' + json.dumps(results), flush=True)
     """))
     out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=REPO)
     assert out.returncode == 0, out.stderr[-3000:]
-    results = sorted(json.loads(line[len('RESULT '):]) for line in out.stdout.splitlines()
-                     if line.startswith('RESULT '))
+    [results] = [json.loads(line[len('RESULT '):]) for line in out.stdout.splitlines()
+                 if line.startswith('RESULT ')]
     assert [r[0] for r in results] == [0, 1], out.stdout[-2000:]
     (_, w0_a, g_a, w1_a), (_, w0_b, g_b, w1_b) = results
     assert w0_a == w0_b == [1.0, 1.0]  # synced from process 0

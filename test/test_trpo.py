@@ -289,8 +289,11 @@ else:
     info = trpo.update(agent.sess, agent.ops, tf1_feed(agent, data), **args)
     params = np.concatenate([v.ravel() for _, v in sorted(tf1_params(agent).items())])
 gathered = MPI.COMM_WORLD.allgather(params)
-print('RESULT ' + json.dumps(dict(proc=proc_id(), same=bool(np.array_equal(gathered[0], gathered[1])),
-                                  kl=float(info['KL']), moved=bool(info['BacktrackIters'] < 10))), flush=True)
+mine = dict(proc=proc_id(), same=bool(np.array_equal(gathered[0], gathered[1])),
+            kl=float(info['KL']), moved=bool(info['BacktrackIters'] < 10))
+results = MPI.COMM_WORLD.gather(mine)
+if proc_id() == 0:  # one printer: lines from two processes could interleave
+    print('RESULT ' + json.dumps(results), flush=True)
 """
 
 
@@ -306,7 +309,7 @@ def test_update_keeps_processes_in_step_under_mpi(tmp_path, backend):
     script.write_text(MPI_UPDATE.format(test_dir=REPO + '/test', backend=backend))
     out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=REPO)
     assert out.returncode == 0, out.stderr[-3000:]
-    results = [json.loads(line[len('RESULT '):]) for line in out.stdout.splitlines() if line.startswith('RESULT ')]
+    [results] = [json.loads(line[len('RESULT '):]) for line in out.stdout.splitlines() if line.startswith('RESULT ')]
     assert sorted(r['proc'] for r in results) == [0, 1]
     assert all(r['same'] and r['moved'] for r in results)
     assert results[0]['kl'] == results[1]['kl'] and 0 < results[0]['kl'] <= 0.01
