@@ -19,6 +19,12 @@ REGISTRY: Dict[str, Tuple[str, str]] = {
     'trpo_pytorch': ('spinup.algos.pytorch.trpo.trpo', 'trpo'),
     'ppo_tf1': ('spinup.algos.tf1.ppo.ppo', 'ppo'),
     'ppo_pytorch': ('spinup.algos.pytorch.ppo.ppo', 'ppo'),
+    'ddpg_tf1': ('spinup.algos.tf1.ddpg.ddpg', 'ddpg'),
+    'ddpg_pytorch': ('spinup.algos.pytorch.ddpg.ddpg', 'ddpg'),
+    'td3_tf1': ('spinup.algos.tf1.td3.td3', 'td3'),
+    'td3_pytorch': ('spinup.algos.pytorch.td3.td3', 'td3'),
+    'sac_tf1': ('spinup.algos.tf1.sac.sac', 'sac'),
+    'sac_pytorch': ('spinup.algos.pytorch.sac.sac', 'sac'),
 }
 
 # Algorithms whose policies only produce continuous (Box) actions.

@@ -1,0 +1,91 @@
+"""Networks and small helpers for DDPG (PyTorch): a deterministic actor and a Q-function."""
+from typing import Optional, Sequence, Tuple, Type, Union
+
+import numpy as np
+import torch
+import torch.nn as nn
+from gymnasium.spaces import Box, Space
+
+from spinup.utils.errors import SpinupError
+
+
+def combined_shape(length: int, shape: Optional[Union[int, Tuple[int, ...]]] = None) -> Tuple[int, ...]:
+    """Shape of ``length`` stacked items of ``shape``: ``(length,)``, ``(length, shape)`` or ``(length, *shape)``."""
+    if shape is None:
+        return (length,)
+    return (length, shape) if np.isscalar(shape) else (length, *shape)
+
+
+def mlp(sizes: Sequence[int], activation: Type[nn.Module], output_activation: Type[nn.Module] = nn.Identity) -> nn.Sequential:
+    """A multi-layer perceptron with layer widths ``sizes`` (input first, output last)."""
+    layers = []
+    for j in range(len(sizes) - 1):
+        act = activation if j < len(sizes) - 2 else output_activation
+        layers += [nn.Linear(sizes[j], sizes[j + 1]), act()]
+    return nn.Sequential(*layers)
+
+
+def count_vars(module: nn.Module) -> int:
+    """Number of scalar parameters in ``module``."""
+    return sum(np.prod(p.shape) for p in module.parameters())
+
+
+def action_limit(action_space: Space, algo: str = 'DDPG') -> float:
+    """The bound ``c`` of an action space ``[-c, c]^act_dim``: what the actor's tanh is scaled by.
+
+    The actor outputs ``c * tanh(...)``, so the space must be a 1-D Box with the same finite,
+    symmetric bounds in every dimension; anything else gets a clear error.
+    """
+    if not (isinstance(action_space, Box) and len(action_space.shape) == 1):
+        raise SpinupError(f'{algo} needs continuous actions (a 1-D Box), not {action_space}: use an '
+                          f'on-policy algorithm (vpg, trpo, ppo) for discrete actions.')
+    high, low = action_space.high, action_space.low
+    if not (np.all(np.isfinite(high)) and np.all(high == high[0]) and np.all(low == -high) and high[0] > 0):
+        raise SpinupError(f'{algo} scales a tanh by one action limit, so it needs the same bounds [-c, c] in '
+                          f'every dimension, not low={low}, high={high}: wrap the environment in '
+                          f'gymnasium.wrappers.RescaleAction(env, -1, 1).')
+    return float(high[0])
+
+
+class MLPActor(nn.Module):
+    """The deterministic policy mu(s) = act_limit * tanh(MLP(s))."""
+
+    def __init__(self, obs_dim, act_dim, hidden_sizes, activation, act_limit):
+        super().__init__()
+        self.pi = mlp([obs_dim, *hidden_sizes, act_dim], activation, nn.Tanh)
+        self.act_limit = act_limit
+
+    def forward(self, obs):
+        # the tanh output, in [-1, 1], scaled to the action space [-act_limit, act_limit]
+        return self.act_limit * self.pi(obs)
+
+
+class MLPQFunction(nn.Module):
+    """The action-value function Q(s, a): an MLP on the concatenated observation and action."""
+
+    def __init__(self, obs_dim, act_dim, hidden_sizes, activation):
+        super().__init__()
+        self.q = mlp([obs_dim + act_dim, *hidden_sizes, 1], activation)
+
+    def forward(self, obs, act):
+        q = self.q(torch.cat([obs, act], dim=-1))
+        return torch.squeeze(q, -1)  # shape [batch], not [batch, 1]: a silent broadcasting trap otherwise
+
+
+class MLPActorCritic(nn.Module):
+    """The default DDPG agent: a deterministic MLP policy ``pi`` and an MLP Q-function ``q``."""
+
+    def __init__(self, observation_space, action_space, hidden_sizes=(256, 256), activation=nn.ReLU):
+        super().__init__()
+        if not (isinstance(observation_space, Box) and len(observation_space.shape) == 1):
+            raise SpinupError(f'the MLP actor-critic needs flat vector observations (a 1-D Box), '
+                              f'not {observation_space}: flatten them with a gymnasium wrapper.')
+        act_limit = action_limit(action_space, 'DDPG')
+        obs_dim, act_dim = observation_space.shape[0], action_space.shape[0]
+        self.pi = MLPActor(obs_dim, act_dim, hidden_sizes, activation, act_limit)
+        self.q = MLPQFunction(obs_dim, act_dim, hidden_sizes, activation)
+
+    def act(self, obs):
+        """The policy's action mu(obs) for ``obs`` (a tensor), as a NumPy array (no exploration noise)."""
+        with torch.inference_mode():
+            return self.pi(obs).numpy()

@@ -1,0 +1,360 @@
+"""Soft Actor-Critic (SAC) in TensorFlow 1 graph mode, with a fixed entropy coefficient alpha.
+
+Read top to bottom beside SAC's pseudocode: the replay buffer, the Q and policy losses
+(each with its entropy term), the update (with polyak-averaged target networks), then the
+algorithm function, whose main loop acts, stores, updates every ``update_every`` steps,
+and tests, logs and saves once an epoch. It follows the PyTorch file section by section;
+only the framework differs.
+"""
+import random
+import time
+from typing import Any, Callable, Dict
+
+import numpy as np
+import tensorflow.compat.v1 as tf
+
+import spinup.algos.tf1.sac.core as core
+from spinup.utils.errors import SpinupError
+from spinup.utils.logx import EpochLogger
+from spinup.utils.mpi_tf import session_config
+from spinup.utils.mpi_tools import num_procs
+
+tf.disable_v2_behavior()
+
+
+class ReplayBuffer:
+    """A first-in-first-out store of transitions (s, a, r, s', d), sampled uniformly."""
+
+    def __init__(self, obs_dim, act_dim, size):
+        self.obs_buf = np.zeros(core.combined_shape(size, obs_dim), dtype=np.float32)
+        self.obs2_buf = np.zeros(core.combined_shape(size, obs_dim), dtype=np.float32)
+        self.act_buf = np.zeros(core.combined_shape(size, act_dim), dtype=np.float32)
+        self.rew_buf = np.zeros(size, dtype=np.float32)
+        self.done_buf = np.zeros(size, dtype=np.float32)
+        self.ptr, self.size, self.max_size = 0, 0, size
+
+    def store(self, obs, act, rew, next_obs, done):
+        """Append one transition; once full, it overwrites the oldest.
+
+        ``done`` must be ``terminated``, never ``truncated``: a time limit is not a
+        terminal state, and the backup still bootstraps from Q(s', .) after it.
+        """
+        self.obs_buf[self.ptr] = obs
+        self.obs2_buf[self.ptr] = next_obs
+        self.act_buf[self.ptr] = act
+        self.rew_buf[self.ptr] = rew
+        self.done_buf[self.ptr] = done
+        self.ptr = (self.ptr + 1) % self.max_size
+        self.size = min(self.size + 1, self.max_size)
+
+    def sample_batch(self, batch_size=32) -> Dict[str, np.ndarray]:
+        """``batch_size`` transitions drawn uniformly (with replacement) from those stored."""
+        idxs = np.random.randint(0, self.size, size=batch_size)
+        return dict(obs=self.obs_buf[idxs], obs2=self.obs2_buf[idxs], act=self.act_buf[idxs],
+                    rew=self.rew_buf[idxs], done=self.done_buf[idxs])
+
+
+def compute_loss_q(q1, q2, q1_targ, q2_targ, logp_pi2, r, d, gamma: float, alpha: float):
+    """Mean-squared soft Bellman errors of both Q-functions.
+
+    L = mean( (Q1(s, a) - y)^2 ) + mean( (Q2(s, a) - y)^2 ),
+    y = r + gamma * (1 - d) * ( min( Q1_targ(s', a'), Q2_targ(s', a') ) - alpha * log pi(a'|s') ),
+    a' ~ pi(.|s')
+
+    Builds graph ops from ``q1``, ``q2`` (at s, a), ``q1_targ``, ``q2_targ`` (the target
+    networks' Qs at s' and a'), ``logp_pi2`` (log pi(a'|s')) and the placeholders ``r``, ``d``.
+    """
+    # Bellman backup for both Qs; the target action comes from the *current* policy (SAC
+    # has no target policy)
+    q_pi_targ = tf.minimum(q1_targ, q2_targ)
+    backup = tf.stop_gradient(r + gamma * (1 - d) * (q_pi_targ - alpha * logp_pi2))
+    return tf.reduce_mean((q1 - backup) ** 2) + tf.reduce_mean((q2 - backup) ** 2)
+
+
+def compute_loss_pi(q1_pi, q2_pi, logp_pi, alpha: float):
+    """The entropy-regularised policy loss.
+
+    L = mean( alpha * log pi(a~|s) - min( Q1(s, a~), Q2(s, a~) ) ),  a~ ~ pi(.|s) reparameterised
+    """
+    q_pi = tf.minimum(q1_pi, q2_pi)
+    return tf.reduce_mean(alpha * logp_pi - q_pi)
+
+
+def polyak_update(main_vars: list, targ_vars: list, polyak: float):
+    """The op that moves the target networks towards the main ones:
+    theta_targ <- polyak * theta_targ + (1 - polyak) * theta."""
+    return tf.group([tf.assign(v_targ, polyak * v_targ + (1 - polyak) * v_main)
+                     for v_main, v_targ in zip(main_vars, targ_vars)])
+
+
+def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray]) -> Dict[str, Any]:
+    """One SAC update on a batch: a gradient step on both Qs, one on the policy, then the
+    targets move by polyak averaging. Returns ``LossQ``, ``Q1Vals``, ``Q2Vals``, ``LossPi``
+    and ``LogPi`` for the log.
+
+    ``ops`` holds the graph's ``loss_q``, ``q1``, ``q2``, ``loss_pi``, ``logp_pi`` tensors and
+    the ``train_q``, ``train_pi``, ``target_update`` ops; ``feed_dict`` maps the placeholders
+    to the batch.
+    """
+    # First a gradient descent step for both Qs.
+    loss_q, q1, q2, _ = sess.run([ops['loss_q'], ops['q1'], ops['q2'], ops['train_q']], feed_dict)
+
+    # Next a gradient descent step for the policy (a separate run, so it sees the new Qs; its
+    # optimizer's var_list holds only the policy's variables, so the Qs stay as they are),
+    # and then the target networks trail the main ones (target_update waits for train_pi).
+    loss_pi, logp_pi, _, _ = sess.run([ops['loss_pi'], ops['logp_pi'], ops['train_pi'], ops['target_update']],
+                                      feed_dict)
+    return dict(LossQ=loss_q, Q1Vals=q1, Q2Vals=q2, LossPi=loss_pi, LogPi=logp_pi)
+
+
+def sac(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[str, Any] = dict(),
+        seed: int = 0, steps_per_epoch: int = 4000, epochs: int = 100, replay_size: int = int(1e6),
+        gamma: float = 0.99, polyak: float = 0.995, lr: float = 1e-3, alpha: float = 0.2,
+        batch_size: int = 100, start_steps: int = 10000, update_after: int = 1000,
+        update_every: int = 50, num_test_episodes: int = 10, max_ep_len: int = 1000,
+        logger_kwargs: Dict[str, Any] = dict(), save_freq: int = 1) -> None:
+    """SAC: off-policy learning of a stochastic policy that maximises the expected return plus
+    alpha times its entropy, with two soft Q-functions (the smaller estimate makes the target)
+    and polyak-averaged target Q-networks. The policy's own randomness does the exploring.
+
+    Args:
+        env_fn (callable): Makes the environment (gymnasium API), e.g. ``EnvFn('Pendulum-v1')``.
+            Its actions must be a Box ``[-c, c]^act_dim``.
+
+        actor_critic (callable): Builds the agent's graph, called as ``actor_critic(x_ph, a_ph,
+            action_space=env.action_space, **ac_kwargs)`` with observation and action tensors:
+            under the variable scope ``main`` (at s and a; again at s and the policy's own
+            action; and at s'), and under ``target`` (at s' and a'). It builds the policy under
+            the scope ``pi`` and the Q-functions under ``q1`` and ``q2``, and returns five
+            tensors:
+
+            ============  ===============  ==========================================================
+            tensor        shape            meaning
+            ============  ===============  ==========================================================
+            ``mu``        (B, act_dim)     the deterministic (squashed mean) actions, within the
+                                           action limits
+            ``pi``        (B, act_dim)     actions sampled from pi(.|x), reparameterised, within
+                                           the action limits
+            ``logp_pi``   (B,)             log pi(pi|x)
+            ``q1``        (B,)             Q1(x, a_ph): squeeze the last axis of an MLP's output
+            ``q2``        (B,)             Q2(x, a_ph), likewise
+            ============  ===============  ==========================================================
+
+        ac_kwargs (dict): Keyword arguments for ``actor_critic``; the default agent takes
+            ``hidden_sizes`` ((256, 256)) and ``activation`` (``tf.nn.relu``).
+
+        seed (int): Seeds Python, NumPy, TensorFlow and the environments.
+
+        steps_per_epoch (int): Environment steps per epoch (between tests, logs and saves).
+
+        epochs (int): Number of epochs to run.
+
+        replay_size (int): Most transitions the replay buffer holds. (1e5 to 1e6.)
+
+        gamma (float): Discount factor. (0.99 to 0.999.) The paper's gamma.
+
+        polyak (float): Interpolation factor of the target networks' averaging,
+            ``theta_targ <- polyak * theta_targ + (1 - polyak) * theta``. (Close to 1:
+            0.995.) The paper's 1 - tau.
+
+        lr (float): Adam learning rate of the policy and of the Q-functions. (1e-4 to 1e-3.)
+
+        alpha (float): Entropy coefficient: the weight of the policy's entropy against the
+            return. Larger alpha, more exploration. (0.05 to 0.2; it depends on the scale of
+            the rewards.) The paper's alpha.
+
+        batch_size (int): Transitions per gradient step. (100 to 256.)
+
+        start_steps (int): Steps of uniformly random actions at the start, for exploration;
+            the policy (sampling its actions) acts afterwards. (Thousands.)
+
+        update_after (int): Steps to collect before the first update, so the buffer is
+            not too small to sample from. (Thousands.)
+
+        update_every (int): Steps between updates. Each update takes as many gradient steps,
+            so there is one gradient step per environment step however this is set.
+            (Tens.)
+
+        num_test_episodes (int): Episodes run at the end of each epoch with the deterministic
+            policy (the squashed mean action), to measure its performance (``TestEpRet``).
+
+        max_ep_len (int): Longest episode. Reaching it truncates the episode like the
+            environment's own time limit: not a terminal state.
+
+        logger_kwargs (dict): Keyword arguments for :class:`EpochLogger` (``output_dir``,
+            ``exp_name``); ``setup_logger_kwargs`` makes them.
+
+        save_freq (int): Save the agent every this many epochs (and after the last one).
+    """
+    if num_procs() > 1:
+        raise SpinupError('SAC runs in one process: launch it without --cpu (only vpg, trpo and ppo use MPI).')
+
+    # Logger, and a record of every argument in config.json
+    logger = EpochLogger(**logger_kwargs)
+    logger.save_config(locals())
+
+    # Seeds: Python, NumPy and TensorFlow (a fresh graph's seed) now, the environments at their first reset
+    random.seed(seed)
+    np.random.seed(seed)
+    tf.reset_default_graph()
+    tf.set_random_seed(seed)
+
+    # The environment, and a second one for the test episodes
+    env, test_env = env_fn(), env_fn()
+    core.action_limit(env.action_space, 'SAC')  # a clear error for actions SAC cannot take
+    obs_dim = env.observation_space.shape
+    act_dim = env.action_space.shape[0]
+    env.action_space.seed(seed)
+
+    # Placeholders: a batch of transitions (s, a, r, s', d)
+    x_ph, a_ph, x2_ph, r_ph, d_ph = core.placeholders(obs_dim, act_dim, obs_dim, None, None)
+
+    # The agent: policy pi and Q-functions q1, q2
+    with tf.variable_scope('main'):
+        mu, pi, logp_pi, q1, q2 = actor_critic(x_ph, a_ph, action_space=env.action_space, **ac_kwargs)
+
+    with tf.variable_scope('main', reuse=True):
+        # the Qs at the policy's own reparameterised action, for the policy loss
+        _, _, _, q1_pi, q2_pi = actor_critic(x_ph, pi, action_space=env.action_space, **ac_kwargs)
+        # a' ~ pi(.|s') and log pi(a'|s'), from the *current* policy, for the Q backup
+        _, pi2, logp_pi2, _, _ = actor_critic(x2_ph, a_ph, action_space=env.action_space, **ac_kwargs)
+
+    # Target Q networks, at a' (the target scope has a policy too, averaged like the rest, but unused)
+    with tf.variable_scope('target'):
+        _, _, _, q1_targ, q2_targ = actor_critic(x2_ph, pi2, action_space=env.action_space, **ac_kwargs)
+
+    var_counts = tuple(core.count_vars(scope) for scope in ['main/pi', 'main/q1', 'main/q2'])
+    logger.log('\nParameters: pi %d, q1 %d, q2 %d\n' % var_counts)
+
+    # Experience buffer
+    replay_buffer = ReplayBuffer(obs_dim, act_dim, replay_size)
+
+    # Losses: compute_loss_q and compute_loss_pi, above, build them into the graph
+    loss_q = compute_loss_q(q1, q2, q1_targ, q2_targ, logp_pi2, r_ph, d_ph, gamma, alpha)
+    loss_pi = compute_loss_pi(q1_pi, q2_pi, logp_pi, alpha)
+
+    # Optimizers, one for the policy and one for both Q-functions; each trains only its own
+    # variables, so the policy step leaves the Qs as they are
+    q_vars = core.get_vars('main/q1') + core.get_vars('main/q2')
+    train_pi = tf.train.AdamOptimizer(learning_rate=lr).minimize(loss_pi, var_list=core.get_vars('main/pi'))
+    train_q = tf.train.AdamOptimizer(learning_rate=lr).minimize(loss_q, var_list=q_vars)
+
+    # Polyak averaging of the target networks, after the policy step; and their start as a copy
+    with tf.control_dependencies([train_pi]):
+        target_update = polyak_update(core.get_vars('main'), core.get_vars('target'), polyak)
+    target_init = tf.group([tf.assign(v_targ, v_main)
+                            for v_main, v_targ in zip(core.get_vars('main'), core.get_vars('target'))])
+
+    # Session; the target networks start equal to the main ones
+    sess = tf.Session(config=session_config())
+    sess.run(tf.global_variables_initializer())
+    sess.run(target_init)
+
+    # Saving: the graph and weights go to tf1_save/, with the tensors x, a, mu, pi, q1 and q2
+    logger.setup_tf_saver(sess, inputs={'x': x_ph, 'a': a_ph},
+                          outputs={'mu': mu, 'pi': pi, 'q1': q1, 'q2': q2})
+
+    # The update step: update, above, runs these ops on each batch
+    ops = dict(loss_q=loss_q, q1=q1, q2=q2, loss_pi=loss_pi, logp_pi=logp_pi, train_q=train_q,
+               train_pi=train_pi, target_update=target_update)
+
+    def get_action(o, deterministic=False):
+        """An action of the policy for o: sampled, or the squashed mean if deterministic."""
+        return sess.run(mu if deterministic else pi, feed_dict={x_ph: o.reshape(1, -1)})[0]
+
+    def test_agent():
+        """Run num_test_episodes with the deterministic policy, and log their returns."""
+        for _ in range(num_test_episodes):
+            o, _ = test_env.reset()
+            ep_ret, ep_len, done = 0, 0, False
+            while not done:
+                o, r, terminated, truncated, _ = test_env.step(get_action(o, deterministic=True))
+                ep_ret += r
+                ep_len += 1
+                done = terminated or truncated or ep_len == max_ep_len
+            logger.store(TestEpRet=ep_ret, TestEpLen=ep_len)
+
+    # First observations (the test environment's seed differs, so its episodes do too)
+    start_time = time.time()
+    o, _ = env.reset(seed=seed)
+    test_env.reset(seed=seed + 1)
+    ep_ret, ep_len = 0, 0
+    total_steps = 0
+
+    # Main loop: act, store, update every update_every steps; test, log and save each epoch
+    for epoch in range(epochs):
+        for _ in range(steps_per_epoch):
+            # Uniformly random actions for the first start_steps, for exploration;
+            # afterwards the policy's samples.
+            if total_steps < start_steps:
+                a = env.action_space.sample()
+            else:
+                a = get_action(o)
+
+            o2, r, terminated, truncated, _ = env.step(a)
+            ep_ret += r
+            ep_len += 1
+            total_steps += 1
+
+            # Truncation is not termination: only a terminal state stores done = 1; after a
+            # time limit (the env's own, or max_ep_len) the backup bootstraps from Q(s', .).
+            replay_buffer.store(o, a, r, o2, terminated)
+
+            # the next step starts from the new observation
+            o = o2
+
+            if terminated or truncated or ep_len == max_ep_len:
+                logger.store(EpRet=ep_ret, EpLen=ep_len)
+                o, _ = env.reset()
+                ep_ret, ep_len = 0, 0
+
+            # Update every update_every steps, with as many gradient steps
+            if total_steps >= update_after and total_steps % update_every == 0:
+                for _ in range(update_every):
+                    batch = replay_buffer.sample_batch(batch_size)
+                    feed_dict = {x_ph: batch['obs'], x2_ph: batch['obs2'], a_ph: batch['act'],
+                                 r_ph: batch['rew'], d_ph: batch['done']}
+                    logger.store(**update(sess, ops, feed_dict))
+
+        # Test the noiseless policy
+        test_agent()
+
+        # One row of progress.txt
+        logger.log_tabular('Epoch', epoch)
+        logger.log_tabular('EpRet', with_min_and_max=True)
+        logger.log_tabular('TestEpRet', with_min_and_max=True)
+        logger.log_tabular('EpLen', average_only=True)
+        logger.log_tabular('TestEpLen', average_only=True)
+        logger.log_tabular('TotalEnvInteracts', total_steps)
+        logger.log_tabular('Q1Vals', with_min_and_max=True)
+        logger.log_tabular('Q2Vals', with_min_and_max=True)
+        logger.log_tabular('LogPi', with_min_and_max=True)
+        logger.log_tabular('LossPi', average_only=True)
+        logger.log_tabular('LossQ', average_only=True)
+        logger.log_tabular('Time', time.time() - start_time)
+        logger.dump_tabular()
+
+        # Save model
+        if (epoch % save_freq == 0) or (epoch == epochs - 1):
+            logger.save_state({'env': env}, None)
+
+
+if __name__ == '__main__':
+    import argparse
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--env', type=str, default='HalfCheetah-v5')
+    parser.add_argument('--hid', type=int, default=256)
+    parser.add_argument('--l', type=int, default=2)
+    parser.add_argument('--gamma', type=float, default=0.99)
+    parser.add_argument('--seed', '-s', type=int, default=0)
+    parser.add_argument('--epochs', type=int, default=50)
+    parser.add_argument('--exp_name', type=str, default='sac')
+    args = parser.parse_args()
+
+    from spinup.utils.envs import EnvFn, resolve_env_id
+    from spinup.utils.run_utils import setup_logger_kwargs
+    logger_kwargs = setup_logger_kwargs(args.exp_name, args.seed)
+
+    sac(EnvFn(resolve_env_id(args.env)), actor_critic=core.mlp_actor_critic,
+        ac_kwargs=dict(hidden_sizes=[args.hid] * args.l), gamma=args.gamma,
+        seed=args.seed, epochs=args.epochs, logger_kwargs=logger_kwargs)

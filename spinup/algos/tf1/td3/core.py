@@ -1,0 +1,111 @@
+"""Networks and small helpers for TD3 (TensorFlow 1 graph mode): a deterministic actor and two
+Q-functions.
+
+Dense layers are built from ``tf.get_variable``, as ``tf.layers.dense`` built them: a
+glorot-uniform kernel and a zero bias.
+"""
+from typing import Callable, Optional, Sequence, Tuple, Union
+
+import numpy as np
+import tensorflow.compat.v1 as tf
+from gymnasium.spaces import Box, Space
+
+from spinup.utils.errors import SpinupError
+
+tf.disable_v2_behavior()
+
+
+def combined_shape(length: Optional[int], shape: Optional[Union[int, Tuple[int, ...]]] = None) -> Tuple:
+    """Shape of ``length`` stacked items of ``shape``: ``(length,)``, ``(length, shape)`` or ``(length, *shape)``."""
+    if shape is None:
+        return (length,)
+    return (length, shape) if np.isscalar(shape) else (length, *shape)
+
+
+def placeholder(dim=None) -> tf.Tensor:
+    """A float32 placeholder for a batch of items of shape ``dim``."""
+    return tf.placeholder(dtype=tf.float32, shape=combined_shape(None, dim))
+
+
+def placeholders(*args) -> list:
+    return [placeholder(dim) for dim in args]
+
+
+def dense(x: tf.Tensor, units: int, activation: Optional[Callable] = None, name: str = 'dense') -> tf.Tensor:
+    """``activation(x W + b)``, with ``W`` glorot-uniform of shape (in, units) and ``b`` zero."""
+    with tf.variable_scope(name):
+        kernel = tf.get_variable('kernel', [int(x.shape[-1]), units], initializer=tf.glorot_uniform_initializer())
+        bias = tf.get_variable('bias', [units], initializer=tf.zeros_initializer())
+        y = tf.matmul(x, kernel) + bias
+    return y if activation is None else activation(y)
+
+
+def mlp(x: tf.Tensor, hidden_sizes: Sequence[int] = (32,), activation: Callable = tf.tanh,
+        output_activation: Optional[Callable] = None) -> tf.Tensor:
+    """A multi-layer perceptron on ``x``; ``hidden_sizes`` ends with the output width."""
+    for j, h in enumerate(hidden_sizes[:-1]):
+        x = dense(x, h, activation, name=f'dense_{j}')
+    return dense(x, hidden_sizes[-1], output_activation, name=f'dense_{len(hidden_sizes) - 1}')
+
+
+def get_vars(scope: str) -> list:
+    """The trainable variables under ``scope`` (``'main/pi'``, ``'target'``)."""
+    return tf.trainable_variables(scope=scope + '/')
+
+
+def count_vars(scope: str) -> int:
+    """Number of scalar parameters under ``scope``."""
+    return int(sum(np.prod(var.shape.as_list()) for var in get_vars(scope)))
+
+
+def action_limit(action_space: Space, algo: str = 'TD3') -> float:
+    """The bound ``c`` of an action space ``[-c, c]^act_dim``: what the actor's tanh is scaled by.
+
+    The actor outputs ``c * tanh(...)``, so the space must be a 1-D Box with the same finite,
+    symmetric bounds in every dimension; anything else gets a clear error.
+    """
+    if not (isinstance(action_space, Box) and len(action_space.shape) == 1):
+        raise SpinupError(f'{algo} needs continuous actions (a 1-D Box), not {action_space}: use an '
+                          f'on-policy algorithm (vpg, trpo, ppo) for discrete actions.')
+    high, low = action_space.high, action_space.low
+    if not (np.all(np.isfinite(high)) and np.all(high == high[0]) and np.all(low == -high) and high[0] > 0):
+        raise SpinupError(f'{algo} scales a tanh by one action limit, so it needs the same bounds [-c, c] in '
+                          f'every dimension, not low={low}, high={high}: wrap the environment in '
+                          f'gymnasium.wrappers.RescaleAction(env, -1, 1).')
+    return float(high[0])
+
+
+"""
+Actor-Critics
+"""
+
+
+def mlp_actor_critic(x, a, hidden_sizes=(256, 256), activation=tf.nn.relu, output_activation=tf.tanh,
+                     action_space=None):
+    """The default TD3 agent: a deterministic MLP policy (scope ``pi``) and two MLP Q-functions
+    (scopes ``q1``, ``q2``).
+
+    Args:
+        x: Observations, (B, obs_dim).
+        a: Actions, (B, act_dim).
+        action_space: The environment's action space, whose limit scales the policy's tanh.
+
+    Returns:
+        ``pi, q1, q2, q1_pi``: the policy's actions mu(x) (B, act_dim), Q1(x, a) and Q2(x, a)
+        (B,), and Q1(x, mu(x)) (B,), the first Q network applied to the policy's actions.
+    """
+    if len(x.shape) != 2:
+        raise SpinupError(f'the MLP actor-critic needs flat vector observations (a 1-D Box), '
+                          f'not observations of shape {x.shape[1:]}: flatten them with a gymnasium wrapper.')
+    act_limit = action_limit(action_space, 'TD3')
+    act_dim = int(a.shape[-1])
+    with tf.variable_scope('pi'):
+        # the tanh output, in [-1, 1], scaled to the action space [-act_limit, act_limit]
+        pi = act_limit * mlp(x, list(hidden_sizes) + [act_dim], activation, output_activation)
+    with tf.variable_scope('q1'):
+        q1 = tf.squeeze(mlp(tf.concat([x, a], axis=-1), list(hidden_sizes) + [1], activation, None), axis=1)
+    with tf.variable_scope('q2'):
+        q2 = tf.squeeze(mlp(tf.concat([x, a], axis=-1), list(hidden_sizes) + [1], activation, None), axis=1)
+    with tf.variable_scope('q1', reuse=True):
+        q1_pi = tf.squeeze(mlp(tf.concat([x, pi], axis=-1), list(hidden_sizes) + [1], activation, None), axis=1)
+    return pi, q1, q2, q1_pi
