@@ -15,7 +15,7 @@ import sys
 from textwrap import dedent
 from typing import Any, Dict, List, Optional, Tuple
 
-from spinup.algos import ALGOS, BACKENDS, CONTINUOUS_ONLY, REGISTRY, load, split_name
+from spinup.algos import ALGOS, BACKENDS, CONTINUOUS_ONLY, OFF_POLICY, REGISTRY, load, split_name
 from spinup.user_config import DEFAULT_BACKEND
 from spinup.utils.errors import SpinupError, run_main
 
@@ -210,6 +210,9 @@ def _check_values(name: str, values: Dict[str, List[Any]]) -> None:
         cpu = values['num_cpu'][0]
         if cpu != 'auto' and not (isinstance(cpu, int) and not isinstance(cpu, bool) and cpu >= 1):
             raise SpinupError(f"--cpu takes a whole number of processes or 'auto', not {cpu!r}.")
+        if split_name(name)[0] in OFF_POLICY and cpu != 1:
+            raise SpinupError(f'{name} runs in one process: drop --cpu (only vpg, trpo and ppo run '
+                              f'under MPI); to use more cores, run several seeds at once with a grid.')
     if 'ac_kwargs:hidden_sizes' in values:
         sizes = []
         for v in values['ac_kwargs:hidden_sizes']:

@@ -1,6 +1,7 @@
-"""The two backends of each on-policy algorithm (VPG, TRPO, PPO) side by side: the same
-signature, the same losses and diagnostics on the same weights and batch, the same buffer
-arithmetic, and the backend a bare name picks."""
+"""The two backends of each algorithm side by side: the same signature (all six); for the
+on-policy ones (VPG, TRPO, PPO) the same losses and diagnostics on the same weights and
+batch, and the same buffer arithmetic; the backend a bare name picks. The off-policy
+losses are compared in test_off_policy.py."""
 import importlib
 import inspect
 import json
@@ -26,7 +27,18 @@ SPEC_DEFAULTS = {
     'ppo': dict(steps_per_epoch=4000, epochs=50, gamma=0.99, clip_ratio=0.2, pi_lr=3e-4, vf_lr=1e-3,
                 train_pi_iters=80, train_v_iters=80, lam=0.97, max_ep_len=1000, target_kl=0.01,
                 logger_kwargs=dict(), save_freq=10),
+    'ddpg': dict(steps_per_epoch=4000, epochs=100, replay_size=int(1e6), gamma=0.99, polyak=0.995, pi_lr=1e-3,
+                 q_lr=1e-3, batch_size=100, start_steps=10000, update_after=1000, update_every=50,
+                 act_noise=0.1, num_test_episodes=10, max_ep_len=1000, logger_kwargs=dict(), save_freq=1),
+    'sac': dict(steps_per_epoch=4000, epochs=100, replay_size=int(1e6), gamma=0.99, polyak=0.995, lr=1e-3,
+                alpha=0.2, batch_size=100, start_steps=10000, update_after=1000, update_every=50,
+                num_test_episodes=10, max_ep_len=1000, logger_kwargs=dict(), save_freq=1),
 }
+# td3: ddpg's, plus target_noise, noise_clip and policy_delay (placed after act_noise)
+_ddpg = list(SPEC_DEFAULTS['ddpg'].items())
+_at = [k for k, _ in _ddpg].index('act_noise') + 1
+SPEC_DEFAULTS['td3'] = dict(_ddpg[:_at] + [('target_noise', 0.2), ('noise_clip', 0.5), ('policy_delay', 2)] + _ddpg[_at:])
+ALGOS = list(SPEC_DEFAULTS)
 
 
 def modules(algo, backend):
@@ -34,7 +46,7 @@ def modules(algo, backend):
             importlib.import_module(f'spinup.algos.{backend}.{algo}.core'))
 
 
-@pytest.mark.parametrize('algo', ON_POLICY)
+@pytest.mark.parametrize('algo', ALGOS)
 def test_signatures_match_each_other_and_the_spec(algo):
     (pt_mod, pt_core_), (tf_mod, tf_core_) = modules(algo, 'pytorch'), modules(algo, 'tf1')
     pt = inspect.signature(getattr(pt_mod, algo)).parameters
@@ -53,14 +65,15 @@ def test_signatures_match_each_other_and_the_spec(algo):
     assert list(pt)[2:] == list(expected)
 
 
-@pytest.mark.parametrize('algo', ON_POLICY)
+@pytest.mark.parametrize('algo', ALGOS)
 def test_default_networks_match(algo):
-    """(64, 64) tanh MLPs in both."""
+    """(64, 64) tanh MLPs on-policy, (256, 256) relu off-policy, in both."""
     pt = inspect.signature(modules(algo, 'pytorch')[1].MLPActorCritic).parameters
     tf1 = inspect.signature(modules(algo, 'tf1')[1].mlp_actor_critic).parameters
-    assert pt['hidden_sizes'].default == tf1['hidden_sizes'].default == (64, 64)
-    assert pt['activation'].default is torch.nn.Tanh
-    assert tf1['activation'].default.__name__ == 'tanh'
+    on_policy = algo in ON_POLICY
+    assert pt['hidden_sizes'].default == tf1['hidden_sizes'].default == ((64, 64) if on_policy else (256, 256))
+    assert pt['activation'].default is (torch.nn.Tanh if on_policy else torch.nn.ReLU)
+    assert tf1['activation'].default.__name__ == ('tanh' if on_policy else 'relu')
 
 
 def _shared_agents(env, algo):

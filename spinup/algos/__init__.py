@@ -30,6 +30,9 @@ REGISTRY: Dict[str, Tuple[str, str]] = {
 # Algorithms whose policies only produce continuous (Box) actions.
 CONTINUOUS_ONLY = frozenset({'ddpg', 'td3', 'sac'})
 
+# Algorithms that learn from a replay buffer, in one process (no MPI), with test episodes.
+OFF_POLICY = frozenset({'ddpg', 'td3', 'sac'})
+
 
 def load(name: str) -> Callable:
     """Import and return the algorithm function registered as ``name``."""

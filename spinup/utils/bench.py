@@ -6,9 +6,14 @@
 The algorithms default to PPO in both backends (``ppo_pytorch ppo_tf1``). For each, it
 trains for ``steps x epochs`` environment steps (updates included) and reports steps per
 second from the run's own clock (``Time`` in progress.txt, which
-starts when interaction starts). In the same run it measures the raw limit: the
+starts when interaction starts). The off-policy algorithms (ddpg, td3, sac) run without
+their test episodes, so the figure counts training alone, and their return is that of the
+training episodes (exploration included). In the same run it measures the raw limit: the
 environment stepped with actions from one forward pass of an MLP of the same sizes, and
 nothing else. The ratio says how close the algorithm gets to that limit.
+
+For the off-policy algorithms, use their network and a budget past the random start:
+``python -m spinup.utils.bench ddpg_pytorch ddpg_tf1 --hid "[256,256]" --epochs 5``.
 """
 import contextlib
 import io
@@ -57,20 +62,21 @@ def algo_throughput(name: str, env_id: str, hidden_sizes: Sequence[int], steps: 
     """Train ``name`` quietly in this process; return its steps/s and final average return."""
     import pandas as pd
 
-    from spinup.algos import REGISTRY, load
+    from spinup.algos import OFF_POLICY, REGISTRY, load, split_name
     from spinup.utils.envs import EnvFn
     if name not in REGISTRY:
         raise SpinupError(f"unknown algorithm '{name}': choose from {', '.join(sorted(REGISTRY))}.")
     algo = load(name)
+    # the off-policy algorithms' test episodes are evaluation, not training: left out of the timing
+    extra = dict(num_test_episodes=0) if split_name(name)[0] in OFF_POLICY else {}
     with tempfile.TemporaryDirectory() as out_dir:
         with contextlib.redirect_stdout(io.StringIO()):
             algo(EnvFn(env_id), ac_kwargs=dict(hidden_sizes=list(hidden_sizes)), seed=seed,
                  steps_per_epoch=steps, epochs=epochs,
-                 logger_kwargs=dict(output_dir=out_dir, exp_name='bench'))
+                 logger_kwargs=dict(output_dir=out_dir, exp_name='bench'), **extra)
         progress = pd.read_table(os.path.join(out_dir, 'progress.txt'))
     last = progress.iloc[-1]
-    ret_key = 'AverageTestEpRet' if 'AverageTestEpRet' in progress else 'AverageEpRet'
-    return {'steps_per_s': last['TotalEnvInteracts'] / last['Time'], 'return': last[ret_key]}
+    return {'steps_per_s': last['TotalEnvInteracts'] / last['Time'], 'return': last['AverageEpRet']}
 
 
 def main(argv=None) -> int:
@@ -108,6 +114,7 @@ def main(argv=None) -> int:
         print(f"{name:<16}{res['steps_per_s']:>14,.0f}{raw:>14,.0f}{res['steps_per_s'] / raw:>8.2f}"
               f"{res['return']:>15.1f}")
     print('\nraw limit: the environment stepped with one MLP forward pass a step, nothing else.')
+    print('final return: AverageEpRet of the last epoch (for ddpg, td3, sac: training episodes, noise included).')
     return 0
 
 

@@ -89,3 +89,35 @@ def make_from_description(desc: Dict[str, Any], render_mode: Optional[str] = Non
     if desc.get('max_episode_steps') is not None:
         kwargs['max_episode_steps'] = desc['max_episode_steps']
     return gym.make(desc['env_id'], **kwargs)
+
+
+def check_continuous(action_space, algo: str) -> None:
+    """Refuse, in one clear line, an action space that is not a 1-D Box (continuous vector actions)."""
+    import gymnasium as gym
+    if isinstance(action_space, gym.spaces.Box) and len(action_space.shape) == 1:
+        return
+    if isinstance(action_space, (gym.spaces.Discrete, gym.spaces.MultiDiscrete, gym.spaces.MultiBinary)):
+        raise SpinupError(f'{algo} needs continuous actions (a 1-D Box), not {action_space}: use an '
+                          f'on-policy algorithm (vpg, trpo, ppo) for discrete actions.')
+    raise SpinupError(f'{algo} needs continuous actions in a 1-D Box, not {action_space}: flatten the '
+                      f'actions with a gymnasium wrapper.')
+
+
+def action_limit(action_space, algo: str) -> float:
+    """The bound ``c`` of an action space ``[-c, c]^act_dim``: what a tanh actor is scaled by.
+
+    DDPG, TD3 and SAC's actors output ``c * tanh(...)``, so the space must be a 1-D Box with
+    the same finite, symmetric bounds in every dimension; anything else gets a clear error.
+    """
+    import numpy as np
+    check_continuous(action_space, algo)
+    high, low = action_space.high, action_space.low
+    if not (np.all(np.isfinite(high)) and np.all(np.isfinite(low))):
+        raise SpinupError(f'{algo} scales a tanh by the action limit, so it needs finite action bounds, not '
+                          f'low={low}, high={high}: clip the actions to a finite range with a gymnasium '
+                          f'wrapper, then rescale them with gymnasium.wrappers.RescaleAction(env, -1, 1).')
+    if not (np.all(high == high[0]) and np.all(low == -high) and high[0] > 0):
+        raise SpinupError(f'{algo} scales a tanh by one action limit, so it needs the same bounds [-c, c] in '
+                          f'every dimension, not low={low}, high={high}: wrap the environment in '
+                          f'gymnasium.wrappers.RescaleAction(env, -1, 1).')
+    return float(high[0])

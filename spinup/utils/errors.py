@@ -39,3 +39,10 @@ def run_main(main: Callable[[], Optional[int]]) -> None:
         print('\nInterrupted.', file=sys.stderr)
         code = 130
     sys.exit(code)
+
+
+def require_positive(**values: int) -> None:
+    """Refuse, in one clear line, any of the named arguments that is below 1 (``save_freq=0``)."""
+    for name, value in values.items():
+        if value < 1:
+            raise SpinupError(f'{name} must be at least 1, not {value}.')

@@ -107,6 +107,10 @@ def load_env(fpath: str, itr: str = '', render_mode: Optional[str] = None, env_i
                       "name it with --env ENV_ID.")
 
 
+NO_DETERMINISTIC_MODE = ('Note: --deterministic changes nothing for this policy: only SAC has a separate '
+                         'deterministic action (its mean); DDPG and TD3 act deterministically already.')
+
+
 def load_tf_policy(fpath: str, itr: str, deterministic: bool = False) -> Callable:
     """A function from an observation to an action, from the SavedModel ``tf1_save<itr>/``."""
     import tensorflow.compat.v1 as tf
@@ -121,7 +125,7 @@ def load_tf_policy(fpath: str, itr: str, deterministic: bool = False) -> Callabl
         action_op = model['mu']  # SAC's mean action
     else:
         if deterministic:
-            print('Note: this policy has no deterministic mode (only SAC has one); --deterministic is ignored.')
+            print(NO_DETERMINISTIC_MODE)
         action_op = model['pi']
     x = model['x']
 
@@ -139,7 +143,7 @@ def load_pytorch_policy(fpath: str, itr: str, deterministic: bool = False) -> Ca
     model = torch.load(fname, weights_only=False)  # a whole module, not only weights
     takes_deterministic = 'deterministic' in inspect.signature(model.act).parameters
     if deterministic and not takes_deterministic:
-        print('Note: this policy has no deterministic mode (only SAC has one); --deterministic is ignored.')
+        print(NO_DETERMINISTIC_MODE)
 
     def get_action(x):
         with torch.no_grad():

@@ -15,7 +15,7 @@ import torch
 from torch.optim import Adam
 
 import spinup.algos.pytorch.ddpg.core as core
-from spinup.utils.errors import SpinupError
+from spinup.utils.errors import SpinupError, require_positive
 from spinup.utils.logx import EpochLogger
 from spinup.utils.mpi_pytorch import setup_pytorch_for_mpi
 from spinup.utils.mpi_tools import num_procs
@@ -136,7 +136,8 @@ def ddpg(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str
             ================  ===========================  =========================================
             member            takes                        returns
             ================  ===========================  =========================================
-            ``act(obs)``      observations, (B, obs_dim)   NumPy actions mu(obs), (B, act_dim)
+            ``act(obs)``      observations, (obs_dim,)     NumPy actions mu(obs), (act_dim,) or
+                              or (B, obs_dim)              (B, act_dim)
             ``pi(obs)``       observations                 the deterministic actions as a tensor,
                                                            (B, act_dim), within the action limits
             ``q(obs, act)``   observations and actions     Q(obs, act) as a (B,) tensor: squeeze
@@ -195,6 +196,8 @@ def ddpg(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str
     """
     if num_procs() > 1:
         raise SpinupError('DDPG runs in one process: launch it without --cpu (only vpg, trpo and ppo use MPI).')
+    require_positive(steps_per_epoch=steps_per_epoch, replay_size=replay_size, batch_size=batch_size,
+                     update_every=update_every, save_freq=save_freq)
 
     # One thread a process: the networks are small
     setup_pytorch_for_mpi()
@@ -245,8 +248,9 @@ def ddpg(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str
     def get_action(o, noise_scale):
         """mu(o) plus Gaussian exploration noise, clipped to the action limits."""
         a = ac.act(torch.as_tensor(o, dtype=torch.float32))
-        a = a + noise_scale * np.random.randn(act_dim)
-        return np.clip(a, -act_limit, act_limit)
+        if noise_scale > 0:  # (no draw at test time, which would shift the training's random numbers)
+            a = np.clip(a + noise_scale * np.random.randn(act_dim), -act_limit, act_limit)
+        return a
 
     def test_agent():
         """Run num_test_episodes with the noiseless policy, and log their returns."""
@@ -330,7 +334,7 @@ if __name__ == '__main__':
     parser.add_argument('--l', type=int, default=2)
     parser.add_argument('--gamma', type=float, default=0.99)
     parser.add_argument('--seed', '-s', type=int, default=0)
-    parser.add_argument('--epochs', type=int, default=50)
+    parser.add_argument('--epochs', type=int, default=100)
     parser.add_argument('--exp_name', type=str, default='ddpg')
     args = parser.parse_args()
 

@@ -5,8 +5,9 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from gymnasium.spaces import Box, Space
+from gymnasium.spaces import Box
 
+from spinup.utils.envs import action_limit
 from spinup.utils.errors import SpinupError
 
 
@@ -29,23 +30,6 @@ def mlp(sizes: Sequence[int], activation: Type[nn.Module], output_activation: Ty
 def count_vars(module: nn.Module) -> int:
     """Number of scalar parameters in ``module``."""
     return sum(np.prod(p.shape) for p in module.parameters())
-
-
-def action_limit(action_space: Space, algo: str = 'SAC') -> float:
-    """The bound ``c`` of an action space ``[-c, c]^act_dim``: what the actor's tanh is scaled by.
-
-    The actor outputs ``c * tanh(...)``, so the space must be a 1-D Box with the same finite,
-    symmetric bounds in every dimension; anything else gets a clear error.
-    """
-    if not (isinstance(action_space, Box) and len(action_space.shape) == 1):
-        raise SpinupError(f'{algo} needs continuous actions (a 1-D Box), not {action_space}: use an '
-                          f'on-policy algorithm (vpg, trpo, ppo) for discrete actions.')
-    high, low = action_space.high, action_space.low
-    if not (np.all(np.isfinite(high)) and np.all(high == high[0]) and np.all(low == -high) and high[0] > 0):
-        raise SpinupError(f'{algo} scales a tanh by one action limit, so it needs the same bounds [-c, c] in '
-                          f'every dimension, not low={low}, high={high}: wrap the environment in '
-                          f'gymnasium.wrappers.RescaleAction(env, -1, 1).')
-    return float(high[0])
 
 
 LOG_STD_MAX = 2

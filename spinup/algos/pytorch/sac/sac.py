@@ -16,7 +16,8 @@ import torch
 from torch.optim import Adam
 
 import spinup.algos.pytorch.sac.core as core
-from spinup.utils.errors import SpinupError
+from spinup.utils.envs import check_continuous
+from spinup.utils.errors import SpinupError, require_positive
 from spinup.utils.logx import EpochLogger
 from spinup.utils.mpi_pytorch import setup_pytorch_for_mpi
 from spinup.utils.mpi_tools import num_procs
@@ -149,8 +150,9 @@ def sac(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
             ================  ===========================  =========================================
             member            takes                        returns
             ================  ===========================  =========================================
-            ``act(obs,        observations, (B, obs_dim),  NumPy actions, (B, act_dim): sampled,
-            deterministic)``  and a bool                   or the squashed mean if deterministic
+            ``act(obs,        observations, (obs_dim,)     NumPy actions, (act_dim,) or (B, act_dim):
+            deterministic)``  or (B, obs_dim), and a bool  sampled, or the squashed mean if
+                                                           deterministic
             ``pi(obs)``       observations                 ``(a, logp_pi)``: reparameterised
                                                            samples a ~ pi(.|obs) (B, act_dim),
                                                            within the action limits, and
@@ -211,6 +213,8 @@ def sac(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
     """
     if num_procs() > 1:
         raise SpinupError('SAC runs in one process: launch it without --cpu (only vpg, trpo and ppo use MPI).')
+    require_positive(steps_per_epoch=steps_per_epoch, replay_size=replay_size, batch_size=batch_size,
+                     update_every=update_every, save_freq=save_freq)
 
     # One thread a process: the networks are small
     setup_pytorch_for_mpi()
@@ -226,7 +230,7 @@ def sac(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
 
     # The environment, and a second one for the test episodes
     env, test_env = env_fn(), env_fn()
-    core.action_limit(env.action_space, 'SAC')  # a clear error for actions SAC cannot take
+    check_continuous(env.action_space, 'SAC')  # a clear error for actions SAC cannot take
     obs_dim = env.observation_space.shape
     act_dim = env.action_space.shape[0]
     env.action_space.seed(seed)
@@ -315,7 +319,7 @@ def sac(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
                     logger.store(**update(ac, ac_targ, q_params, batch, pi_optimizer, q_optimizer,
                                           gamma, polyak, alpha))
 
-        # Test the noiseless policy
+        # Test the deterministic policy (the mean action)
         test_agent()
 
         # One row of progress.txt
@@ -346,7 +350,7 @@ if __name__ == '__main__':
     parser.add_argument('--l', type=int, default=2)
     parser.add_argument('--gamma', type=float, default=0.99)
     parser.add_argument('--seed', '-s', type=int, default=0)
-    parser.add_argument('--epochs', type=int, default=50)
+    parser.add_argument('--epochs', type=int, default=100)
     parser.add_argument('--exp_name', type=str, default='sac')
     args = parser.parse_args()
 

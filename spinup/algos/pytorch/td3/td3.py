@@ -16,7 +16,7 @@ import torch
 from torch.optim import Adam
 
 import spinup.algos.pytorch.td3.core as core
-from spinup.utils.errors import SpinupError
+from spinup.utils.errors import SpinupError, require_positive
 from spinup.utils.logx import EpochLogger
 from spinup.utils.mpi_pytorch import setup_pytorch_for_mpi
 from spinup.utils.mpi_tools import num_procs
@@ -162,7 +162,8 @@ def td3(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
             ================  ===========================  =========================================
             member            takes                        returns
             ================  ===========================  =========================================
-            ``act(obs)``      observations, (B, obs_dim)   NumPy actions mu(obs), (B, act_dim)
+            ``act(obs)``      observations, (obs_dim,)     NumPy actions mu(obs), (act_dim,) or
+                              or (B, obs_dim)              (B, act_dim)
             ``pi(obs)``       observations                 the deterministic actions as a tensor,
                                                            (B, act_dim), within the action limits
             ``q1(obs, act)``  observations and actions     Q1(obs, act) as a (B,) tensor: squeeze
@@ -192,7 +193,7 @@ def td3(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
 
         pi_lr (float): Adam learning rate of the policy. (1e-4 to 1e-3.)
 
-        q_lr (float): Adam learning rate of the Q-function. (1e-4 to 1e-3.)
+        q_lr (float): Adam learning rate of the two Q-functions. (1e-4 to 1e-3.)
 
         batch_size (int): Transitions per gradient step. (100 to 256.)
 
@@ -207,7 +208,7 @@ def td3(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
             (Tens.)
 
         act_noise (float): Standard deviation of the Gaussian noise added to the policy's
-            actions while training. (0.1 for actions in [-1, 1].)
+            actions while training. (0.1 for actions in [-1, 1].) The paper's sigma.
 
         target_noise (float): Standard deviation of the smoothing noise added to the target
             policy's action. (0.2.) The paper's sigma-tilde.
@@ -229,6 +230,8 @@ def td3(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
     """
     if num_procs() > 1:
         raise SpinupError('TD3 runs in one process: launch it without --cpu (only vpg, trpo and ppo use MPI).')
+    require_positive(steps_per_epoch=steps_per_epoch, replay_size=replay_size, batch_size=batch_size,
+                     update_every=update_every, policy_delay=policy_delay, save_freq=save_freq)
 
     # One thread a process: the networks are small
     setup_pytorch_for_mpi()
@@ -279,8 +282,9 @@ def td3(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
     def get_action(o, noise_scale):
         """mu(o) plus Gaussian exploration noise, clipped to the action limits."""
         a = ac.act(torch.as_tensor(o, dtype=torch.float32))
-        a = a + noise_scale * np.random.randn(act_dim)
-        return np.clip(a, -act_limit, act_limit)
+        if noise_scale > 0:  # (no draw at test time, which would shift the training's random numbers)
+            a = np.clip(a + noise_scale * np.random.randn(act_dim), -act_limit, act_limit)
+        return a
 
     def test_agent():
         """Run num_test_episodes with the noiseless policy, and log their returns."""
@@ -367,7 +371,7 @@ if __name__ == '__main__':
     parser.add_argument('--l', type=int, default=2)
     parser.add_argument('--gamma', type=float, default=0.99)
     parser.add_argument('--seed', '-s', type=int, default=0)
-    parser.add_argument('--epochs', type=int, default=50)
+    parser.add_argument('--epochs', type=int, default=100)
     parser.add_argument('--exp_name', type=str, default='td3')
     args = parser.parse_args()
 

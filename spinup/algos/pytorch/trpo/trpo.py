@@ -17,7 +17,7 @@ from torch.nn.utils import parameters_to_vector, vector_to_parameters
 from torch.optim import Adam
 
 import spinup.algos.pytorch.trpo.core as core
-from spinup.utils.errors import SpinupError
+from spinup.utils.errors import SpinupError, require_positive
 from spinup.utils.logx import EpochLogger
 from spinup.utils.mpi_pytorch import mpi_avg_grads, setup_pytorch_for_mpi, sync_params
 from spinup.utils.mpi_tools import mpi_avg, mpi_fork, mpi_statistics_scalar, num_procs, proc_id
@@ -311,6 +311,8 @@ def trpo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str
     """
     if algo not in ('trpo', 'npg'):
         raise SpinupError(f"algo must be 'trpo' or 'npg', not {algo!r}.")
+
+    require_positive(steps_per_epoch=steps_per_epoch, save_freq=save_freq)
 
     # One thread a process: the networks are small and MPI processes share the cores
     setup_pytorch_for_mpi()

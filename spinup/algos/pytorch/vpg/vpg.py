@@ -13,6 +13,7 @@ import torch
 from torch.optim import Adam
 
 import spinup.algos.pytorch.vpg.core as core
+from spinup.utils.errors import require_positive
 from spinup.utils.logx import EpochLogger
 from spinup.utils.mpi_pytorch import mpi_avg_grads, setup_pytorch_for_mpi, sync_params
 from spinup.utils.mpi_tools import mpi_avg, mpi_fork, mpi_statistics_scalar, num_procs, proc_id
@@ -196,6 +197,8 @@ def vpg(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
 
         save_freq (int): Save the agent every this many epochs (and after the last one).
     """
+
+    require_positive(steps_per_epoch=steps_per_epoch, save_freq=save_freq)
 
     # One thread a process: the networks are small and MPI processes share the cores
     setup_pytorch_for_mpi()

@@ -8,8 +8,8 @@ from typing import Callable, Optional, Sequence, Tuple, Union
 
 import numpy as np
 import tensorflow.compat.v1 as tf
-from gymnasium.spaces import Box, Space
 
+from spinup.utils.envs import action_limit
 from spinup.utils.errors import SpinupError
 
 tf.disable_v2_behavior()
@@ -56,23 +56,6 @@ def get_vars(scope: str) -> list:
 def count_vars(scope: str) -> int:
     """Number of scalar parameters under ``scope``."""
     return int(sum(np.prod(var.shape.as_list()) for var in get_vars(scope)))
-
-
-def action_limit(action_space: Space, algo: str = 'DDPG') -> float:
-    """The bound ``c`` of an action space ``[-c, c]^act_dim``: what the actor's tanh is scaled by.
-
-    The actor outputs ``c * tanh(...)``, so the space must be a 1-D Box with the same finite,
-    symmetric bounds in every dimension; anything else gets a clear error.
-    """
-    if not (isinstance(action_space, Box) and len(action_space.shape) == 1):
-        raise SpinupError(f'{algo} needs continuous actions (a 1-D Box), not {action_space}: use an '
-                          f'on-policy algorithm (vpg, trpo, ppo) for discrete actions.')
-    high, low = action_space.high, action_space.low
-    if not (np.all(np.isfinite(high)) and np.all(high == high[0]) and np.all(low == -high) and high[0] > 0):
-        raise SpinupError(f'{algo} scales a tanh by one action limit, so it needs the same bounds [-c, c] in '
-                          f'every dimension, not low={low}, high={high}: wrap the environment in '
-                          f'gymnasium.wrappers.RescaleAction(env, -1, 1).')
-    return float(high[0])
 
 
 """

@@ -13,7 +13,7 @@ import numpy as np
 import tensorflow.compat.v1 as tf
 
 import spinup.algos.tf1.ddpg.core as core
-from spinup.utils.errors import SpinupError
+from spinup.utils.errors import SpinupError, require_positive
 from spinup.utils.logx import EpochLogger
 from spinup.utils.mpi_tf import session_config
 from spinup.utils.mpi_tools import num_procs
@@ -73,7 +73,9 @@ def compute_loss_pi(q_pi):
 
 def polyak_update(main_vars: list, targ_vars: list, polyak: float):
     """The op that moves the target networks towards the main ones:
-    theta_targ <- polyak * theta_targ + (1 - polyak) * theta."""
+    theta_targ <- polyak * theta_targ + (1 - polyak) * theta. With polyak = 0 it copies them."""
+    assert [v.name.split('/', 1)[1] for v in main_vars] == [v.name.split('/', 1)[1] for v in targ_vars], \
+        'the main and target networks must hold the same variables, built in the same order'
     return tf.group([tf.assign(v_targ, polyak * v_targ + (1 - polyak) * v_main)
                      for v_main, v_targ in zip(main_vars, targ_vars)])
 
@@ -172,6 +174,8 @@ def ddpg(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
     """
     if num_procs() > 1:
         raise SpinupError('DDPG runs in one process: launch it without --cpu (only vpg, trpo and ppo use MPI).')
+    require_positive(steps_per_epoch=steps_per_epoch, replay_size=replay_size, batch_size=batch_size,
+                     update_every=update_every, save_freq=save_freq)
 
     # Logger, and a record of every argument in config.json
     logger = EpochLogger(**logger_kwargs)
@@ -219,8 +223,7 @@ def ddpg(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
     # Polyak averaging of the target networks, after the policy step; and their start as a copy
     with tf.control_dependencies([train_pi]):
         target_update = polyak_update(core.get_vars('main'), core.get_vars('target'), polyak)
-    target_init = tf.group([tf.assign(v_targ, v_main)
-                            for v_main, v_targ in zip(core.get_vars('main'), core.get_vars('target'))])
+    target_init = polyak_update(core.get_vars('main'), core.get_vars('target'), 0.0)
 
     # Session; the target networks start equal to the main ones
     sess = tf.Session(config=session_config())
@@ -237,8 +240,9 @@ def ddpg(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
     def get_action(o, noise_scale):
         """mu(o) plus Gaussian exploration noise, clipped to the action limits."""
         a = sess.run(pi, feed_dict={x_ph: o.reshape(1, -1)})[0]
-        a = a + noise_scale * np.random.randn(act_dim)
-        return np.clip(a, -act_limit, act_limit)
+        if noise_scale > 0:  # (no draw at test time, which would shift the training's random numbers)
+            a = np.clip(a + noise_scale * np.random.randn(act_dim), -act_limit, act_limit)
+        return a
 
     def test_agent():
         """Run num_test_episodes with the noiseless policy, and log their returns."""
@@ -323,7 +327,7 @@ if __name__ == '__main__':
     parser.add_argument('--l', type=int, default=2)
     parser.add_argument('--gamma', type=float, default=0.99)
     parser.add_argument('--seed', '-s', type=int, default=0)
-    parser.add_argument('--epochs', type=int, default=50)
+    parser.add_argument('--epochs', type=int, default=100)
     parser.add_argument('--exp_name', type=str, default='ddpg')
     args = parser.parse_args()
 

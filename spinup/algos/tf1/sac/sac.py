@@ -14,7 +14,8 @@ import numpy as np
 import tensorflow.compat.v1 as tf
 
 import spinup.algos.tf1.sac.core as core
-from spinup.utils.errors import SpinupError
+from spinup.utils.envs import check_continuous
+from spinup.utils.errors import SpinupError, require_positive
 from spinup.utils.logx import EpochLogger
 from spinup.utils.mpi_tf import session_config
 from spinup.utils.mpi_tools import num_procs
@@ -82,7 +83,9 @@ def compute_loss_pi(q1_pi, q2_pi, logp_pi, alpha: float):
 
 def polyak_update(main_vars: list, targ_vars: list, polyak: float):
     """The op that moves the target networks towards the main ones:
-    theta_targ <- polyak * theta_targ + (1 - polyak) * theta."""
+    theta_targ <- polyak * theta_targ + (1 - polyak) * theta. With polyak = 0 it copies them."""
+    assert [v.name.split('/', 1)[1] for v in main_vars] == [v.name.split('/', 1)[1] for v in targ_vars], \
+        'the main and target networks must hold the same variables, built in the same order'
     return tf.group([tf.assign(v_targ, polyak * v_targ + (1 - polyak) * v_main)
                      for v_main, v_targ in zip(main_vars, targ_vars)])
 
@@ -188,6 +191,8 @@ def sac(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
     """
     if num_procs() > 1:
         raise SpinupError('SAC runs in one process: launch it without --cpu (only vpg, trpo and ppo use MPI).')
+    require_positive(steps_per_epoch=steps_per_epoch, replay_size=replay_size, batch_size=batch_size,
+                     update_every=update_every, save_freq=save_freq)
 
     # Logger, and a record of every argument in config.json
     logger = EpochLogger(**logger_kwargs)
@@ -201,7 +206,7 @@ def sac(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
 
     # The environment, and a second one for the test episodes
     env, test_env = env_fn(), env_fn()
-    core.action_limit(env.action_space, 'SAC')  # a clear error for actions SAC cannot take
+    check_continuous(env.action_space, 'SAC')  # a clear error for actions SAC cannot take
     obs_dim = env.observation_space.shape
     act_dim = env.action_space.shape[0]
     env.action_space.seed(seed)
@@ -242,8 +247,7 @@ def sac(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
     # Polyak averaging of the target networks, after the policy step; and their start as a copy
     with tf.control_dependencies([train_pi]):
         target_update = polyak_update(core.get_vars('main'), core.get_vars('target'), polyak)
-    target_init = tf.group([tf.assign(v_targ, v_main)
-                            for v_main, v_targ in zip(core.get_vars('main'), core.get_vars('target'))])
+    target_init = polyak_update(core.get_vars('main'), core.get_vars('target'), 0.0)
 
     # Session; the target networks start equal to the main ones
     sess = tf.Session(config=session_config())
@@ -316,7 +320,7 @@ def sac(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
                                  r_ph: batch['rew'], d_ph: batch['done']}
                     logger.store(**update(sess, ops, feed_dict))
 
-        # Test the noiseless policy
+        # Test the deterministic policy (the mean action)
         test_agent()
 
         # One row of progress.txt
@@ -347,7 +351,7 @@ if __name__ == '__main__':
     parser.add_argument('--l', type=int, default=2)
     parser.add_argument('--gamma', type=float, default=0.99)
     parser.add_argument('--seed', '-s', type=int, default=0)
-    parser.add_argument('--epochs', type=int, default=50)
+    parser.add_argument('--epochs', type=int, default=100)
     parser.add_argument('--exp_name', type=str, default='sac')
     args = parser.parse_args()
 

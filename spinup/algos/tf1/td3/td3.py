@@ -14,7 +14,7 @@ import numpy as np
 import tensorflow.compat.v1 as tf
 
 import spinup.algos.tf1.td3.core as core
-from spinup.utils.errors import SpinupError
+from spinup.utils.errors import SpinupError, require_positive
 from spinup.utils.logx import EpochLogger
 from spinup.utils.mpi_tf import session_config
 from spinup.utils.mpi_tools import num_procs
@@ -88,7 +88,9 @@ def compute_loss_pi(q1_pi):
 
 def polyak_update(main_vars: list, targ_vars: list, polyak: float):
     """The op that moves the target networks towards the main ones:
-    theta_targ <- polyak * theta_targ + (1 - polyak) * theta."""
+    theta_targ <- polyak * theta_targ + (1 - polyak) * theta. With polyak = 0 it copies them."""
+    assert [v.name.split('/', 1)[1] for v in main_vars] == [v.name.split('/', 1)[1] for v in targ_vars], \
+        'the main and target networks must hold the same variables, built in the same order'
     return tf.group([tf.assign(v_targ, polyak * v_targ + (1 - polyak) * v_main)
                      for v_main, v_targ in zip(main_vars, targ_vars)])
 
@@ -166,7 +168,7 @@ def td3(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
 
         pi_lr (float): Adam learning rate of the policy. (1e-4 to 1e-3.)
 
-        q_lr (float): Adam learning rate of the Q-function. (1e-4 to 1e-3.)
+        q_lr (float): Adam learning rate of the two Q-functions. (1e-4 to 1e-3.)
 
         batch_size (int): Transitions per gradient step. (100 to 256.)
 
@@ -181,7 +183,7 @@ def td3(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
             (Tens.)
 
         act_noise (float): Standard deviation of the Gaussian noise added to the policy's
-            actions while training. (0.1 for actions in [-1, 1].)
+            actions while training. (0.1 for actions in [-1, 1].) The paper's sigma.
 
         target_noise (float): Standard deviation of the smoothing noise added to the target
             policy's action. (0.2.) The paper's sigma-tilde.
@@ -203,6 +205,8 @@ def td3(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
     """
     if num_procs() > 1:
         raise SpinupError('TD3 runs in one process: launch it without --cpu (only vpg, trpo and ppo use MPI).')
+    require_positive(steps_per_epoch=steps_per_epoch, replay_size=replay_size, batch_size=batch_size,
+                     update_every=update_every, policy_delay=policy_delay, save_freq=save_freq)
 
     # Logger, and a record of every argument in config.json
     logger = EpochLogger(**logger_kwargs)
@@ -256,8 +260,7 @@ def td3(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
     # Polyak averaging of the target networks, after the policy step; and their start as a copy
     with tf.control_dependencies([train_pi]):
         target_update = polyak_update(core.get_vars('main'), core.get_vars('target'), polyak)
-    target_init = tf.group([tf.assign(v_targ, v_main)
-                            for v_main, v_targ in zip(core.get_vars('main'), core.get_vars('target'))])
+    target_init = polyak_update(core.get_vars('main'), core.get_vars('target'), 0.0)
 
     # Session; the target networks start equal to the main ones
     sess = tf.Session(config=session_config())
@@ -274,8 +277,9 @@ def td3(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
     def get_action(o, noise_scale):
         """mu(o) plus Gaussian exploration noise, clipped to the action limits."""
         a = sess.run(pi, feed_dict={x_ph: o.reshape(1, -1)})[0]
-        a = a + noise_scale * np.random.randn(act_dim)
-        return np.clip(a, -act_limit, act_limit)
+        if noise_scale > 0:  # (no draw at test time, which would shift the training's random numbers)
+            a = np.clip(a + noise_scale * np.random.randn(act_dim), -act_limit, act_limit)
+        return a
 
     def test_agent():
         """Run num_test_episodes with the noiseless policy, and log their returns."""
@@ -362,7 +366,7 @@ if __name__ == '__main__':
     parser.add_argument('--l', type=int, default=2)
     parser.add_argument('--gamma', type=float, default=0.99)
     parser.add_argument('--seed', '-s', type=int, default=0)
-    parser.add_argument('--epochs', type=int, default=50)
+    parser.add_argument('--epochs', type=int, default=100)
     parser.add_argument('--exp_name', type=str, default='td3')
     args = parser.parse_args()
 

@@ -15,7 +15,7 @@ import numpy as np
 import tensorflow.compat.v1 as tf
 
 import spinup.algos.tf1.trpo.core as core
-from spinup.utils.errors import SpinupError
+from spinup.utils.errors import SpinupError, require_positive
 from spinup.utils.logx import EpochLogger
 from spinup.utils.mpi_tf import (MpiAdamOptimizer, assign_params_from_flat, flat_concat, session_config,
                                  sync_all_params)
@@ -297,6 +297,8 @@ def trpo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
     """
     if algo not in ('trpo', 'npg'):
         raise SpinupError(f"algo must be 'trpo' or 'npg', not {algo!r}.")
+
+    require_positive(steps_per_epoch=steps_per_epoch, save_freq=save_freq)
 
     # Logger, and a record of every argument in config.json
     logger = EpochLogger(**logger_kwargs)

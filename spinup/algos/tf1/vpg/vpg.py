@@ -13,6 +13,7 @@ import numpy as np
 import tensorflow.compat.v1 as tf
 
 import spinup.algos.tf1.vpg.core as core
+from spinup.utils.errors import require_positive
 from spinup.utils.logx import EpochLogger
 from spinup.utils.mpi_tf import MpiAdamOptimizer, session_config, sync_all_params
 from spinup.utils.mpi_tools import mpi_avg, mpi_fork, mpi_statistics_scalar, num_procs, proc_id
@@ -186,6 +187,8 @@ def vpg(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
 
         save_freq (int): Save the agent every this many epochs (and after the last one).
     """
+
+    require_positive(steps_per_epoch=steps_per_epoch, save_freq=save_freq)
 
     # Logger, and a record of every argument in config.json
     logger = EpochLogger(**logger_kwargs)
