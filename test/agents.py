@@ -150,7 +150,7 @@ def tf1_off_policy_agent(env, algo, hidden_sizes=(256, 256), gamma=0.99, polyak=
                 pi_targ, _, _, _ = core.mlp_actor_critic(t.x2, t.a, **kw)
             before = set(graph.get_operations())
             with tf.variable_scope('target', reuse=True):
-                t.a2 = module.target_actions(pi_targ, target_noise, noise_clip, core.action_limit(env.action_space))
+                t.a2 = module.target_actions(pi_targ, target_noise, noise_clip, core.action_limit(env.action_space, 'TD3'))
                 t.eps_q = _new_eps(graph, before)
                 _, q1_targ, q2_targ, _ = core.mlp_actor_critic(t.x2, t.a2, **kw)
             t.loss_q = module.compute_loss_q(t.q1, t.q2, q1_targ, q2_targ, t.r, t.d, gamma)
