@@ -263,6 +263,9 @@ def _check_spaces(name: str, env_id: str) -> None:
     if not (isinstance(act_space, gym.spaces.Discrete) or
             (isinstance(act_space, gym.spaces.Box) and len(act_space.shape) == 1)):
         raise SpinupError(f'{env_id} has {act_space} actions; {name} takes Box (1-D) or Discrete actions.')
+    if algo in CONTINUOUS_ONLY:
+        from spinup.utils.envs import action_limit
+        action_limit(act_space, name)  # finite bounds [-c, c], the same in every dimension
 
 
 def run_algorithm(name: str, args: List[str]) -> None:

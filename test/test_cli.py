@@ -97,7 +97,8 @@ def test_import_spinup_is_light():
     out = run_python("import sys, spinup; f = spinup.ppo_tf1; print('torch' in sys.modules, 'tensorflow' in sys.modules, f.__module__)")
     assert out.split() == ['False', 'True', 'spinup.algos.tf1.ppo.ppo']  # a TF1 user never waits for torch
     out = run_python("import spinup; print(' '.join(n for n in spinup.__all__ if not n.startswith('_')))")
-    assert set(out.split()) >= {f'{a}_{b}' for a in ('vpg', 'trpo', 'ppo') for b in ('tf1', 'pytorch')}
+    assert set(out.split()) >= {f'{a}_{b}' for a in ('vpg', 'trpo', 'ppo', 'ddpg', 'td3', 'sac')
+                                for b in ('tf1', 'pytorch')}
 
 
 def test_help_lists_commands():
@@ -132,6 +133,10 @@ BAD_INPUT = [
     (['plot', '{tmp}'], 'no progress.txt'),
     (['test_policy', '{tmp}', '--episodes'], 'expected one argument'),
     (['plot', '{tmp}', '--est', 'np.mean'], '--est takes one of'),
+    (['sac', '--env', 'CartPole-v1'], 'sac_pytorch needs continuous (Box) actions'),
+    (['td3_tf1', '--env', 'Pendulum-v1', '--cpu', '2'], 'td3_tf1 runs in one process'),
+    (['ddpg_pytorch', '--env', 'Pendulum-v1', '--update_every', '0'], 'update_every must be at least 1, not 0'),
+    (['ppo_tf1', '--env', 'CartPole-v1', '--save_freq', '0'], 'save_freq must be at least 1, not 0'),
 ]
 
 

@@ -12,7 +12,7 @@ import torch
 
 from agents import (OFF_POLICY, copy_off_policy_torch_to_tf1, tf1_off_policy_agent, torch_off_policy_agent,
                     transition_batch)
-from conftest import assert_ok, run_cli
+from conftest import assert_ok, run_cli, run_python
 
 BACKENDS = ['pytorch', 'tf1']
 COMMON = ['Epoch', 'AverageEpRet', 'StdEpRet', 'MaxEpRet', 'MinEpRet', 'AverageTestEpRet', 'StdTestEpRet',
@@ -360,6 +360,17 @@ def test_cli_runs_saves_and_reloads(data_dir, algo, backend, env_id):
     assert_ok(result)
     assert '--deterministic changes nothing' not in result.stdout
     assert len([line for line in result.stdout.splitlines() if line.startswith('Episode ')]) == 2
+    if algo == 'sac' and env_id == 'Pendulum-v1':
+        # reloaded, --deterministic gives the mean action (the same every time), else samples
+        out = run_python(f'''
+import numpy as np
+from spinup.utils.test_policy import load_policy_and_env
+o = np.array([0.5, -0.2, 0.1], dtype=np.float32)
+_, mean = load_policy_and_env({str(run)!r}, deterministic=True)
+_, sample = load_policy_and_env({str(run)!r})
+print(np.array_equal(mean(o), mean(o)), np.array_equal(sample(o), sample(o)))
+''')
+        assert out.split()[-2:] == ['True', 'False']
 
 
 @pytest.mark.parametrize('algo', OFF_POLICY)
