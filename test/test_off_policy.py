@@ -466,3 +466,23 @@ def test_same_seed_same_run(tmp_path, algo, backend):
                               logger_kwargs=dict(output_dir=str(tmp_path / run), exp_name=run))
         rows.append(pd.read_table(tmp_path / run / 'progress.txt').drop(columns='Time'))
     pd.testing.assert_frame_equal(rows[0], rows[1])
+
+
+def test_core_helpers_agree_across_copies():
+    """combined_shape, mlp and count_vars are copied into every algorithm's core file, on
+    purpose; the copies behave the same (PyTorch: same layers, same outputs from the same seed)."""
+    import inspect
+    shapes = [(5, None), (5, 3), (5, (2, 3)), (None, 4)]
+    torch_outputs = []
+    for algo in ['vpg', 'trpo', 'ppo'] + OFF_POLICY:
+        pt = importlib.import_module(f'spinup.algos.pytorch.{algo}.core')
+        tf1 = importlib.import_module(f'spinup.algos.tf1.{algo}.core')
+        for core in (pt, tf1):
+            assert [core.combined_shape(*s) for s in shapes] == [(5,), (5, 3), (5, 2, 3), (None, 4)]
+        torch.manual_seed(0)
+        net = pt.mlp([3, 8, 2], torch.nn.ReLU, torch.nn.Tanh)
+        assert pt.count_vars(net) == 3 * 8 + 8 + 8 * 2 + 2
+        torch_outputs.append(net(torch.ones(1, 3)).detach().numpy())
+        assert inspect.getsource(tf1.mlp) == inspect.getsource(importlib.import_module('spinup.algos.tf1.ppo.core').mlp)
+        assert inspect.getsource(tf1.dense) == inspect.getsource(importlib.import_module('spinup.algos.tf1.ppo.core').dense)
+    assert all(np.array_equal(o, torch_outputs[0]) for o in torch_outputs)
