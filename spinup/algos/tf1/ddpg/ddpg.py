@@ -203,7 +203,7 @@ def ddpg(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
 
     # Target networks (a_ph goes in unused: only Q_targ(s', mu_targ(s')) is needed)
     with tf.variable_scope('target'):
-        pi_targ, _, q_pi_targ = actor_critic(x2_ph, a_ph, action_space=env.action_space, **ac_kwargs)
+        _, _, q_pi_targ = actor_critic(x2_ph, a_ph, action_space=env.action_space, **ac_kwargs)
 
     var_counts = tuple(core.count_vars(scope) for scope in ['main/pi', 'main/q'])
     logger.log('\nParameters: pi %d, q %d\n' % var_counts)
