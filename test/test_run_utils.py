@@ -1,11 +1,11 @@
-"""Output paths and experiment grids."""
+"""Output paths, experiment grids, and how a failed or crashed experiment is reported."""
 import os.path as osp
 import re
 
 import pytest
 
 from spinup.utils.errors import SpinupError
-from spinup.utils.run_utils import ExperimentGrid, setup_logger_kwargs, valid_str
+from spinup.utils.run_utils import ExperimentError, ExperimentGrid, call_experiment, setup_logger_kwargs, valid_str
 
 
 def test_setup_logger_kwargs(tmp_path):
@@ -72,3 +72,26 @@ def test_grid_rejects_duplicate_keys_and_colliding_names():
     eg.add('ac_kwargs:hidden_sizes', [[2]])
     with pytest.raises(SpinupError, match='both whole'):
         eg.variants()
+
+
+def test_an_experiment_killed_by_a_signal_is_reported_with_its_last_lines(tmp_path, capfd):
+    def crash(seed, logger_kwargs):
+        import os
+        print('epoch 0 done', flush=True)
+        os.abort()  # as a native library's crash would
+
+    with pytest.raises(ExperimentError) as err:
+        call_experiment('boom', crash, data_dir=str(tmp_path))
+    message = str(err.value)
+    assert message.startswith("experiment 'boom' crashed with SIGABRT (exit status -6)")
+    assert message.splitlines()[-1] == '    epoch 0 done'
+    assert 'epoch 0 done' in capfd.readouterr().out  # its output was shown as it came too
+
+
+def test_an_experiment_that_raises_is_reported_as_failed(tmp_path, capfd):
+    def fail(seed, logger_kwargs):
+        raise ValueError('broken on purpose')
+
+    with pytest.raises(ExperimentError, match=r"experiment 'bad' failed \(exit status 1\)"):
+        call_experiment('bad', fail, data_dir=str(tmp_path))
+    assert 'ValueError: broken on purpose' in capfd.readouterr().err

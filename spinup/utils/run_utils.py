@@ -1,15 +1,18 @@
 """Launching experiments: output paths, one experiment in a fresh process, grids of them."""
 import base64
+import collections
 import itertools
 import os
 import os.path as osp
+import signal
 import string
 import subprocess
 import sys
+import threading
 import time
 import zlib
 from textwrap import dedent
-from typing import Any, Callable, Dict, List, Optional, Sequence, Union
+from typing import Any, Callable, Deque, Dict, List, Optional, Sequence, Tuple, Union
 
 import cloudpickle
 
@@ -45,7 +48,7 @@ def setup_logger_kwargs(exp_name: str, seed: Optional[int] = None, data_dir: Opt
 
 
 class ExperimentError(SpinupError):
-    """An experiment's process failed; its own output above says why."""
+    """An experiment's process failed (its own output above says why) or crashed."""
 
 
 def _resolve_thunk(thunk: Union[str, Callable]) -> Callable:
@@ -77,8 +80,12 @@ def call_experiment(exp_name: str, thunk: Union[str, Callable], seed: int = 0,
         data_dir (str): Where outputs go; ``user_config.DEFAULT_DATA_DIR`` if None.
         datestamp (bool): Prefix the output folders with the date and time.
 
+    The experiment's output is copied to this process's as it comes. If its process is
+    killed by a signal (a native crash), the error names the signal and repeats the last
+    lines the experiment printed.
+
     Raises:
-        ExperimentError: the experiment's process exited with an error.
+        ExperimentError: the experiment's process exited with an error, or crashed.
     """
     num_cpu = os.cpu_count() if num_cpu == 'auto' else int(num_cpu)
     kwargs['seed'] = seed
@@ -102,7 +109,13 @@ def call_experiment(exp_name: str, thunk: Union[str, Callable], seed: int = 0,
 
     encoded = base64.b64encode(zlib.compress(cloudpickle.dumps(thunk_plus))).decode('ascii')
     entrypoint = osp.join(osp.dirname(osp.abspath(__file__)), 'run_entrypoint.py')
-    returncode = subprocess.call([sys.executable, '-u', entrypoint, encoded], env=os.environ)
+    returncode, last_lines = run_and_echo([sys.executable, '-u', entrypoint, encoded])
+    signum = -returncode if returncode < 0 else returncode - 128 if 128 < returncode < 160 else None
+    if signum is not None:
+        # killed by a signal: a native crash (SIGSEGV, SIGABRT) or the system (SIGKILL when out of memory)
+        shown = '\n'.join('    ' + line for line in last_lines) or '    (nothing)'
+        raise ExperimentError(f"experiment '{exp_name}' crashed with {_signal_name(signum)} "
+                              f"(exit status {returncode}); the last lines it printed:\n{shown}")
     if returncode != 0:
         # status 2: the experiment stopped on bad input and has already said why, in one line
         raise ExperimentError(f"experiment '{exp_name}' failed (exit status {returncode}); "
@@ -117,6 +130,49 @@ def call_experiment(exp_name: str, thunk: Union[str, Callable], seed: int = 0,
     The trained agent:  python -m spinup.run test_policy {logdir}
     {'=' * DIV_LINE_WIDTH}
     """), flush=True)
+
+
+def _signal_name(signum: int) -> str:
+    try:
+        return signal.Signals(signum).name
+    except ValueError:
+        return f'signal {signum}'
+
+
+def run_and_echo(cmd: List[str], keep: int = 20) -> Tuple[int, List[str]]:
+    """Run ``cmd``, copying its output and errors to ours as they come.
+
+    Returns:
+        ``(returncode, last_lines)``: the exit status (negative for a signal, as in
+        :mod:`subprocess`) and the last ``keep`` lines it printed, for a crash report.
+    """
+    last_lines: Deque[str] = collections.deque(maxlen=keep)
+    lock = threading.Lock()
+
+    def copy(source, sink):
+        for raw in iter(source.readline, b''):
+            line = raw.decode(errors='replace')
+            with lock:
+                last_lines.append(line.rstrip('\n'))
+                sink.write(line)
+                sink.flush()
+
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=os.environ)
+    copiers = [threading.Thread(target=copy, args=(proc.stdout, sys.stdout), daemon=True),
+               threading.Thread(target=copy, args=(proc.stderr, sys.stderr), daemon=True)]
+    for thread in copiers:
+        thread.start()
+    try:
+        for thread in copiers:
+            thread.join()
+    finally:
+        # after a Ctrl-C too: the child got the interrupt as well, so let it end and say so
+        returncode = proc.wait()
+        for thread in copiers:
+            thread.join()
+        proc.stdout.close()
+        proc.stderr.close()
+    return returncode, list(last_lines)
 
 
 def all_bools(vals: Sequence[Any]) -> bool:
