@@ -5,6 +5,12 @@ import sys
 
 import pytest
 
+from spinup.utils.display import keep_opengl_out_of_tensorflow
+
+# The tests import TensorFlow in this process: MuJoCo must come in without its OpenGL
+# renderer, even with MUJOCO_GL=osmesa exported (subprocesses still get the user's setting).
+keep_opengl_out_of_tensorflow()
+
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 

@@ -96,6 +96,11 @@ def main(argv=None) -> int:
     except (ValueError, SyntaxError, TypeError):
         raise SpinupError(f'--hid takes a list of layer widths such as "[64,32]", not {args.hid!r}.') from None
 
+    # This process renders nothing, and runs TF1 algorithms after making environments: MuJoCo
+    # comes in without its OpenGL renderer, which TensorFlow cannot share a process with.
+    from spinup.utils.display import keep_opengl_out_of_tensorflow
+    keep_opengl_out_of_tensorflow()
+
     from spinup.utils.envs import resolve_env_id
     env_id = resolve_env_id(args.env)
     total = args.steps * args.epochs

@@ -1,16 +1,22 @@
-"""MPI for TensorFlow 1 graphs: parameter sync and an Adam optimizer that averages gradients
-across processes.
+"""TensorFlow 1 graphs and sessions for the algorithms: a graph of each run's own, the session's
+threads, and MPI: parameter sync and an Adam optimizer that averages gradients across processes.
 
 With one process every op here reduces to the plain TensorFlow one, so a single-process run
 pays nothing for MPI.
 """
+import functools
 import os
-from typing import List, Sequence
+from typing import Callable, List, Sequence
 
 import numpy as np
-import tensorflow.compat.v1 as tf
 
-from spinup.utils.mpi_tools import broadcast, mpi_avg, num_procs
+from spinup.utils.display import keep_opengl_out_of_tensorflow
+
+keep_opengl_out_of_tensorflow()  # before TensorFlow is loaded: see spinup.utils.display
+
+import tensorflow.compat.v1 as tf  # noqa: E402
+
+from spinup.utils.mpi_tools import broadcast, mpi_avg, num_procs  # noqa: E402
 
 tf.disable_v2_behavior()
 
@@ -28,6 +34,22 @@ def session_config() -> tf.ConfigProto:
     if num_procs() == 1 and os.environ.get('OMP_NUM_THREADS', '').isdigit():
         threads = max(1, int(os.environ['OMP_NUM_THREADS']))
     return tf.ConfigProto(intra_op_parallelism_threads=threads, inter_op_parallelism_threads=-1)
+
+
+def own_graph(algo: Callable) -> Callable:
+    """Run the TF1 algorithm function ``algo`` in a new graph of its own.
+
+    The algorithm builds its placeholders, networks and ops into that graph (the default
+    graph while it runs) and leaves the caller's default graph as it was. So it can be
+    called inside ``with tf.Graph().as_default():``, twice in one process, or after another
+    algorithm, and its graph-level seed always seeds the same ops.
+    """
+    @functools.wraps(algo)
+    def run_in_own_graph(*args, **kwargs):
+        with tf.Graph().as_default():
+            return algo(*args, **kwargs)
+
+    return run_in_own_graph
 
 
 def flat_concat(xs: Sequence[tf.Tensor]) -> tf.Tensor:

@@ -15,7 +15,7 @@ import tensorflow.compat.v1 as tf
 import spinup.algos.tf1.ddpg.core as core
 from spinup.utils.errors import SpinupError, require_positive
 from spinup.utils.logx import EpochLogger
-from spinup.utils.mpi_tf import session_config
+from spinup.utils.mpi_tf import own_graph, session_config
 from spinup.utils.mpi_tools import num_procs
 
 tf.disable_v2_behavior()
@@ -97,6 +97,7 @@ def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray]) -> Dict[
     return dict(LossQ=loss_q, LossPi=loss_pi, QVals=q)
 
 
+@own_graph  # each call builds into a new graph; the caller's default graph is left alone
 def ddpg(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[str, Any] = dict(),
          seed: int = 0, steps_per_epoch: int = 4000, epochs: int = 100, replay_size: int = int(1e6),
          gamma: float = 0.99, polyak: float = 0.995, pi_lr: float = 1e-3, q_lr: float = 1e-3,
@@ -181,10 +182,9 @@ def ddpg(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
     logger = EpochLogger(**logger_kwargs)
     logger.save_config(locals())
 
-    # Seeds: Python, NumPy and TensorFlow (a fresh graph's seed) now, the environments at their first reset
+    # Seeds: Python, NumPy and TensorFlow (this call's own graph) now, the environments at their first reset
     random.seed(seed)
     np.random.seed(seed)
-    tf.reset_default_graph()
     tf.set_random_seed(seed)
 
     # The environment, and a second one for the test episodes
@@ -317,6 +317,9 @@ def ddpg(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
         # Save model
         if (epoch % save_freq == 0) or (epoch == epochs - 1):
             logger.save_state({'env': env}, None)
+
+    # Done: the session's resources are freed (its graph goes with it)
+    sess.close()
 
 
 if __name__ == '__main__':

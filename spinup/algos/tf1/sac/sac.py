@@ -17,7 +17,7 @@ import spinup.algos.tf1.sac.core as core
 from spinup.utils.envs import check_continuous
 from spinup.utils.errors import SpinupError, require_positive
 from spinup.utils.logx import EpochLogger
-from spinup.utils.mpi_tf import session_config
+from spinup.utils.mpi_tf import own_graph, session_config
 from spinup.utils.mpi_tools import num_procs
 
 tf.disable_v2_behavior()
@@ -110,6 +110,7 @@ def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray]) -> Dict[
     return dict(LossQ=loss_q, Q1Vals=q1, Q2Vals=q2, LossPi=loss_pi, LogPi=logp_pi)
 
 
+@own_graph  # each call builds into a new graph; the caller's default graph is left alone
 def sac(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[str, Any] = dict(),
         seed: int = 0, steps_per_epoch: int = 4000, epochs: int = 100, replay_size: int = int(1e6),
         gamma: float = 0.99, polyak: float = 0.995, lr: float = 1e-3, alpha: float = 0.2,
@@ -198,10 +199,9 @@ def sac(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
     logger = EpochLogger(**logger_kwargs)
     logger.save_config(locals())
 
-    # Seeds: Python, NumPy and TensorFlow (a fresh graph's seed) now, the environments at their first reset
+    # Seeds: Python, NumPy and TensorFlow (this call's own graph) now, the environments at their first reset
     random.seed(seed)
     np.random.seed(seed)
-    tf.reset_default_graph()
     tf.set_random_seed(seed)
 
     # The environment, and a second one for the test episodes
@@ -341,6 +341,9 @@ def sac(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
         # Save model
         if (epoch % save_freq == 0) or (epoch == epochs - 1):
             logger.save_state({'env': env}, None)
+
+    # Done: the session's resources are freed (its graph goes with it)
+    sess.close()
 
 
 if __name__ == '__main__':

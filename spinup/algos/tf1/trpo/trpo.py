@@ -17,8 +17,8 @@ import tensorflow.compat.v1 as tf
 import spinup.algos.tf1.trpo.core as core
 from spinup.utils.errors import SpinupError, require_positive
 from spinup.utils.logx import EpochLogger
-from spinup.utils.mpi_tf import (MpiAdamOptimizer, assign_params_from_flat, flat_concat, session_config,
-                                 sync_all_params)
+from spinup.utils.mpi_tf import (MpiAdamOptimizer, assign_params_from_flat, flat_concat, own_graph,
+                                 session_config, sync_all_params)
 from spinup.utils.mpi_tools import mpi_avg, mpi_fork, mpi_statistics_scalar, num_procs, proc_id
 
 tf.disable_v2_behavior()
@@ -212,6 +212,7 @@ def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray], delta: f
                 KL=kl, Entropy=ent, BacktrackIters=backtracks)
 
 
+@own_graph  # each call builds into a new graph; the caller's default graph is left alone
 def trpo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[str, Any] = dict(),
          seed: int = 0, steps_per_epoch: int = 4000, epochs: int = 50, gamma: float = 0.99,
          delta: float = 0.01, vf_lr: float = 1e-3, train_v_iters: int = 80, damping_coeff: float = 0.1,
@@ -304,11 +305,10 @@ def trpo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
     logger = EpochLogger(**logger_kwargs)
     logger.save_config(locals())
 
-    # Seeds: Python, NumPy and TensorFlow (a fresh graph's seed) now, the environment at its first reset
+    # Seeds: Python, NumPy and TensorFlow (this call's own graph) now, the environment at its first reset
     seed += 10000 * proc_id()
     random.seed(seed)
     np.random.seed(seed)
-    tf.reset_default_graph()
     tf.set_random_seed(seed)
 
     # The environment
@@ -426,6 +426,9 @@ def trpo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
         # Save model (after the update, so the last save holds the final policy)
         if (epoch % save_freq == 0) or (epoch == epochs - 1):
             logger.save_state({'env': env}, None)
+
+    # Done: the session's resources are freed (its graph goes with it)
+    sess.close()
 
 
 if __name__ == '__main__':
