@@ -34,7 +34,7 @@ setup(
         'imageio-ffmpeg',
     ],
     extras_require={
-        'test': ['pytest>=8'],
+        'test': ['pytest>=8', 'pytest-xdist>=3.5'],
         'docs': ['sphinx>=7', 'sphinx-rtd-theme'],
     },
 )

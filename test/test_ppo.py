@@ -206,17 +206,6 @@ def test_test_policy_without_screen_records_video(cartpole_run, tmp_path):
     assert frames.shape[-1] == 3 and frames.std() > 1  # a real picture, not a blank
 
 
-def test_test_policy_video_mujoco(data_dir, tmp_path):
-    import imageio.v3 as iio
-    assert_ok(run_cli('ppo_pytorch', '--env', 'HalfCheetah-v5', '--exp_name', 'hc', '--epochs', '1',
-                      '--steps_per_epoch', '200', '--data_dir', data_dir))
-    video = tmp_path / 'hc.mp4'
-    result = run_cli('test_policy', data_dir / 'hc' / 'hc_s0', '--episodes', '1', '--len', '30', '--video', video)
-    assert_ok(result)
-    frames = iio.imread(video)
-    assert frames.shape[0] == 31 and frames.std() > 1
-
-
 def test_plot_writes_figure(cartpole_run, tmp_path):
     out = tmp_path / 'fig.png'
     result = run_cli('plot', cartpole_run, cartpole_run, '--smooth', '5', '--out', out)

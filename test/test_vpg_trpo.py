@@ -25,8 +25,10 @@ def progress(run_dir):
 @pytest.mark.parametrize('env_id', ['CartPole-v1', 'Pendulum-v1', 'HalfCheetah-v5'])
 def test_cli_runs_saves_and_reloads(data_dir, algo, backend, env_id):
     steps = 300 if env_id == 'HalfCheetah-v5' else 400
+    # as on a machine with no screen: MuJoCo's headless renderer named, beside TensorFlow too
     assert_ok(run_cli(f'{algo}_{backend}', '--env', env_id, '--exp_name', 'run', '--epochs', '2',
-                      '--steps_per_epoch', steps, '--hid', '[16,16]', '--data_dir', data_dir))
+                      '--steps_per_epoch', steps, '--hid', '[16,16]', '--data_dir', data_dir,
+                      env={'MUJOCO_GL': 'osmesa'}))
     run = data_dir / 'run' / 'run_s0'
     p = progress(run)
     assert list(p.columns) == COLUMNS[algo]
@@ -34,7 +36,8 @@ def test_cli_runs_saves_and_reloads(data_dir, algo, backend, env_id):
     assert (run / SAVED_MODEL[backend]).exists() and (run / 'vars.pkl').exists()
     if algo == 'trpo':
         assert (p['KL'] <= 0.01 + 1e-7).all(), p['KL'].tolist()  # within the trust region, every epoch
-    result = run_cli('test_policy', run, '--norender', '--episodes', '2', '--len', '50')
+    result = run_cli('test_policy', run, '--norender', '--episodes', '2', '--len', '50',
+                     env={'MUJOCO_GL': 'osmesa'})
     assert_ok(result)
     assert len([line for line in result.stdout.splitlines() if line.startswith('Episode ')]) == 2
 

@@ -5,19 +5,26 @@
 
 The backend is found from what the run saved (``pyt_save/`` for PyTorch, ``tf1_save/``
 for TF1). The environment is built again from ``vars.pkl``. Without a screen, rendering records a
-video instead of opening a window.
+video instead of opening a window. A TF1 policy acts from a child process, because TensorFlow
+and OpenGL cannot share a process (see :mod:`spinup.utils.display`); this process, which
+renders, never imports TensorFlow.
 """
 import contextlib
 import inspect
 import os
 import os.path as osp
+import pickle
 import re
+import subprocess
+import sys
 import time
+import weakref
 from typing import Callable, List, Optional, Tuple, Union
 
 import joblib
+import numpy as np
 
-from spinup.utils.display import has_screen
+from spinup.utils.display import has_screen, setup_offscreen_rendering
 from spinup.utils.envs import make_from_description, resolve_env_id
 from spinup.utils.errors import ArgumentParser, SpinupError, run_main
 from spinup.utils.serialization_utils import atomic_path, saved_dir
@@ -79,32 +86,86 @@ def load_policy_and_env(fpath: str, itr: Union[str, int] = 'last', deterministic
         env_id (str): Build this environment instead of the one saved in ``vars.pkl``.
 
     Returns:
-        ``(env, get_action)``: the environment and a function from an observation to an action.
+        ``(env, get_action)``: the environment and a function from an observation to an
+        action. ``env`` is None, with a warning saying why, when the run's environment cannot
+        be rebuilt (a class defined in the training script, say): run the policy on your own
+        environment object with ``run_policy(MyEnv(), get_action)``.
     """
     backend, itr = find_save(fpath, itr)
+    try:
+        env = load_env(fpath, itr, render_mode, env_id)
+    except EnvNotRebuilt as err:
+        print(f'Warning: {err.why}; load_policy_and_env returns None for the environment: '
+              f'run the policy on your own with run_policy({err.env_class}(), get_action).', file=sys.stderr)
+        env = None
+    return env, load_policy(fpath, backend, itr, deterministic)
+
+
+def load_policy(fpath: str, backend: str, itr: str = '', deterministic: bool = False) -> Callable:
+    """The function from an observation to an action of the ``backend`` save ``itr`` in ``fpath``."""
     if backend == 'tf1':
-        get_action = load_tf_policy(fpath, itr, deterministic)
-    else:
-        get_action = load_pytorch_policy(fpath, itr, deterministic)
-    return load_env(fpath, itr, render_mode, env_id), get_action
+        return load_tf_policy(fpath, itr, deterministic)
+    return load_pytorch_policy(fpath, itr, deterministic)
+
+
+class EnvNotRebuilt(SpinupError):
+    """The environment a run saved cannot be built again in this process.
+
+    Attributes:
+        why (str): What went wrong, e.g. the class that could not be found.
+        env_class (str): The environment's class name where known, else ``'MyEnv'``.
+    """
+
+    def __init__(self, fpath: str, why: str, env_class: str = 'MyEnv'):
+        self.why, self.env_class = why, env_class
+        super().__init__(
+            f"{why}. Name a registered environment with --env ENV_ID, or run the policy on your own "
+            f"environment object from Python: `_, get_action = load_policy_and_env('{fpath}'); "
+            f"run_policy({env_class}(), get_action)` (both from spinup.utils.test_policy).")
+
+
+def _unpickling_failure(fpath: str, fname: str, err: Exception) -> EnvNotRebuilt:
+    """Say which class or module ``vars.pkl`` names that this process cannot import."""
+    prefix = f"the environment of '{fpath}' cannot be rebuilt from {fname}"
+    missing = re.search(r"Can't get attribute '([\w.]+)' on <module '([\w.]+)'", str(err))
+    main = sys.modules['__main__']
+    # pickle looked in __main__, which here is this command's own module (shown by its name)
+    main_names = {'__main__', getattr(getattr(main, '__spec__', None), 'name', '__main__')}
+    if missing and missing.group(2) in main_names:
+        cls = missing.group(1)
+        return EnvNotRebuilt(fpath, f'{prefix}: its class {cls} was defined in the training script '
+                                    f'itself (__main__), which cannot be imported here', cls)
+    if missing:
+        cls, module = missing.groups()
+        return EnvNotRebuilt(fpath, f'{prefix}: module {module} has no class {cls}', cls)
+    if isinstance(err, ModuleNotFoundError):
+        return EnvNotRebuilt(fpath, f'{prefix}: its class comes from module {err.name}, '
+                                    'which cannot be imported here')
+    return EnvNotRebuilt(fpath, f'{prefix}: {type(err).__name__}: {err}')
 
 
 def load_env(fpath: str, itr: str = '', render_mode: Optional[str] = None, env_id: Optional[str] = None):
-    """Build the environment a run saved in ``vars<itr>.pkl`` (or ``env_id`` if given)."""
+    """Build the environment a run saved in ``vars<itr>.pkl`` (or ``env_id`` if given).
+
+    Raises:
+        EnvNotRebuilt: the run saved no environment, or one whose class cannot be imported here.
+    """
     if env_id is not None:
         desc = {'env_id': resolve_env_id(env_id), 'env_kwargs': {}, 'max_episode_steps': None}
         return make_from_description(desc, render_mode)
-    state = None
-    for fname in (f'vars{itr}.pkl', 'vars.pkl'):
-        if osp.exists(osp.join(fpath, fname)):
-            state = joblib.load(osp.join(fpath, fname))
-            break
-    if state is not None and 'env_spec' in state:
+    fnames = [f for f in dict.fromkeys((f'vars{itr}.pkl', 'vars.pkl')) if osp.exists(osp.join(fpath, f))]
+    if not fnames:
+        raise EnvNotRebuilt(fpath, f"the environment of '{fpath}' cannot be rebuilt: the run saved no "
+                                   "vars.pkl (its environment could not be pickled)")
+    try:
+        state = joblib.load(osp.join(fpath, fnames[0]))
+    except (AttributeError, ImportError) as err:  # pickle names a class this process cannot import
+        raise _unpickling_failure(fpath, fnames[0], err) from None
+    if 'env_spec' in state:
         return make_from_description(state['env_spec'], render_mode)
-    if state is not None and 'env' in state:
+    if 'env' in state:
         return state['env']
-    raise SpinupError(f"the environment of '{fpath}' cannot be rebuilt (vars.pkl holds no environment id): "
-                      "name it with --env ENV_ID.")
+    raise EnvNotRebuilt(fpath, f"the environment of '{fpath}' cannot be rebuilt: {fnames[0]} holds none")
 
 
 NO_DETERMINISTIC_MODE = ('Note: --deterministic changes nothing for this policy: only SAC has a separate '
@@ -112,27 +173,107 @@ NO_DETERMINISTIC_MODE = ('Note: --deterministic changes nothing for this policy:
 
 
 def load_tf_policy(fpath: str, itr: str, deterministic: bool = False) -> Callable:
-    """A function from an observation to an action, from the SavedModel ``tf1_save<itr>/``."""
+    """A function from an observation to an action, from the SavedModel ``tf1_save<itr>/``.
+
+    The policy runs in a child process of its own (:class:`TFPolicyProcess`), so that this
+    process may render: TensorFlow and OpenGL cannot share one (see :mod:`spinup.utils.display`).
+    """
+    fname = osp.join(fpath, f'tf1_save{itr}')
+    print(f'\n\nLoading from {fname}.\n\n')
+    policy = TFPolicyProcess(fname, deterministic)
+    if deterministic and not policy.has_mean:
+        print(NO_DETERMINISTIC_MODE)
+    return policy
+
+
+class TFPolicyProcess:
+    """A TF1 policy acting from a child process: call it with an observation, get an action.
+
+    The child (:func:`serve_tf_policy`) restores the SavedModel and answers one pickled
+    observation with one pickled action, over its standard input and output. It ends when
+    this object is closed or collected, or when this process exits.
+
+    Attributes:
+        has_mean (bool): The save has a separate deterministic action (SAC's ``mu``).
+    """
+
+    def __init__(self, save_dir: str, deterministic: bool = False):
+        code = 'import sys; from spinup.utils.test_policy import serve_tf_policy; serve_tf_policy(*sys.argv[1:])'
+        self._proc = subprocess.Popen([sys.executable, '-c', code, save_dir, str(int(deterministic))],
+                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self._finalizer = weakref.finalize(self, _stop_process, self._proc)
+        try:
+            self.has_mean = self._receive()
+        except BaseException:
+            self.close()
+            raise
+
+    def __call__(self, o):
+        pickle.dump(np.asarray(o), self._proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+        self._proc.stdin.flush()
+        return self._receive()
+
+    def _receive(self):
+        try:
+            status, value = pickle.load(self._proc.stdout)
+        except EOFError:
+            code = self._proc.wait()
+            raise RuntimeError(f'the TF1 policy process stopped (exit status {code}); '
+                               'its error is printed above.') from None
+        if status == 'error':
+            raise SpinupError(value)
+        return value
+
+    def close(self) -> None:
+        """Stop the child process."""
+        self._finalizer()
+
+
+def _stop_process(proc: subprocess.Popen) -> None:
+    proc.stdin.close()  # the child sees the end of its input and exits
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    proc.stdout.close()
+
+
+def serve_tf_policy(save_dir: str, deterministic: str = '0') -> None:
+    """The child process of :class:`TFPolicyProcess`: restore the TF1 policy in ``save_dir``,
+    then answer each observation read from standard input with an action on standard output.
+
+    The first answer says whether the save has a deterministic action (``mu``). Anything
+    else printed (TensorFlow's notices) goes to standard error, keeping the answers clean.
+    """
+    answers = os.fdopen(os.dup(1), 'wb')
+    os.dup2(2, 1)
+    observations = sys.stdin.buffer
+
+    def answer(status, value):
+        pickle.dump((status, value), answers, protocol=pickle.HIGHEST_PROTOCOL)
+        answers.flush()
+
+    from spinup.utils.display import keep_opengl_out_of_tensorflow
+    keep_opengl_out_of_tensorflow()  # before TensorFlow is loaded
     import tensorflow.compat.v1 as tf
     from spinup.utils.logx import restore_tf_graph
     from spinup.utils.mpi_tf import session_config
     tf.disable_v2_behavior()
-    fname = osp.join(fpath, f'tf1_save{itr}')
-    print(f'\n\nLoading from {fname}.\n\n')
     sess = tf.Session(graph=tf.Graph(), config=session_config())
-    model = restore_tf_graph(sess, fname)
-    if deterministic and 'mu' in model:
-        action_op = model['mu']  # SAC's mean action
-    else:
-        if deterministic:
-            print(NO_DETERMINISTIC_MODE)
-        action_op = model['pi']
-    x = model['x']
-
-    def get_action(o):
-        return sess.run(action_op, feed_dict={x: o[None, :]})[0]
-
-    return get_action
+    try:
+        model = restore_tf_graph(sess, save_dir)
+    except SpinupError as err:
+        answer('error', str(err))
+        return
+    action_op = model['mu'] if deterministic == '1' and 'mu' in model else model['pi']
+    answer('ok', 'mu' in model)
+    while True:
+        try:
+            o = pickle.load(observations)
+        except EOFError:
+            return
+        answer('ok', sess.run(action_op, feed_dict={model['x']: o[None, :]})[0])
 
 
 def load_pytorch_policy(fpath: str, itr: str, deterministic: bool = False) -> Callable:
@@ -236,17 +377,16 @@ def main(argv: Optional[List[str]] = None) -> int:
         if not video.lower().endswith(('.mp4', '.gif', '.avi', '.mov', '.mkv', '.webm')):
             raise SpinupError(f"--video needs a video file name such as out.mp4, not '{video}'.")
         if not has_screen():
-            # MuJoCo renders off-screen through OSMesa (Debian: libosmesa6) unless told otherwise.
-            os.environ.setdefault('MUJOCO_GL', 'osmesa')
-            os.environ.setdefault('PYOPENGL_PLATFORM', os.environ['MUJOCO_GL'])
-            os.environ.setdefault('SDL_VIDEODRIVER', 'dummy')  # pygame draws off-screen
+            setup_offscreen_rendering()
         render_mode = 'rgb_array'
     else:
         render_mode = None if args.norender else 'human'
 
-    env, get_action = load_policy_and_env(args.fpath, args.itr if args.itr >= 0 else 'last',
-                                          args.deterministic, render_mode, args.env)
+    # The environment first: a run whose environment cannot be rebuilt stops here, in one line
+    backend, itr = find_save(args.fpath, args.itr if args.itr >= 0 else 'last')
+    env = load_env(args.fpath, itr, render_mode, args.env)
     try:
+        get_action = load_policy(args.fpath, backend, itr, args.deterministic)
         run_policy(env, get_action, args.len or None, args.episodes, not args.norender, video)
     finally:
         env.close()
