@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Prepares a fresh Debian/Ubuntu machine's system packages for the test suite:
-# OSMesa, so MuJoCo can render videos with no screen (MUJOCO_GL=osmesa).
+# OSMesa and Mesa's EGL, so MuJoCo can render videos with no screen (MUJOCO_GL=osmesa or egl).
 set -euo pipefail
 
-packages=(libosmesa6 libgl1)
+packages=(libosmesa6 libgl1 libegl1 libegl-mesa0)
 missing=()
 for p in "${packages[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -15,11 +15,18 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def run_cli(*args, cwd=None, timeout=600, env=None):
-    """Run ``python -m spinup.run ARGS`` in a fresh process; return the CompletedProcess."""
+    """Run ``python -m spinup.run ARGS`` in a fresh process; return the CompletedProcess.
+
+    ``env`` adds to this process's environment variables; a value of None removes one.
+    """
     full_env = dict(os.environ)
     full_env.pop('DISPLAY', None)  # tests run as on a machine with no screen
     full_env.pop('WAYLAND_DISPLAY', None)
-    full_env.update(env or {})
+    for key, value in (env or {}).items():
+        if value is None:
+            full_env.pop(key, None)
+        else:
+            full_env[key] = value
     return subprocess.run([sys.executable, '-m', 'spinup.run', *map(str, args)], cwd=cwd,
                           capture_output=True, text=True, timeout=timeout, env=full_env)
 

@@ -19,13 +19,14 @@ import pytest
 from conftest import REPO, assert_ok, run_cli
 
 BACKENDS = ['pytorch', 'tf1']
-GL = {'osmesa': {'MUJOCO_GL': 'osmesa'}, 'egl': {'MUJOCO_GL': 'egl'}, 'unset': {}}
-HAS_EGL = ctypes.util.find_library('EGL') is not None
+GL = {'osmesa': {'MUJOCO_GL': 'osmesa'}, 'egl': {'MUJOCO_GL': 'egl'},
+      'unset': {'MUJOCO_GL': None, 'PYOPENGL_PLATFORM': None}}
+HAS_EGL = ctypes.util.find_library('EGL') is not None and ctypes.util.find_library('EGL_mesa') is not None
 
 
 def gl_env(gl):
     if gl == 'egl' and not HAS_EGL:
-        pytest.skip('no libEGL on this machine')
+        pytest.skip("no Mesa EGL on this machine (travis_setup.sh installs it)")
     return GL[gl]
 
 
@@ -157,7 +158,7 @@ def test_opengl_loaded_before_tensorflow_is_refused_in_one_line():
     result = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, timeout=300,
                             env={**os.environ, 'MUJOCO_GL': 'osmesa'})
     assert_ok(result)
-    assert 'refused: OpenGL (Mesa, with its LLVM) is already loaded' in result.stdout
+    assert 'refused: a shared LLVM (libLLVM, which Mesa' in result.stdout
     assert 'MUJOCO_GL=disable' in result.stdout
 
 
@@ -245,3 +246,44 @@ def test_the_readme_test_command_exports_osmesa():
     ci = open(f'{REPO}/.ci/run').read()
     command = re.search(r'bash travis_setup\.sh && [^\n]*', readme).group(0)
     assert 'MUJOCO_GL=osmesa' in command and command in ci
+
+
+def test_load_env_says_what_is_missing(tmp_path, monkeypatch):
+    import joblib
+    from spinup.utils.errors import SpinupError
+    from spinup.utils.test_policy import EnvNotRebuilt, load_env, run_policy
+    with pytest.raises(EnvNotRebuilt, match='the run saved no vars.pkl'):
+        load_env(str(tmp_path))
+    joblib.dump({'other': 1}, tmp_path / 'vars.pkl')
+    with pytest.raises(EnvNotRebuilt, match='vars.pkl holds none'):
+        load_env(str(tmp_path))
+
+    # an environment whose module is gone by the time the run is watched
+    (tmp_path / 'gone_envs.py').write_text('class Far:\n    pass\n')
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import gone_envs
+    joblib.dump({'env': gone_envs.Far()}, tmp_path / 'vars.pkl')
+    monkeypatch.delitem(sys.modules, 'gone_envs')
+    (tmp_path / 'gone_envs.py').unlink()
+    with pytest.raises(EnvNotRebuilt, match='its class comes from module gone_envs, which cannot be imported'):
+        load_env(str(tmp_path))
+
+    with pytest.raises(SpinupError, match='run_policy needs an environment'):
+        run_policy(None, lambda o: 0)
+
+
+def test_tf1_policy_process_reports_bad_observations_and_a_dead_child(cheetah_run):
+    import signal
+    import numpy as np
+    from spinup.utils.errors import SpinupError
+    from spinup.utils.test_policy import TFPolicyProcess
+    if not (cheetah_run / 'tf1_save').exists():
+        pytest.skip('a TF1 save')
+    policy = TFPolicyProcess(str(cheetah_run / 'tf1_save'))
+    assert policy.has_mean is False  # PPO has no separate mean action
+    with pytest.raises(SpinupError, match='cannot act on this observation'):
+        policy(np.zeros(3, dtype=np.float32))  # HalfCheetah's observations have 17 numbers
+    assert policy(np.zeros(17, dtype=np.float32)).shape == (6,)  # still serving
+    policy._proc.send_signal(signal.SIGKILL)
+    with pytest.raises(SpinupError, match='the process running the TF1 policy was killed by SIGKILL'):
+        policy(np.zeros(17, dtype=np.float32))

@@ -48,12 +48,15 @@ def _system_llvm_loaded() -> bool:
 def keep_opengl_out_of_tensorflow() -> None:
     """Prepare this process to run TensorFlow: import MuJoCo with its renderer off.
 
-    Called before spinup imports TensorFlow. ``MUJOCO_GL`` is switched off only while MuJoCo
-    is imported and then restored, so processes started from this one (a ``test_policy``,
-    say) still render as the user asked. If Mesa's OpenGL is already loaded (an environment
-    made with ``MUJOCO_GL=osmesa`` before the TF1 code was imported), this says so in one
-    line instead of letting TensorFlow crash.
+    Called before spinup imports TensorFlow (on Linux; elsewhere there is no Mesa to clash
+    with). ``MUJOCO_GL`` is switched off only while MuJoCo is imported and then restored, so
+    processes started from this one (a ``test_policy``, say) still render as the user asked.
+    If an LLVM is already loaded (an environment made with ``MUJOCO_GL=osmesa`` before the
+    TF1 code was imported), this says so in one line instead of letting TensorFlow crash.
+    A process that has run TF1 code should not render MuJoCo itself: ``test_policy`` does.
     """
+    if not sys.platform.startswith('linux'):
+        return  # no Mesa there, and no clash
     if 'mujoco' not in sys.modules:
         saved = os.environ.get('MUJOCO_GL')
         os.environ['MUJOCO_GL'] = 'disable'
@@ -68,6 +71,7 @@ def keep_opengl_out_of_tensorflow() -> None:
                 os.environ['MUJOCO_GL'] = saved
     if _system_llvm_loaded():
         raise SpinupError(
-            "OpenGL (Mesa, with its LLVM) is already loaded in this process, and TensorFlow crashes beside it: "
-            "import spinup's TF1 code before making MuJoCo environments, or set MUJOCO_GL=disable "
-            "for training (TF1 policies are watched with 'python -m spinup.run test_policy').")
+            "a shared LLVM (libLLVM, which Mesa's OpenGL loads for MUJOCO_GL=osmesa or egl) is already loaded "
+            "in this process, and TensorFlow crashes beside it: import spinup's TF1 code before making MuJoCo "
+            "environments, or set MUJOCO_GL=disable for training (watch TF1 policies with "
+            "'python -m spinup.run test_policy').")

@@ -1,5 +1,6 @@
 """The exception type for mistakes a user can fix, and a parser that raises it."""
 import argparse
+import signal
 import sys
 from typing import Callable, Optional
 
@@ -39,6 +40,24 @@ def run_main(main: Callable[[], Optional[int]]) -> None:
         print('\nInterrupted.', file=sys.stderr)
         code = 130
     sys.exit(code)
+
+
+def killed_by(returncode: int) -> Optional[str]:
+    """The signal that ended a process with exit status ``returncode`` (``'SIGABRT'``), or None.
+
+    ``subprocess`` gives -N for a process killed by signal N; a shell or ``mpiexec`` passing
+    it on gives 128 + N. 130 is left out: it is how ``run_main`` ends on Ctrl-C.
+    """
+    if returncode < 0:
+        signum = -returncode
+    elif 128 < returncode < 160 and returncode != 130:
+        signum = returncode - 128
+    else:
+        return None
+    try:
+        return signal.Signals(signum).name
+    except ValueError:
+        return f'signal {signum}'
 
 
 def require_positive(**values: int) -> None:

@@ -251,8 +251,6 @@ def restore_tf_graph(sess, fpath: str) -> Dict[str, Any]:
     Returns:
         A dict of the saved tensors by key (``x``, ``pi``, ``v``, ...), from ``model_info.pkl``.
     """
-    from spinup.utils.display import keep_opengl_out_of_tensorflow
-    keep_opengl_out_of_tensorflow()
     import tensorflow.compat.v1 as tf
     if sess.graph.get_operations():
         # names would clash with what is there, and the wrong tensors would come back

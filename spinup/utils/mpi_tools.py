@@ -45,7 +45,8 @@ def mpi_fork(n: int, bind_to_core: bool = False) -> None:
     if bind_to_core:
         args += ['-bind-to', 'core']
     args += [sys.executable] + sys.argv
-    sys.exit(subprocess.call(args, env=env))
+    code = subprocess.call(args, env=env)
+    sys.exit(128 - code if code < 0 else code)  # killed by signal N: exit 128 + N, as a shell says
 
 
 def msg(m: str, string: str = '') -> None:

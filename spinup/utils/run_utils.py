@@ -4,7 +4,6 @@ import collections
 import itertools
 import os
 import os.path as osp
-import signal
 import string
 import subprocess
 import sys
@@ -17,7 +16,7 @@ from typing import Any, Callable, Deque, Dict, List, Optional, Sequence, Tuple, 
 import cloudpickle
 
 from spinup.user_config import DEFAULT_DATA_DIR, DEFAULT_SHORTHAND, FORCE_DATESTAMP, WAIT_BEFORE_LAUNCH
-from spinup.utils.errors import SpinupError
+from spinup.utils.errors import SpinupError, killed_by
 from spinup.utils.logx import colorize
 
 DIV_LINE_WIDTH = 80
@@ -110,12 +109,14 @@ def call_experiment(exp_name: str, thunk: Union[str, Callable], seed: int = 0,
     encoded = base64.b64encode(zlib.compress(cloudpickle.dumps(thunk_plus))).decode('ascii')
     entrypoint = osp.join(osp.dirname(osp.abspath(__file__)), 'run_entrypoint.py')
     returncode, last_lines = run_and_echo([sys.executable, '-u', entrypoint, encoded])
-    signum = -returncode if returncode < 0 else returncode - 128 if 128 < returncode < 160 else None
-    if signum is not None:
+    signal_name = killed_by(returncode)
+    if signal_name is not None:
         # killed by a signal: a native crash (SIGSEGV, SIGABRT) or the system (SIGKILL when out of memory)
         shown = '\n'.join('    ' + line for line in last_lines) or '    (nothing)'
-        raise ExperimentError(f"experiment '{exp_name}' crashed with {_signal_name(signum)} "
+        raise ExperimentError(f"experiment '{exp_name}' crashed with {signal_name} "
                               f"(exit status {returncode}); the last lines it printed:\n{shown}")
+    if returncode == 130:
+        raise ExperimentError(f"experiment '{exp_name}' was interrupted.", reported=True)
     if returncode != 0:
         # status 2: the experiment stopped on bad input and has already said why, in one line
         raise ExperimentError(f"experiment '{exp_name}' failed (exit status {returncode}); "
@@ -130,13 +131,6 @@ def call_experiment(exp_name: str, thunk: Union[str, Callable], seed: int = 0,
     The trained agent:  python -m spinup.run test_policy {logdir}
     {'=' * DIV_LINE_WIDTH}
     """), flush=True)
-
-
-def _signal_name(signum: int) -> str:
-    try:
-        return signal.Signals(signum).name
-    except ValueError:
-        return f'signal {signum}'
 
 
 def run_and_echo(cmd: List[str], keep: int = 20) -> Tuple[int, List[str]]:
@@ -154,8 +148,11 @@ def run_and_echo(cmd: List[str], keep: int = 20) -> Tuple[int, List[str]]:
             line = raw.decode(errors='replace')
             with lock:
                 last_lines.append(line.rstrip('\n'))
-                sink.write(line)
-                sink.flush()
+                try:
+                    sink.write(line)
+                    sink.flush()
+                except (OSError, ValueError):  # our output is gone (a closed pipe): keep draining
+                    pass
 
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=os.environ)
     copiers = [threading.Thread(target=copy, args=(proc.stdout, sys.stdout), daemon=True),
@@ -163,15 +160,13 @@ def run_and_echo(cmd: List[str], keep: int = 20) -> Tuple[int, List[str]]:
     for thread in copiers:
         thread.start()
     try:
-        for thread in copiers:
-            thread.join()
-    finally:
-        # after a Ctrl-C too: the child got the interrupt as well, so let it end and say so
         returncode = proc.wait()
+    except KeyboardInterrupt:
+        proc.wait()  # the child got the interrupt as well: let it end and say so
+        raise
+    finally:
         for thread in copiers:
-            thread.join()
-        proc.stdout.close()
-        proc.stderr.close()
+            thread.join(timeout=5)  # what is left in the pipes; a process it started may hold them open
     return returncode, list(last_lines)
 
 

@@ -15,6 +15,7 @@ import os
 import os.path as osp
 import pickle
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -26,7 +27,7 @@ import numpy as np
 
 from spinup.utils.display import has_screen, setup_offscreen_rendering
 from spinup.utils.envs import make_from_description, resolve_env_id
-from spinup.utils.errors import ArgumentParser, SpinupError, run_main
+from spinup.utils.errors import ArgumentParser, SpinupError, killed_by, run_main
 from spinup.utils.serialization_utils import atomic_path, saved_dir
 
 
@@ -120,7 +121,7 @@ class EnvNotRebuilt(SpinupError):
         self.why, self.env_class = why, env_class
         super().__init__(
             f"{why}. Name a registered environment with --env ENV_ID, or run the policy on your own "
-            f"environment object from Python: `_, get_action = load_policy_and_env('{fpath}'); "
+            f"environment object from Python: `_, get_action = load_policy_and_env({fpath!r}); "
             f"run_policy({env_class}(), get_action)` (both from spinup.utils.test_policy).")
 
 
@@ -199,27 +200,31 @@ class TFPolicyProcess:
 
     def __init__(self, save_dir: str, deterministic: bool = False):
         code = 'import sys; from spinup.utils.test_policy import serve_tf_policy; serve_tf_policy(*sys.argv[1:])'
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))  # spinup, as we import it
         self._proc = subprocess.Popen([sys.executable, '-c', code, save_dir, str(int(deterministic))],
-                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
         self._finalizer = weakref.finalize(self, _stop_process, self._proc)
-        try:
-            self.has_mean = self._receive()
-        except BaseException:
-            self.close()
-            raise
+        self.has_mean = self._exchange(None)
 
     def __call__(self, o):
-        pickle.dump(np.asarray(o), self._proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-        self._proc.stdin.flush()
-        return self._receive()
+        return self._exchange(np.asarray(o))
 
-    def _receive(self):
+    def _exchange(self, o):
+        """Send an observation (None: only read the first answer), return the answer."""
         try:
+            if o is not None:
+                pickle.dump(o, self._proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+                self._proc.stdin.flush()
             status, value = pickle.load(self._proc.stdout)
-        except EOFError:
-            code = self._proc.wait()
-            raise RuntimeError(f'the TF1 policy process stopped (exit status {code}); '
-                               'its error is printed above.') from None
+        except (EOFError, OSError):
+            self.close()
+            code = self._proc.returncode
+            signal_name = killed_by(code)
+            how = f'was killed by {signal_name}' if signal_name else f'stopped (exit status {code}); its error is printed above'
+            raise SpinupError(f'the process running the TF1 policy {how}.') from None
+        except BaseException:
+            self.close()  # an answer left half-read would be taken for the next observation's
+            raise
         if status == 'error':
             raise SpinupError(value)
         return value
@@ -230,7 +235,10 @@ class TFPolicyProcess:
 
 
 def _stop_process(proc: subprocess.Popen) -> None:
-    proc.stdin.close()  # the child sees the end of its input and exits
+    try:
+        proc.stdin.close()  # the child sees the end of its input and exits
+    except OSError:
+        pass  # it has gone already
     try:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
@@ -246,6 +254,7 @@ def serve_tf_policy(save_dir: str, deterministic: str = '0') -> None:
     The first answer says whether the save has a deterministic action (``mu``). Anything
     else printed (TensorFlow's notices) goes to standard error, keeping the answers clean.
     """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent; the end of input stops this one
     answers = os.fdopen(os.dup(1), 'wb')
     os.dup2(2, 1)
     observations = sys.stdin.buffer
@@ -273,7 +282,10 @@ def serve_tf_policy(save_dir: str, deterministic: str = '0') -> None:
             o = pickle.load(observations)
         except EOFError:
             return
-        answer('ok', sess.run(action_op, feed_dict={model['x']: o[None, :]})[0])
+        try:
+            answer('ok', sess.run(action_op, feed_dict={model['x']: o[None, :]})[0])
+        except (ValueError, tf.errors.OpError) as err:  # an observation it cannot take (another --env, say)
+            answer('error', f'the TF1 policy cannot act on this observation: {str(err).splitlines()[0]}')
 
 
 def load_pytorch_policy(fpath: str, itr: str, deterministic: bool = False) -> Callable:
@@ -312,6 +324,9 @@ def run_policy(env, get_action: Callable, max_ep_len: Optional[int] = None, num_
     Returns:
         A list of ``(return, length)``, one an episode.
     """
+    if env is None:
+        raise SpinupError('run_policy needs an environment: load_policy_and_env gave None, as the run\'s '
+                          'could not be rebuilt; pass your own, run_policy(MyEnv(), get_action).')
     if num_episodes < 1:
         raise SpinupError(f'--episodes must be at least 1, not {num_episodes}.')
     results = []
