@@ -112,12 +112,16 @@ def load_policy(fpath: str, backend: str, itr: str = '', deterministic: bool = F
 class EnvNotRebuilt(SpinupError):
     """The environment a run saved cannot be built again in this process.
 
+    Args:
+        reason (str): What went wrong, after "cannot be rebuilt", e.g. the class not found.
+
     Attributes:
-        why (str): What went wrong, e.g. the class that could not be found.
+        why (str): The whole sentence saying what went wrong.
         env_class (str): The environment's class name where known, else ``'MyEnv'``.
     """
 
-    def __init__(self, fpath: str, why: str, env_class: str = 'MyEnv'):
+    def __init__(self, fpath: str, reason: str, env_class: str = 'MyEnv'):
+        why = f"the environment of '{fpath}' cannot be rebuilt{reason}"
         self.why, self.env_class = why, env_class
         super().__init__(
             f"{why}. Name a registered environment with --env ENV_ID, or run the policy on your own "
@@ -127,7 +131,7 @@ class EnvNotRebuilt(SpinupError):
 
 def _unpickling_failure(fpath: str, fname: str, err: Exception) -> EnvNotRebuilt:
     """Say which class or module ``vars.pkl`` names that this process cannot import."""
-    prefix = f"the environment of '{fpath}' cannot be rebuilt from {fname}"
+    prefix = f' from {fname}'
     missing = re.search(r"Can't get attribute '([\w.]+)' on <module '([\w.]+)'", str(err))
     main = sys.modules['__main__']
     # pickle looked in __main__, which here is this command's own module (shown by its name)
@@ -156,8 +160,7 @@ def load_env(fpath: str, itr: str = '', render_mode: Optional[str] = None, env_i
         return make_from_description(desc, render_mode)
     fnames = [f for f in dict.fromkeys((f'vars{itr}.pkl', 'vars.pkl')) if osp.exists(osp.join(fpath, f))]
     if not fnames:
-        raise EnvNotRebuilt(fpath, f"the environment of '{fpath}' cannot be rebuilt: the run saved no "
-                                   "vars.pkl (its environment could not be pickled)")
+        raise EnvNotRebuilt(fpath, ': the run saved no vars.pkl (its environment could not be pickled)')
     try:
         state = joblib.load(osp.join(fpath, fnames[0]))
     except (AttributeError, ImportError) as err:  # pickle names a class this process cannot import
@@ -166,7 +169,7 @@ def load_env(fpath: str, itr: str = '', render_mode: Optional[str] = None, env_i
         return make_from_description(state['env_spec'], render_mode)
     if 'env' in state:
         return state['env']
-    raise EnvNotRebuilt(fpath, f"the environment of '{fpath}' cannot be rebuilt: {fnames[0]} holds none")
+    raise EnvNotRebuilt(fpath, f': {fnames[0]} holds none')
 
 
 NO_DETERMINISTIC_MODE = ('Note: --deterministic changes nothing for this policy: only SAC has a separate '
