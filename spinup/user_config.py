@@ -22,7 +22,7 @@ DEFAULT_DATA_DIR = os.environ.get('SPINUP_DATA_DIR') or _default_data_dir()
 FORCE_DATESTAMP = False
 
 # Whether ExperimentGrid names runs with shorthands of the hyperparameters it varies
-# (``cp_h64-64``) rather than their full names (``cp_ac_kwargs:hidden_sizes64-64``).
+# (``cp_h64-64``) rather than their full names (``cp_ac_kwargs-hidden_sizes64-64``).
 DEFAULT_SHORTHAND = True
 
 # Seconds to wait, counting down, before a grid of experiments starts, so there is time
@@ -33,7 +33,7 @@ WAIT_BEFORE_LAUNCH = 5
 # Which implementation a bare algorithm name (``python -m spinup.run ppo``) runs.
 DEFAULT_BACKEND = {
     'vpg': 'pytorch',
-    'trpo': 'tf1',
+    'trpo': 'pytorch',
     'ppo': 'pytorch',
     'ddpg': 'pytorch',
     'td3': 'pytorch',

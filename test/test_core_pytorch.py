@@ -132,12 +132,12 @@ def test_kl_is_checked_before_the_step():
     pi_opt = torch.optim.Adam(ac.pi.parameters(), lr=1e-2)
     v_opt = torch.optim.Adam(ac.v.parameters(), lr=1e-3)
     # a negative target: the KL of the unchanged policy (0) already exceeds it
-    info = update(ac, data, pi_opt, v_opt, 0.2, train_pi_iters=10, train_v_iters=1, target_kl=-1.0)
+    info = update(ac, data, pi_opt, v_opt, clip_ratio=0.2, train_pi_iters=10, train_v_iters=1, target_kl=-1.0)
     assert info['StopIter'] == 0
     for p, q in zip(before, ac.pi.parameters()):
         assert torch.equal(p, q), 'a policy step was taken although the KL check failed'
     # with room to move, every iteration runs and the policy changes
-    info = update(ac, data, pi_opt, v_opt, 0.2, train_pi_iters=10, train_v_iters=1, target_kl=1e6)
+    info = update(ac, data, pi_opt, v_opt, clip_ratio=0.2, train_pi_iters=10, train_v_iters=1, target_kl=1e6)
     assert info['StopIter'] == 10
     assert any(not torch.equal(p, q) for p, q in zip(before, ac.pi.parameters()))
     assert info['KL'] != 0.0
@@ -153,7 +153,8 @@ def test_early_stop_takes_exactly_the_steps_within_the_kl_bound():
         ac_copy = copy.deepcopy(ac)
         pi_opt = torch.optim.Adam(ac_copy.pi.parameters(), lr=3e-2)
         v_opt = torch.optim.Adam(ac_copy.v.parameters(), lr=1e-3)
-        return update(ac_copy, data, pi_opt, v_opt, 0.2, train_pi_iters, 1, target)
+        return update(ac_copy, data, pi_opt, v_opt, clip_ratio=0.2, train_pi_iters=train_pi_iters,
+                      train_v_iters=1, target_kl=target)
 
     info = run(80, target_kl)
     stop = info['StopIter']

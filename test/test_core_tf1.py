@@ -153,7 +153,8 @@ def test_early_stop_takes_exactly_the_steps_within_the_kl_bound():
 
     def run(train_pi_iters, target):
         agent = tf1_agent(env, seed=1, pi_lr=3e-2)  # the same graph seed: the same initial weights
-        return update(agent.sess, agent.ops, tf1_feed(agent, data), train_pi_iters, 1, target)
+        return update(agent.sess, agent.ops, tf1_feed(agent, data), train_pi_iters=train_pi_iters,
+                      train_v_iters=1, target_kl=target)
 
     info = run(80, target_kl)
     stop = info['StopIter']

@@ -221,13 +221,13 @@ def test_env_time_limit_is_stored_as_not_done(tmp_path, monkeypatch, backend):
 
 # Q freezing
 
-def _pytorch_update(algo, module, ac, ac_targ, q_params, batch, pi_opt, q_opt):
+def _pytorch_update(algo, module, ac, ac_targ, batch, pi_opt, q_opt):
     if algo == 'ddpg':
-        return module.update(ac, ac_targ, q_params, batch, pi_opt, q_opt, 0.99, 0.995)
+        return module.update(ac, ac_targ, batch, pi_opt, q_opt, gamma=0.99, polyak=0.995)
     if algo == 'td3':
-        return module.update(ac, ac_targ, q_params, batch, pi_opt, q_opt, 0.99, 0.995, 0.2, 0.5, 2.0,
-                             update_policy=True)
-    return module.update(ac, ac_targ, q_params, batch, pi_opt, q_opt, 0.99, 0.995, 0.2)
+        return module.update(ac, ac_targ, batch, pi_opt, q_opt, gamma=0.99, polyak=0.995, target_noise=0.2,
+                             noise_clip=0.5, act_limit=2.0, update_policy=True)
+    return module.update(ac, ac_targ, batch, pi_opt, q_opt, gamma=0.99, polyak=0.995, alpha=0.2)
 
 
 def _loss_q(algo, module, ac, ac_targ, batch):
@@ -250,7 +250,7 @@ def test_pytorch_policy_step_leaves_the_q_functions_alone(algo):
     pi_opt = torch.optim.Adam(ac.pi.parameters(), lr=1e-3)
     q_opt = torch.optim.Adam(q_params, lr=1e-3)
     batches = [as_tensors(transition_batch(env, n=64, seed=s)) for s in (1, 2)]
-    _pytorch_update(algo, module, ac, ac_targ, q_params, batches[0], pi_opt, q_opt)
+    _pytorch_update(algo, module, ac, ac_targ, batches[0], pi_opt, q_opt)
 
     # the Q loss's own gradient, at the parameters the second update starts from
     ac_copy, ac_targ_copy = deepcopy(ac), deepcopy(ac_targ)
@@ -260,7 +260,7 @@ def test_pytorch_policy_step_leaves_the_q_functions_alone(algo):
     q_before = [p.detach().clone() for p in q_params]
 
     torch.manual_seed(5)  # the same noise in the Q loss
-    _pytorch_update(algo, module, ac, ac_targ, q_params, batches[1], pi_opt, q_opt)
+    _pytorch_update(algo, module, ac, ac_targ, batches[1], pi_opt, q_opt)
     for p, g in zip(q_params, expected):
         torch.testing.assert_close(p.grad, g, rtol=1e-5, atol=1e-7)
     assert all(p.requires_grad for p in q_params)  # unfrozen again

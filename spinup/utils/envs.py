@@ -91,6 +91,14 @@ def make_from_description(desc: Dict[str, Any], render_mode: Optional[str] = Non
     return gym.make(desc['env_id'], **kwargs)
 
 
+def check_flat_observations(obs_shape: Optional[tuple]) -> None:
+    """Refuse, in one clear line, observations that are not flat vectors (the shape of one
+    observation must be ``(obs_dim,)``): the MLP actor-critics take nothing else."""
+    if obs_shape is None or len(obs_shape) != 1:
+        raise SpinupError(f'the MLP actor-critic needs flat vector observations (a 1-D Box), not '
+                          f'observations of shape {obs_shape}: flatten them with a gymnasium wrapper.')
+
+
 def check_continuous(action_space, algo: str) -> None:
     """Refuse, in one clear line, an action space that is not a 1-D Box (continuous vector actions)."""
     import gymnasium as gym

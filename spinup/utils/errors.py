@@ -60,8 +60,20 @@ def killed_by(returncode: int) -> Optional[str]:
         return f'signal {signum}'
 
 
-def require_positive(**values: int) -> None:
-    """Refuse, in one clear line, any of the named arguments that is below 1 (``save_freq=0``)."""
-    for name, value in values.items():
+def check_inputs(algo: str, one_process: bool = False, **counts: int) -> None:
+    """Refuse, in one clear line, arguments that ``algo`` cannot run with.
+
+    Args:
+        algo: The algorithm's name, as the message gives it (``'SAC'``).
+        one_process: The algorithm runs in one process: refuse a launch on several MPI
+            processes (``--cpu 2``).
+        **counts: Counts that must be at least 1 (``steps_per_epoch=4000, save_freq=0``).
+    """
+    if one_process:
+        from spinup.utils.mpi_tools import num_procs
+        if num_procs() > 1:
+            raise SpinupError(f'{algo} runs in one process: launch it without --cpu '
+                              f'(only vpg, trpo and ppo use MPI).')
+    for name, value in counts.items():
         if value < 1:
             raise SpinupError(f'{name} must be at least 1, not {value}.')

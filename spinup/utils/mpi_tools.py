@@ -64,6 +64,19 @@ def num_procs() -> int:
     return MPI.COMM_WORLD.Get_size()
 
 
+def local_steps(steps_per_epoch: int) -> int:
+    """Each process's share of an epoch's ``steps_per_epoch`` environment steps.
+
+    When they do not split evenly, every process collects the rounded-down share, and
+    process 0 says so.
+    """
+    share = steps_per_epoch // num_procs()
+    if share * num_procs() != steps_per_epoch and proc_id() == 0:
+        print(f'Warning: {steps_per_epoch} steps do not split evenly over {num_procs()} processes; '
+              f'each collects {share}.', flush=True)
+    return share
+
+
 def allreduce(*args, **kwargs):
     return MPI.COMM_WORLD.Allreduce(*args, **kwargs)
 

@@ -41,8 +41,9 @@ def smooth_curve(y: np.ndarray, smooth: int) -> np.ndarray:
 
 
 def plot_data(data, xaxis: str = 'Epoch', value: str = 'AverageEpRet', condition: str = 'Condition1',
-              smooth: int = 1, **kwargs) -> None:
+              smooth: int = 1, font_scale: float = 1.5, **kwargs) -> None:
     """Draw one curve per ``condition`` of ``value`` against ``xaxis`` on the current axes.
+    ``font_scale`` sizes the text (seaborn's scale: 1 is its normal size).
 
     ``data`` is a list of DataFrames (one a run). With ``smooth > 1`` each run's curve is
     first averaged over a centred window of ``smooth`` points (:func:`smooth_curve`).
@@ -55,7 +56,7 @@ def plot_data(data, xaxis: str = 'Epoch', value: str = 'AverageEpRet', condition
         for datum in data:
             datum[value] = smooth_curve(np.asarray(datum[value], dtype=np.float64), smooth)
     frame = pd.concat(data, ignore_index=True)
-    sns.set_theme(style='darkgrid', font_scale=1.5)
+    sns.set_theme(style='darkgrid', font_scale=font_scale)
     sns.lineplot(data=frame, x=xaxis, y=value, hue=condition, errorbar='sd', **kwargs)
     plt.legend(loc='best').set_draggable(True)
     if np.max(np.asarray(frame[xaxis], dtype=np.float64)) > 5e3:
@@ -188,7 +189,7 @@ def make_plots(all_logdirs: List[str], legend: Optional[List[str]] = None, xaxis
     for value in values:
         plt.figure()
         plot_data([d.copy() for d in data], xaxis=xaxis, value=value, condition=condition,
-                  smooth=smooth, estimator=ESTIMATORS[estimator])
+                  smooth=smooth, font_scale=font_scale, estimator=ESTIMATORS[estimator])
         if to_file:
             path = out
             if len(values) > 1:

@@ -8,17 +8,16 @@ once an epoch.
 import random
 import time
 from copy import deepcopy
-from typing import Any, Callable, Dict, List
+from typing import Any, Callable, Dict
 
 import numpy as np
 import torch
 from torch.optim import Adam
 
 import spinup.algos.pytorch.ddpg.core as core
-from spinup.utils.errors import SpinupError, require_positive
+from spinup.utils.errors import check_inputs
 from spinup.utils.logx import EpochLogger
 from spinup.utils.mpi_pytorch import setup_pytorch_for_mpi
-from spinup.utils.mpi_tools import num_procs
 
 
 class ReplayBuffer:
@@ -63,10 +62,12 @@ def compute_loss_q(ac, ac_targ, data: Dict[str, torch.Tensor], gamma: float):
 
     q = ac.q(o, a)
 
+    # [docs bellman-backup]
     # Bellman backup for Q: a fixed target, from the target networks
     with torch.no_grad():
         q_pi_targ = ac_targ.q(o2, ac_targ.pi(o2))
         backup = r + gamma * (1 - d) * q_pi_targ
+    # [docs bellman-backup end]
 
     loss_q = ((q - backup) ** 2).mean()
     return loss_q, dict(QVals=q.detach().numpy())
@@ -74,21 +75,25 @@ def compute_loss_q(ac, ac_targ, data: Dict[str, torch.Tensor], gamma: float):
 
 def compute_loss_pi(ac, data: Dict[str, torch.Tensor]):
     """The policy loss: L = -mean( Q(s, mu(s)) ), so that mu climbs the Q-function."""
+    # [docs policy-loss]
     o = data['obs']
     q_pi = ac.q(o, ac.pi(o))
     return -q_pi.mean()
+    # [docs policy-loss end]
 
 
 def polyak_update(ac, ac_targ, polyak: float) -> None:
     """Move the target networks towards the main ones: theta_targ <- polyak * theta_targ + (1 - polyak) * theta."""
+    # [docs polyak]
     with torch.no_grad():
         for p, p_targ in zip(ac.parameters(), ac_targ.parameters()):
             # lerp_ computes p_targ + (1 - polyak) * (p - p_targ) in place, the same average in one op
             p_targ.lerp_(p, 1 - polyak)
+    # [docs polyak end]
 
 
-def update(ac, ac_targ, q_params: List[torch.nn.Parameter], data: Dict[str, torch.Tensor],
-           pi_optimizer, q_optimizer, gamma: float, polyak: float) -> Dict[str, Any]:
+def update(ac, ac_targ, data: Dict[str, torch.Tensor], pi_optimizer, q_optimizer, *,
+           gamma: float, polyak: float) -> Dict[str, Any]:
     """One DDPG update on a batch: a gradient step on Q, one on the policy, then the targets
     move by polyak averaging. Returns ``LossQ``, ``LossPi`` and ``QVals`` for the log."""
     # First a gradient descent step for Q.
@@ -97,10 +102,9 @@ def update(ac, ac_targ, q_params: List[torch.nn.Parameter], data: Dict[str, torc
     loss_q.backward()
     q_optimizer.step()
 
+    # [docs freeze-q]
     # Freeze Q during the policy step: the policy loss then computes no gradients for it.
-    # (q_params is a list, not an iterator: an iterator would be empty after one pass.)
-    for p in q_params:
-        p.requires_grad = False
+    ac.q.requires_grad_(False)
 
     # Next a gradient descent step for the policy.
     pi_optimizer.zero_grad()
@@ -109,8 +113,8 @@ def update(ac, ac_targ, q_params: List[torch.nn.Parameter], data: Dict[str, torc
     pi_optimizer.step()
 
     # Unfreeze Q for the next update.
-    for p in q_params:
-        p.requires_grad = True
+    ac.q.requires_grad_(True)
+    # [docs freeze-q end]
 
     # Finally, the target networks trail the main ones.
     polyak_update(ac, ac_targ, polyak)
@@ -194,10 +198,8 @@ def ddpg(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str
 
         save_freq (int): Save the agent every this many epochs (and after the last one).
     """
-    if num_procs() > 1:
-        raise SpinupError('DDPG runs in one process: launch it without --cpu (only vpg, trpo and ppo use MPI).')
-    require_positive(steps_per_epoch=steps_per_epoch, replay_size=replay_size, batch_size=batch_size,
-                     update_every=update_every, save_freq=save_freq)
+    check_inputs('DDPG', one_process=True, steps_per_epoch=steps_per_epoch, replay_size=replay_size,
+                 batch_size=batch_size, update_every=update_every, save_freq=save_freq)
 
     # One thread a process: the networks are small
     setup_pytorch_for_mpi()
@@ -232,26 +234,24 @@ def ddpg(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str
     # Experience buffer
     replay_buffer = ReplayBuffer(obs_dim, act_dim, replay_size)
 
-    # Losses and the update step: compute_loss_q, compute_loss_pi and update, above, at
-    # module level so that tests can call them on their own. The Q parameters are kept
-    # in a list, to be frozen during each policy step.
-    q_params = list(ac.q.parameters())
-
     # Optimizers, one for the policy and one for the Q-function (fused: one kernel updates
     # every parameter, the same Adam step in a tenth less time)
     pi_optimizer = Adam(ac.pi.parameters(), lr=pi_lr, fused=True)
-    q_optimizer = Adam(q_params, lr=q_lr, fused=True)
+    q_optimizer = Adam(ac.q.parameters(), lr=q_lr, fused=True)
 
     # Saving: the whole agent goes to pyt_save/model.pt
     logger.setup_pytorch_saver(ac)
 
+    # [docs action-noise]
     def get_action(o, noise_scale):
         """mu(o) plus Gaussian exploration noise, clipped to the action limits."""
         a = ac.act(torch.as_tensor(o, dtype=torch.float32))
         if noise_scale > 0:  # (no draw at test time, which would shift the training's random numbers)
             a = np.clip(a + noise_scale * np.random.randn(act_dim), -act_limit, act_limit)
         return a
+    # [docs action-noise end]
 
+    # [docs test-episodes]
     def test_agent():
         """Run num_test_episodes with the noiseless policy, and log their returns."""
         for _ in range(num_test_episodes):
@@ -263,6 +263,7 @@ def ddpg(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str
                 ep_len += 1
                 done = terminated or truncated or ep_len == max_ep_len
             logger.store(TestEpRet=ep_ret, TestEpLen=ep_len)
+    # [docs test-episodes end]
 
     # First observations (the test environment's seed differs, so its episodes do too)
     start_time = time.time()
@@ -274,21 +275,25 @@ def ddpg(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str
     # Main loop: act, store, update every update_every steps; test, log and save each epoch
     for epoch in range(epochs):
         for _ in range(steps_per_epoch):
+            # [docs exploration]
             # Uniformly random actions for the first start_steps, for exploration;
             # afterwards the policy's, with Gaussian noise.
             if total_steps < start_steps:
                 a = env.action_space.sample()
             else:
                 a = get_action(o, act_noise)
+            # [docs exploration end]
 
             o2, r, terminated, truncated, _ = env.step(a)
             ep_ret += r
             ep_len += 1
             total_steps += 1
 
+            # [docs store-terminated]
             # Truncation is not termination: only a terminal state stores done = 1; after a
             # time limit (the env's own, or max_ep_len) the backup bootstraps from Q(s', .).
             replay_buffer.store(o, a, r, o2, terminated)
+            # [docs store-terminated end]
 
             # the next step starts from the new observation
             o = o2
@@ -298,17 +303,20 @@ def ddpg(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str
                 o, _ = env.reset()
                 ep_ret, ep_len = 0, 0
 
+            # [docs update-schedule]
             # Update every update_every steps, with as many gradient steps
             if total_steps >= update_after and total_steps % update_every == 0:
                 for _ in range(update_every):
                     batch = replay_buffer.sample_batch(batch_size)
-                    logger.store(**update(ac, ac_targ, q_params, batch, pi_optimizer, q_optimizer,
-                                          gamma, polyak))
+                    logger.store(**update(ac, ac_targ, batch, pi_optimizer, q_optimizer,
+                                          gamma=gamma, polyak=polyak))
+            # [docs update-schedule end]
 
         # Test the noiseless policy
         test_agent()
 
         # One row of progress.txt
+        # [docs logging]
         logger.log_tabular('Epoch', epoch)
         logger.log_tabular('EpRet', with_min_and_max=True)
         logger.log_tabular('TestEpRet', with_min_and_max=True)
@@ -320,6 +328,7 @@ def ddpg(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str
         logger.log_tabular('LossQ', average_only=True)
         logger.log_tabular('Time', time.time() - start_time)
         logger.dump_tabular()
+        # [docs logging end]
 
         # Save model
         if (epoch % save_freq == 0) or (epoch == epochs - 1):

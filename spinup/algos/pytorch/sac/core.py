@@ -5,10 +5,9 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from gymnasium.spaces import Box
+from torch.distributions.normal import Normal
 
-from spinup.utils.envs import action_limit
-from spinup.utils.errors import SpinupError
+from spinup.utils.envs import action_limit, check_flat_observations
 
 
 def combined_shape(length: int, shape: Optional[Union[int, Tuple[int, ...]]] = None) -> Tuple[int, ...]:
@@ -60,20 +59,22 @@ class SquashedGaussianMLPActor(nn.Module):
         log_std = torch.clamp(self.log_std_layer(net_out), LOG_STD_MIN, LOG_STD_MAX)
         std = torch.exp(log_std)
 
-        # u = mu + sigma * eps with eps ~ N(0, I), or eps = 0 for the mean
-        eps = torch.zeros_like(mu) if deterministic else torch.randn_like(mu)
-        u = mu + std * eps
+        # u ~ N(mu, sigma^2), reparameterised (u = mu + sigma * eps, eps ~ N(0, I)); or the mean
+        pi_distribution = Normal(mu, std, validate_args=False)
+        u = mu if deterministic else pi_distribution.rsample()
 
         logp_pi = None
         if with_logprob:
-            # log N(u; mu, sigma^2), summed over the action dimensions ((u - mu) / sigma is eps)
-            logp_u = -(0.5 * eps ** 2 + log_std + 0.5 * np.log(2 * np.pi)).sum(axis=-1)
+            # [docs squash]
+            # log N(u; mu, sigma^2), summed over the action dimensions
+            logp_u = pi_distribution.log_prob(u).sum(axis=-1)
             # Change of variables for a = c * tanh(u) (SAC paper, appendix C):
             #   log pi(a) = log N(u) - sum_i log(c * (1 - tanh(u_i)^2)).
             # log(1 - tanh(u)^2) = 2 * (log 2 - u - softplus(-2u)) is the same quantity, free of the
             # cancellation in 1 - tanh(u)^2, which rounds to 0 (log -> -inf) once |u| passes about 9.
             logp_pi = logp_u - (2 * (np.log(2) - u - F.softplus(-2 * u))).sum(axis=-1) \
                 - u.shape[-1] * np.log(self.act_limit)
+            # [docs squash end]
 
         a = self.act_limit * torch.tanh(u)
         return a, logp_pi
@@ -96,9 +97,7 @@ class MLPActorCritic(nn.Module):
 
     def __init__(self, observation_space, action_space, hidden_sizes=(256, 256), activation=nn.ReLU):
         super().__init__()
-        if not (isinstance(observation_space, Box) and len(observation_space.shape) == 1):
-            raise SpinupError(f'the MLP actor-critic needs flat vector observations (a 1-D Box), '
-                              f'not {observation_space}: flatten them with a gymnasium wrapper.')
+        check_flat_observations(observation_space.shape)
         act_limit = action_limit(action_space, 'SAC')
         obs_dim, act_dim = observation_space.shape[0], action_space.shape[0]
         self.pi = SquashedGaussianMLPActor(obs_dim, act_dim, hidden_sizes, activation, act_limit)

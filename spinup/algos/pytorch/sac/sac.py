@@ -9,7 +9,7 @@ import itertools
 import random
 import time
 from copy import deepcopy
-from typing import Any, Callable, Dict, List
+from typing import Any, Callable, Dict
 
 import numpy as np
 import torch
@@ -17,10 +17,9 @@ from torch.optim import Adam
 
 import spinup.algos.pytorch.sac.core as core
 from spinup.utils.envs import check_continuous
-from spinup.utils.errors import SpinupError, require_positive
+from spinup.utils.errors import check_inputs
 from spinup.utils.logx import EpochLogger
 from spinup.utils.mpi_pytorch import setup_pytorch_for_mpi
-from spinup.utils.mpi_tools import num_procs
 
 
 class ReplayBuffer:
@@ -68,12 +67,14 @@ def compute_loss_q(ac, ac_targ, data: Dict[str, torch.Tensor], gamma: float, alp
     q1 = ac.q1(o, a)
     q2 = ac.q2(o, a)
 
+    # [docs bellman-backup]
     # Bellman backup for both Qs
     with torch.no_grad():
         # the target action comes from the *current* policy (SAC has no target policy)
         a2, logp_a2 = ac.pi(o2)
         q_pi_targ = torch.min(ac_targ.q1(o2, a2), ac_targ.q2(o2, a2))
         backup = r + gamma * (1 - d) * (q_pi_targ - alpha * logp_a2)
+    # [docs bellman-backup end]
 
     loss_q = ((q1 - backup) ** 2).mean() + ((q2 - backup) ** 2).mean()
     return loss_q, dict(Q1Vals=q1.detach().numpy(), Q2Vals=q2.detach().numpy())
@@ -84,23 +85,27 @@ def compute_loss_pi(ac, data: Dict[str, torch.Tensor], alpha: float):
 
     L = mean( alpha * log pi(a~|s) - min( Q1(s, a~), Q2(s, a~) ) ),  a~ ~ pi(.|s) reparameterised
     """
+    # [docs policy-loss]
     o = data['obs']
     pi, logp_pi = ac.pi(o)
     q_pi = torch.min(ac.q1(o, pi), ac.q2(o, pi))
     loss_pi = (alpha * logp_pi - q_pi).mean()
     return loss_pi, dict(LogPi=logp_pi.detach().numpy())
+    # [docs policy-loss end]
 
 
 def polyak_update(ac, ac_targ, polyak: float) -> None:
     """Move the target networks towards the main ones: theta_targ <- polyak * theta_targ + (1 - polyak) * theta."""
+    # [docs polyak]
     with torch.no_grad():
         for p, p_targ in zip(ac.parameters(), ac_targ.parameters()):
             # lerp_ computes p_targ + (1 - polyak) * (p - p_targ) in place, the same average in one op
             p_targ.lerp_(p, 1 - polyak)
+    # [docs polyak end]
 
 
-def update(ac, ac_targ, q_params: List[torch.nn.Parameter], data: Dict[str, torch.Tensor],
-           pi_optimizer, q_optimizer, gamma: float, polyak: float, alpha: float) -> Dict[str, Any]:
+def update(ac, ac_targ, data: Dict[str, torch.Tensor], pi_optimizer, q_optimizer, *,
+           gamma: float, polyak: float, alpha: float) -> Dict[str, Any]:
     """One SAC update on a batch: a gradient step on both Qs, one on the policy, then the
     targets move by polyak averaging. Returns ``LossQ``, ``Q1Vals``, ``Q2Vals``, ``LossPi``
     and ``LogPi`` for the log."""
@@ -110,10 +115,10 @@ def update(ac, ac_targ, q_params: List[torch.nn.Parameter], data: Dict[str, torc
     loss_q.backward()
     q_optimizer.step()
 
+    # [docs freeze-q]
     # Freeze the Qs during the policy step: the policy loss then computes no gradients for them.
-    # (q_params is a list, not an iterator: an iterator would be empty after one pass.)
-    for p in q_params:
-        p.requires_grad = False
+    ac.q1.requires_grad_(False)
+    ac.q2.requires_grad_(False)
 
     # Next a gradient descent step for the policy.
     pi_optimizer.zero_grad()
@@ -122,8 +127,9 @@ def update(ac, ac_targ, q_params: List[torch.nn.Parameter], data: Dict[str, torc
     pi_optimizer.step()
 
     # Unfreeze the Qs for the next update.
-    for p in q_params:
-        p.requires_grad = True
+    ac.q1.requires_grad_(True)
+    ac.q2.requires_grad_(True)
+    # [docs freeze-q end]
 
     # Finally, the target networks trail the main ones.
     polyak_update(ac, ac_targ, polyak)
@@ -150,9 +156,9 @@ def sac(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
             ================  ===========================  =========================================
             member            takes                        returns
             ================  ===========================  =========================================
-            ``act(obs,        observations, (obs_dim,)     NumPy actions, (act_dim,) or (B, act_dim):
-            deterministic)``  or (B, obs_dim), and a bool  sampled, or the squashed mean if
-                                                           deterministic
+            ``act(obs, d)``   observations, (obs_dim,)     NumPy actions, (act_dim,) or (B, act_dim):
+                              or (B, obs_dim), and ``d``,  sampled, or the squashed mean if ``d``
+                              a bool (deterministic)
             ``pi(obs)``       observations                 ``(a, logp_pi)``: reparameterised
                                                            samples a ~ pi(.|obs) (B, act_dim),
                                                            within the action limits, and
@@ -211,10 +217,8 @@ def sac(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
 
         save_freq (int): Save the agent every this many epochs (and after the last one).
     """
-    if num_procs() > 1:
-        raise SpinupError('SAC runs in one process: launch it without --cpu (only vpg, trpo and ppo use MPI).')
-    require_positive(steps_per_epoch=steps_per_epoch, replay_size=replay_size, batch_size=batch_size,
-                     update_every=update_every, save_freq=save_freq)
+    check_inputs('SAC', one_process=True, steps_per_epoch=steps_per_epoch, replay_size=replay_size,
+                 batch_size=batch_size, update_every=update_every, save_freq=save_freq)
 
     # One thread a process: the networks are small
     setup_pytorch_for_mpi()
@@ -249,9 +253,7 @@ def sac(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
     # Experience buffer
     replay_buffer = ReplayBuffer(obs_dim, act_dim, replay_size)
 
-    # Losses and the update step: compute_loss_q, compute_loss_pi and update, above, at
-    # module level so that tests can call them on their own. Both Qs' parameters are kept
-    # in one list, to be trained together and frozen during each policy step.
+    # Both Q-functions' parameters, trained together by one optimizer
     q_params = list(itertools.chain(ac.q1.parameters(), ac.q2.parameters()))
 
     # Optimizers, one for the policy and one for both Q-functions (fused: one kernel updates
@@ -266,6 +268,7 @@ def sac(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
         """An action of the policy for o: sampled, or the squashed mean if deterministic."""
         return ac.act(torch.as_tensor(o, dtype=torch.float32), deterministic)
 
+    # [docs test-episodes]
     def test_agent():
         """Run num_test_episodes with the deterministic policy, and log their returns."""
         for _ in range(num_test_episodes):
@@ -277,6 +280,7 @@ def sac(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
                 ep_len += 1
                 done = terminated or truncated or ep_len == max_ep_len
             logger.store(TestEpRet=ep_ret, TestEpLen=ep_len)
+    # [docs test-episodes end]
 
     # First observations (the test environment's seed differs, so its episodes do too)
     start_time = time.time()
@@ -288,21 +292,25 @@ def sac(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
     # Main loop: act, store, update every update_every steps; test, log and save each epoch
     for epoch in range(epochs):
         for _ in range(steps_per_epoch):
+            # [docs exploration]
             # Uniformly random actions for the first start_steps, for exploration;
             # afterwards the policy's samples.
             if total_steps < start_steps:
                 a = env.action_space.sample()
             else:
                 a = get_action(o)
+            # [docs exploration end]
 
             o2, r, terminated, truncated, _ = env.step(a)
             ep_ret += r
             ep_len += 1
             total_steps += 1
 
+            # [docs store-terminated]
             # Truncation is not termination: only a terminal state stores done = 1; after a
             # time limit (the env's own, or max_ep_len) the backup bootstraps from Q(s', .).
             replay_buffer.store(o, a, r, o2, terminated)
+            # [docs store-terminated end]
 
             # the next step starts from the new observation
             o = o2
@@ -312,17 +320,20 @@ def sac(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
                 o, _ = env.reset()
                 ep_ret, ep_len = 0, 0
 
+            # [docs update-schedule]
             # Update every update_every steps, with as many gradient steps
             if total_steps >= update_after and total_steps % update_every == 0:
                 for _ in range(update_every):
                     batch = replay_buffer.sample_batch(batch_size)
-                    logger.store(**update(ac, ac_targ, q_params, batch, pi_optimizer, q_optimizer,
-                                          gamma, polyak, alpha))
+                    logger.store(**update(ac, ac_targ, batch, pi_optimizer, q_optimizer,
+                                          gamma=gamma, polyak=polyak, alpha=alpha))
+            # [docs update-schedule end]
 
         # Test the deterministic policy (the mean action)
         test_agent()
 
         # One row of progress.txt
+        # [docs logging]
         logger.log_tabular('Epoch', epoch)
         logger.log_tabular('EpRet', with_min_and_max=True)
         logger.log_tabular('TestEpRet', with_min_and_max=True)
@@ -336,6 +347,7 @@ def sac(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
         logger.log_tabular('LossQ', average_only=True)
         logger.log_tabular('Time', time.time() - start_time)
         logger.dump_tabular()
+        # [docs logging end]
 
         # Save model
         if (epoch % save_freq == 0) or (epoch == epochs - 1):

@@ -4,10 +4,8 @@ from typing import Optional, Sequence, Tuple, Type, Union
 import numpy as np
 import torch
 import torch.nn as nn
-from gymnasium.spaces import Box
 
-from spinup.utils.envs import action_limit
-from spinup.utils.errors import SpinupError
+from spinup.utils.envs import action_limit, check_flat_observations
 
 
 def combined_shape(length: int, shape: Optional[Union[int, Tuple[int, ...]]] = None) -> Tuple[int, ...]:
@@ -61,9 +59,7 @@ class MLPActorCritic(nn.Module):
 
     def __init__(self, observation_space, action_space, hidden_sizes=(256, 256), activation=nn.ReLU):
         super().__init__()
-        if not (isinstance(observation_space, Box) and len(observation_space.shape) == 1):
-            raise SpinupError(f'the MLP actor-critic needs flat vector observations (a 1-D Box), '
-                              f'not {observation_space}: flatten them with a gymnasium wrapper.')
+        check_flat_observations(observation_space.shape)
         act_limit = action_limit(action_space, 'TD3')
         obs_dim, act_dim = observation_space.shape[0], action_space.shape[0]
         self.pi = MLPActor(obs_dim, act_dim, hidden_sizes, activation, act_limit)

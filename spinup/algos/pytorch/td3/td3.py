@@ -9,17 +9,16 @@ import itertools
 import random
 import time
 from copy import deepcopy
-from typing import Any, Callable, Dict, List
+from typing import Any, Callable, Dict
 
 import numpy as np
 import torch
 from torch.optim import Adam
 
 import spinup.algos.pytorch.td3.core as core
-from spinup.utils.errors import SpinupError, require_positive
+from spinup.utils.errors import check_inputs
 from spinup.utils.logx import EpochLogger
 from spinup.utils.mpi_pytorch import setup_pytorch_for_mpi
-from spinup.utils.mpi_tools import num_procs
 
 
 class ReplayBuffer:
@@ -62,10 +61,12 @@ def target_actions(ac_targ, o2: torch.Tensor, target_noise: float, noise_clip: f
     a'(s') = clip( mu_targ(s') + clip(eps, -noise_clip, noise_clip), -act_limit, act_limit ),
     eps ~ N(0, target_noise^2). The noise keeps Q from exploiting a narrow peak of its own errors.
     """
+    # [docs target-smoothing]
     pi_targ = ac_targ.pi(o2)
     epsilon = torch.randn_like(pi_targ) * target_noise
     epsilon = torch.clamp(epsilon, -noise_clip, noise_clip)
     return torch.clamp(pi_targ + epsilon, -act_limit, act_limit)
+    # [docs target-smoothing end]
 
 
 def compute_loss_q(ac, ac_targ, data: Dict[str, torch.Tensor], gamma: float, target_noise: float,
@@ -80,11 +81,13 @@ def compute_loss_q(ac, ac_targ, data: Dict[str, torch.Tensor], gamma: float, tar
     q1 = ac.q1(o, a)
     q2 = ac.q2(o, a)
 
+    # [docs bellman-backup]
     # Bellman backup for both Qs: clipped double-Q, the smaller of the two target estimates
     with torch.no_grad():
         a2 = target_actions(ac_targ, o2, target_noise, noise_clip, act_limit)
         q_pi_targ = torch.min(ac_targ.q1(o2, a2), ac_targ.q2(o2, a2))
         backup = r + gamma * (1 - d) * q_pi_targ
+    # [docs bellman-backup end]
 
     loss_q = ((q1 - backup) ** 2).mean() + ((q2 - backup) ** 2).mean()
     return loss_q, dict(Q1Vals=q1.detach().numpy(), Q2Vals=q2.detach().numpy())
@@ -92,22 +95,26 @@ def compute_loss_q(ac, ac_targ, data: Dict[str, torch.Tensor], gamma: float, tar
 
 def compute_loss_pi(ac, data: Dict[str, torch.Tensor]):
     """The policy loss: L = -mean( Q1(s, mu(s)) ), so that mu climbs the first Q-function."""
+    # [docs policy-loss]
     o = data['obs']
     q1_pi = ac.q1(o, ac.pi(o))
     return -q1_pi.mean()
+    # [docs policy-loss end]
 
 
 def polyak_update(ac, ac_targ, polyak: float) -> None:
     """Move the target networks towards the main ones: theta_targ <- polyak * theta_targ + (1 - polyak) * theta."""
+    # [docs polyak]
     with torch.no_grad():
         for p, p_targ in zip(ac.parameters(), ac_targ.parameters()):
             # lerp_ computes p_targ + (1 - polyak) * (p - p_targ) in place, the same average in one op
             p_targ.lerp_(p, 1 - polyak)
+    # [docs polyak end]
 
 
-def update(ac, ac_targ, q_params: List[torch.nn.Parameter], data: Dict[str, torch.Tensor],
-           pi_optimizer, q_optimizer, gamma: float, polyak: float, target_noise: float,
-           noise_clip: float, act_limit: float, update_policy: bool) -> Dict[str, Any]:
+def update(ac, ac_targ, data: Dict[str, torch.Tensor], pi_optimizer, q_optimizer, *,
+           gamma: float, polyak: float, target_noise: float, noise_clip: float, act_limit: float,
+           update_policy: bool) -> Dict[str, Any]:
     """One TD3 update on a batch: a gradient step on both Qs; then, if ``update_policy`` (one
     update in ``policy_delay``), a step on the policy and the polyak move of the targets.
     Returns ``LossQ``, ``Q1Vals``, ``Q2Vals``, and ``LossPi`` when the policy moved."""
@@ -118,12 +125,13 @@ def update(ac, ac_targ, q_params: List[torch.nn.Parameter], data: Dict[str, torc
     q_optimizer.step()
     info = dict(LossQ=loss_q.item(), **loss_info)
 
+    # [docs policy-delay]
     # Delayed policy updates: the policy and the targets move once every policy_delay Q steps.
     if update_policy:
+        # [docs freeze-q]
         # Freeze the Qs during the policy step: the policy loss then computes no gradients for them.
-        # (q_params is a list, not an iterator: an iterator would be empty after one pass.)
-        for p in q_params:
-            p.requires_grad = False
+        ac.q1.requires_grad_(False)
+        ac.q2.requires_grad_(False)
 
         # Next a gradient descent step for the policy.
         pi_optimizer.zero_grad()
@@ -132,12 +140,14 @@ def update(ac, ac_targ, q_params: List[torch.nn.Parameter], data: Dict[str, torc
         pi_optimizer.step()
 
         # Unfreeze the Qs for the next update.
-        for p in q_params:
-            p.requires_grad = True
+        ac.q1.requires_grad_(True)
+        ac.q2.requires_grad_(True)
+        # [docs freeze-q end]
 
         # Finally, the target networks trail the main ones.
         polyak_update(ac, ac_targ, polyak)
         info['LossPi'] = loss_pi.item()
+    # [docs policy-delay end]
     return info
 
 
@@ -228,10 +238,8 @@ def td3(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
 
         save_freq (int): Save the agent every this many epochs (and after the last one).
     """
-    if num_procs() > 1:
-        raise SpinupError('TD3 runs in one process: launch it without --cpu (only vpg, trpo and ppo use MPI).')
-    require_positive(steps_per_epoch=steps_per_epoch, replay_size=replay_size, batch_size=batch_size,
-                     update_every=update_every, policy_delay=policy_delay, save_freq=save_freq)
+    check_inputs('TD3', one_process=True, steps_per_epoch=steps_per_epoch, replay_size=replay_size,
+                 batch_size=batch_size, update_every=update_every, policy_delay=policy_delay, save_freq=save_freq)
 
     # One thread a process: the networks are small
     setup_pytorch_for_mpi()
@@ -266,9 +274,7 @@ def td3(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
     # Experience buffer
     replay_buffer = ReplayBuffer(obs_dim, act_dim, replay_size)
 
-    # Losses and the update step: compute_loss_q, compute_loss_pi and update, above, at
-    # module level so that tests can call them on their own. Both Qs' parameters are kept
-    # in one list, to be trained together and frozen during each policy step.
+    # Both Q-functions' parameters, trained together by one optimizer
     q_params = list(itertools.chain(ac.q1.parameters(), ac.q2.parameters()))
 
     # Optimizers, one for the policy and one for both Q-functions (fused: one kernel updates
@@ -279,13 +285,16 @@ def td3(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
     # Saving: the whole agent goes to pyt_save/model.pt
     logger.setup_pytorch_saver(ac)
 
+    # [docs action-noise]
     def get_action(o, noise_scale):
         """mu(o) plus Gaussian exploration noise, clipped to the action limits."""
         a = ac.act(torch.as_tensor(o, dtype=torch.float32))
         if noise_scale > 0:  # (no draw at test time, which would shift the training's random numbers)
             a = np.clip(a + noise_scale * np.random.randn(act_dim), -act_limit, act_limit)
         return a
+    # [docs action-noise end]
 
+    # [docs test-episodes]
     def test_agent():
         """Run num_test_episodes with the noiseless policy, and log their returns."""
         for _ in range(num_test_episodes):
@@ -297,6 +306,7 @@ def td3(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
                 ep_len += 1
                 done = terminated or truncated or ep_len == max_ep_len
             logger.store(TestEpRet=ep_ret, TestEpLen=ep_len)
+    # [docs test-episodes end]
 
     # First observations (the test environment's seed differs, so its episodes do too)
     start_time = time.time()
@@ -308,21 +318,25 @@ def td3(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
     # Main loop: act, store, update every update_every steps; test, log and save each epoch
     for epoch in range(epochs):
         for _ in range(steps_per_epoch):
+            # [docs exploration]
             # Uniformly random actions for the first start_steps, for exploration;
             # afterwards the policy's, with Gaussian noise.
             if total_steps < start_steps:
                 a = env.action_space.sample()
             else:
                 a = get_action(o, act_noise)
+            # [docs exploration end]
 
             o2, r, terminated, truncated, _ = env.step(a)
             ep_ret += r
             ep_len += 1
             total_steps += 1
 
+            # [docs store-terminated]
             # Truncation is not termination: only a terminal state stores done = 1; after a
             # time limit (the env's own, or max_ep_len) the backup bootstraps from Q(s', .).
             replay_buffer.store(o, a, r, o2, terminated)
+            # [docs store-terminated end]
 
             # the next step starts from the new observation
             o = o2
@@ -332,19 +346,23 @@ def td3(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
                 o, _ = env.reset()
                 ep_ret, ep_len = 0, 0
 
+            # [docs update-schedule]
             # Update every update_every steps, with as many gradient steps
             if total_steps >= update_after and total_steps % update_every == 0:
                 for _ in range(update_every):
                     batch = replay_buffer.sample_batch(batch_size)
-                    logger.store(**update(ac, ac_targ, q_params, batch, pi_optimizer, q_optimizer,
-                                          gamma, polyak, target_noise, noise_clip, act_limit,
+                    logger.store(**update(ac, ac_targ, batch, pi_optimizer, q_optimizer,
+                                          gamma=gamma, polyak=polyak, target_noise=target_noise,
+                                          noise_clip=noise_clip, act_limit=act_limit,
                                           update_policy=num_updates % policy_delay == 0))
                     num_updates += 1
+            # [docs update-schedule end]
 
         # Test the noiseless policy
         test_agent()
 
         # One row of progress.txt
+        # [docs logging]
         logger.log_tabular('Epoch', epoch)
         logger.log_tabular('EpRet', with_min_and_max=True)
         logger.log_tabular('TestEpRet', with_min_and_max=True)
@@ -357,6 +375,7 @@ def td3(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
         logger.log_tabular('LossQ', average_only=True)
         logger.log_tabular('Time', time.time() - start_time)
         logger.dump_tabular()
+        # [docs logging end]
 
         # Save model
         if (epoch % save_freq == 0) or (epoch == epochs - 1):

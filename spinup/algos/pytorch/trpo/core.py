@@ -11,6 +11,7 @@ from torch.distributions.categorical import Categorical
 from torch.distributions.independent import Independent
 from torch.distributions.normal import Normal
 
+from spinup.utils.envs import check_flat_observations
 from spinup.utils.errors import SpinupError
 
 
@@ -87,7 +88,9 @@ class MLPGaussianActor(Actor):
 
     def __init__(self, obs_dim, act_dim, hidden_sizes, activation):
         super().__init__()
+        # [docs log-std]
         self.log_std = nn.Parameter(torch.full((act_dim,), -0.5))
+        # [docs log-std end]
         self.mu_net = mlp([obs_dim, *hidden_sizes, act_dim], activation)
 
     def _distribution(self, obs):
@@ -107,11 +110,13 @@ class MLPGaussianActor(Actor):
         which is ``pi(obs, a)``'s log-likelihood computed without building a
         distribution object each step (test_core_pytorch.py checks that they agree).
         """
+        # [docs gaussian-sample]
         mu = self.mu_net(obs)
         eps = torch.randn_like(mu)
         a = mu + torch.exp(self.log_std) * eps
         logp_a = -(0.5 * eps ** 2 + self.log_std + 0.5 * math.log(2 * math.pi)).sum(axis=-1)
         return a, logp_a
+        # [docs gaussian-sample end]
 
 
 class MLPCritic(nn.Module):
@@ -130,9 +135,7 @@ class MLPActorCritic(nn.Module):
 
     def __init__(self, observation_space, action_space, hidden_sizes=(64, 64), activation=nn.Tanh):
         super().__init__()
-        if not (isinstance(observation_space, Box) and len(observation_space.shape) == 1):
-            raise SpinupError(f'the MLP actor-critic needs flat vector observations (a 1-D Box), '
-                              f'not {observation_space}: flatten them with a gymnasium wrapper.')
+        check_flat_observations(observation_space.shape)
         obs_dim = observation_space.shape[0]
         if isinstance(action_space, Box) and len(action_space.shape) == 1:
             self.pi = MLPGaussianActor(obs_dim, action_space.shape[0], hidden_sizes, activation)
@@ -150,5 +153,5 @@ class MLPActorCritic(nn.Module):
         return a.numpy(), v.numpy(), logp_a.numpy()
 
     def act(self, obs):
-        """Sample an action for ``obs`` (a NumPy array)."""
+        """Sample an action for ``obs`` (a tensor); return it as a NumPy array."""
         return self.step(obs)[0]

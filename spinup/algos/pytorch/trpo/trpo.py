@@ -17,10 +17,10 @@ from torch.nn.utils import parameters_to_vector, vector_to_parameters
 from torch.optim import Adam
 
 import spinup.algos.pytorch.trpo.core as core
-from spinup.utils.errors import SpinupError, require_positive
+from spinup.utils.errors import SpinupError, check_inputs
 from spinup.utils.logx import EpochLogger
 from spinup.utils.mpi_pytorch import mpi_avg_grads, setup_pytorch_for_mpi, sync_params
-from spinup.utils.mpi_tools import mpi_avg, mpi_fork, mpi_statistics_scalar, num_procs, proc_id
+from spinup.utils.mpi_tools import local_steps, mpi_avg, mpi_fork, mpi_statistics_scalar, num_procs, proc_id
 
 
 class TRPOBuffer:
@@ -60,12 +60,14 @@ class TRPOBuffer:
         rews = np.append(self.rew_buf[path_slice], last_val)
         vals = np.append(self.val_buf[path_slice], last_val)
 
+        # [docs gae]
         # GAE-Lambda: A_t = sum_l (gamma*lam)^l delta_{t+l}, delta_t = r_t + gamma V(s_{t+1}) - V(s_t)
         deltas = rews[:-1] + self.gamma * vals[1:] - vals[:-1]
         self.adv_buf[path_slice] = core.discount_cumsum(deltas, self.gamma * self.lam)
 
         # rewards-to-go, the targets for the value function
         self.ret_buf[path_slice] = core.discount_cumsum(rews, self.gamma)[:-1]
+        # [docs gae end]
 
         self.path_start_idx = self.ptr
 
@@ -74,8 +76,10 @@ class TRPOBuffer:
         processes), and empty the buffer."""
         assert self.ptr == self.max_size, 'the buffer must be full before get()'
         self.ptr, self.path_start_idx = 0, 0
+        # [docs advantage-normalization]
         adv_mean, adv_std = mpi_statistics_scalar(self.adv_buf)
         self.adv_buf = (self.adv_buf - adv_mean) / (adv_std + 1e-8)
+        # [docs advantage-normalization end]
         data = dict(obs=self.obs_buf, act=self.act_buf, ret=self.ret_buf,
                     adv=self.adv_buf, logp=self.logp_buf)
         return {k: torch.as_tensor(v, dtype=torch.float32) for k, v in data.items()}
@@ -93,12 +97,14 @@ def compute_loss_pi(ac, data: Dict[str, torch.Tensor]):
     """
     obs, act, adv, logp_old = data['obs'], data['act'], data['adv'], data['logp']
 
+    # [docs policy-loss]
     pi, logp = ac.pi(obs, act)
     ratio = torch.exp(logp - logp_old)
     loss_pi = -(ratio * adv).mean()
 
     # extra information: how far the policy moved, and how random it still is
     approx_kl = (logp_old - logp).mean().item()
+    # [docs policy-loss end]
     ent = pi.entropy().mean().item()
     return loss_pi, dict(kl=approx_kl, ent=ent)
 
@@ -124,12 +130,14 @@ def hessian_vector_product(ac, obs: torch.Tensor, pi_old, x: torch.Tensor, dampi
     H x is the gradient of (grad KL . x): two backward passes, never H itself.
     Shapes: ``x`` (n_params,) -> (n_params,).
     """
+    # [docs hessian-vector-product]
     params = list(ac.pi.parameters())
     kl = compute_kl(ac, obs, pi_old)
     grads = parameters_to_vector(torch.autograd.grad(kl, params, create_graph=True))
     hvp = parameters_to_vector(torch.autograd.grad(grads @ x, params))
     hvp = torch.as_tensor(mpi_avg(hvp.numpy()), dtype=torch.float32)  # average across MPI processes
     return hvp + damping_coeff * x
+    # [docs hessian-vector-product end]
 
 
 def conjugate_gradient(Ax: Callable[[torch.Tensor], torch.Tensor], b: torch.Tensor, iters: int) -> torch.Tensor:
@@ -138,6 +146,7 @@ def conjugate_gradient(Ax: Callable[[torch.Tensor], torch.Tensor], b: torch.Tens
 
     Shapes: ``b`` (n,) -> x (n,). With ``iters >= n`` it is exact (up to rounding).
     """
+    # [docs conjugate-gradient]
     x = torch.zeros_like(b)
     r = b.clone()  # the residual b - A x, for x = 0
     p = b.clone()  # the search direction
@@ -153,9 +162,10 @@ def conjugate_gradient(Ax: Callable[[torch.Tensor], torch.Tensor], b: torch.Tens
         p = r + (r_dot_new / r_dot_old) * p
         r_dot_old = r_dot_new
     return x
+    # [docs conjugate-gradient end]
 
 
-def update(ac, data: Dict[str, torch.Tensor], vf_optimizer, delta: float, damping_coeff: float,
+def update(ac, data: Dict[str, torch.Tensor], vf_optimizer, *, delta: float, damping_coeff: float,
            cg_iters: int, backtrack_iters: int, backtrack_coeff: float, train_v_iters: int,
            algo: str = 'trpo') -> Dict[str, float]:
     """One TRPO (or NPG) update on an epoch's data; returns the diagnostics to log.
@@ -199,6 +209,7 @@ def update(ac, data: Dict[str, torch.Tensor], vf_optimizer, delta: float, dampin
             loss, _ = compute_loss_pi(ac, data)
         return mpi_avg(kl), mpi_avg(loss.item())
 
+    # [docs line-search]
     if algo == 'npg':
         # the natural policy gradient step, as it is
         kl, pi_l_new = set_and_eval(step=1.0)
@@ -214,6 +225,7 @@ def update(ac, data: Dict[str, torch.Tensor], vf_optimizer, delta: float, dampin
             print('Note: the line search accepted no step; the policy keeps its old parameters.', flush=True)
             kl, pi_l_new = set_and_eval(step=0.0)
             backtracks = backtrack_iters
+    # [docs line-search end]
 
     # Value function learning.
     for _ in range(train_v_iters):
@@ -312,7 +324,7 @@ def trpo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str
     if algo not in ('trpo', 'npg'):
         raise SpinupError(f"algo must be 'trpo' or 'npg', not {algo!r}.")
 
-    require_positive(steps_per_epoch=steps_per_epoch, save_freq=save_freq)
+    check_inputs('TRPO', steps_per_epoch=steps_per_epoch, save_freq=save_freq)
 
     # One thread a process: the networks are small and MPI processes share the cores
     setup_pytorch_for_mpi()
@@ -343,14 +355,8 @@ def trpo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str
     logger.log('\nParameters: pi %d, v %d\n' % var_counts)
 
     # Experience buffer: each process collects its share of the epoch
-    local_steps_per_epoch = steps_per_epoch // num_procs()
-    if local_steps_per_epoch * num_procs() != steps_per_epoch:
-        logger.log(f'Warning: {steps_per_epoch} steps do not split evenly over {num_procs()} processes; '
-                   f'each collects {local_steps_per_epoch}.', color='yellow')
+    local_steps_per_epoch = local_steps(steps_per_epoch)
     buf = TRPOBuffer(obs_dim, act_dim, local_steps_per_epoch, gamma, lam)
-
-    # Losses, the KL and its Hessian-vector product, conjugate gradient and the update step:
-    # above, at module level so that tests can call them on their own.
 
     # Optimizer of the value function (the policy moves by the natural gradient instead)
     vf_optimizer = Adam(ac.v.parameters(), lr=vf_lr)
@@ -379,6 +385,7 @@ def trpo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str
             # the next step starts from the new observation
             o = next_o
 
+            # [docs episode-end]
             # Truncation is not termination: a time limit (the env's own, or max_ep_len)
             # ends the episode, but the last state still has a future worth V(s).
             timeout = truncated or ep_len == max_ep_len
@@ -398,12 +405,15 @@ def trpo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str
                     logger.store(EpRet=ep_ret, EpLen=ep_len)
                 o, _ = env.reset()
                 ep_ret, ep_len = 0, 0
+            # [docs episode-end end]
 
         # Update the policy and value function on the batch
-        logger.store(**update(ac, buf.get(), vf_optimizer, delta, damping_coeff, cg_iters,
-                              backtrack_iters, backtrack_coeff, train_v_iters, algo))
+        logger.store(**update(ac, buf.get(), vf_optimizer, delta=delta, damping_coeff=damping_coeff,
+                              cg_iters=cg_iters, backtrack_iters=backtrack_iters,
+                              backtrack_coeff=backtrack_coeff, train_v_iters=train_v_iters, algo=algo))
 
         # One row of progress.txt
+        # [docs logging]
         logger.log_tabular('Epoch', epoch)
         logger.log_tabular('EpRet', with_min_and_max=True)
         logger.log_tabular('EpLen', average_only=True)
@@ -418,6 +428,7 @@ def trpo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str
         logger.log_tabular('BacktrackIters', average_only=True)
         logger.log_tabular('Time', time.time() - start_time)
         logger.dump_tabular()
+        # [docs logging end]
 
         # Save model (after the update, so the last save holds the final policy)
         if (epoch % save_freq == 0) or (epoch == epochs - 1):

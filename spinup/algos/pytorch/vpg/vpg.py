@@ -13,10 +13,10 @@ import torch
 from torch.optim import Adam
 
 import spinup.algos.pytorch.vpg.core as core
-from spinup.utils.errors import require_positive
+from spinup.utils.errors import check_inputs
 from spinup.utils.logx import EpochLogger
 from spinup.utils.mpi_pytorch import mpi_avg_grads, setup_pytorch_for_mpi, sync_params
-from spinup.utils.mpi_tools import mpi_avg, mpi_fork, mpi_statistics_scalar, num_procs, proc_id
+from spinup.utils.mpi_tools import local_steps, mpi_avg, mpi_fork, mpi_statistics_scalar, num_procs, proc_id
 
 
 class VPGBuffer:
@@ -56,12 +56,14 @@ class VPGBuffer:
         rews = np.append(self.rew_buf[path_slice], last_val)
         vals = np.append(self.val_buf[path_slice], last_val)
 
+        # [docs gae]
         # GAE-Lambda: A_t = sum_l (gamma*lam)^l delta_{t+l}, delta_t = r_t + gamma V(s_{t+1}) - V(s_t)
         deltas = rews[:-1] + self.gamma * vals[1:] - vals[:-1]
         self.adv_buf[path_slice] = core.discount_cumsum(deltas, self.gamma * self.lam)
 
         # rewards-to-go, the targets for the value function
         self.ret_buf[path_slice] = core.discount_cumsum(rews, self.gamma)[:-1]
+        # [docs gae end]
 
         self.path_start_idx = self.ptr
 
@@ -70,8 +72,10 @@ class VPGBuffer:
         processes), and empty the buffer."""
         assert self.ptr == self.max_size, 'the buffer must be full before get()'
         self.ptr, self.path_start_idx = 0, 0
+        # [docs advantage-normalization]
         adv_mean, adv_std = mpi_statistics_scalar(self.adv_buf)
         self.adv_buf = (self.adv_buf - adv_mean) / (adv_std + 1e-8)
+        # [docs advantage-normalization end]
         data = dict(obs=self.obs_buf, act=self.act_buf, ret=self.ret_buf,
                     adv=self.adv_buf, logp=self.logp_buf)
         return {k: torch.as_tensor(v, dtype=torch.float32) for k, v in data.items()}
@@ -84,11 +88,13 @@ def compute_loss_pi(ac, data: Dict[str, torch.Tensor]):
     """
     obs, act, adv, logp_old = data['obs'], data['act'], data['adv'], data['logp']
 
+    # [docs policy-loss]
     pi, logp = ac.pi(obs, act)
     loss_pi = -(logp * adv).mean()
 
     # extra information: how far the policy moved, and how random it still is
     approx_kl = (logp_old - logp).mean().item()
+    # [docs policy-loss end]
     ent = pi.entropy().mean().item()
     return loss_pi, dict(kl=approx_kl, ent=ent)
 
@@ -99,7 +105,7 @@ def compute_loss_v(ac, data: Dict[str, torch.Tensor]):
     return ((ac.v(obs) - ret) ** 2).mean()
 
 
-def update(ac, data: Dict[str, torch.Tensor], pi_optimizer, vf_optimizer,
+def update(ac, data: Dict[str, torch.Tensor], pi_optimizer, vf_optimizer, *,
            train_v_iters: int) -> Dict[str, float]:
     """One VPG update on an epoch's data; returns the diagnostics to log.
 
@@ -114,6 +120,7 @@ def update(ac, data: Dict[str, torch.Tensor], pi_optimizer, vf_optimizer,
         v_l_old = compute_loss_v(ac, data).item()
     pi_l_old = pi_l_old.item()
 
+    # [docs update-steps]
     # Train the policy with a single step of gradient descent.
     pi_optimizer.zero_grad()
     loss_pi, _ = compute_loss_pi(ac, data)
@@ -128,6 +135,7 @@ def update(ac, data: Dict[str, torch.Tensor], pi_optimizer, vf_optimizer,
         loss_v.backward()
         mpi_avg_grads(ac.v)  # average grads across MPI processes
         vf_optimizer.step()
+    # [docs update-steps end]
 
     # Where the update ended: the losses, and the KL of the new policy across processes.
     with torch.no_grad():
@@ -198,7 +206,7 @@ def vpg(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
         save_freq (int): Save the agent every this many epochs (and after the last one).
     """
 
-    require_positive(steps_per_epoch=steps_per_epoch, save_freq=save_freq)
+    check_inputs('VPG', steps_per_epoch=steps_per_epoch, save_freq=save_freq)
 
     # One thread a process: the networks are small and MPI processes share the cores
     setup_pytorch_for_mpi()
@@ -229,14 +237,8 @@ def vpg(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
     logger.log('\nParameters: pi %d, v %d\n' % var_counts)
 
     # Experience buffer: each process collects its share of the epoch
-    local_steps_per_epoch = steps_per_epoch // num_procs()
-    if local_steps_per_epoch * num_procs() != steps_per_epoch:
-        logger.log(f'Warning: {steps_per_epoch} steps do not split evenly over {num_procs()} processes; '
-                   f'each collects {local_steps_per_epoch}.', color='yellow')
+    local_steps_per_epoch = local_steps(steps_per_epoch)
     buf = VPGBuffer(obs_dim, act_dim, local_steps_per_epoch, gamma, lam)
-
-    # Losses and the update step: compute_loss_pi, compute_loss_v and update, above,
-    # at module level so that tests can call them on their own.
 
     # Optimizers, one for the policy and one for the value function
     pi_optimizer = Adam(ac.pi.parameters(), lr=pi_lr)
@@ -266,6 +268,7 @@ def vpg(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
             # the next step starts from the new observation
             o = next_o
 
+            # [docs episode-end]
             # Truncation is not termination: a time limit (the env's own, or max_ep_len)
             # ends the episode, but the last state still has a future worth V(s).
             timeout = truncated or ep_len == max_ep_len
@@ -285,11 +288,13 @@ def vpg(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
                     logger.store(EpRet=ep_ret, EpLen=ep_len)
                 o, _ = env.reset()
                 ep_ret, ep_len = 0, 0
+            # [docs episode-end end]
 
         # Update the policy and value function on the batch
-        logger.store(**update(ac, buf.get(), pi_optimizer, vf_optimizer, train_v_iters))
+        logger.store(**update(ac, buf.get(), pi_optimizer, vf_optimizer, train_v_iters=train_v_iters))
 
         # One row of progress.txt
+        # [docs logging]
         logger.log_tabular('Epoch', epoch)
         logger.log_tabular('EpRet', with_min_and_max=True)
         logger.log_tabular('EpLen', average_only=True)
@@ -303,6 +308,7 @@ def vpg(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
         logger.log_tabular('KL', average_only=True)
         logger.log_tabular('Time', time.time() - start_time)
         logger.dump_tabular()
+        # [docs logging end]
 
         # Save model (after the update, so the last save holds the final policy)
         if (epoch % save_freq == 0) or (epoch == epochs - 1):

@@ -13,10 +13,9 @@ import numpy as np
 import tensorflow.compat.v1 as tf
 
 import spinup.algos.tf1.ddpg.core as core
-from spinup.utils.errors import SpinupError, require_positive
+from spinup.utils.errors import check_inputs
 from spinup.utils.logx import EpochLogger
 from spinup.utils.mpi_tf import own_graph, session_config
-from spinup.utils.mpi_tools import num_procs
 
 tf.disable_v2_behavior()
 
@@ -61,14 +60,18 @@ def compute_loss_q(q, q_pi_targ, r, d, gamma: float):
     Builds graph ops from ``q`` (Q(s, a)), ``q_pi_targ`` (the target networks' Q at s') and
     the placeholders ``r`` and ``d``.
     """
+    # [docs bellman-backup]
     # Bellman backup for Q: a fixed target, from the target networks
     backup = tf.stop_gradient(r + gamma * (1 - d) * q_pi_targ)
+    # [docs bellman-backup end]
     return tf.reduce_mean((q - backup) ** 2)
 
 
 def compute_loss_pi(q_pi):
     """The policy loss: L = -mean( Q(s, mu(s)) ), so that mu climbs the Q-function."""
+    # [docs policy-loss]
     return -tf.reduce_mean(q_pi)
+    # [docs policy-loss end]
 
 
 def polyak_update(main_vars: list, targ_vars: list, polyak: float):
@@ -76,8 +79,10 @@ def polyak_update(main_vars: list, targ_vars: list, polyak: float):
     theta_targ <- polyak * theta_targ + (1 - polyak) * theta. With polyak = 0 it copies them."""
     assert [v.name.split('/', 1)[1] for v in main_vars] == [v.name.split('/', 1)[1] for v in targ_vars], \
         'the main and target networks must hold the same variables, built in the same order'
+    # [docs polyak]
     return tf.group([tf.assign(v_targ, polyak * v_targ + (1 - polyak) * v_main)
                      for v_main, v_targ in zip(main_vars, targ_vars)])
+    # [docs polyak end]
 
 
 def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray]) -> Dict[str, Any]:
@@ -173,10 +178,8 @@ def ddpg(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
 
         save_freq (int): Save the agent every this many epochs (and after the last one).
     """
-    if num_procs() > 1:
-        raise SpinupError('DDPG runs in one process: launch it without --cpu (only vpg, trpo and ppo use MPI).')
-    require_positive(steps_per_epoch=steps_per_epoch, replay_size=replay_size, batch_size=batch_size,
-                     update_every=update_every, save_freq=save_freq)
+    check_inputs('DDPG', one_process=True, steps_per_epoch=steps_per_epoch, replay_size=replay_size,
+                 batch_size=batch_size, update_every=update_every, save_freq=save_freq)
 
     # Logger, and a record of every argument in config.json
     logger = EpochLogger(**logger_kwargs)
@@ -211,7 +214,7 @@ def ddpg(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
     # Experience buffer
     replay_buffer = ReplayBuffer(obs_dim, act_dim, replay_size)
 
-    # Losses: compute_loss_q and compute_loss_pi, above, build them into the graph
+    # Losses, built into the graph
     loss_q = compute_loss_q(q, q_pi_targ, r_ph, d_ph, gamma)
     loss_pi = compute_loss_pi(q_pi)
 
@@ -233,17 +236,20 @@ def ddpg(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
     # Saving: the graph and weights go to tf1_save/, with the tensors x, a, pi and q
     logger.setup_tf_saver(sess, inputs={'x': x_ph, 'a': a_ph}, outputs={'pi': pi, 'q': q})
 
-    # The update step: update, above, runs these ops on each batch
+    # The ops the update runs on each batch
     ops = dict(loss_q=loss_q, q=q, loss_pi=loss_pi, train_q=train_q, train_pi=train_pi,
                target_update=target_update)
 
+    # [docs action-noise]
     def get_action(o, noise_scale):
         """mu(o) plus Gaussian exploration noise, clipped to the action limits."""
         a = sess.run(pi, feed_dict={x_ph: o.reshape(1, -1)})[0]
         if noise_scale > 0:  # (no draw at test time, which would shift the training's random numbers)
             a = np.clip(a + noise_scale * np.random.randn(act_dim), -act_limit, act_limit)
         return a
+    # [docs action-noise end]
 
+    # [docs test-episodes]
     def test_agent():
         """Run num_test_episodes with the noiseless policy, and log their returns."""
         for _ in range(num_test_episodes):
@@ -255,6 +261,7 @@ def ddpg(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
                 ep_len += 1
                 done = terminated or truncated or ep_len == max_ep_len
             logger.store(TestEpRet=ep_ret, TestEpLen=ep_len)
+    # [docs test-episodes end]
 
     # First observations (the test environment's seed differs, so its episodes do too)
     start_time = time.time()
@@ -266,21 +273,25 @@ def ddpg(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
     # Main loop: act, store, update every update_every steps; test, log and save each epoch
     for epoch in range(epochs):
         for _ in range(steps_per_epoch):
+            # [docs exploration]
             # Uniformly random actions for the first start_steps, for exploration;
             # afterwards the policy's, with Gaussian noise.
             if total_steps < start_steps:
                 a = env.action_space.sample()
             else:
                 a = get_action(o, act_noise)
+            # [docs exploration end]
 
             o2, r, terminated, truncated, _ = env.step(a)
             ep_ret += r
             ep_len += 1
             total_steps += 1
 
+            # [docs store-terminated]
             # Truncation is not termination: only a terminal state stores done = 1; after a
             # time limit (the env's own, or max_ep_len) the backup bootstraps from Q(s', .).
             replay_buffer.store(o, a, r, o2, terminated)
+            # [docs store-terminated end]
 
             # the next step starts from the new observation
             o = o2
@@ -290,6 +301,7 @@ def ddpg(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
                 o, _ = env.reset()
                 ep_ret, ep_len = 0, 0
 
+            # [docs update-schedule]
             # Update every update_every steps, with as many gradient steps
             if total_steps >= update_after and total_steps % update_every == 0:
                 for _ in range(update_every):
@@ -297,11 +309,13 @@ def ddpg(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
                     feed_dict = {x_ph: batch['obs'], x2_ph: batch['obs2'], a_ph: batch['act'],
                                  r_ph: batch['rew'], d_ph: batch['done']}
                     logger.store(**update(sess, ops, feed_dict))
+            # [docs update-schedule end]
 
         # Test the noiseless policy
         test_agent()
 
         # One row of progress.txt
+        # [docs logging]
         logger.log_tabular('Epoch', epoch)
         logger.log_tabular('EpRet', with_min_and_max=True)
         logger.log_tabular('TestEpRet', with_min_and_max=True)
@@ -313,6 +327,7 @@ def ddpg(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
         logger.log_tabular('LossQ', average_only=True)
         logger.log_tabular('Time', time.time() - start_time)
         logger.dump_tabular()
+        # [docs logging end]
 
         # Save model
         if (epoch % save_freq == 0) or (epoch == epochs - 1):

@@ -14,10 +14,10 @@ import numpy as np
 import tensorflow.compat.v1 as tf
 
 import spinup.algos.tf1.ppo.core as core
-from spinup.utils.errors import require_positive
+from spinup.utils.errors import check_inputs
 from spinup.utils.logx import EpochLogger
 from spinup.utils.mpi_tf import MpiAdamOptimizer, own_graph, session_config, sync_all_params
-from spinup.utils.mpi_tools import mpi_avg, mpi_fork, mpi_statistics_scalar, num_procs, proc_id
+from spinup.utils.mpi_tools import local_steps, mpi_avg, mpi_fork, mpi_statistics_scalar, num_procs, proc_id
 
 tf.disable_v2_behavior()
 
@@ -59,12 +59,14 @@ class PPOBuffer:
         rews = np.append(self.rew_buf[path_slice], last_val)
         vals = np.append(self.val_buf[path_slice], last_val)
 
+        # [docs gae]
         # GAE-Lambda: A_t = sum_l (gamma*lam)^l delta_{t+l}, delta_t = r_t + gamma V(s_{t+1}) - V(s_t)
         deltas = rews[:-1] + self.gamma * vals[1:] - vals[:-1]
         self.adv_buf[path_slice] = core.discount_cumsum(deltas, self.gamma * self.lam)
 
         # rewards-to-go, the targets for the value function
         self.ret_buf[path_slice] = core.discount_cumsum(rews, self.gamma)[:-1]
+        # [docs gae end]
 
         self.path_start_idx = self.ptr
 
@@ -73,8 +75,10 @@ class PPOBuffer:
         processes), and empty the buffer."""
         assert self.ptr == self.max_size, 'the buffer must be full before get()'
         self.ptr, self.path_start_idx = 0, 0
+        # [docs advantage-normalization]
         adv_mean, adv_std = mpi_statistics_scalar(self.adv_buf)
         self.adv_buf = (self.adv_buf - adv_mean) / (adv_std + 1e-8)
+        # [docs advantage-normalization end]
         data = dict(obs=self.obs_buf, act=self.act_buf, ret=self.ret_buf,
                     adv=self.adv_buf, logp=self.logp_buf)
         return {k: np.asarray(v, dtype=np.float32) for k, v in data.items()}
@@ -88,12 +92,14 @@ def compute_loss_pi(logp, logp_old, adv, ent, clip_ratio: float):
     Builds graph ops from ``logp`` (log pi(a|s) of the current policy), the placeholders
     ``logp_old`` and ``adv``, and ``ent`` (the policy's entropy at each state).
     """
+    # [docs policy-loss]
     ratio = tf.exp(logp - logp_old)
     clip_adv = tf.clip_by_value(ratio, 1 - clip_ratio, 1 + clip_ratio) * adv
     loss_pi = -tf.reduce_mean(tf.minimum(ratio * adv, clip_adv))
 
     # extra information: how far the policy moved, and how random it still is
     approx_kl = tf.reduce_mean(logp_old - logp)
+    # [docs policy-loss end]
     ent = tf.reduce_mean(ent)
     clipped = tf.logical_or(ratio > (1 + clip_ratio), ratio < (1 - clip_ratio))
     clipfrac = tf.reduce_mean(tf.cast(clipped, tf.float32))
@@ -105,7 +111,7 @@ def compute_loss_v(v, ret):
     return tf.reduce_mean((v - ret) ** 2)
 
 
-def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray],
+def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray], *,
            train_pi_iters: int, train_v_iters: int, target_kl: float) -> Dict[str, float]:
     """One PPO update on an epoch's data; returns the diagnostics to log.
 
@@ -124,6 +130,7 @@ def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray],
     pi_l_old, v_l_old, ent = sess.run([ops['loss_pi'], ops['loss_v'], ops['ent']], feed_dict)
 
     # Train the policy with multiple steps of gradient descent.
+    # [docs early-stopping]
     stop_iter = train_pi_iters
     for i in range(train_pi_iters):
         kl = mpi_avg(sess.run(ops['kl'], feed_dict))
@@ -131,6 +138,7 @@ def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray],
             stop_iter = i
             break
         sess.run(ops['train_pi'], feed_dict)  # MpiAdamOptimizer averages grads across processes
+    # [docs early-stopping end]
 
     # Value function learning.
     for _ in range(train_v_iters):
@@ -216,7 +224,7 @@ def ppo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
         save_freq (int): Save the agent every this many epochs (and after the last one).
     """
 
-    require_positive(steps_per_epoch=steps_per_epoch, save_freq=save_freq)
+    check_inputs('PPO', steps_per_epoch=steps_per_epoch, save_freq=save_freq)
 
     # Logger, and a record of every argument in config.json
     logger = EpochLogger(**logger_kwargs)
@@ -245,13 +253,10 @@ def ppo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
     logger.log('\nParameters: pi %d, v %d\n' % var_counts)
 
     # Experience buffer: each process collects its share of the epoch
-    local_steps_per_epoch = steps_per_epoch // num_procs()
-    if local_steps_per_epoch * num_procs() != steps_per_epoch:
-        logger.log(f'Warning: {steps_per_epoch} steps do not split evenly over {num_procs()} processes; '
-                   f'each collects {local_steps_per_epoch}.', color='yellow')
+    local_steps_per_epoch = local_steps(steps_per_epoch)
     buf = PPOBuffer(obs_dim, act_dim, local_steps_per_epoch, gamma, lam)
 
-    # Losses: compute_loss_pi and compute_loss_v, above, build them into the graph
+    # Losses, built into the graph
     loss_pi, pi_info = compute_loss_pi(logp, logp_old_ph, adv_ph, ent, clip_ratio)
     loss_v = compute_loss_v(v, ret_ph)
 
@@ -267,7 +272,7 @@ def ppo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
     # Saving: the graph and weights go to tf1_save/, with the tensors x, pi and v
     logger.setup_tf_saver(sess, inputs={'x': x_ph}, outputs={'pi': pi, 'v': v})
 
-    # The update step: update, above, runs these ops on the batch
+    # The ops the update runs on each batch
     ops = dict(loss_pi=loss_pi, loss_v=loss_v, train_pi=train_pi, train_v=train_v, **pi_info)
     get_action_ops = [pi, v, logp_pi]
 
@@ -293,6 +298,7 @@ def ppo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
             # the next step starts from the new observation
             o = next_o
 
+            # [docs episode-end]
             # Truncation is not termination: a time limit (the env's own, or max_ep_len)
             # ends the episode, but the last state still has a future worth V(s).
             timeout = truncated or ep_len == max_ep_len
@@ -312,14 +318,17 @@ def ppo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
                     logger.store(EpRet=ep_ret, EpLen=ep_len)
                 o, _ = env.reset()
                 ep_ret, ep_len = 0, 0
+            # [docs episode-end end]
 
         # Update the policy and value function on the batch
         data = buf.get()
         feed_dict = {x_ph: data['obs'], a_ph: data['act'], adv_ph: data['adv'],
                      ret_ph: data['ret'], logp_old_ph: data['logp']}
-        logger.store(**update(sess, ops, feed_dict, train_pi_iters, train_v_iters, target_kl))
+        logger.store(**update(sess, ops, feed_dict, train_pi_iters=train_pi_iters,
+                              train_v_iters=train_v_iters, target_kl=target_kl))
 
         # One row of progress.txt
+        # [docs logging]
         logger.log_tabular('Epoch', epoch)
         logger.log_tabular('EpRet', with_min_and_max=True)
         logger.log_tabular('EpLen', average_only=True)
@@ -335,6 +344,7 @@ def ppo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
         logger.log_tabular('StopIter', average_only=True)
         logger.log_tabular('Time', time.time() - start_time)
         logger.dump_tabular()
+        # [docs logging end]
 
         # Save model (after the update, so the last save holds the final policy)
         if (epoch % save_freq == 0) or (epoch == epochs - 1):

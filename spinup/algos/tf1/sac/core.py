@@ -9,8 +9,7 @@ from typing import Callable, Optional, Sequence, Tuple, Union
 import numpy as np
 import tensorflow.compat.v1 as tf
 
-from spinup.utils.envs import action_limit
-from spinup.utils.errors import SpinupError
+from spinup.utils.envs import action_limit, check_flat_observations
 
 tf.disable_v2_behavior()
 
@@ -87,6 +86,7 @@ def squashed_gaussian_policy(x, act_dim, hidden_sizes, activation, act_limit):
     eps = tf.random_normal(tf.shape(mu), name='eps')
     u = mu + std * eps
 
+    # [docs squash]
     # log N(u; mu, sigma^2), summed over the action dimensions ((u - mu) / sigma is eps)
     logp_u = -tf.reduce_sum(0.5 * eps ** 2 + log_std + 0.5 * np.log(2 * np.pi), axis=-1)
     # Change of variables for a = c * tanh(u) (SAC paper, appendix C):
@@ -95,6 +95,7 @@ def squashed_gaussian_policy(x, act_dim, hidden_sizes, activation, act_limit):
     # cancellation in 1 - tanh(u)^2, which rounds to 0 (log -> -inf) once |u| passes about 9.
     logp_pi = logp_u - tf.reduce_sum(2 * (np.log(2) - u - tf.nn.softplus(-2 * u)), axis=-1) \
         - act_dim * np.log(act_limit)
+    # [docs squash end]
 
     return act_limit * tf.tanh(mu), act_limit * tf.tanh(u), logp_pi
 
@@ -120,9 +121,7 @@ def mlp_actor_critic(x, a, hidden_sizes=(256, 256), activation=tf.nn.relu, outpu
         ``mu, pi, logp_pi, q1, q2``: the squashed mean action (B, act_dim), a sampled action
         (B, act_dim), log pi(pi|x) (B,), and Q1(x, a), Q2(x, a) (B,).
     """
-    if len(x.shape) != 2:
-        raise SpinupError(f'the MLP actor-critic needs flat vector observations (a 1-D Box), '
-                          f'not observations of shape {x.shape[1:]}: flatten them with a gymnasium wrapper.')
+    check_flat_observations(tuple(x.shape[1:]))
     act_limit = action_limit(action_space, 'SAC')
     act_dim = int(a.shape[-1])
     with tf.variable_scope('pi'):

@@ -15,10 +15,9 @@ import tensorflow.compat.v1 as tf
 
 import spinup.algos.tf1.sac.core as core
 from spinup.utils.envs import check_continuous
-from spinup.utils.errors import SpinupError, require_positive
+from spinup.utils.errors import check_inputs
 from spinup.utils.logx import EpochLogger
 from spinup.utils.mpi_tf import own_graph, session_config
-from spinup.utils.mpi_tools import num_procs
 
 tf.disable_v2_behavior()
 
@@ -65,10 +64,12 @@ def compute_loss_q(q1, q2, q1_targ, q2_targ, logp_pi2, r, d, gamma: float, alpha
     Builds graph ops from ``q1``, ``q2`` (at s, a), ``q1_targ``, ``q2_targ`` (the target
     networks' Qs at s' and a'), ``logp_pi2`` (log pi(a'|s')) and the placeholders ``r``, ``d``.
     """
+    # [docs bellman-backup]
     # Bellman backup for both Qs; the target action comes from the *current* policy (SAC
     # has no target policy)
     q_pi_targ = tf.minimum(q1_targ, q2_targ)
     backup = tf.stop_gradient(r + gamma * (1 - d) * (q_pi_targ - alpha * logp_pi2))
+    # [docs bellman-backup end]
     return tf.reduce_mean((q1 - backup) ** 2) + tf.reduce_mean((q2 - backup) ** 2)
 
 
@@ -77,8 +78,10 @@ def compute_loss_pi(q1_pi, q2_pi, logp_pi, alpha: float):
 
     L = mean( alpha * log pi(a~|s) - min( Q1(s, a~), Q2(s, a~) ) ),  a~ ~ pi(.|s) reparameterised
     """
+    # [docs policy-loss]
     q_pi = tf.minimum(q1_pi, q2_pi)
     return tf.reduce_mean(alpha * logp_pi - q_pi)
+    # [docs policy-loss end]
 
 
 def polyak_update(main_vars: list, targ_vars: list, polyak: float):
@@ -86,8 +89,10 @@ def polyak_update(main_vars: list, targ_vars: list, polyak: float):
     theta_targ <- polyak * theta_targ + (1 - polyak) * theta. With polyak = 0 it copies them."""
     assert [v.name.split('/', 1)[1] for v in main_vars] == [v.name.split('/', 1)[1] for v in targ_vars], \
         'the main and target networks must hold the same variables, built in the same order'
+    # [docs polyak]
     return tf.group([tf.assign(v_targ, polyak * v_targ + (1 - polyak) * v_main)
                      for v_main, v_targ in zip(main_vars, targ_vars)])
+    # [docs polyak end]
 
 
 def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray]) -> Dict[str, Any]:
@@ -190,10 +195,8 @@ def sac(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
 
         save_freq (int): Save the agent every this many epochs (and after the last one).
     """
-    if num_procs() > 1:
-        raise SpinupError('SAC runs in one process: launch it without --cpu (only vpg, trpo and ppo use MPI).')
-    require_positive(steps_per_epoch=steps_per_epoch, replay_size=replay_size, batch_size=batch_size,
-                     update_every=update_every, save_freq=save_freq)
+    check_inputs('SAC', one_process=True, steps_per_epoch=steps_per_epoch, replay_size=replay_size,
+                 batch_size=batch_size, update_every=update_every, save_freq=save_freq)
 
     # Logger, and a record of every argument in config.json
     logger = EpochLogger(**logger_kwargs)
@@ -234,7 +237,7 @@ def sac(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
     # Experience buffer
     replay_buffer = ReplayBuffer(obs_dim, act_dim, replay_size)
 
-    # Losses: compute_loss_q and compute_loss_pi, above, build them into the graph
+    # Losses, built into the graph
     loss_q = compute_loss_q(q1, q2, q1_targ, q2_targ, logp_pi2, r_ph, d_ph, gamma, alpha)
     loss_pi = compute_loss_pi(q1_pi, q2_pi, logp_pi, alpha)
 
@@ -258,7 +261,7 @@ def sac(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
     logger.setup_tf_saver(sess, inputs={'x': x_ph, 'a': a_ph},
                           outputs={'mu': mu, 'pi': pi, 'q1': q1, 'q2': q2})
 
-    # The update step: update, above, runs these ops on each batch
+    # The ops the update runs on each batch
     ops = dict(loss_q=loss_q, q1=q1, q2=q2, loss_pi=loss_pi, logp_pi=logp_pi, train_q=train_q,
                train_pi=train_pi, target_update=target_update)
 
@@ -266,6 +269,7 @@ def sac(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
         """An action of the policy for o: sampled, or the squashed mean if deterministic."""
         return sess.run(mu if deterministic else pi, feed_dict={x_ph: o.reshape(1, -1)})[0]
 
+    # [docs test-episodes]
     def test_agent():
         """Run num_test_episodes with the deterministic policy, and log their returns."""
         for _ in range(num_test_episodes):
@@ -277,6 +281,7 @@ def sac(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
                 ep_len += 1
                 done = terminated or truncated or ep_len == max_ep_len
             logger.store(TestEpRet=ep_ret, TestEpLen=ep_len)
+    # [docs test-episodes end]
 
     # First observations (the test environment's seed differs, so its episodes do too)
     start_time = time.time()
@@ -288,21 +293,25 @@ def sac(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
     # Main loop: act, store, update every update_every steps; test, log and save each epoch
     for epoch in range(epochs):
         for _ in range(steps_per_epoch):
+            # [docs exploration]
             # Uniformly random actions for the first start_steps, for exploration;
             # afterwards the policy's samples.
             if total_steps < start_steps:
                 a = env.action_space.sample()
             else:
                 a = get_action(o)
+            # [docs exploration end]
 
             o2, r, terminated, truncated, _ = env.step(a)
             ep_ret += r
             ep_len += 1
             total_steps += 1
 
+            # [docs store-terminated]
             # Truncation is not termination: only a terminal state stores done = 1; after a
             # time limit (the env's own, or max_ep_len) the backup bootstraps from Q(s', .).
             replay_buffer.store(o, a, r, o2, terminated)
+            # [docs store-terminated end]
 
             # the next step starts from the new observation
             o = o2
@@ -312,6 +321,7 @@ def sac(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
                 o, _ = env.reset()
                 ep_ret, ep_len = 0, 0
 
+            # [docs update-schedule]
             # Update every update_every steps, with as many gradient steps
             if total_steps >= update_after and total_steps % update_every == 0:
                 for _ in range(update_every):
@@ -319,11 +329,13 @@ def sac(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
                     feed_dict = {x_ph: batch['obs'], x2_ph: batch['obs2'], a_ph: batch['act'],
                                  r_ph: batch['rew'], d_ph: batch['done']}
                     logger.store(**update(sess, ops, feed_dict))
+            # [docs update-schedule end]
 
         # Test the deterministic policy (the mean action)
         test_agent()
 
         # One row of progress.txt
+        # [docs logging]
         logger.log_tabular('Epoch', epoch)
         logger.log_tabular('EpRet', with_min_and_max=True)
         logger.log_tabular('TestEpRet', with_min_and_max=True)
@@ -337,6 +349,7 @@ def sac(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
         logger.log_tabular('LossQ', average_only=True)
         logger.log_tabular('Time', time.time() - start_time)
         logger.dump_tabular()
+        # [docs logging end]
 
         # Save model
         if (epoch % save_freq == 0) or (epoch == epochs - 1):

@@ -9,8 +9,7 @@ from typing import Callable, Optional, Sequence, Tuple, Union
 import numpy as np
 import tensorflow.compat.v1 as tf
 
-from spinup.utils.envs import action_limit
-from spinup.utils.errors import SpinupError
+from spinup.utils.envs import action_limit, check_flat_observations
 
 tf.disable_v2_behavior()
 
@@ -77,9 +76,7 @@ def mlp_actor_critic(x, a, hidden_sizes=(256, 256), activation=tf.nn.relu, outpu
         ``pi, q1, q2, q1_pi``: the policy's actions mu(x) (B, act_dim), Q1(x, a) and Q2(x, a)
         (B,), and Q1(x, mu(x)) (B,), the first Q network applied to the policy's actions.
     """
-    if len(x.shape) != 2:
-        raise SpinupError(f'the MLP actor-critic needs flat vector observations (a 1-D Box), '
-                          f'not observations of shape {x.shape[1:]}: flatten them with a gymnasium wrapper.')
+    check_flat_observations(tuple(x.shape[1:]))
     act_limit = action_limit(action_space, 'TD3')
     act_dim = int(a.shape[-1])
     with tf.variable_scope('pi'):

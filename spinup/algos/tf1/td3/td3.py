@@ -14,10 +14,9 @@ import numpy as np
 import tensorflow.compat.v1 as tf
 
 import spinup.algos.tf1.td3.core as core
-from spinup.utils.errors import SpinupError, require_positive
+from spinup.utils.errors import check_inputs
 from spinup.utils.logx import EpochLogger
 from spinup.utils.mpi_tf import own_graph, session_config
-from spinup.utils.mpi_tools import num_procs
 
 tf.disable_v2_behavior()
 
@@ -61,9 +60,11 @@ def target_actions(pi_targ, target_noise: float, noise_clip: float, act_limit: f
     eps ~ N(0, target_noise^2). The noise keeps Q from exploiting a narrow peak of its own errors.
     ``pi_targ`` is the target policy's action tensor; the noise is the tensor named ``eps``.
     """
+    # [docs target-smoothing]
     epsilon = tf.random_normal(tf.shape(pi_targ), stddev=target_noise, name='eps')
     epsilon = tf.clip_by_value(epsilon, -noise_clip, noise_clip)
     return tf.clip_by_value(pi_targ + epsilon, -act_limit, act_limit)
+    # [docs target-smoothing end]
 
 
 def compute_loss_q(q1, q2, q1_targ, q2_targ, r, d, gamma: float):
@@ -75,15 +76,19 @@ def compute_loss_q(q1, q2, q1_targ, q2_targ, r, d, gamma: float):
     Builds graph ops from ``q1``, ``q2`` (at s, a), ``q1_targ``, ``q2_targ`` (the target
     networks' Qs at s' and the smoothed target action) and the placeholders ``r`` and ``d``.
     """
+    # [docs bellman-backup]
     # Bellman backup for both Qs: clipped double-Q, the smaller of the two target estimates
     q_pi_targ = tf.minimum(q1_targ, q2_targ)
     backup = tf.stop_gradient(r + gamma * (1 - d) * q_pi_targ)
+    # [docs bellman-backup end]
     return tf.reduce_mean((q1 - backup) ** 2) + tf.reduce_mean((q2 - backup) ** 2)
 
 
 def compute_loss_pi(q1_pi):
     """The policy loss: L = -mean( Q1(s, mu(s)) ), so that mu climbs the first Q-function."""
+    # [docs policy-loss]
     return -tf.reduce_mean(q1_pi)
+    # [docs policy-loss end]
 
 
 def polyak_update(main_vars: list, targ_vars: list, polyak: float):
@@ -91,11 +96,13 @@ def polyak_update(main_vars: list, targ_vars: list, polyak: float):
     theta_targ <- polyak * theta_targ + (1 - polyak) * theta. With polyak = 0 it copies them."""
     assert [v.name.split('/', 1)[1] for v in main_vars] == [v.name.split('/', 1)[1] for v in targ_vars], \
         'the main and target networks must hold the same variables, built in the same order'
+    # [docs polyak]
     return tf.group([tf.assign(v_targ, polyak * v_targ + (1 - polyak) * v_main)
                      for v_main, v_targ in zip(main_vars, targ_vars)])
+    # [docs polyak end]
 
 
-def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray], update_policy: bool) -> Dict[str, Any]:
+def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray], *, update_policy: bool) -> Dict[str, Any]:
     """One TD3 update on a batch: a gradient step on both Qs; then, if ``update_policy`` (one
     update in ``policy_delay``), a step on the policy and the polyak move of the targets.
     Returns ``LossQ``, ``Q1Vals``, ``Q2Vals``, and ``LossPi`` when the policy moved.
@@ -108,6 +115,7 @@ def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray], update_p
     loss_q, q1, q2, _ = sess.run([ops['loss_q'], ops['q1'], ops['q2'], ops['train_q']], feed_dict)
     info = dict(LossQ=loss_q, Q1Vals=q1, Q2Vals=q2)
 
+    # [docs policy-delay]
     # Delayed policy updates: the policy and the targets move once every policy_delay Q steps.
     if update_policy:
         # Next a gradient descent step for the policy (a separate run, so it sees the new Qs;
@@ -115,6 +123,7 @@ def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray], update_p
         # are), and then the target networks trail the main ones (target_update waits for train_pi).
         loss_pi, _, _ = sess.run([ops['loss_pi'], ops['train_pi'], ops['target_update']], feed_dict)
         info['LossPi'] = loss_pi
+    # [docs policy-delay end]
     return info
 
 
@@ -204,10 +213,8 @@ def td3(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
 
         save_freq (int): Save the agent every this many epochs (and after the last one).
     """
-    if num_procs() > 1:
-        raise SpinupError('TD3 runs in one process: launch it without --cpu (only vpg, trpo and ppo use MPI).')
-    require_positive(steps_per_epoch=steps_per_epoch, replay_size=replay_size, batch_size=batch_size,
-                     update_every=update_every, policy_delay=policy_delay, save_freq=save_freq)
+    check_inputs('TD3', one_process=True, steps_per_epoch=steps_per_epoch, replay_size=replay_size,
+                 batch_size=batch_size, update_every=update_every, policy_delay=policy_delay, save_freq=save_freq)
 
     # Logger, and a record of every argument in config.json
     logger = EpochLogger(**logger_kwargs)
@@ -247,7 +254,7 @@ def td3(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
     # Experience buffer
     replay_buffer = ReplayBuffer(obs_dim, act_dim, replay_size)
 
-    # Losses: compute_loss_q and compute_loss_pi, above, build them into the graph
+    # Losses, built into the graph
     loss_q = compute_loss_q(q1, q2, q1_targ, q2_targ, r_ph, d_ph, gamma)
     loss_pi = compute_loss_pi(q1_pi)
 
@@ -270,17 +277,20 @@ def td3(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
     # Saving: the graph and weights go to tf1_save/, with the tensors x, a, pi, q1 and q2
     logger.setup_tf_saver(sess, inputs={'x': x_ph, 'a': a_ph}, outputs={'pi': pi, 'q1': q1, 'q2': q2})
 
-    # The update step: update, above, runs these ops on each batch
+    # The ops the update runs on each batch
     ops = dict(loss_q=loss_q, q1=q1, q2=q2, loss_pi=loss_pi, train_q=train_q, train_pi=train_pi,
                target_update=target_update)
 
+    # [docs action-noise]
     def get_action(o, noise_scale):
         """mu(o) plus Gaussian exploration noise, clipped to the action limits."""
         a = sess.run(pi, feed_dict={x_ph: o.reshape(1, -1)})[0]
         if noise_scale > 0:  # (no draw at test time, which would shift the training's random numbers)
             a = np.clip(a + noise_scale * np.random.randn(act_dim), -act_limit, act_limit)
         return a
+    # [docs action-noise end]
 
+    # [docs test-episodes]
     def test_agent():
         """Run num_test_episodes with the noiseless policy, and log their returns."""
         for _ in range(num_test_episodes):
@@ -292,6 +302,7 @@ def td3(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
                 ep_len += 1
                 done = terminated or truncated or ep_len == max_ep_len
             logger.store(TestEpRet=ep_ret, TestEpLen=ep_len)
+    # [docs test-episodes end]
 
     # First observations (the test environment's seed differs, so its episodes do too)
     start_time = time.time()
@@ -303,21 +314,25 @@ def td3(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
     # Main loop: act, store, update every update_every steps; test, log and save each epoch
     for epoch in range(epochs):
         for _ in range(steps_per_epoch):
+            # [docs exploration]
             # Uniformly random actions for the first start_steps, for exploration;
             # afterwards the policy's, with Gaussian noise.
             if total_steps < start_steps:
                 a = env.action_space.sample()
             else:
                 a = get_action(o, act_noise)
+            # [docs exploration end]
 
             o2, r, terminated, truncated, _ = env.step(a)
             ep_ret += r
             ep_len += 1
             total_steps += 1
 
+            # [docs store-terminated]
             # Truncation is not termination: only a terminal state stores done = 1; after a
             # time limit (the env's own, or max_ep_len) the backup bootstraps from Q(s', .).
             replay_buffer.store(o, a, r, o2, terminated)
+            # [docs store-terminated end]
 
             # the next step starts from the new observation
             o = o2
@@ -327,6 +342,7 @@ def td3(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
                 o, _ = env.reset()
                 ep_ret, ep_len = 0, 0
 
+            # [docs update-schedule]
             # Update every update_every steps, with as many gradient steps
             if total_steps >= update_after and total_steps % update_every == 0:
                 for _ in range(update_every):
@@ -335,11 +351,13 @@ def td3(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
                                  r_ph: batch['rew'], d_ph: batch['done']}
                     logger.store(**update(sess, ops, feed_dict, update_policy=num_updates % policy_delay == 0))
                     num_updates += 1
+            # [docs update-schedule end]
 
         # Test the noiseless policy
         test_agent()
 
         # One row of progress.txt
+        # [docs logging]
         logger.log_tabular('Epoch', epoch)
         logger.log_tabular('EpRet', with_min_and_max=True)
         logger.log_tabular('TestEpRet', with_min_and_max=True)
@@ -352,6 +370,7 @@ def td3(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
         logger.log_tabular('LossQ', average_only=True)
         logger.log_tabular('Time', time.time() - start_time)
         logger.dump_tabular()
+        # [docs logging end]
 
         # Save model
         if (epoch % save_freq == 0) or (epoch == epochs - 1):

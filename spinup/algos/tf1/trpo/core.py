@@ -10,6 +10,7 @@ import scipy.signal
 import tensorflow.compat.v1 as tf
 from gymnasium.spaces import Box, Discrete, Space
 
+from spinup.utils.envs import check_flat_observations
 from spinup.utils.errors import SpinupError
 
 tf.disable_v2_behavior()
@@ -81,9 +82,11 @@ def hessian_vector_product(f: tf.Tensor, params: list) -> Tuple[tf.Tensor, tf.Te
     respect to ``params`` (flattened). H vec is the gradient of (grad f . vec): H itself is
     never built. Shapes: ``vec`` (n_params,) -> (n_params,).
     """
+    # [docs hessian-vector-product]
     g = flat_grad(f, params)
     vec = tf.placeholder(tf.float32, shape=g.shape)
     return vec, flat_grad(tf.reduce_sum(g * vec), params)
+    # [docs hessian-vector-product end]
 
 
 def discount_cumsum(x: np.ndarray, discount: float) -> np.ndarray:
@@ -156,7 +159,9 @@ def mlp_gaussian_policy(x, a, hidden_sizes, activation, output_activation, actio
     """
     act_dim = int(a.shape[-1])
     mu = mlp(x, list(hidden_sizes) + [act_dim], activation, output_activation)
+    # [docs log-std]
     log_std = tf.get_variable(name='log_std', initializer=-0.5 * np.ones(act_dim, dtype=np.float32))
+    # [docs log-std end]
     std = tf.exp(log_std)
     pi = mu + tf.random_normal(tf.shape(mu)) * std
     logp = gaussian_likelihood(a, mu, log_std)
@@ -189,9 +194,7 @@ def mlp_actor_critic(x, a, hidden_sizes=(64, 64), activation=tf.tanh, output_act
         (``info_phs``), and the mean KL(pi_old || pi); and V(s). ``logp``, ``logp_pi``,
         ``ent`` and ``v`` have shape (B,).
     """
-    if len(x.shape) != 2:
-        raise SpinupError(f'the MLP actor-critic needs flat vector observations (a 1-D Box), '
-                          f'not observations of shape {x.shape[1:]}: flatten them with a gymnasium wrapper.')
+    check_flat_observations(tuple(x.shape[1:]))
     if isinstance(action_space, Box) and len(action_space.shape) == 1:
         policy = mlp_gaussian_policy
     elif isinstance(action_space, Discrete):

@@ -15,11 +15,11 @@ import numpy as np
 import tensorflow.compat.v1 as tf
 
 import spinup.algos.tf1.trpo.core as core
-from spinup.utils.errors import SpinupError, require_positive
+from spinup.utils.errors import SpinupError, check_inputs
 from spinup.utils.logx import EpochLogger
 from spinup.utils.mpi_tf import (MpiAdamOptimizer, assign_params_from_flat, flat_concat, own_graph,
                                  session_config, sync_all_params)
-from spinup.utils.mpi_tools import mpi_avg, mpi_fork, mpi_statistics_scalar, num_procs, proc_id
+from spinup.utils.mpi_tools import local_steps, mpi_avg, mpi_fork, mpi_statistics_scalar, num_procs, proc_id
 
 tf.disable_v2_behavior()
 
@@ -61,12 +61,14 @@ class TRPOBuffer:
         rews = np.append(self.rew_buf[path_slice], last_val)
         vals = np.append(self.val_buf[path_slice], last_val)
 
+        # [docs gae]
         # GAE-Lambda: A_t = sum_l (gamma*lam)^l delta_{t+l}, delta_t = r_t + gamma V(s_{t+1}) - V(s_t)
         deltas = rews[:-1] + self.gamma * vals[1:] - vals[:-1]
         self.adv_buf[path_slice] = core.discount_cumsum(deltas, self.gamma * self.lam)
 
         # rewards-to-go, the targets for the value function
         self.ret_buf[path_slice] = core.discount_cumsum(rews, self.gamma)[:-1]
+        # [docs gae end]
 
         self.path_start_idx = self.ptr
 
@@ -75,8 +77,10 @@ class TRPOBuffer:
         processes), and empty the buffer."""
         assert self.ptr == self.max_size, 'the buffer must be full before get()'
         self.ptr, self.path_start_idx = 0, 0
+        # [docs advantage-normalization]
         adv_mean, adv_std = mpi_statistics_scalar(self.adv_buf)
         self.adv_buf = (self.adv_buf - adv_mean) / (adv_std + 1e-8)
+        # [docs advantage-normalization end]
         data = dict(obs=self.obs_buf, act=self.act_buf, ret=self.ret_buf,
                     adv=self.adv_buf, logp=self.logp_buf)
         return {k: np.asarray(v, dtype=np.float32) for k, v in data.items()}
@@ -94,11 +98,13 @@ def compute_loss_pi(logp, logp_old, adv, ent):
     (log pi(a|s) of the current policy), the placeholders ``logp_old`` and ``adv``, and
     ``ent`` (the policy's entropy at each state).
     """
+    # [docs policy-loss]
     ratio = tf.exp(logp - logp_old)
     loss_pi = -tf.reduce_mean(ratio * adv)
 
     # extra information: how far the policy moved, and how random it still is
     approx_kl = tf.reduce_mean(logp_old - logp)
+    # [docs policy-loss end]
     ent = tf.reduce_mean(ent)
     return loss_pi, dict(kl=approx_kl, ent=ent)
 
@@ -125,6 +131,7 @@ def conjugate_gradient(Ax: Callable[[np.ndarray], np.ndarray], b: np.ndarray, it
 
     Shapes: ``b`` (n,) -> x (n,). With ``iters >= n`` it is exact (up to rounding).
     """
+    # [docs conjugate-gradient]
     x = np.zeros_like(b)
     r = b.copy()  # the residual b - A x, for x = 0
     p = b.copy()  # the search direction
@@ -140,9 +147,10 @@ def conjugate_gradient(Ax: Callable[[np.ndarray], np.ndarray], b: np.ndarray, it
         p = r + (r_dot_new / r_dot_old) * p
         r_dot_old = r_dot_new
     return x
+    # [docs conjugate-gradient end]
 
 
-def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray], delta: float,
+def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray], *, delta: float,
            cg_iters: int, backtrack_iters: int, backtrack_coeff: float, train_v_iters: int,
            algo: str = 'trpo') -> Dict[str, float]:
     """One TRPO (or NPG) update on an epoch's data; returns the diagnostics to log.
@@ -186,6 +194,7 @@ def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray], delta: f
         kl, loss = sess.run([ops['d_kl'], ops['loss_pi']], inputs)
         return mpi_avg(kl), mpi_avg(loss)
 
+    # [docs line-search]
     if algo == 'npg':
         # the natural policy gradient step, as it is
         kl, pi_l_new = set_and_eval(step=1.0)
@@ -201,6 +210,7 @@ def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray], delta: f
             print('Note: the line search accepted no step; the policy keeps its old parameters.', flush=True)
             kl, pi_l_new = set_and_eval(step=0.0)
             backtracks = backtrack_iters
+    # [docs line-search end]
 
     # Value function learning.
     for _ in range(train_v_iters):
@@ -299,7 +309,7 @@ def trpo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
     if algo not in ('trpo', 'npg'):
         raise SpinupError(f"algo must be 'trpo' or 'npg', not {algo!r}.")
 
-    require_positive(steps_per_epoch=steps_per_epoch, save_freq=save_freq)
+    check_inputs('TRPO', steps_per_epoch=steps_per_epoch, save_freq=save_freq)
 
     # Logger, and a record of every argument in config.json
     logger = EpochLogger(**logger_kwargs)
@@ -329,13 +339,10 @@ def trpo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
     logger.log('\nParameters: pi %d, v %d\n' % var_counts)
 
     # Experience buffer: each process collects its share of the epoch
-    local_steps_per_epoch = steps_per_epoch // num_procs()
-    if local_steps_per_epoch * num_procs() != steps_per_epoch:
-        logger.log(f'Warning: {steps_per_epoch} steps do not split evenly over {num_procs()} processes; '
-                   f'each collects {local_steps_per_epoch}.', color='yellow')
+    local_steps_per_epoch = local_steps(steps_per_epoch)
     buf = TRPOBuffer(obs_dim, act_dim, local_steps_per_epoch, gamma, lam)
 
-    # Losses: compute_loss_pi and compute_loss_v, above, build them into the graph
+    # Losses, built into the graph
     loss_pi, pi_info = compute_loss_pi(logp, logp_old_ph, adv_ph, ent)
     loss_v = compute_loss_v(v, ret_ph)
 
@@ -353,7 +360,7 @@ def trpo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
     # Saving: the graph and weights go to tf1_save/, with the tensors x, pi and v
     logger.setup_tf_saver(sess, inputs={'x': x_ph}, outputs={'pi': pi, 'v': v})
 
-    # The update step: update, above, runs these ops on the batch
+    # The ops the update runs on each batch
     ops = dict(loss_pi=loss_pi, loss_v=loss_v, ent=pi_info['ent'], d_kl=d_kl, info=info,
                info_phs=info_phs, train_v=train_v, **ng_ops)
     get_action_ops = [pi, v, logp_pi]
@@ -380,6 +387,7 @@ def trpo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
             # the next step starts from the new observation
             o = next_o
 
+            # [docs episode-end]
             # Truncation is not termination: a time limit (the env's own, or max_ep_len)
             # ends the episode, but the last state still has a future worth V(s).
             timeout = truncated or ep_len == max_ep_len
@@ -399,15 +407,18 @@ def trpo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
                     logger.store(EpRet=ep_ret, EpLen=ep_len)
                 o, _ = env.reset()
                 ep_ret, ep_len = 0, 0
+            # [docs episode-end end]
 
         # Update the policy and value function on the batch
         data = buf.get()
         feed_dict = {x_ph: data['obs'], a_ph: data['act'], adv_ph: data['adv'],
                      ret_ph: data['ret'], logp_old_ph: data['logp']}
-        logger.store(**update(sess, ops, feed_dict, delta, cg_iters, backtrack_iters,
-                              backtrack_coeff, train_v_iters, algo))
+        logger.store(**update(sess, ops, feed_dict, delta=delta, cg_iters=cg_iters,
+                              backtrack_iters=backtrack_iters, backtrack_coeff=backtrack_coeff,
+                              train_v_iters=train_v_iters, algo=algo))
 
         # One row of progress.txt
+        # [docs logging]
         logger.log_tabular('Epoch', epoch)
         logger.log_tabular('EpRet', with_min_and_max=True)
         logger.log_tabular('EpLen', average_only=True)
@@ -422,6 +433,7 @@ def trpo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
         logger.log_tabular('BacktrackIters', average_only=True)
         logger.log_tabular('Time', time.time() - start_time)
         logger.dump_tabular()
+        # [docs logging end]
 
         # Save model (after the update, so the last save holds the final policy)
         if (epoch % save_freq == 0) or (epoch == epochs - 1):

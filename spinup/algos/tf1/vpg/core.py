@@ -10,6 +10,7 @@ import scipy.signal
 import tensorflow.compat.v1 as tf
 from gymnasium.spaces import Box, Discrete, Space
 
+from spinup.utils.envs import check_flat_observations
 from spinup.utils.errors import SpinupError
 
 tf.disable_v2_behavior()
@@ -117,7 +118,9 @@ def mlp_gaussian_policy(x, a, hidden_sizes, activation, output_activation, actio
     """
     act_dim = int(a.shape[-1])
     mu = mlp(x, list(hidden_sizes) + [act_dim], activation, output_activation)
+    # [docs log-std]
     log_std = tf.get_variable(name='log_std', initializer=-0.5 * np.ones(act_dim, dtype=np.float32))
+    # [docs log-std end]
     std = tf.exp(log_std)
     pi = mu + tf.random_normal(tf.shape(mu)) * std
     logp = gaussian_likelihood(a, mu, log_std)
@@ -145,9 +148,7 @@ def mlp_actor_critic(x, a, hidden_sizes=(64, 64), activation=tf.tanh, output_act
         ``pi, logp, logp_pi, ent, v``: sampled actions, log pi(a|s), log pi(pi|s), the
         policy's entropy at each state, and V(s); every one but ``pi`` of shape (B,).
     """
-    if len(x.shape) != 2:
-        raise SpinupError(f'the MLP actor-critic needs flat vector observations (a 1-D Box), '
-                          f'not observations of shape {x.shape[1:]}: flatten them with a gymnasium wrapper.')
+    check_flat_observations(tuple(x.shape[1:]))
     if isinstance(action_space, Box) and len(action_space.shape) == 1:
         policy = mlp_gaussian_policy
     elif isinstance(action_space, Discrete):

@@ -13,10 +13,10 @@ import numpy as np
 import tensorflow.compat.v1 as tf
 
 import spinup.algos.tf1.vpg.core as core
-from spinup.utils.errors import require_positive
+from spinup.utils.errors import check_inputs
 from spinup.utils.logx import EpochLogger
 from spinup.utils.mpi_tf import MpiAdamOptimizer, own_graph, session_config, sync_all_params
-from spinup.utils.mpi_tools import mpi_avg, mpi_fork, mpi_statistics_scalar, num_procs, proc_id
+from spinup.utils.mpi_tools import local_steps, mpi_avg, mpi_fork, mpi_statistics_scalar, num_procs, proc_id
 
 tf.disable_v2_behavior()
 
@@ -58,12 +58,14 @@ class VPGBuffer:
         rews = np.append(self.rew_buf[path_slice], last_val)
         vals = np.append(self.val_buf[path_slice], last_val)
 
+        # [docs gae]
         # GAE-Lambda: A_t = sum_l (gamma*lam)^l delta_{t+l}, delta_t = r_t + gamma V(s_{t+1}) - V(s_t)
         deltas = rews[:-1] + self.gamma * vals[1:] - vals[:-1]
         self.adv_buf[path_slice] = core.discount_cumsum(deltas, self.gamma * self.lam)
 
         # rewards-to-go, the targets for the value function
         self.ret_buf[path_slice] = core.discount_cumsum(rews, self.gamma)[:-1]
+        # [docs gae end]
 
         self.path_start_idx = self.ptr
 
@@ -72,8 +74,10 @@ class VPGBuffer:
         processes), and empty the buffer."""
         assert self.ptr == self.max_size, 'the buffer must be full before get()'
         self.ptr, self.path_start_idx = 0, 0
+        # [docs advantage-normalization]
         adv_mean, adv_std = mpi_statistics_scalar(self.adv_buf)
         self.adv_buf = (self.adv_buf - adv_mean) / (adv_std + 1e-8)
+        # [docs advantage-normalization end]
         data = dict(obs=self.obs_buf, act=self.act_buf, ret=self.ret_buf,
                     adv=self.adv_buf, logp=self.logp_buf)
         return {k: np.asarray(v, dtype=np.float32) for k, v in data.items()}
@@ -87,10 +91,12 @@ def compute_loss_pi(logp, logp_old, adv, ent):
     Builds graph ops from ``logp`` (log pi(a|s) of the current policy), the placeholders
     ``logp_old`` and ``adv``, and ``ent`` (the policy's entropy at each state).
     """
+    # [docs policy-loss]
     loss_pi = -tf.reduce_mean(logp * adv)
 
     # extra information: how far the policy moved, and how random it still is
     approx_kl = tf.reduce_mean(logp_old - logp)
+    # [docs policy-loss end]
     ent = tf.reduce_mean(ent)
     return loss_pi, dict(kl=approx_kl, ent=ent)
 
@@ -100,7 +106,7 @@ def compute_loss_v(v, ret):
     return tf.reduce_mean((v - ret) ** 2)
 
 
-def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray],
+def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray], *,
            train_v_iters: int) -> Dict[str, float]:
     """One VPG update on an epoch's data; returns the diagnostics to log.
 
@@ -115,12 +121,14 @@ def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray],
     """
     pi_l_old, v_l_old, ent = sess.run([ops['loss_pi'], ops['loss_v'], ops['ent']], feed_dict)
 
+    # [docs update-steps]
     # Train the policy with a single step of gradient descent.
     sess.run(ops['train_pi'], feed_dict)  # MpiAdamOptimizer averages grads across processes
 
     # Value function learning.
     for _ in range(train_v_iters):
         sess.run(ops['train_v'], feed_dict)
+    # [docs update-steps end]
 
     # Where the update ended: the losses, and the KL of the new policy across processes.
     pi_l_new, v_l_new, kl = sess.run([ops['loss_pi'], ops['loss_v'], ops['kl']], feed_dict)
@@ -189,7 +197,7 @@ def vpg(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
         save_freq (int): Save the agent every this many epochs (and after the last one).
     """
 
-    require_positive(steps_per_epoch=steps_per_epoch, save_freq=save_freq)
+    check_inputs('VPG', steps_per_epoch=steps_per_epoch, save_freq=save_freq)
 
     # Logger, and a record of every argument in config.json
     logger = EpochLogger(**logger_kwargs)
@@ -218,13 +226,10 @@ def vpg(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
     logger.log('\nParameters: pi %d, v %d\n' % var_counts)
 
     # Experience buffer: each process collects its share of the epoch
-    local_steps_per_epoch = steps_per_epoch // num_procs()
-    if local_steps_per_epoch * num_procs() != steps_per_epoch:
-        logger.log(f'Warning: {steps_per_epoch} steps do not split evenly over {num_procs()} processes; '
-                   f'each collects {local_steps_per_epoch}.', color='yellow')
+    local_steps_per_epoch = local_steps(steps_per_epoch)
     buf = VPGBuffer(obs_dim, act_dim, local_steps_per_epoch, gamma, lam)
 
-    # Losses: compute_loss_pi and compute_loss_v, above, build them into the graph
+    # Losses, built into the graph
     loss_pi, pi_info = compute_loss_pi(logp, logp_old_ph, adv_ph, ent)
     loss_v = compute_loss_v(v, ret_ph)
 
@@ -240,7 +245,7 @@ def vpg(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
     # Saving: the graph and weights go to tf1_save/, with the tensors x, pi and v
     logger.setup_tf_saver(sess, inputs={'x': x_ph}, outputs={'pi': pi, 'v': v})
 
-    # The update step: update, above, runs these ops on the batch
+    # The ops the update runs on each batch
     ops = dict(loss_pi=loss_pi, loss_v=loss_v, train_pi=train_pi, train_v=train_v, **pi_info)
     get_action_ops = [pi, v, logp_pi]
 
@@ -266,6 +271,7 @@ def vpg(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
             # the next step starts from the new observation
             o = next_o
 
+            # [docs episode-end]
             # Truncation is not termination: a time limit (the env's own, or max_ep_len)
             # ends the episode, but the last state still has a future worth V(s).
             timeout = truncated or ep_len == max_ep_len
@@ -285,14 +291,16 @@ def vpg(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
                     logger.store(EpRet=ep_ret, EpLen=ep_len)
                 o, _ = env.reset()
                 ep_ret, ep_len = 0, 0
+            # [docs episode-end end]
 
         # Update the policy and value function on the batch
         data = buf.get()
         feed_dict = {x_ph: data['obs'], a_ph: data['act'], adv_ph: data['adv'],
                      ret_ph: data['ret'], logp_old_ph: data['logp']}
-        logger.store(**update(sess, ops, feed_dict, train_v_iters))
+        logger.store(**update(sess, ops, feed_dict, train_v_iters=train_v_iters))
 
         # One row of progress.txt
+        # [docs logging]
         logger.log_tabular('Epoch', epoch)
         logger.log_tabular('EpRet', with_min_and_max=True)
         logger.log_tabular('EpLen', average_only=True)
@@ -306,6 +314,7 @@ def vpg(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
         logger.log_tabular('KL', average_only=True)
         logger.log_tabular('Time', time.time() - start_time)
         logger.dump_tabular()
+        # [docs logging end]
 
         # Save model (after the update, so the last save holds the final policy)
         if (epoch % save_freq == 0) or (epoch == epochs - 1):
