@@ -7,6 +7,9 @@ version = {}
 with open(join(here, 'spinup', 'version.py')) as f:
     exec(f.read(), version)
 
+# Sphinx, and the theme the site uses
+DOCS = ['sphinx>=8,<10', 'furo>=2024.8']
+
 setup(
     name='spinup',
     version=version['__version__'],
@@ -34,7 +37,8 @@ setup(
         'imageio-ffmpeg',
     ],
     extras_require={
-        'test': ['pytest>=8', 'pytest-xdist>=3.5'],
-        'docs': ['sphinx>=7', 'sphinx-rtd-theme'],
+        # the suite builds the docs too, so the test extra includes the docs one
+        'docs': DOCS,
+        'test': ['pytest>=8', 'pytest-xdist>=3.5', *DOCS],
     },
 )

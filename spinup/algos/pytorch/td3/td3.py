@@ -128,7 +128,6 @@ def update(ac, ac_targ, data: Dict[str, torch.Tensor], pi_optimizer, q_optimizer
     # [docs policy-delay]
     # Delayed policy updates: the policy and the targets move once every policy_delay Q steps.
     if update_policy:
-        # [docs freeze-q]
         # Freeze the Qs during the policy step: the policy loss then computes no gradients for them.
         ac.q1.requires_grad_(False)
         ac.q2.requires_grad_(False)
@@ -142,7 +141,6 @@ def update(ac, ac_targ, data: Dict[str, torch.Tensor], pi_optimizer, q_optimizer
         # Unfreeze the Qs for the next update.
         ac.q1.requires_grad_(True)
         ac.q2.requires_grad_(True)
-        # [docs freeze-q end]
 
         # Finally, the target networks trail the main ones.
         polyak_update(ac, ac_targ, polyak)

@@ -89,10 +89,8 @@ def polyak_update(main_vars: list, targ_vars: list, polyak: float):
     theta_targ <- polyak * theta_targ + (1 - polyak) * theta. With polyak = 0 it copies them."""
     assert [v.name.split('/', 1)[1] for v in main_vars] == [v.name.split('/', 1)[1] for v in targ_vars], \
         'the main and target networks must hold the same variables, built in the same order'
-    # [docs polyak]
     return tf.group([tf.assign(v_targ, polyak * v_targ + (1 - polyak) * v_main)
                      for v_main, v_targ in zip(main_vars, targ_vars)])
-    # [docs polyak end]
 
 
 def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray]) -> Dict[str, Any]:
@@ -269,7 +267,6 @@ def sac(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
         """An action of the policy for o: sampled, or the squashed mean if deterministic."""
         return sess.run(mu if deterministic else pi, feed_dict={x_ph: o.reshape(1, -1)})[0]
 
-    # [docs test-episodes]
     def test_agent():
         """Run num_test_episodes with the deterministic policy, and log their returns."""
         for _ in range(num_test_episodes):
@@ -281,7 +278,6 @@ def sac(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
                 ep_len += 1
                 done = terminated or truncated or ep_len == max_ep_len
             logger.store(TestEpRet=ep_ret, TestEpLen=ep_len)
-    # [docs test-episodes end]
 
     # First observations (the test environment's seed differs, so its episodes do too)
     start_time = time.time()
@@ -293,25 +289,21 @@ def sac(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
     # Main loop: act, store, update every update_every steps; test, log and save each epoch
     for epoch in range(epochs):
         for _ in range(steps_per_epoch):
-            # [docs exploration]
             # Uniformly random actions for the first start_steps, for exploration;
             # afterwards the policy's samples.
             if total_steps < start_steps:
                 a = env.action_space.sample()
             else:
                 a = get_action(o)
-            # [docs exploration end]
 
             o2, r, terminated, truncated, _ = env.step(a)
             ep_ret += r
             ep_len += 1
             total_steps += 1
 
-            # [docs store-terminated]
             # Truncation is not termination: only a terminal state stores done = 1; after a
             # time limit (the env's own, or max_ep_len) the backup bootstraps from Q(s', .).
             replay_buffer.store(o, a, r, o2, terminated)
-            # [docs store-terminated end]
 
             # the next step starts from the new observation
             o = o2
@@ -321,7 +313,6 @@ def sac(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
                 o, _ = env.reset()
                 ep_ret, ep_len = 0, 0
 
-            # [docs update-schedule]
             # Update every update_every steps, with as many gradient steps
             if total_steps >= update_after and total_steps % update_every == 0:
                 for _ in range(update_every):
@@ -329,13 +320,11 @@ def sac(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
                     feed_dict = {x_ph: batch['obs'], x2_ph: batch['obs2'], a_ph: batch['act'],
                                  r_ph: batch['rew'], d_ph: batch['done']}
                     logger.store(**update(sess, ops, feed_dict))
-            # [docs update-schedule end]
 
         # Test the deterministic policy (the mean action)
         test_agent()
 
         # One row of progress.txt
-        # [docs logging]
         logger.log_tabular('Epoch', epoch)
         logger.log_tabular('EpRet', with_min_and_max=True)
         logger.log_tabular('TestEpRet', with_min_and_max=True)
@@ -349,7 +338,6 @@ def sac(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
         logger.log_tabular('LossQ', average_only=True)
         logger.log_tabular('Time', time.time() - start_time)
         logger.dump_tabular()
-        # [docs logging end]
 
         # Save model
         if (epoch % save_freq == 0) or (epoch == epochs - 1):

@@ -86,9 +86,7 @@ def compute_loss_q(q1, q2, q1_targ, q2_targ, r, d, gamma: float):
 
 def compute_loss_pi(q1_pi):
     """The policy loss: L = -mean( Q1(s, mu(s)) ), so that mu climbs the first Q-function."""
-    # [docs policy-loss]
     return -tf.reduce_mean(q1_pi)
-    # [docs policy-loss end]
 
 
 def polyak_update(main_vars: list, targ_vars: list, polyak: float):
@@ -96,10 +94,8 @@ def polyak_update(main_vars: list, targ_vars: list, polyak: float):
     theta_targ <- polyak * theta_targ + (1 - polyak) * theta. With polyak = 0 it copies them."""
     assert [v.name.split('/', 1)[1] for v in main_vars] == [v.name.split('/', 1)[1] for v in targ_vars], \
         'the main and target networks must hold the same variables, built in the same order'
-    # [docs polyak]
     return tf.group([tf.assign(v_targ, polyak * v_targ + (1 - polyak) * v_main)
                      for v_main, v_targ in zip(main_vars, targ_vars)])
-    # [docs polyak end]
 
 
 def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray], *, update_policy: bool) -> Dict[str, Any]:
@@ -281,16 +277,13 @@ def td3(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
     ops = dict(loss_q=loss_q, q1=q1, q2=q2, loss_pi=loss_pi, train_q=train_q, train_pi=train_pi,
                target_update=target_update)
 
-    # [docs action-noise]
     def get_action(o, noise_scale):
         """mu(o) plus Gaussian exploration noise, clipped to the action limits."""
         a = sess.run(pi, feed_dict={x_ph: o.reshape(1, -1)})[0]
         if noise_scale > 0:  # (no draw at test time, which would shift the training's random numbers)
             a = np.clip(a + noise_scale * np.random.randn(act_dim), -act_limit, act_limit)
         return a
-    # [docs action-noise end]
 
-    # [docs test-episodes]
     def test_agent():
         """Run num_test_episodes with the noiseless policy, and log their returns."""
         for _ in range(num_test_episodes):
@@ -302,7 +295,6 @@ def td3(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
                 ep_len += 1
                 done = terminated or truncated or ep_len == max_ep_len
             logger.store(TestEpRet=ep_ret, TestEpLen=ep_len)
-    # [docs test-episodes end]
 
     # First observations (the test environment's seed differs, so its episodes do too)
     start_time = time.time()
@@ -314,25 +306,21 @@ def td3(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
     # Main loop: act, store, update every update_every steps; test, log and save each epoch
     for epoch in range(epochs):
         for _ in range(steps_per_epoch):
-            # [docs exploration]
             # Uniformly random actions for the first start_steps, for exploration;
             # afterwards the policy's, with Gaussian noise.
             if total_steps < start_steps:
                 a = env.action_space.sample()
             else:
                 a = get_action(o, act_noise)
-            # [docs exploration end]
 
             o2, r, terminated, truncated, _ = env.step(a)
             ep_ret += r
             ep_len += 1
             total_steps += 1
 
-            # [docs store-terminated]
             # Truncation is not termination: only a terminal state stores done = 1; after a
             # time limit (the env's own, or max_ep_len) the backup bootstraps from Q(s', .).
             replay_buffer.store(o, a, r, o2, terminated)
-            # [docs store-terminated end]
 
             # the next step starts from the new observation
             o = o2
@@ -342,7 +330,6 @@ def td3(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
                 o, _ = env.reset()
                 ep_ret, ep_len = 0, 0
 
-            # [docs update-schedule]
             # Update every update_every steps, with as many gradient steps
             if total_steps >= update_after and total_steps % update_every == 0:
                 for _ in range(update_every):
@@ -351,13 +338,11 @@ def td3(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
                                  r_ph: batch['rew'], d_ph: batch['done']}
                     logger.store(**update(sess, ops, feed_dict, update_policy=num_updates % policy_delay == 0))
                     num_updates += 1
-            # [docs update-schedule end]
 
         # Test the noiseless policy
         test_agent()
 
         # One row of progress.txt
-        # [docs logging]
         logger.log_tabular('Epoch', epoch)
         logger.log_tabular('EpRet', with_min_and_max=True)
         logger.log_tabular('TestEpRet', with_min_and_max=True)
@@ -370,7 +355,6 @@ def td3(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
         logger.log_tabular('LossQ', average_only=True)
         logger.log_tabular('Time', time.time() - start_time)
         logger.dump_tabular()
-        # [docs logging end]
 
         # Save model
         if (epoch % save_freq == 0) or (epoch == epochs - 1):

@@ -61,14 +61,12 @@ class TRPOBuffer:
         rews = np.append(self.rew_buf[path_slice], last_val)
         vals = np.append(self.val_buf[path_slice], last_val)
 
-        # [docs gae]
         # GAE-Lambda: A_t = sum_l (gamma*lam)^l delta_{t+l}, delta_t = r_t + gamma V(s_{t+1}) - V(s_t)
         deltas = rews[:-1] + self.gamma * vals[1:] - vals[:-1]
         self.adv_buf[path_slice] = core.discount_cumsum(deltas, self.gamma * self.lam)
 
         # rewards-to-go, the targets for the value function
         self.ret_buf[path_slice] = core.discount_cumsum(rews, self.gamma)[:-1]
-        # [docs gae end]
 
         self.path_start_idx = self.ptr
 
@@ -77,10 +75,8 @@ class TRPOBuffer:
         processes), and empty the buffer."""
         assert self.ptr == self.max_size, 'the buffer must be full before get()'
         self.ptr, self.path_start_idx = 0, 0
-        # [docs advantage-normalization]
         adv_mean, adv_std = mpi_statistics_scalar(self.adv_buf)
         self.adv_buf = (self.adv_buf - adv_mean) / (adv_std + 1e-8)
-        # [docs advantage-normalization end]
         data = dict(obs=self.obs_buf, act=self.act_buf, ret=self.ret_buf,
                     adv=self.adv_buf, logp=self.logp_buf)
         return {k: np.asarray(v, dtype=np.float32) for k, v in data.items()}
@@ -98,13 +94,11 @@ def compute_loss_pi(logp, logp_old, adv, ent):
     (log pi(a|s) of the current policy), the placeholders ``logp_old`` and ``adv``, and
     ``ent`` (the policy's entropy at each state).
     """
-    # [docs policy-loss]
     ratio = tf.exp(logp - logp_old)
     loss_pi = -tf.reduce_mean(ratio * adv)
 
     # extra information: how far the policy moved, and how random it still is
     approx_kl = tf.reduce_mean(logp_old - logp)
-    # [docs policy-loss end]
     ent = tf.reduce_mean(ent)
     return loss_pi, dict(kl=approx_kl, ent=ent)
 
@@ -131,7 +125,6 @@ def conjugate_gradient(Ax: Callable[[np.ndarray], np.ndarray], b: np.ndarray, it
 
     Shapes: ``b`` (n,) -> x (n,). With ``iters >= n`` it is exact (up to rounding).
     """
-    # [docs conjugate-gradient]
     x = np.zeros_like(b)
     r = b.copy()  # the residual b - A x, for x = 0
     p = b.copy()  # the search direction
@@ -147,7 +140,6 @@ def conjugate_gradient(Ax: Callable[[np.ndarray], np.ndarray], b: np.ndarray, it
         p = r + (r_dot_new / r_dot_old) * p
         r_dot_old = r_dot_new
     return x
-    # [docs conjugate-gradient end]
 
 
 def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray], *, delta: float,
@@ -194,7 +186,6 @@ def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray], *, delta
         kl, loss = sess.run([ops['d_kl'], ops['loss_pi']], inputs)
         return mpi_avg(kl), mpi_avg(loss)
 
-    # [docs line-search]
     if algo == 'npg':
         # the natural policy gradient step, as it is
         kl, pi_l_new = set_and_eval(step=1.0)
@@ -210,7 +201,6 @@ def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray], *, delta
             print('Note: the line search accepted no step; the policy keeps its old parameters.', flush=True)
             kl, pi_l_new = set_and_eval(step=0.0)
             backtracks = backtrack_iters
-    # [docs line-search end]
 
     # Value function learning.
     for _ in range(train_v_iters):
@@ -387,7 +377,6 @@ def trpo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
             # the next step starts from the new observation
             o = next_o
 
-            # [docs episode-end]
             # Truncation is not termination: a time limit (the env's own, or max_ep_len)
             # ends the episode, but the last state still has a future worth V(s).
             timeout = truncated or ep_len == max_ep_len
@@ -407,7 +396,6 @@ def trpo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
                     logger.store(EpRet=ep_ret, EpLen=ep_len)
                 o, _ = env.reset()
                 ep_ret, ep_len = 0, 0
-            # [docs episode-end end]
 
         # Update the policy and value function on the batch
         data = buf.get()
@@ -418,7 +406,6 @@ def trpo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
                               train_v_iters=train_v_iters, algo=algo))
 
         # One row of progress.txt
-        # [docs logging]
         logger.log_tabular('Epoch', epoch)
         logger.log_tabular('EpRet', with_min_and_max=True)
         logger.log_tabular('EpLen', average_only=True)
@@ -433,7 +420,6 @@ def trpo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
         logger.log_tabular('BacktrackIters', average_only=True)
         logger.log_tabular('Time', time.time() - start_time)
         logger.dump_tabular()
-        # [docs logging end]
 
         # Save model (after the update, so the last save holds the final policy)
         if (epoch % save_freq == 0) or (epoch == epochs - 1):

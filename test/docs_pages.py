@@ -1,0 +1,161 @@
+"""What the docs show, read back out of them: the shell commands and Python snippets of each
+page of docs/ and of README.md, and the budget cuts that let a test run them in seconds.
+
+A page's commands run in order in one fresh folder (``data/NAME/...`` then means a run an
+earlier command of the same page made); its Python snippets run after them, each as its own
+script, in the same folder.
+"""
+import os
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+from typing import List, Tuple
+
+from spinup.algos import OFF_POLICY, split_name
+
+REPO = Path(__file__).resolve().parent.parent
+DOCS = REPO / 'docs'
+
+# Flags set on every training command, whatever the page asked for: one short epoch. A grid
+# over seeds keeps its first seed only; grids over other flags stay whole.
+ON_POLICY_BUDGET = {'--epochs': '1', '--steps_per_epoch': '200'}
+OFF_POLICY_BUDGET = {'--epochs': '1', '--steps_per_epoch': '150', '--start_steps': '100',
+                     '--update_after': '50', '--update_every': '50', '--batch_size': '32',
+                     '--num_test_episodes': '1', '--max_ep_len': '50'}
+
+
+def pages() -> List[Path]:
+    """README.md and every page of the docs, in a stable order."""
+    return [REPO / 'README.md'] + sorted(DOCS.rglob('*.rst'))
+
+
+def page_id(page: Path) -> str:
+    return str(page.relative_to(REPO))
+
+
+def _rst_blocks(text: str, language: str) -> List[str]:
+    """The bodies of the ``.. code-block:: LANGUAGE`` directives of a reStructuredText page."""
+    blocks = []
+    lines = text.split('\n')
+    i = 0
+    while i < len(lines):
+        m = re.match(r'^(\s*)\.\. code-block::\s*(\S+)\s*$', lines[i])
+        i += 1
+        if not m or m.group(2) != language:
+            continue
+        indent = len(m.group(1))
+        while i < len(lines) and lines[i].strip().startswith(':'):  # the directive's options
+            i += 1
+        body = []
+        while i < len(lines) and (not lines[i].strip() or len(lines[i]) - len(lines[i].lstrip()) > indent):
+            body.append(lines[i])
+            i += 1
+        code = [line for line in body]
+        while code and not code[-1].strip():
+            code.pop()
+        width = min((len(ln) - len(ln.lstrip()) for ln in code if ln.strip()), default=0)
+        blocks.append('\n'.join(ln[width:] for ln in code).strip('\n'))
+    return blocks
+
+
+def _md_blocks(text: str, language: str) -> List[str]:
+    """The bodies of the ```LANGUAGE fences of a Markdown page."""
+    return [m.group(1) for m in re.finditer(rf'^```{language}\n(.*?)^```', text, re.M | re.S)]
+
+
+def blocks(page: Path, language: str) -> List[str]:
+    text = page.read_text()
+    return _md_blocks(text, language) if page.suffix == '.md' else _rst_blocks(text, language)
+
+
+def shell_commands(page: Path) -> List[str]:
+    """Each ``python -m spinup...`` command of the page's bash blocks (also after ``&&``)."""
+    commands = []
+    for block in blocks(page, 'bash'):
+        for line in block.split('\n'):
+            for part in line.split('&&'):
+                part = part.strip()
+                if part.startswith('python -m spinup'):
+                    commands.append(part)
+    return commands
+
+
+def python_snippets(page: Path) -> List[str]:
+    return blocks(page, 'python')
+
+
+def _set_flags(argv: List[str], flags: dict) -> List[str]:
+    """``argv`` with each of ``flags`` set to its value (replacing the values given, if any)."""
+    out, i = [], 0
+    while i < len(argv):
+        if argv[i] in flags:
+            i += 1
+            while i < len(argv) and not argv[i].startswith('--'):
+                i += 1
+            continue
+        out.append(argv[i])
+        i += 1
+    for flag, value in flags.items():
+        out += [flag, value]
+    return out
+
+
+def shrink(command: str) -> List[str]:
+    """The argv that runs ``command`` on a tiny budget (the comment after ``#`` dropped)."""
+    argv = shlex.split(command, comments=True)
+    assert argv[:2] == ['python', '-m'], command
+    module, args = argv[2], argv[3:]
+    if module == 'spinup.utils.bench':
+        args = _set_flags(args, {'--steps': '300', '--epochs': '1'})
+    elif module == 'spinup.run' and args and '--help' not in args:
+        cmd = args[0]
+        if cmd == 'test_policy':
+            args = _set_flags(args, {'--episodes': '1', '--len': '50'})
+            if '--video' not in args and '--norender' not in args:
+                args.append('--norender')  # there is no screen here
+        elif cmd not in ('plot',):
+            algo = split_name(cmd)[0] if '_' in cmd else cmd
+            args = _set_flags(args, OFF_POLICY_BUDGET if algo in OFF_POLICY else ON_POLICY_BUDGET)
+            if '--seed' in args:
+                k = args.index('--seed')
+                args = _set_flags(args, {'--seed': args[k + 1]})
+    return [sys.executable, '-m', module, *args]
+
+
+def run_page(page: Path, workdir: Path) -> List[Tuple[str, subprocess.CompletedProcess]]:
+    """Run the page's commands, then its snippets, in ``workdir``; stop at the first failure.
+
+    Returns what ran, as (what, result) pairs; the last one failed if any did.
+    """
+    env = dict(os.environ, SPINUP_DATA_DIR=str(workdir / 'data'), MPLBACKEND='Agg')
+    for key in ('DISPLAY', 'WAYLAND_DISPLAY'):
+        env.pop(key, None)  # as on a machine with no screen
+    done = []
+    for command in shell_commands(page):
+        result = subprocess.run(shrink(command), cwd=workdir, env=env, capture_output=True,
+                                text=True, timeout=900)
+        done.append((command, result))
+        if result.returncode != 0:
+            return done
+    for k, snippet in enumerate(python_snippets(page)):
+        script = workdir / f'snippet_{k}.py'
+        script.write_text(snippet + '\n')
+        result = subprocess.run([sys.executable, script.name], cwd=workdir, env=env,
+                                capture_output=True, text=True, timeout=900)
+        done.append((snippet, result))
+        if result.returncode != 0:
+            return done
+    return done
+
+
+def assert_page_runs(page: Path, workdir: Path) -> None:
+    """Fail, showing the command or snippet and its output, if anything on ``page`` fails."""
+    for what, result in run_page(page, workdir):
+        assert result.returncode == 0, (f'{page_id(page)}: this failed (exit {result.returncode}):\n{what}\n'
+                                        f'STDOUT:\n{result.stdout[-2000:]}\nSTDERR:\n{result.stderr[-3000:]}')
+
+
+def runnable(page: Path) -> bool:
+    return bool(shell_commands(page) or python_snippets(page))
