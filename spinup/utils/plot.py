@@ -103,7 +103,7 @@ def get_datasets(logdir: str, condition: Optional[str] = None) -> list:
     return datasets
 
 
-get_datasets.units = {}  # run counter per condition, across calls
+get_datasets.units = {}  # run counter per condition, reset by make_plots
 
 
 def _complete(logdir: str) -> List[str]:
@@ -167,6 +167,7 @@ def make_plots(all_logdirs: List[str], legend: Optional[List[str]] = None, xaxis
         raise SpinupError(f'--smooth takes a window of 1 or more points, not {smooth}.')
     xaxis = xaxis or 'TotalEnvInteracts'
     values = values or ['Performance']
+    get_datasets.units.clear()  # each call numbers its runs from 0
 
     import matplotlib
     to_file = out is not None or not has_screen()

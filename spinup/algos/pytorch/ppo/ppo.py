@@ -115,7 +115,7 @@ def update(ac, data: Dict[str, torch.Tensor], pi_optimizer, vf_optimizer, *, cli
 
     The policy takes up to ``train_pi_iters`` gradient steps, stopping early once the mean
     KL divergence from the data-collecting policy exceeds ``1.5 * target_kl`` (the margin
-    of the original Spinning Up and of OpenAI baselines' PPO); the KL is checked *before*
+    OpenAI baselines' PPO uses); the KL is checked *before*
     each step, so no step is taken from a policy already too far away.
 
     Logged: the losses before the update (``LossPi``, ``LossV``) and their change over it;
