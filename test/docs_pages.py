@@ -52,11 +52,8 @@ def _rst_blocks(text: str, language: str) -> List[str]:
         while i < len(lines) and (not lines[i].strip() or len(lines[i]) - len(lines[i].lstrip()) > indent):
             body.append(lines[i])
             i += 1
-        code = [line for line in body]
-        while code and not code[-1].strip():
-            code.pop()
-        width = min((len(ln) - len(ln.lstrip()) for ln in code if ln.strip()), default=0)
-        blocks.append('\n'.join(ln[width:] for ln in code).strip('\n'))
+        width = min((len(ln) - len(ln.lstrip()) for ln in body if ln.strip()), default=0)
+        blocks.append('\n'.join(ln[width:] for ln in body).strip('\n'))
     return blocks
 
 
