@@ -212,7 +212,8 @@ def _check_values(name: str, values: Dict[str, List[Any]]) -> None:
             raise SpinupError(f"--cpu takes a whole number of processes or 'auto', not {cpu!r}.")
         if split_name(name)[0] in OFF_POLICY and cpu != 1:
             raise SpinupError(f'{name} runs in one process: drop --cpu (only vpg, trpo and ppo run '
-                              f'under MPI); to use more cores, start several runs (other seeds, say) at the same time.')
+                              f'under MPI); to use more cores, start several runs (other seeds, say) '
+                              f'at the same time.')
     if 'ac_kwargs:hidden_sizes' in values:
         sizes = []
         for v in values['ac_kwargs:hidden_sizes']:

@@ -43,10 +43,10 @@ def smooth_curve(y: np.ndarray, smooth: int) -> np.ndarray:
 def plot_data(data, xaxis: str = 'Epoch', value: str = 'AverageEpRet', condition: str = 'Condition1',
               smooth: int = 1, font_scale: float = 1.5, **kwargs) -> None:
     """Draw one curve per ``condition`` of ``value`` against ``xaxis`` on the current axes.
-    ``font_scale`` sizes the text (seaborn's scale: 1 is its normal size).
 
     ``data`` is a list of DataFrames (one a run). With ``smooth > 1`` each run's curve is
     first averaged over a centred window of ``smooth`` points (:func:`smooth_curve`).
+    ``font_scale`` sizes the text (seaborn's scale: 1 is its normal size).
     """
     import matplotlib.pyplot as plt
     import pandas as pd
