@@ -1,7 +1,7 @@
 """The command line: ``python -m spinup.run CMD [--flag value ...]``.
 
-``CMD`` is an algorithm (``ppo``, or ``ppo_pytorch`` / ``ppo_tf1``), ``plot`` or
-``test_policy``. Every keyword argument of the algorithm is a flag; several values after
+``CMD`` is an algorithm (``ppo``, or ``ppo_pytorch`` / ``ppo_tf1``), ``plot``,
+``test_policy`` or ``exercise``. Every keyword argument of the algorithm is a flag; several values after
 a flag make a grid of experiments, run one after another through :class:`ExperimentGrid`.
 Values are read as Python literals (``ast.literal_eval``) or, for names such as
 ``torch.nn.ReLU``, looked up in an allow-list of modules: nothing typed is evaluated.
@@ -19,7 +19,7 @@ from spinup.algos import ALGOS, BACKENDS, CONTINUOUS_ONLY, OFF_POLICY, REGISTRY,
 from spinup.user_config import DEFAULT_BACKEND
 from spinup.utils.errors import SpinupError, run_main
 
-UTILITIES = ('plot', 'test_policy')
+UTILITIES = ('plot', 'test_policy', 'exercise')
 
 # Shortcut flags and the argument each one stands for.
 SUBSTITUTIONS = {
@@ -308,6 +308,7 @@ def print_help() -> None:
 
             plot         plot learning curves:        python -m spinup.run plot data/cp --smooth 5
             test_policy  run a trained agent again:   python -m spinup.run test_policy data/cp/cp_s0
+            exercise     list or run the problem sets: python -m spinup.run exercise 1.1
 
         Every keyword argument of an algorithm is a flag; shortcuts: --env, --hid, --act,
         --cpu, --exp_name, --data_dir, --dt. Several values after a flag make a grid, and
@@ -331,6 +332,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     if cmd == 'test_policy':
         from spinup.utils.test_policy import main as test_policy_main
         return test_policy_main(args)
+    if cmd == 'exercise':
+        from spinup.exercises.command import main as exercise_main
+        return exercise_main(args)
     run_algorithm(resolve_algo(cmd), args)
     return 0
 

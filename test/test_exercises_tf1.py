@@ -1,0 +1,48 @@
+"""The TF1 problem sets: each exercise file fails until solved, each solution passes,
+subtly wrong answers are caught (the tests themselves are in exercise_cases.py)."""
+import pytest
+
+from exercise_cases import *  # noqa: F401,F403 (the tests)
+from exercise_cases import library_td3_source, mutate, path_of
+
+
+@pytest.fixture
+def backend():
+    return 'tf1'
+
+
+@pytest.fixture
+def wrong_answers():
+    """{exercise: {what is wrong: (source to paste, what the banner must then say)}}."""
+    s11 = path_of('tf1', '1.1', solution=True).read_text()
+    s14 = path_of('tf1', '1.4', solution=True).read_text()
+    s15 = path_of('tf1', '1.5', solution=True).read_text()
+    td3 = library_td3_source('tf1')
+    return {
+        '1.1': {
+            'log sigma counted half': (mutate(s11, '0.5 * z ** 2 + log_std', '0.5 * z ** 2 + 0.5 * log_std'), 'values differ'),
+            'no log(2 pi) term': (mutate(s11, ' + 0.5 * np.log(2 * np.pi)', ''), 'values differ'),
+            'summed over the batch': (mutate(s11, 'axis=-1)', 'axis=0)'), 'shape (3,), expected (7,)'),
+        },
+        '1.4': {
+            'a terminal end bootstraps': (mutate(s14, 'boot = 0.0 if term else float(last_val)',
+                                                 'boot = float(last_val)'), 'terminal state'),
+            'V(s_t) in place of V(s_t+1)': (mutate(s14, 'gamma * v[1:] - v[:-1]', 'gamma * v[:-1] - v[:-1]'),
+                                            'values differ'),
+            'rewards-to-go never bootstrap': (mutate(s14, 'discount_cumsum(r, gamma)[:-1]',
+                                                     'discount_cumsum(r[:-1], gamma)'), 'rewards-to-go'),
+        },
+        '1.5': {
+            'no log 2 term': (mutate(s15, '2 * (np.log(2) - u', '2 * (-u'), 'values differ'),
+            'the unstable form': (mutate(s15, '2 * (np.log(2) - u - tf.nn.softplus(-2 * u))',
+                                         'tf.log(1 - tf.tanh(u) ** 2)'), 'numerically stable form'),
+        },
+        '1.3': {
+            'the larger target Q': (mutate(td3, 'tf.minimum(q1_targ', 'tf.maximum(q1_targ'), 'FAIL  compute_loss_q'),
+            'a gradient through the backup': (mutate(td3, 'tf.stop_gradient(r + gamma * (1 - d) * q_pi_targ)',
+                                                     '(r + gamma * (1 - d) * q_pi_targ)'),
+                                              'gradient with respect to q1_targ'),
+            'the noise unclipped': (mutate(td3, 'epsilon = tf.clip_by_value(epsilon, -noise_clip, noise_clip)', ''),
+                                    'FAIL  the noise'),
+        },
+    }
