@@ -112,7 +112,7 @@ def shrink(command: str) -> List[str]:
             args = _set_flags(args, {'--episodes': '1', '--len': '50'})
             if '--video' not in args and '--norender' not in args:
                 args.append('--norender')  # there is no screen here
-        elif cmd not in ('plot',):
+        elif cmd not in ('plot', 'exercise'):
             algo = split_name(cmd)[0] if '_' in cmd else cmd
             args = _set_flags(args, OFF_POLICY_BUDGET if algo in OFF_POLICY else ON_POLICY_BUDGET)
             if '--seed' in args:
