@@ -9,6 +9,8 @@ with open(join(here, 'spinup', 'version.py')) as f:
 
 # Sphinx, and the theme the site uses
 DOCS = ['sphinx>=8,<10', 'furo>=2024.8']
+# train_mnist.py learns offline on scikit-learn's bundled digits
+EXAMPLES = ['scikit-learn>=1.3']
 
 setup(
     name='spinup',
@@ -37,8 +39,9 @@ setup(
         'imageio-ffmpeg',
     ],
     extras_require={
-        # the suite builds the docs too, so the test extra includes the docs one
+        # the suite builds the docs and runs the examples too, so the test extra includes those extras
         'docs': DOCS,
-        'test': ['pytest>=8', 'pytest-xdist>=3.5', *DOCS],
+        'examples': EXAMPLES,
+        'test': ['pytest>=8', 'pytest-xdist>=3.5', *DOCS, *EXAMPLES],
     },
 )

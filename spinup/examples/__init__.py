@@ -1,0 +1,1 @@
+"""Short, self-contained example scripts that go with the docs (see docs/exercises/examples.rst)."""

@@ -1,0 +1,1 @@
+"""The simplest policy gradient and its reward-to-go version, in PyTorch."""
