@@ -3,7 +3,7 @@ subtly wrong answers are caught (the tests themselves are in exercise_cases.py).
 import pytest
 
 from exercise_cases import *  # noqa: F401,F403 (the tests)
-from exercise_cases import library_td3_source, mutate, path_of
+from exercise_cases import library_td3_source, mutate, path_of, run_exercise_2_2
 
 
 @pytest.fixture
@@ -26,11 +26,11 @@ def wrong_answers():
         },
         '1.4': {
             'a terminal end bootstraps': (mutate(s14, 'boot = 0.0 if term else float(last_val)',
-                                                 'boot = float(last_val)'), 'terminal state'),
+                                                 'boot = float(last_val)'), 'FAIL  one step into a terminal state'),
             'V(s_t) in place of V(s_t+1)': (mutate(s14, 'gamma * v[1:] - v[:-1]', 'gamma * v[:-1] - v[:-1]'),
                                             'values differ'),
             'rewards-to-go never bootstrap': (mutate(s14, 'discount_cumsum(r, gamma)[:-1]',
-                                                     'discount_cumsum(r[:-1], gamma)'), 'rewards-to-go'),
+                                                     'discount_cumsum(r[:-1], gamma)'), ', rewards-to-go:'),
         },
         '1.5': {
             'no log 2 term': (mutate(s15, '2 * (np.log(2) - u', '2 * (-u'), 'values differ'),
@@ -46,3 +46,8 @@ def wrong_answers():
                                     'FAIL  the noise'),
         },
     }
+
+
+def test_exercise_2_2_runs_ddpg_with_both_actor_critics_and_plots_them(tmp_path):
+    """One seed, one epoch of 300 steps each. (test_exercises_pytorch.py runs enough to show the bug.)"""
+    run_exercise_2_2('tf1', tmp_path, seeds=1, epochs=1, steps_per_epoch=300)

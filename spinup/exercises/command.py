@@ -26,13 +26,12 @@ def exercise_path(number: str, backend: str, solution: bool = False) -> str:
 
 
 def print_list() -> None:
-    repo_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     print(f'Exercises ({USAGE}):\n')
     for number, ex in EXERCISES.items():
         print(f'  {number}  {ex.title:45s} default backend: {default_backend(number)}')
-    example = os.path.relpath(exercise_path('1.1', 'pytorch'), repo_root)
-    print(f'\nEach runs an exercise file, such as {example}, and checks it:\n'
-          f'write your answer in that file, then run it again. --solution runs the solution instead.')
+    print(f"\nEach runs an exercise file and checks it; for 1.1 in PyTorch, that is\n"
+          f"    {exercise_path('1.1', 'pytorch')}\n"
+          f'Write your answer in the file, then run it again. --solution runs the solution instead.')
 
 
 def main(args: List[str]) -> Optional[int]:
@@ -44,6 +43,7 @@ def main(args: List[str]) -> Optional[int]:
         raise SpinupError(f"there is no exercise '{number}': choose one of {', '.join(EXERCISES)} "
                           f"(python -m spinup.run exercise lists them).")
     backend = default_backend(number)
+    rest = [part for arg in rest for part in (arg.split('=', 1) if arg.startswith('--backend=') else [arg])]
     if '--backend' in rest:
         k = rest.index('--backend')
         if k + 1 >= len(rest) or rest[k + 1] not in ('tf1', 'pytorch'):
@@ -53,8 +53,8 @@ def main(args: List[str]) -> Optional[int]:
     if '--solution' in rest:
         rest.remove('--solution')
         ex = EXERCISES[number]
-        if number == '1.3':
-            rest.append('--use_soln')  # the library's own TD3 is the solution
+        if ex.solution_flag:
+            rest.append(ex.solution_flag)  # the exercise runs the library's own code as its solution
         elif ex.solution is None:
             raise SpinupError(f'exercise {number} is an experiment to run and think about: it has no solution '
                               f'file; the Problem set 2 page of the docs discusses what it shows.')

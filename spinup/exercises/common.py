@@ -9,6 +9,7 @@ one failed.
 """
 import os
 import sys
+import time
 import traceback
 from typing import Callable, List, Optional, Tuple
 
@@ -35,8 +36,7 @@ def compare(got, want, atol: float = 1e-5, rtol: float = 1e-5) -> Optional[str]:
     if got.shape != want.shape:
         return f'shape {got.shape}, expected {want.shape}'
     got64, want64 = got.astype(np.float64), want.astype(np.float64)
-    # NaN or an infinity only matches itself
-    close = np.isclose(got64, want64, atol=atol, rtol=rtol) | ((got64 == want64) & np.isinf(want64))
+    close = np.isclose(got64, want64, atol=atol, rtol=rtol)  # equal infinities match; NaN never does
     if close.all():
         return None
     bad = np.argwhere(~close)
@@ -47,15 +47,20 @@ def compare(got, want, atol: float = 1e-5, rtol: float = 1e-5) -> Optional[str]:
 
 
 def _where_raised(err: BaseException) -> str:
-    """'' or ' (file.py, line 12: the line)': the last frame of ``err``'s traceback that is
-    not in the library's own checks, which is where the student's code raised it."""
+    """'' or ' (file.py, line 12: the line)': where the student's code raised ``err``.
+
+    That is the last frame in the file being run or in a problem set's folder; failing
+    those, the last one outside the library's checks (which may be inside the framework).
+    """
+    frames = traceback.extract_tb(err.__traceback__)
+    script = os.path.abspath(sys.argv[0]) if sys.argv and sys.argv[0] else None
     here = os.path.dirname(os.path.abspath(__file__))
-    frames = [f for f in traceback.extract_tb(err.__traceback__)
-              if not os.path.abspath(f.filename).startswith(here + os.sep)
-              or '/problem_set_' in f.filename]
-    if not frames:
+    theirs = [f for f in frames if os.path.abspath(f.filename) == script or
+              f'{os.sep}problem_set_' in f.filename]
+    outside = [f for f in frames if not os.path.abspath(f.filename).startswith(here + os.sep)]
+    if not (theirs or outside):
         return ''
-    f = frames[-1]
+    f = (theirs or outside)[-1]
     return f' ({os.path.basename(f.filename)}, line {f.lineno}: {(f.line or "").strip()})'
 
 
@@ -147,7 +152,7 @@ def grid_then_plot(name: str, thunk, flags, compared: dict, values: List[str], *
         values: The columns to plot (``'Performance'``, ``'LossV'``).
         **fixed: Further arguments, the same in every run.
     """
-    from spinup.user_config import DEFAULT_DATA_DIR
+    from spinup.user_config import DEFAULT_DATA_DIR, FORCE_DATESTAMP
     from spinup.utils.plot import make_plots
     from spinup.utils.run_utils import ExperimentGrid
     grid = ExperimentGrid(name)
@@ -160,6 +165,8 @@ def grid_then_plot(name: str, thunk, flags, compared: dict, values: List[str], *
     for key, val in fixed.items():
         grid.add(key, val)
     grid.run(thunk, data_dir=flags.data_dir)
-    # every run of the grid has a folder whose name starts with the grid's name
-    prefix = os.path.join(flags.data_dir or DEFAULT_DATA_DIR, name)
+    # every run of the grid has a folder whose name starts with the grid's name (and the date
+    # before it, when user_config.FORCE_DATESTAMP asks for one)
+    stamp = time.strftime('%Y-%m-%d_') if FORCE_DATESTAMP else ''
+    prefix = os.path.join(flags.data_dir or DEFAULT_DATA_DIR, stamp + name)
     make_plots([prefix], values=values, out=prefix + '.png')

@@ -8,6 +8,7 @@ import os
 from functools import partial
 from unittest import mock
 
+import numpy as np
 import torch
 import torch.nn as nn
 
@@ -22,6 +23,7 @@ def on_tensors(fn):
 
 def check_1_1(gaussian_likelihood) -> None:
     from spinup.exercises.pytorch.problem_set_1_solutions.exercise1_1_soln import gaussian_likelihood as solution
+    exercise_flags()  # none: a mistyped flag is an error, not ignored
     checker = Checker('Exercise 1.1: diagonal Gaussian log-likelihood (PyTorch)')
     checks.check_gaussian_likelihood(checker, on_tensors(gaussian_likelihood), on_tensors(solution))
     checker.finish()
@@ -29,6 +31,7 @@ def check_1_1(gaussian_likelihood) -> None:
 
 def check_1_4(advantages_and_returns) -> None:
     from spinup.exercises.pytorch.problem_set_1_solutions.exercise1_4_soln import advantages_and_returns as solution
+    exercise_flags()  # none: a mistyped flag is an error, not ignored
     checker = Checker('Exercise 1.4: GAE-Lambda advantages and rewards-to-go')
     checks.check_advantages(checker, advantages_and_returns, solution)
     checker.finish()
@@ -36,6 +39,7 @@ def check_1_4(advantages_and_returns) -> None:
 
 def check_1_5(squashed_gaussian_log_prob) -> None:
     from spinup.exercises.pytorch.problem_set_1_solutions.exercise1_5_soln import squashed_gaussian_log_prob as solution
+    exercise_flags()  # none: a mistyped flag is an error, not ignored
     checker = Checker("Exercise 1.5: SAC's tanh-squashed Gaussian log-likelihood (PyTorch)")
     checks.check_squashed_likelihood(checker, on_tensors(squashed_gaussian_log_prob), on_tensors(solution))
     checker.finish()
@@ -130,10 +134,12 @@ def check_1_3(target_actions, compute_loss_q, compute_loss_pi, td3) -> None:
         grads = [p.grad.clone() if p.grad is not None else torch.zeros_like(p) for p in module.parameters()]
         return out, loss, grads
 
-    def same(got, want):
+    def same(got, want, module):
         (_, loss, grads), (_, ref_loss, ref_grads) = got, want
+        names = [name for name, _ in module.named_parameters()]
         return checks.all_parts(compare(loss, ref_loss, atol=1e-6),
-                                *(compare(g, r, atol=1e-6, rtol=1e-4) for g, r in zip(grads, ref_grads)))
+                                *(f'gradient with respect to {n}: {p}' if p else None for n, p in
+                                  zip(names, (compare(g, r, atol=1e-6, rtol=1e-4) for g, r in zip(grads, ref_grads)))))
 
     def loss_q():
         q_modules = nn.ModuleList([ac.q1, ac.q2])
@@ -143,14 +149,17 @@ def check_1_3(target_actions, compute_loss_q, compute_loss_pi, td3) -> None:
         if not (isinstance(mine[0], tuple) and len(mine[0]) == 2 and isinstance(mine[0][1], dict)):
             return 'compute_loss_q must return (loss_q, dict(Q1Vals=..., Q2Vals=...))'
         info, ref_info = mine[0][1], ref[0][1]
-        return checks.all_parts(same(mine, ref),
-                                *(compare(info.get(k), ref_info[k]) if k in info else f'the info lacks {k}'
-                                  for k in ('Q1Vals', 'Q2Vals')))
+
+        def logged(k):
+            if not isinstance(info.get(k), np.ndarray):
+                return f'the info must hold {k} as a NumPy array (q.detach().numpy()), not {type(info.get(k)).__name__}'
+            return compare(info[k], ref_info[k])
+        return checks.all_parts(same(mine, ref, q_modules), logged('Q1Vals'), logged('Q2Vals'))
 
     def loss_pi():
         mine = value_and_grads(lambda: compute_loss_pi(ac, data), ac.pi)
         ref = value_and_grads(lambda: library.compute_loss_pi(ac, data), ac.pi)
-        return same(mine, ref)
+        return same(mine, ref, ac.pi)
 
     checker.part("compute_loss_q: the loss, its gradients and the logged Q-values equal the library's "
                  '(same weights, batch and target noise)', loss_q)

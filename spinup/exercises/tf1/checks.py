@@ -33,6 +33,7 @@ def in_graph(build):
 
 def check_1_1(gaussian_likelihood) -> None:
     from spinup.exercises.tf1.problem_set_1_solutions.exercise1_1_soln import gaussian_likelihood as solution
+    exercise_flags()  # none: a mistyped flag is an error, not ignored
     checker = Checker('Exercise 1.1: diagonal Gaussian log-likelihood (TF1)')
     checks.check_gaussian_likelihood(checker, in_graph(gaussian_likelihood), in_graph(solution))
     checker.finish()
@@ -40,6 +41,7 @@ def check_1_1(gaussian_likelihood) -> None:
 
 def check_1_4(advantages_and_returns) -> None:
     from spinup.exercises.tf1.problem_set_1_solutions.exercise1_4_soln import advantages_and_returns as solution
+    exercise_flags()  # none: a mistyped flag is an error, not ignored
     checker = Checker('Exercise 1.4: GAE-Lambda advantages and rewards-to-go')
     checks.check_advantages(checker, advantages_and_returns, solution)
     checker.finish()
@@ -47,6 +49,7 @@ def check_1_4(advantages_and_returns) -> None:
 
 def check_1_5(squashed_gaussian_log_prob) -> None:
     from spinup.exercises.tf1.problem_set_1_solutions.exercise1_5_soln import squashed_gaussian_log_prob as solution
+    exercise_flags()  # none: a mistyped flag is an error, not ignored
     checker = Checker("Exercise 1.5: SAC's tanh-squashed Gaussian log-likelihood (TF1)")
     checks.check_squashed_likelihood(checker, in_graph(squashed_gaussian_log_prob), in_graph(solution))
     checker.finish()

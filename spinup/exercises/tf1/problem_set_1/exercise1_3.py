@@ -84,8 +84,8 @@ def compute_loss_q(q1, q2, q1_targ, q2_targ, r, d, gamma: float):
 
     Builds graph ops from ``q1``, ``q2`` (at s, a), ``q1_targ``, ``q2_targ`` (the target
     networks' Qs at s' and the smoothed target action) and the placeholders ``r`` and ``d``.
+    The backup y is a target, not something to differentiate through (``tf.stop_gradient``).
     """
-    # Bellman backup for both Qs: clipped double-Q, the smaller of the two target estimates
     #######################
     #                     #
     #   YOUR CODE HERE    #
