@@ -56,11 +56,13 @@ def test_variant_names_default_shorthand_in_name_and_bools():
     assert names == ['x_pi_0.0003_gam0.9', 'x_pi_0.0003_gam0.9_ut', 'x_pi_0.001_gam0.9', 'x_pi_0.001_gam0.9_ut']
 
 
-def test_grid_rejects_duplicate_keys_and_colliding_names():
+def test_grid_rejects_duplicate_keys_empty_values_and_colliding_names():
     eg = ExperimentGrid('x')
     eg.add('seed', [0])
     with pytest.raises(SpinupError, match='twice'):
         eg.add('seed', [1])
+    with pytest.raises(SpinupError, match="'epochs' was given no values"):
+        eg.add('epochs', [])
     eg = ExperimentGrid('x')
     eg.add('env_name', 'CartPole-v1')
     eg.add('ac_kwargs:hidden_sizes', [[64, 64], (64, 64)], 'h')  # both named x_h64-64

@@ -247,6 +247,8 @@ class ExperimentGrid:
             raise SpinupError('ExperimentGrid.add: the shorthand must be a string.')
         if not isinstance(vals, list):
             vals = [vals]
+        if not vals:
+            raise SpinupError(f"ExperimentGrid.add: '{key}' was given no values; give at least one.")
         if DEFAULT_SHORTHAND and shorthand is None:
             shorthand = self._default_shorthand(key)
         self.keys.append(key)
