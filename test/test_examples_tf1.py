@@ -2,13 +2,19 @@
 fresh process, by its path or with ``python -m``) on tiny budgets. The checks live in
 example_scripts.py, shared with test_examples_pytorch.py (which also tests the data loader
 both train_mnist.py files use)."""
+import runpy
+import sys
+from pathlib import Path
+
 import pytest
 
-from example_scripts import (assert_bench_grid_ran, assert_pg_examples_run,
+from conftest import REPO
+from example_scripts import (assert_pg_examples_run,
                              assert_rtg_pg_is_simple_pg_with_rewards_to_go, assert_train_mnist_learns_digits,
                              assert_train_mnist_refuses_a_missing_file, function_source)
 
 BACKEND = 'tf1'
+EXAMPLES = Path(REPO) / 'spinup' / 'examples' / BACKEND
 
 
 def test_pg_examples_train_by_path_and_as_modules_and_refuse_continuous_actions(tmp_path):
@@ -25,9 +31,30 @@ def test_framework_free_functions_are_the_pytorch_examples_copies():
         assert function_source(BACKEND, script, name) == function_source('pytorch', script, name), name
 
 
-@pytest.mark.slow
-def test_bench_ppo_cartpole_runs_every_setting_of_its_grid(tmp_path):
-    assert_bench_grid_ran(BACKEND, tmp_path)
+def test_bench_ppo_cartpole_prepares_every_run_of_its_grid(tmp_path, monkeypatch):
+    """test_examples_pytorch.py runs its twin's grid; here each of the four runs is only
+    prepared: its name, its arguments, and that they pickle as call_experiment ships them
+    (TensorFlow's own tf.nn.tanh would not)."""
+    import cloudpickle
+
+    from spinup.utils import run_utils
+    launched = {}
+
+    def prepare(exp_name, thunk, **kwargs):
+        cloudpickle.dumps((thunk, kwargs))
+        launched[exp_name] = kwargs
+    monkeypatch.setattr(run_utils, 'call_experiment', prepare)
+    monkeypatch.setattr(sys, 'argv', ['bench_ppo_cartpole.py', '--num_runs', '1', '--data_dir', str(tmp_path)])
+    with pytest.raises(SystemExit) as done:
+        runpy.run_path(str(EXAMPLES / 'bench_ppo_cartpole.py'), run_name='__main__')
+    assert done.value.code == 0
+    expected = {f'bench-ppo-cartpole_hid{hid}_{act}': (sizes, act)
+                for hid, sizes in (('32', (32,)), ('64-64', (64, 64))) for act in ('tanh', 'relu')}
+    assert sorted(launched) == sorted(expected)
+    for name, (sizes, act) in expected.items():
+        ac_kwargs = launched[name]['ac_kwargs']
+        assert ac_kwargs['hidden_sizes'] == sizes and ac_kwargs['activation'].__name__ == act, (name, ac_kwargs)
+        assert launched[name]['seed'] == 0 and launched[name]['env_name'] == 'CartPole-v1'
 
 
 def test_train_mnist_learns_the_digits_and_logs_each_epoch(tmp_path):
