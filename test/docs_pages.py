@@ -17,6 +17,8 @@ from spinup.algos import OFF_POLICY, split_name
 
 REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / 'docs'
+# The user guide's pages that train a run to load or watch again: the slowest to run.
+SAVED_RUN_PAGES = ('saving_and_loading.rst', 'watching.rst')
 
 # Flags set on every training command, whatever the page asked for: one short epoch. A grid
 # over seeds keeps its first seed only; grids over other flags stay whole.

@@ -1,10 +1,11 @@
-"""Every command and Python snippet of the user guide, utilities, exercises and benchmark
-pages runs, on a tiny budget (docs_pages.py says how they are read and cut)."""
+"""Every command and Python snippet of the user guide runs, on a tiny budget (docs_pages.py
+says how they are read and cut). The pages about saved runs are in test_docs_guide_saved.py,
+and the other sections' in test_docs_more.py: three files, so that test workers share them."""
 import pytest
 
-from docs_pages import DOCS, assert_page_runs, page_id, runnable
+from docs_pages import DOCS, SAVED_RUN_PAGES, assert_page_runs, page_id, runnable
 
-PAGES = [p for p in sorted(DOCS.rglob('*.rst')) if p.parent.name != 'algorithms' and runnable(p)]
+PAGES = [p for p in sorted((DOCS / 'user').glob('*.rst')) if p.name not in SAVED_RUN_PAGES and runnable(p)]
 
 
 @pytest.mark.slow
