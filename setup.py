@@ -11,6 +11,8 @@ with open(join(here, 'spinup', 'version.py')) as f:
 DOCS = ['sphinx>=8,<10', 'furo>=2024.8']
 # train_mnist.py learns offline on scikit-learn's bundled digits
 EXAMPLES = ['scikit-learn>=1.3']
+# benchmark run --ray: experiments as tasks on a Ray cluster
+RAY = ['ray>=2.55']
 
 setup(
     name='spinup',
@@ -37,11 +39,13 @@ setup(
         'cloudpickle',
         'imageio>=2.31',
         'imageio-ffmpeg',
+        'tqdm',
     ],
     extras_require={
-        # the suite builds the docs and runs the examples too, so the test extra includes those extras
+        # the suite builds the docs, runs the examples and a Ray cluster too, so the test extra includes those extras
         'docs': DOCS,
         'examples': EXAMPLES,
-        'test': ['pytest>=8', 'pytest-xdist>=3.5', *DOCS, *EXAMPLES],
+        'ray': RAY,
+        'test': ['pytest>=8', 'pytest-xdist>=3.5', *DOCS, *EXAMPLES, *RAY],
     },
 )

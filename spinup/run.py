@@ -19,7 +19,7 @@ from spinup.algos import ALGOS, BACKENDS, CONTINUOUS_ONLY, OFF_POLICY, REGISTRY,
 from spinup.user_config import DEFAULT_BACKEND
 from spinup.utils.errors import SpinupError, run_main
 
-UTILITIES = ('plot', 'test_policy', 'exercise')
+UTILITIES = ('plot', 'test_policy', 'exercise', 'benchmark')
 
 # Shortcut flags and the argument each one stands for.
 SUBSTITUTIONS = {
@@ -31,7 +31,7 @@ SUBSTITUTIONS = {
 }
 
 # Flags that set how experiments run rather than an argument of the algorithm.
-RUN_KWARGS = ('num_cpu', 'data_dir', 'datestamp')
+RUN_KWARGS = ('num_cpu', 'data_dir', 'datestamp', 'workers')
 
 # Names a value may refer to: a prefix typed on the command line -> the module it means.
 NAME_MODULES = {
@@ -214,6 +214,10 @@ def _check_values(name: str, values: Dict[str, List[Any]]) -> None:
             raise SpinupError(f'{name} runs in one process: drop --cpu (only vpg, trpo and ppo run '
                               f'under MPI); to use more cores, start several runs (other seeds, say) '
                               f'at the same time.')
+    if 'workers' in values:
+        workers = values['workers'][0]
+        if not (isinstance(workers, int) and not isinstance(workers, bool) and workers >= 1):
+            raise SpinupError(f'--workers takes a whole number of experiments to run at once, not {workers!r}.')
     if 'ac_kwargs:hidden_sizes' in values:
         sizes = []
         for v in values['ac_kwargs:hidden_sizes']:
@@ -309,9 +313,11 @@ def print_help() -> None:
             plot         plot learning curves:        python -m spinup.run plot data/cp --smooth 5
             test_policy  run a trained agent again:   python -m spinup.run test_policy data/cp/cp_s0
             exercise     list or run the problem sets: python -m spinup.run exercise 1.1
+            benchmark    run and report benchmarks:   python -m spinup.run benchmark run small
 
         Every keyword argument of an algorithm is a flag; shortcuts: --env, --hid, --act,
-        --cpu, --exp_name, --data_dir, --dt. Several values after a flag make a grid, and
+        --cpu, --exp_name, --data_dir, --dt; --workers N runs N experiments of a grid at
+        once. Several values after a flag make a grid, and
         --flag[sh] names the flag 'sh' in experiment names. For example:
 
             python -m spinup.run ppo_pytorch --env CartPole-v1 --exp_name cp --seed 0 10 --hid[h] "[32]" "[64,64]"
@@ -335,6 +341,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     if cmd == 'exercise':
         from spinup.exercises.command import main as exercise_main
         return exercise_main(args)
+    if cmd == 'benchmark':
+        from spinup.benchmarks.command import main as benchmark_main
+        return benchmark_main(args)
     run_algorithm(resolve_algo(cmd), args)
     return 0
 

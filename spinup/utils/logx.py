@@ -86,10 +86,9 @@ class Logger:
 
     @_root_only
     def _open_output(self, output_fname: str) -> None:
-        if osp.exists(self.output_dir):
-            print(f'Warning: {self.output_dir} already exists; its outputs will be replaced.')
-        else:
-            os.makedirs(self.output_dir)
+        if osp.exists(osp.join(self.output_dir, output_fname)):
+            print(f'Warning: {self.output_dir} already holds a run; its outputs will be replaced.')
+        os.makedirs(self.output_dir, exist_ok=True)
         self.output_file = open(osp.join(self.output_dir, output_fname), 'w')
         print(colorize(f'Progress goes to {self.output_file.name}', 'green', bold=True))
 

@@ -4,6 +4,7 @@ import collections
 import itertools
 import os
 import os.path as osp
+import signal
 import string
 import subprocess
 import sys
@@ -11,7 +12,7 @@ import threading
 import time
 import zlib
 from textwrap import dedent
-from typing import Any, Callable, Deque, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Deque, Dict, List, Optional, Sequence, Set, TextIO, Tuple, Union
 
 import cloudpickle
 
@@ -62,7 +63,7 @@ def _resolve_thunk(thunk: Union[str, Callable]) -> Callable:
 
 def call_experiment(exp_name: str, thunk: Union[str, Callable], seed: int = 0,
                     num_cpu: Union[int, str] = 1, data_dir: Optional[str] = None,
-                    datestamp: bool = False, **kwargs: Any) -> None:
+                    datestamp: bool = False, log_path: Optional[str] = None, **kwargs: Any) -> None:
     """Run ``thunk(seed=seed, **kwargs)`` in a fresh process, under MPI if ``num_cpu > 1``.
 
     The thunk (a function, or the registered name of an algorithm such as ``'ppo_pytorch'``)
@@ -78,8 +79,10 @@ def call_experiment(exp_name: str, thunk: Union[str, Callable], seed: int = 0,
         num_cpu (int or 'auto'): Number of MPI processes; ``'auto'`` uses every core.
         data_dir (str): Where outputs go; ``user_config.DEFAULT_DATA_DIR`` if None.
         datestamp (bool): Prefix the output folders with the date and time.
+        log_path (str): Write what the experiment prints to this file instead of this
+            process's output (how experiments running side by side keep their output apart).
 
-    The experiment's output is copied to this process's as it comes. If its process is
+    The experiment's output is copied to this process's as it comes (or to ``log_path``). If its process is
     killed by a signal (a native crash), the error names the signal and repeats the last
     lines the experiment printed.
 
@@ -88,14 +91,23 @@ def call_experiment(exp_name: str, thunk: Union[str, Callable], seed: int = 0,
     """
     num_cpu = os.cpu_count() if num_cpu == 'auto' else int(num_cpu)
     kwargs['seed'] = seed
+    if log_path is not None:
+        os.makedirs(osp.dirname(osp.abspath(log_path)), exist_ok=True)
+        with open(log_path, 'w') as log:
+            return _call_experiment(exp_name, thunk, num_cpu, data_dir, datestamp, log, kwargs)
+    return _call_experiment(exp_name, thunk, num_cpu, data_dir, datestamp, sys.stdout, kwargs)
 
-    print(colorize(f'Experiment {exp_name}, with arguments:\n', color='cyan', bold=True))
-    print('\n'.join(f'    {k}: {v!r}' for k, v in sorted(kwargs.items())) + '\n', flush=True)
+
+def _call_experiment(exp_name: str, thunk: Union[str, Callable], num_cpu: int, data_dir: Optional[str],
+                     datestamp: bool, out: TextIO, kwargs: Dict[str, Any]) -> None:
+    print(colorize(f'Experiment {exp_name}, with arguments:\n', color='cyan', bold=True), file=out)
+    print('\n'.join(f'    {k}: {v!r}' for k, v in sorted(kwargs.items())) + '\n', file=out, flush=True)
 
     if 'logger_kwargs' not in kwargs:
-        kwargs['logger_kwargs'] = setup_logger_kwargs(exp_name, seed, data_dir, datestamp)
-    else:
-        print('Note: logger_kwargs given: exp_name, data_dir and datestamp are not used for the output path.\n')
+        kwargs['logger_kwargs'] = setup_logger_kwargs(exp_name, kwargs['seed'], data_dir, datestamp)
+    elif out is sys.stdout:
+        print('Note: logger_kwargs given: exp_name, data_dir and datestamp are not used for the output path.\n',
+              file=out)
 
     if 'env_name' in kwargs:
         from spinup.utils.envs import EnvFn, resolve_env_id
@@ -108,7 +120,8 @@ def call_experiment(exp_name: str, thunk: Union[str, Callable], seed: int = 0,
 
     encoded = base64.b64encode(zlib.compress(cloudpickle.dumps(thunk_plus))).decode('ascii')
     entrypoint = osp.join(osp.dirname(osp.abspath(__file__)), 'run_entrypoint.py')
-    returncode, last_lines = run_and_echo([sys.executable, '-u', entrypoint, encoded])
+    returncode, last_lines = run_and_echo([sys.executable, '-u', entrypoint, encoded],
+                                          sink=None if out is sys.stdout else out)
     signal_name = killed_by(returncode)
     if signal_name is not None:
         # killed by a signal: a native crash (SIGSEGV, SIGABRT) or the system (SIGKILL when out of memory)
@@ -117,6 +130,11 @@ def call_experiment(exp_name: str, thunk: Union[str, Callable], seed: int = 0,
                               f"(exit status {returncode}); the last lines it printed:\n{shown}")
     if returncode == 130:
         raise ExperimentError(f"experiment '{exp_name}' was interrupted.", reported=True)
+    if returncode != 0 and out is not sys.stdout:
+        # its output went to a file: say the error here (the last line printed) and where the rest is
+        error = next((line for line in reversed(last_lines) if line.strip()), '(it printed nothing)')
+        raise ExperimentError(f"experiment '{exp_name}' failed (exit status {returncode}): {error.strip()} "
+                              f"(all it printed: {out.name})")
     if returncode != 0:
         # status 2: the experiment stopped on bad input and has already said why, in one line
         raise ExperimentError(f"experiment '{exp_name}' failed (exit status {returncode}); "
@@ -130,11 +148,24 @@ def call_experiment(exp_name: str, thunk: Union[str, Callable], seed: int = 0,
     Learning curves:    python -m spinup.run plot {logdir}
     The trained agent:  python -m spinup.run test_policy {logdir}
     {'=' * DIV_LINE_WIDTH}
-    """), flush=True)
+    """), file=out, flush=True)
 
 
-def run_and_echo(cmd: List[str], keep: int = 20) -> Tuple[int, List[str]]:
-    """Run ``cmd``, copying its output and errors to ours as they come.
+# Experiment processes running now, so that a launcher told to stop can stop them too.
+LIVE_PROCESSES: Set[subprocess.Popen] = set()
+
+
+def stop_live_processes(sig: int = signal.SIGTERM) -> None:
+    """Send ``sig`` to every experiment process this process started and that still runs."""
+    for proc in list(LIVE_PROCESSES):
+        try:
+            proc.send_signal(sig)
+        except OSError:  # it ended meanwhile
+            pass
+
+
+def run_and_echo(cmd: List[str], keep: int = 20, sink: Optional[TextIO] = None) -> Tuple[int, List[str]]:
+    """Run ``cmd``, copying its output and errors to ours (or both to ``sink``) as they come.
 
     Returns:
         ``(returncode, last_lines)``: the exit status (negative for a signal, as in
@@ -143,20 +174,21 @@ def run_and_echo(cmd: List[str], keep: int = 20) -> Tuple[int, List[str]]:
     last_lines: Deque[str] = collections.deque(maxlen=keep)
     lock = threading.Lock()
 
-    def copy(source, sink):
+    def copy(source, dest):
         for raw in iter(source.readline, b''):
             line = raw.decode(errors='replace')
             with lock:
                 last_lines.append(line.rstrip('\n'))
                 try:
-                    sink.write(line)
-                    sink.flush()
+                    dest.write(line)
+                    dest.flush()
                 except (OSError, ValueError):  # our output is gone (a closed pipe): keep draining
                     pass
 
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=os.environ)
-    copiers = [threading.Thread(target=copy, args=(proc.stdout, sys.stdout), daemon=True),
-               threading.Thread(target=copy, args=(proc.stderr, sys.stderr), daemon=True)]
+    LIVE_PROCESSES.add(proc)
+    copiers = [threading.Thread(target=copy, args=(proc.stdout, sink or sys.stdout), daemon=True),
+               threading.Thread(target=copy, args=(proc.stderr, sink or sys.stderr), daemon=True)]
     for thread in copiers:
         thread.start()
     try:
@@ -165,9 +197,65 @@ def run_and_echo(cmd: List[str], keep: int = 20) -> Tuple[int, List[str]]:
         proc.wait()  # the child got the interrupt as well: let it end and say so
         raise
     finally:
+        LIVE_PROCESSES.discard(proc)
         for thread in copiers:
             thread.join(timeout=5)  # what is left in the pipes; a process it started may hold them open
     return returncode, list(last_lines)
+
+
+def run_concurrently(launches: Sequence[Tuple[str, Callable[[], None]]], workers: int,
+                     on_event: Optional[Callable[[str, str, Optional[str]], None]] = None) -> Dict[str, str]:
+    """Call the ``(name, launch)`` pairs, up to ``workers`` at once; a failure does not stop the others.
+
+    Each ``launch`` starts an experiment process and waits for it (:func:`call_experiment`),
+    so ``workers`` experiments run side by side. ``on_event(kind, name, error)`` hears of each
+    ``'start'``, ``'done'`` and ``'failed'`` (with the error's one line). An interrupt (Ctrl-C,
+    or SIGTERM, which is turned into one here) stops the experiments that run and launches no more.
+
+    Returns:
+        ``{name: error}`` for the launches that failed.
+    """
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
+    lock = threading.Lock()
+    failed: Dict[str, str] = {}
+
+    def tell(kind: str, name: str, error: Optional[str] = None) -> None:
+        if on_event is not None:
+            with lock:
+                on_event(kind, name, error)
+
+    def one(name: str, launch: Callable[[], None]) -> None:
+        tell('start', name)
+        try:
+            launch()
+        except SpinupError as e:
+            failed[name] = str(e)
+            tell('failed', name, str(e))
+        except Exception as e:  # a fault of this launcher: report it with the others, do not lose them
+            failed[name] = f'{type(e).__name__}: {e}'
+            tell('failed', name, failed[name])
+        else:
+            tell('done', name)
+
+    def on_sigterm(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, on_sigterm) if threading.current_thread() is threading.main_thread() else None
+    pool = ThreadPoolExecutor(max_workers=max(1, int(workers)))
+    try:
+        futures = [pool.submit(one, name, launch) for name, launch in launches]
+        for future in as_completed(futures):
+            future.result()
+    except KeyboardInterrupt:
+        pool.shutdown(wait=False, cancel_futures=True)
+        stop_live_processes(signal.SIGTERM)
+        raise
+    finally:
+        pool.shutdown(wait=True)
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+    return failed
 
 
 def all_bools(vals: Sequence[Any]) -> bool:
@@ -307,15 +395,22 @@ class ExperimentGrid:
         return [unflatten_var(var) for var in flat_variants]
 
     def run(self, thunk: Union[str, Callable], num_cpu: Union[int, str] = 1,
-            data_dir: Optional[str] = None, datestamp: bool = False) -> None:
-        """Run every variant of the grid with ``thunk``, one after another, via :func:`call_experiment`.
+            data_dir: Optional[str] = None, datestamp: bool = False, workers: int = 1) -> None:
+        """Run every variant of the grid with ``thunk`` via :func:`call_experiment`.
 
         Args:
             thunk: The function to run, or an algorithm's registered name ('ppo_pytorch').
             num_cpu (int or 'auto'): MPI processes for each experiment.
             data_dir (str): Where outputs go.
             datestamp (bool): Prefix the output folders with the date and time.
+            workers (int): How many experiments run at once. With 1, one after another, their
+                output shown as it comes, stopping at the first failure. With more, side by
+                side, each one's output in ``output.txt`` in its run folder and a line when it
+                starts and ends; a failure does not stop the others, and all failures are
+                raised together at the end.
         """
+        if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
+            raise SpinupError(f'ExperimentGrid.run: workers must be a whole number of at least 1, not {workers!r}.')
         self.print()
         variants = self.variants()
         var_names = [self.variant_name(var) for var in variants]
@@ -326,7 +421,8 @@ class ExperimentGrid:
 
         line = '=' * DIV_LINE_WIDTH
         joined = '\n'.join(sorted(set(var_names)))
-        print(f"{line}\n{colorize('Experiments to run, one after another:', color='green', bold=True)}"
+        how = 'one after another' if workers == 1 else f'{workers} at a time'
+        print(f"{line}\n{colorize(f'Experiments to run, {how}:', color='green', bold=True)}"
               f"\n\n{joined}\n\n{line}", flush=True)
 
         if WAIT_BEFORE_LAUNCH > 0 and sys.stdout.isatty():
@@ -338,9 +434,27 @@ class ExperimentGrid:
                 time.sleep(1)
             print()
 
-        for var, exp_name in zip(variants, var_names):
-            call_experiment(exp_name, thunk, num_cpu=num_cpu, data_dir=data_dir,
-                            datestamp=datestamp, **var)
+        if workers == 1:
+            for var, exp_name in zip(variants, var_names):
+                call_experiment(exp_name, thunk, num_cpu=num_cpu, data_dir=data_dir,
+                                datestamp=datestamp, **var)
+            return
+
+        def launch(exp_name: str, var: Dict[str, Any]) -> Tuple[str, Callable[[], None]]:
+            logger_kwargs = var.get('logger_kwargs') or setup_logger_kwargs(
+                exp_name, var.get('seed', 0), data_dir, datestamp)
+            log_path = osp.join(logger_kwargs['output_dir'], 'output.txt')
+            label = f"{exp_name} (seed {var.get('seed', 0)})"
+            return label, lambda: call_experiment(exp_name, thunk, num_cpu=num_cpu, log_path=log_path,
+                                                  **{**var, 'logger_kwargs': logger_kwargs})
+
+        def on_event(kind: str, label: str, error: Optional[str]) -> None:
+            print(f'{kind:7s} {label}' + (f': {error}' if error else ''), flush=True)
+
+        failed = run_concurrently([launch(n, v) for v, n in zip(variants, var_names)], workers, on_event)
+        if failed:
+            lines = '\n'.join(f'  {label}: {error}' for label, error in failed.items())
+            raise ExperimentError(f'{len(failed)} of {len(variants)} experiments failed:\n{lines}')
 
 
 def convert_for_print(val: Any) -> Any:

@@ -1,0 +1,136 @@
+"""The benchmark presets: which algorithms, backends, environments, seeds and budgets
+``python -m spinup.run benchmark run PRESET`` runs.
+
+Every run of a family shares its settings, those of the original Spinning Up benchmark:
+
+- on-policy (VPG, TRPO, PPO): a (64, 32) tanh network, 4000 steps an epoch;
+- off-policy (DDPG, TD3, SAC): a (256, 256) relu network, test episodes after every epoch.
+
+A preset lists blocks (some algorithms on some environments, with one budget) and the seeds
+and backends every block runs with. ``run PRESET --algos ... --envs ... --seeds ...`` narrows
+or changes a preset from the command line; ``run custom ...`` starts from no preset.
+"""
+from dataclasses import dataclass, field, replace
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+
+from spinup.algos import ALGOS, BACKENDS, OFF_POLICY
+
+FAMILY_SETTINGS: Dict[str, Dict[str, Any]] = {
+    'on-policy': dict(hidden_sizes=(64, 32), activation='tanh', steps_per_epoch=4000),
+    'off-policy': dict(hidden_sizes=(256, 256), activation='relu', steps_per_epoch=4000),
+}
+
+
+def family(algo: str) -> str:
+    return 'off-policy' if algo in OFF_POLICY else 'on-policy'
+
+
+@dataclass(frozen=True)
+class Block:
+    """Some algorithms on some environments, with one budget and the same extra arguments."""
+    algos: Tuple[str, ...]
+    envs: Tuple[str, ...]
+    epochs: int
+    steps_per_epoch: Optional[int] = None  # None: the family's
+    kwargs: Mapping[str, Any] = field(default_factory=dict)  # more arguments of the algorithms
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    about: str
+    blocks: Tuple[Block, ...]
+    seeds: Tuple[int, ...]
+    backends: Tuple[str, ...] = BACKENDS
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """One run of a benchmark: an algorithm in a backend on an environment with a seed."""
+    algo: str
+    backend: str
+    env: str
+    seed: int
+    epochs: int
+    steps_per_epoch: int
+    hidden_sizes: Tuple[int, ...]
+    activation: str
+    kwargs: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        """``<algo>_<backend>_<env>``: the experiment name, which the report reads back."""
+        return f"{self.algo}_{self.backend}_{self.env.replace('/', '-')}"
+
+    @property
+    def relpath(self) -> str:
+        """The run folder below the benchmark's data_dir (as :func:`setup_logger_kwargs` makes it)."""
+        return f'{self.name}/{self.name}_s{self.seed}'
+
+    @property
+    def steps(self) -> int:
+        return self.epochs * self.steps_per_epoch
+
+
+ON = ('vpg', 'trpo', 'ppo')
+OFF = ('ddpg', 'td3', 'sac')
+MUJOCO_TASKS = ('HalfCheetah-v5', 'Hopper-v5', 'Walker2d-v5', 'Swimmer-v5', 'Ant-v5')
+
+PRESETS: Dict[str, Preset] = {p.name: p for p in [
+    Preset('smoke', 'seconds: PPO and DDPG, both backends, Pendulum-v1, 2 seeds, 2 epochs of 400 steps',
+           seeds=(0, 1), blocks=(
+               Block(('ppo',), ('Pendulum-v1',), epochs=2, steps_per_epoch=400),
+               Block(('ddpg',), ('Pendulum-v1',), epochs=2, steps_per_epoch=400,
+                     kwargs=dict(start_steps=200, update_after=200, update_every=50, num_test_episodes=2)),
+           )),
+    Preset('small', 'about an hour on 2 cores with 2 workers: all 12 pairs on easy tasks, 3 seeds',
+           seeds=(0, 1, 2), blocks=(
+               Block(ON, ('CartPole-v1', 'InvertedPendulum-v5'), epochs=20),
+               Block(OFF, ('Pendulum-v1', 'InvertedPendulum-v5'), epochs=5, steps_per_epoch=2000,
+                     kwargs=dict(start_steps=2000, num_test_episodes=5)),
+           )),
+    Preset('mujoco', "the original's protocol on today's tasks: 3M steps, 10 seeds (a cluster job)",
+           seeds=tuple(range(10)), blocks=(
+               Block(ON + OFF, MUJOCO_TASKS, epochs=750),
+           )),
+]}
+
+
+def experiments(preset: Preset, algos: Optional[Sequence[str]] = None, backends: Optional[Sequence[str]] = None,
+                envs: Optional[Sequence[str]] = None, seeds: Optional[Sequence[int]] = None,
+                epochs: Optional[int] = None, steps_per_epoch: Optional[int] = None) -> List[Experiment]:
+    """The preset's runs, in order, with what the command line changed.
+
+    ``algos`` and ``backends`` narrow the preset to those (a custom preset takes them as they
+    are); ``envs`` replaces each block's environments; ``seeds``, ``epochs`` and
+    ``steps_per_epoch`` replace the preset's.
+    """
+    blocks = preset.blocks
+    if envs is not None or epochs is not None or steps_per_epoch is not None:
+        blocks = tuple(replace(b, envs=tuple(envs) if envs is not None else b.envs,
+                               epochs=epochs if epochs is not None else b.epochs,
+                               steps_per_epoch=steps_per_epoch or b.steps_per_epoch) for b in blocks)
+    runs = []
+    for block in blocks:
+        for algo in block.algos:
+            if algos is not None and algo not in algos:
+                continue
+            settings = FAMILY_SETTINGS[family(algo)]
+            for env in block.envs:
+                for backend in backends or preset.backends:
+                    for seed in seeds if seeds is not None else preset.seeds:
+                        runs.append(Experiment(
+                            algo, backend, env, int(seed), block.epochs,
+                            block.steps_per_epoch or settings['steps_per_epoch'],
+                            settings['hidden_sizes'], settings['activation'], dict(block.kwargs)))
+    return runs
+
+
+def custom(algos: Sequence[str], envs: Sequence[str], epochs: int) -> Preset:
+    """A user's grid: the algorithms on the environments, with the family settings."""
+    return Preset('custom', 'a grid given on the command line', seeds=(0,),
+                  blocks=(Block(tuple(algos), tuple(envs), epochs=epochs),))
+
+
+__all__ = ['ALGOS', 'BACKENDS', 'Block', 'Experiment', 'FAMILY_SETTINGS', 'PRESETS', 'Preset', 'custom',
+           'experiments', 'family']

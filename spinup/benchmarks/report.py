@@ -1,0 +1,515 @@
+"""Collect benchmark runs into a tidy table, a summary with confidence intervals, and figures.
+
+``python -m spinup.run benchmark report DIR [--out OUTDIR]``
+
+DIR holds run folders (a folder with ``config.json`` and ``progress.txt`` whose experiment
+name is ``<algo>_<backend>_<env>``, e.g. ``ppo_pytorch_CartPole-v1``), or is a
+``results.csv`` written by an earlier report (or a folder holding one and no runs): the
+report is then made again from the CSV alone. It writes to OUTDIR (default: ``DIR/report``
+for runs, the CSV's own folder for a CSV):
+
+- ``results.csv``: one row per run and epoch (:data:`COLUMNS`);
+- ``summary.csv`` and ``summary.md``: per algorithm and environment, the final performance
+  of each backend and the difference TF1 - PyTorch, each with a 95 % bootstrap interval;
+- ``<env>_algorithms.svg/.png``: every algorithm on ``env``, one panel per backend;
+- ``<env>_head_to_head.svg/.png``: TF1 against PyTorch, one panel per algorithm.
+
+The statistics follow Agarwal et al., "Deep RL at the Edge of the Statistical Precipice"
+(NeurIPS 2021): the final performance of a run is the mean ``Performance`` over its last
+10 % of epochs; runs are summarized by their interquartile mean (IQM), with a percentile
+bootstrap interval that resamples the seeds within each backend (a stratified bootstrap).
+"""
+import io
+import json
+import os
+import os.path as osp
+import re
+import warnings
+from typing import Dict, List, Optional, Tuple
+
+import numpy as np
+import pandas as pd
+
+from spinup.algos import ALGOS, BACKENDS
+from spinup.utils.errors import ArgumentParser, SpinupError, run_main
+from spinup.utils.serialization_utils import atomic_path
+
+# The tidy table: one row per (run, epoch), in this column order.
+COLUMNS = ['algorithm', 'backend', 'env', 'seed', 'epoch', 'TotalEnvInteracts', 'Performance',
+           'Time', 'steps_per_s']
+RUN_KEYS = ['algorithm', 'backend', 'env', 'seed']
+# The summary: one row per (algorithm, env).
+SUMMARY_COLUMNS = (['algorithm', 'env']
+                   + [f'{b}_{s}' for b in BACKENDS for s in ('seeds', 'iqm', 'low', 'high', 'steps_per_s')]
+                   + ['diff', 'diff_low', 'diff_high', 'diff_contains_0'])
+
+FLOAT_FORMAT = '%.6g'  # of the CSV files: readable, and the report is made from these values
+BOOTSTRAP_SEED = 0  # the same intervals every time the report is made
+N_RESAMPLES = 2000
+CONFIDENCE = 0.95
+FINAL_FRACTION = 10  # the final performance is the mean over the last 1/10 of the epochs
+
+BACKEND_LABELS = {'tf1': 'TF1', 'pytorch': 'PyTorch'}
+# Fixed colours, the same in every figure whatever is present.
+ALGO_COLORS = dict(zip(ALGOS, ['#1f77b4', '#9467bd', '#2ca02c', '#ff7f0e', '#8c564b', '#d62728']))
+BACKEND_COLORS = {'TF1': '#d55e00', 'PyTorch': '#0072b2'}
+FIGURE_RC = {
+    'svg.fonttype': 'none',  # text stays text: small SVG files
+    'svg.hashsalt': 'spinup-benchmarks',  # the same ids in the SVG every time: clean git diffs
+    'lines.linewidth': 1.2,
+    'font.sans-serif': ['DejaVu Sans'],  # named once in each text element of the SVG
+}
+PNG_DPI = 100
+MAX_POINTS = 40  # a curve shows at most this many epochs (evenly spaced, the last included): small SVGs
+
+SKIP_REASONS = {
+    'name': 'whose names are not <algo>_<backend>_<env>',
+    'empty': 'whose progress.txt has no epochs',
+    'unfinished': 'with unfinished runs (fewer progress rows than epochs; benchmark run finishes them)',
+}
+
+
+# ----- Reading runs --------------------------------------------------------------------------
+
+def parse_exp_name(exp_name: str) -> Optional[Tuple[str, str, str]]:
+    """``'ppo_pytorch_CartPole-v1'`` -> ``('ppo', 'pytorch', 'CartPole-v1')``; None if not of that form."""
+    parts = str(exp_name).split('_', 2)
+    if len(parts) == 3 and parts[0] in ALGOS and parts[1] in BACKENDS and parts[2]:
+        return parts[0], parts[1], parts[2]
+    return None
+
+
+def run_folders(root: str) -> List[str]:
+    """The folders below ``root`` (itself included) holding both ``config.json`` and ``progress.txt``, sorted."""
+    found = []
+    for dirpath, dirnames, files in os.walk(root):
+        dirnames.sort()
+        if 'config.json' in files and 'progress.txt' in files:
+            found.append(dirpath)
+    return sorted(found)
+
+
+def _read_run(folder: str, algo: str, backend: str, env: str, seed: int) -> Optional[pd.DataFrame]:
+    """The tidy rows of one run folder, or None if its progress.txt has no epochs."""
+    path = osp.join(folder, 'progress.txt')
+    try:
+        data = pd.read_table(path)
+    except pd.errors.EmptyDataError:
+        return None
+    except pd.errors.ParserError as err:
+        raise SpinupError(f'{path} is not a tab-separated table: {str(err).strip()}') from None
+    performance = 'AverageTestEpRet' if 'AverageTestEpRet' in data else 'AverageEpRet'  # as spinup.utils.plot
+    for column in ('Epoch', 'TotalEnvInteracts', 'Time', performance):
+        if column not in data:
+            raise SpinupError(f'{path} has no column {column}: it is not the progress of a spinup run.')
+    data = data[['Epoch', 'TotalEnvInteracts', 'Time', performance]].apply(pd.to_numeric, errors='coerce')
+    data = data.dropna(subset=['Epoch', 'TotalEnvInteracts'])  # a row still being written
+    if data.empty:
+        return None
+    time = data['Time'].astype(np.float64)
+    steps = data['TotalEnvInteracts'].round().astype(np.int64)
+    return pd.DataFrame({
+        'algorithm': algo, 'backend': backend, 'env': env, 'seed': seed,
+        'epoch': data['Epoch'].astype(np.int64),
+        'TotalEnvInteracts': steps,
+        'Performance': data[performance].astype(np.float64),
+        'Time': time,
+        'steps_per_s': (steps / time).where(time > 0),  # the run's average speed so far
+    })
+
+
+def _sorted(df: pd.DataFrame, by: List[str]) -> pd.DataFrame:
+    """``df`` sorted by ``by``; algorithms and backends in the registry's order (vpg ... sac, tf1 then pytorch)."""
+    order = {'algorithm': {a: i for i, a in enumerate(ALGOS)}, 'backend': {b: i for i, b in enumerate(BACKENDS)}}
+
+    def key(column: pd.Series) -> pd.Series:
+        return column.map(order[column.name]) if column.name in order else column
+    return df.sort_values(by, key=key, kind='stable').reset_index(drop=True)
+
+
+def collect(root: str) -> pd.DataFrame:
+    """Read every benchmark run below ``root`` into a tidy frame: one row per (run, epoch).
+
+    The columns are :data:`COLUMNS`. ``Performance`` is ``AverageTestEpRet`` when the run logs
+    it (ddpg, td3, sac), else ``AverageEpRet``; ``steps_per_s`` is ``TotalEnvInteracts / Time``.
+    Run folders whose experiment name is not ``<algo>_<backend>_<env>``, whose progress.txt
+    has no epochs, or with fewer rows than the ``epochs`` in their config.json, are left out; their numbers by reason are in ``df.attrs['skipped']``
+    (:func:`skipped_lines` words them).
+    """
+    if not osp.isdir(root):
+        raise SpinupError(f'{root} is not a folder: give the folder holding the benchmark runs.')
+    frames, seen = [], {}
+    skipped = {reason: 0 for reason in SKIP_REASONS}
+    for folder in run_folders(root):
+        config_path = osp.join(folder, 'config.json')
+        try:
+            with open(config_path) as f:
+                config = json.load(f)
+        except (OSError, ValueError) as err:
+            raise SpinupError(f'cannot read {config_path}: {err}') from None
+        parsed = parse_exp_name(config.get('exp_name', '')) if isinstance(config, dict) else None
+        if parsed is None:
+            skipped['name'] += 1
+            continue
+        seed = config.get('seed')
+        if not isinstance(seed, int) or isinstance(seed, bool):
+            raise SpinupError(f'{config_path} has no whole-number seed (seed: {seed!r}).')
+        run = _read_run(folder, *parsed, seed)
+        if run is None:
+            skipped['empty'] += 1
+            continue
+        epochs = config.get('epochs')
+        if isinstance(epochs, int) and len(run) < epochs:
+            skipped['unfinished'] += 1
+            continue
+        key = (*parsed, seed)
+        if key in seen:
+            raise SpinupError(f"two runs of {config['exp_name']} with seed {seed}: {seen[key]} and {folder}; "
+                              f'move one of them out of {root}.')
+        seen[key] = folder
+        frames.append(run)
+    if not frames:
+        lines = skipped_lines(skipped)
+        raise SpinupError(f'no benchmark runs (config.json + progress.txt named <algo>_<backend>_<env>) under '
+                          f"{root}{' (' + '; '.join(lines) + ')' if lines else ''}.")
+    df = _sorted(pd.concat(frames, ignore_index=True)[COLUMNS], RUN_KEYS + ['epoch'])
+    df.attrs['skipped'] = skipped
+    return df
+
+
+def skipped_lines(skipped: Dict[str, int]) -> List[str]:
+    """One line per reason run folders were left out: ``skipped 2 run folders whose names are not ...``."""
+    return [f"skipped {n} run folder{'s' if n != 1 else ''} {SKIP_REASONS[reason]}"
+            for reason, n in skipped.items() if n]
+
+
+def _from_csv_text(source, name: str) -> pd.DataFrame:
+    """The tidy frame in the CSV ``source`` (a path or a text buffer), its columns checked."""
+    try:
+        df = pd.read_csv(source)
+    except pd.errors.EmptyDataError:
+        raise SpinupError(f'{name} is empty: make the report from the run folders.') from None
+    except pd.errors.ParserError as err:
+        raise SpinupError(f'{name} is not a CSV table: {str(err).strip()}') from None
+    missing = [c for c in COLUMNS if c not in df.columns]
+    if missing:
+        raise SpinupError(f"{name} has no column{'s' if len(missing) > 1 else ''} {', '.join(missing)}: "
+                          'it is not a results.csv of a benchmark report.')
+    if df.empty:
+        raise SpinupError(f'{name} has no rows: make the report from the run folders.')
+    return df[COLUMNS]
+
+
+def load_csv(path: str) -> pd.DataFrame:
+    """Read a ``results.csv`` written by :func:`write_report` back into the tidy frame."""
+    if not osp.isfile(path):
+        raise SpinupError(f'{path} is not a file: give the results.csv of a benchmark report.')
+    return _from_csv_text(path, path)
+
+
+# ----- Statistics -----------------------------------------------------------------------------
+
+def iqm(x: np.ndarray, axis: int = -1) -> np.ndarray:
+    """Interquartile mean along ``axis``: the mean of the middle 50 % (scipy's ``trim_mean(x, 0.25)``)."""
+    from scipy.stats import trim_mean
+    return trim_mean(x, 0.25, axis=axis)
+
+
+def iqm_difference(a: np.ndarray, b: np.ndarray, axis: int = -1) -> np.ndarray:
+    """IQM(a) - IQM(b) along ``axis``."""
+    return iqm(a, axis=axis) - iqm(b, axis=axis)
+
+
+def mean(x: np.ndarray, axis: int = -1) -> np.ndarray:
+    """Mean along ``axis``."""
+    return np.mean(x, axis=axis)
+
+
+def bootstrap_interval(samples: Tuple[np.ndarray, ...], statistic,
+                       n_resamples: int = N_RESAMPLES) -> Tuple[float, float]:
+    """95 % percentile-bootstrap interval of ``statistic(*samples)``, each sample resampled on its own.
+
+    ``statistic`` takes the samples and an ``axis``. (nan, nan) when a sample has fewer than
+    2 values, or scipy finds the data degenerate.
+    """
+    from scipy.stats import DegenerateDataWarning, bootstrap
+    if any(len(s) < 2 for s in samples):
+        return np.nan, np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', DegenerateDataWarning)
+        result = bootstrap(samples, statistic, vectorized=True, n_resamples=n_resamples,
+                           confidence_level=CONFIDENCE, method='percentile',
+                           rng=np.random.default_rng(BOOTSTRAP_SEED))
+    low, high = float(result.confidence_interval.low), float(result.confidence_interval.high)
+    if not (np.isfinite(low) and np.isfinite(high)):
+        return np.nan, np.nan
+    return low, high
+
+
+def mean_band(x: np.ndarray) -> Tuple[float, float]:
+    """The band of a curve at one x: 95 % percentile-bootstrap interval of the mean over seeds.
+
+    What seaborn's ``errorbar=('ci', 95)`` draws, computed by scipy in one vectorized call
+    (seaborn resamples in a Python loop: 20 times slower). One value: no band.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    x = x[np.isfinite(x)]
+    low, high = bootstrap_interval((x,), mean, n_resamples=1000)
+    if np.isnan(low):
+        return (float(np.mean(x)),) * 2 if len(x) else (np.nan, np.nan)
+    return low, high
+
+
+def final_performance(df: pd.DataFrame) -> pd.DataFrame:
+    """One row per run: ``final`` (mean Performance over its last max(1, ceil(10 %)) epochs),
+    ``steps_per_s`` (at its last epoch) and ``epochs``."""
+    rows = []
+    for key, run in df.groupby(RUN_KEYS, sort=False):
+        run = run.sort_values('epoch')
+        last = max(1, -(-len(run) // FINAL_FRACTION))  # integer ceil: 0.1 * 30 is 3.0000000000000004
+        rows.append((*key, run['Performance'].iloc[-last:].mean(), run['steps_per_s'].iloc[-1], len(run)))
+    finals = pd.DataFrame(rows, columns=RUN_KEYS + ['final', 'steps_per_s', 'epochs'])
+    return _sorted(finals, RUN_KEYS)
+
+
+def summarize(df: pd.DataFrame) -> pd.DataFrame:
+    """One row per (algorithm, env): each backend's final performance (IQM over seeds, with a
+    95 % bootstrap interval), its median speed, and the difference TF1 - PyTorch with its interval.
+
+    Columns: ``algorithm, env``, then for each backend ``b`` in tf1, pytorch: ``b_seeds`` (runs
+    with a final performance), ``b_iqm``, ``b_low``, ``b_high``, ``b_steps_per_s``; then ``diff``,
+    ``diff_low``, ``diff_high`` and ``diff_contains_0`` (NA when there is no interval). An interval
+    needs 2 runs or more on each side it resamples; a backend with no runs gets NaN.
+    """
+    finals = final_performance(df)
+    rows = []
+    for (algo, env), group in finals.groupby(['algorithm', 'env'], sort=False):
+        row = {'algorithm': algo, 'env': env}
+        samples = {}
+        for b in BACKENDS:
+            side = group[group['backend'] == b]
+            x = side['final'].to_numpy(np.float64)
+            x = x[np.isfinite(x)]
+            samples[b] = x
+            row[f'{b}_seeds'] = len(x)
+            row[f'{b}_iqm'] = float(iqm(x)) if len(x) else np.nan
+            row[f'{b}_low'], row[f'{b}_high'] = bootstrap_interval((x,), iqm)
+            row[f'{b}_steps_per_s'] = side['steps_per_s'].median() if len(side) else np.nan
+        a, b = samples['tf1'], samples['pytorch']
+        row['diff'] = row['tf1_iqm'] - row['pytorch_iqm']
+        row['diff_low'], row['diff_high'] = bootstrap_interval((a, b), iqm_difference)
+        row['diff_contains_0'] = (pd.NA if np.isnan(row['diff_low'])
+                                  else bool(row['diff_low'] <= 0 <= row['diff_high']))
+        rows.append(row)
+    summary = _sorted(pd.DataFrame(rows, columns=SUMMARY_COLUMNS), ['algorithm', 'env'])
+    summary['diff_contains_0'] = summary['diff_contains_0'].astype('boolean')
+    return summary
+
+
+# ----- Writing the report ---------------------------------------------------------------------
+
+def _number(v: float, digits: int) -> str:
+    return f'{round(float(v), digits) + 0.0:.{digits}f}'  # + 0.0: no '-0.0'
+
+
+def _with_interval(v: float, low: float, high: float, n: Optional[int] = None) -> str:
+    if np.isnan(v):
+        return '—'
+    text = f'{_number(v, 1)} [{_number(low, 1)}, {_number(high, 1)}]' if np.isfinite(low) else f'{_number(v, 1)} [n/a]'
+    return text if n is None else f'{text} (n={n})'
+
+
+def summary_markdown(summary: pd.DataFrame) -> str:
+    """The :func:`summarize` table as Markdown, under a line saying what the numbers are."""
+    counts = sorted({int(n) for b in BACKENDS for n in summary[f'{b}_seeds'] if n > 0})
+    uniform = len(counts) <= 1
+    seeds = str(counts[0]) if len(counts) == 1 else f'{counts[0]} to {counts[-1]}' if counts else '0'
+    lines = [
+        '# Benchmark summary',
+        '',
+        f'Final performance of a run: its mean Performance (AverageTestEpRet for ddpg, td3 and sac, '
+        f'AverageEpRet otherwise) over the last 10 % of its epochs. Each cell: the interquartile mean '
+        f'(IQM) over seeds [95 % percentile-bootstrap interval, seeds resampled within each backend]. '
+        f'Seeds per algorithm, environment and backend: {seeds}. steps/s: median over seeds of '
+        f'TotalEnvInteracts / Time at the last epoch.',
+        '',
+        '| algorithm | env | TF1 IQM [low, high] | PyTorch IQM [low, high] | TF1 − PyTorch [low, high] '
+        '| interval contains 0 | TF1 steps/s | PyTorch steps/s |',
+        '|---|---|---:|---:|---:|:---:|---:|---:|',
+    ]
+    for _, r in summary.iterrows():
+        cells = [r['algorithm'], r['env']]
+        for b in BACKENDS:
+            cells.append(_with_interval(r[f'{b}_iqm'], r[f'{b}_low'], r[f'{b}_high'],
+                                        None if uniform or not r[f'{b}_seeds'] else int(r[f'{b}_seeds'])))
+        cells.append(_with_interval(r['diff'], r['diff_low'], r['diff_high']))
+        contains = r['diff_contains_0']
+        cells.append('n/a' if pd.isna(contains) else 'yes' if contains else 'no')
+        for b in BACKENDS:
+            v = r[f'{b}_steps_per_s']
+            cells.append('—' if np.isnan(v) else _number(v, 0))
+        lines.append('| ' + ' | '.join(cells) + ' |')
+    return '\n'.join(lines) + '\n'
+
+
+def _file_stem(env: str) -> str:
+    """An environment id made safe as a file name (``ALE/Pong-v5`` -> ``ALE-Pong-v5``)."""
+    return re.sub(r'[^\w.\-]+', '-', env)
+
+
+def thin_epochs(df: pd.DataFrame, max_points: int = MAX_POINTS) -> pd.DataFrame:
+    """The rows of every k-th epoch counted back from the last, k chosen per (algorithm, backend, env)
+    so that each curve has at most ``max_points`` points; the same epochs for every seed."""
+    keys = ['algorithm', 'backend', 'env']
+    last = df.groupby(keys)['epoch'].transform('max')
+    count = df.groupby(keys)['epoch'].transform('nunique')
+    step = -(-count // max_points)
+    return df[(last - df['epoch']) % step == 0]
+
+
+def _lineplot(ax, data: pd.DataFrame, hue: str, palette: Dict[str, str]) -> None:
+    """Mean Performance over seeds against TotalEnvInteracts, with a 95 % confidence band (:func:`mean_band`)."""
+    import seaborn as sns
+    from matplotlib.ticker import MaxNLocator
+    present = set(data[hue])
+    sns.lineplot(data=data, x='TotalEnvInteracts', y='Performance', hue=hue,
+                 palette={k: c for k, c in palette.items() if k in present}, errorbar=mean_band,
+                 legend=False, ax=ax)
+    ax.xaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 2.5, 5, 10]))
+    ax.yaxis.set_major_locator(MaxNLocator(4, steps=[1, 2, 2.5, 5, 10]))
+    if data['TotalEnvInteracts'].max() > 5e3:
+        ax.ticklabel_format(style='sci', axis='x', scilimits=(0, 0))  # 1e6 reads better than 1000000
+    ax.set_xlabel('')
+    ax.set_ylabel('')
+
+
+def _finish(fig, palette: Dict[str, str], present: List[str]) -> None:
+    """One legend for the whole figure (the colours are fixed), and the axis labels once."""
+    from matplotlib.lines import Line2D
+    handles = [Line2D([], [], color=palette[k], label=k) for k in present]
+    fig.legend(handles=handles, loc='outside upper center', ncols=len(handles), frameon=False, fontsize='small')
+    fig.supxlabel('TotalEnvInteracts', fontsize='medium')
+    fig.supylabel('Performance', fontsize='medium')
+
+
+def _compact_svg(text: str) -> str:
+    """Coordinates (of paths, and of where texts go) to 0.1 pt, 1/720 inch: a third of the file's size."""
+    def rounded(match: re.Match) -> str:
+        return f'{round(float(match.group()), 1):g}'
+    return re.sub(r' (?:d|x|y|transform)="[^"]*"', lambda m: re.sub(r'-?\d+\.\d+', rounded, m.group()), text)
+
+
+def _save(fig, stem: str) -> List[str]:
+    """Write ``fig`` to ``stem.svg`` and ``stem.png`` (in 256 colours: a third of the size); return the paths."""
+    from PIL import Image  # a dependency of matplotlib
+    svg, png = io.StringIO(), io.BytesIO()
+    fig.savefig(svg, format='svg', metadata={'Date': None})  # no date: the same file each time
+    fig.set_layout_engine('none')  # laid out once
+    fig.savefig(png, format='png', dpi=PNG_DPI)
+    png.seek(0)
+    image = Image.open(png).convert('RGB').quantize(256, method=Image.Quantize.MEDIANCUT)
+    paths = [f'{stem}.svg', f'{stem}.png']
+    with atomic_path(paths[0]) as tmp:
+        with open(tmp, 'w') as f:
+            f.write(_compact_svg(svg.getvalue()))
+    with atomic_path(paths[1]) as tmp:
+        image.save(tmp, format='PNG', optimize=True)
+    return paths
+
+
+def write_figures(df: pd.DataFrame, out_dir: str) -> List[str]:
+    """For each environment, ``<env>_algorithms`` and ``<env>_head_to_head`` as SVG and PNG; returns the paths.
+
+    ``<env>_algorithms`` has a panel per backend with every algorithm run on ``env``;
+    ``<env>_head_to_head`` has a panel per algorithm with TF1 against PyTorch.
+    """
+    import matplotlib
+    from matplotlib.figure import Figure  # no pyplot: no window, no global figure to close
+    import seaborn as sns
+
+    df = thin_epochs(df)
+    df = df.assign(backend=df['backend'].map(BACKEND_LABELS))
+    paths = []
+    with sns.axes_style('darkgrid'), matplotlib.rc_context(FIGURE_RC):
+        for env in sorted(df['env'].unique()):
+            env_df = df[df['env'] == env]
+            backends = [BACKEND_LABELS[b] for b in BACKENDS if BACKEND_LABELS[b] in set(env_df['backend'])]
+            algos = [a for a in ALGOS if a in set(env_df['algorithm'])]
+
+            fig = Figure(figsize=(1 + 3.6 * len(backends), 3.2), layout='constrained')
+            axes = fig.subplots(1, len(backends), sharey=True, squeeze=False)[0]
+            for ax, backend in zip(axes, backends):
+                _lineplot(ax, env_df[env_df['backend'] == backend], 'algorithm', ALGO_COLORS)
+                ax.set_title(f'{env} — {backend}', fontsize='medium')
+            _finish(fig, ALGO_COLORS, algos)
+            paths += _save(fig, osp.join(out_dir, f'{_file_stem(env)}_algorithms'))
+
+            ncols = min(3, len(algos))
+            nrows = -(-len(algos) // ncols)
+            fig = Figure(figsize=(0.6 + 3.3 * ncols, 0.6 + 2.5 * nrows), layout='constrained')
+            axes = fig.subplots(nrows, ncols, squeeze=False).ravel()  # each its own scale: the backends compared
+            for ax, algo in zip(axes, algos):
+                _lineplot(ax, env_df[env_df['algorithm'] == algo], 'backend', BACKEND_COLORS)
+                ax.set_title(f'{algo} on {env}', fontsize='medium')
+            for ax in axes[len(algos):]:
+                ax.set_visible(False)
+            _finish(fig, BACKEND_COLORS, backends)
+            paths += _save(fig, osp.join(out_dir, f'{_file_stem(env)}_head_to_head'))
+    return paths
+
+
+def write_report(df: pd.DataFrame, out_dir: str) -> List[str]:
+    """Write ``results.csv``, ``summary.csv``, ``summary.md`` and the figures to ``out_dir``.
+
+    The summary and figures are made from the values as written to results.csv, so a report
+    made again from that file alone is the same. Returns the paths written.
+    """
+    os.makedirs(out_dir, exist_ok=True)
+    results_text = df[COLUMNS].to_csv(index=False, float_format=FLOAT_FORMAT)
+    df = _from_csv_text(io.StringIO(results_text), 'the results')
+    summary = summarize(df)
+    written = []
+    for name, text in [('results.csv', results_text),
+                       ('summary.csv', summary.to_csv(index=False, float_format=FLOAT_FORMAT)),
+                       ('summary.md', summary_markdown(summary))]:
+        path = osp.join(out_dir, name)
+        with atomic_path(path) as tmp:
+            with open(tmp, 'w') as f:
+                f.write(text)
+        written.append(path)
+    return written + write_figures(df, out_dir)
+
+
+# ----- Command line ---------------------------------------------------------------------------
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """``python -m spinup.run benchmark report DIR [--out OUTDIR]``: write the report, print the
+    summary table and the paths written."""
+    parser = ArgumentParser(prog='python -m spinup.run benchmark report',
+                            description='Collect benchmark runs into results.csv, a summary table and figures.')
+    parser.add_argument('dir', help='a folder of benchmark runs, or a results.csv (or a folder holding one)')
+    parser.add_argument('--out', '-o', default=None,
+                        help='the folder to write to (default: DIR/report for runs, the CSV\'s folder for a CSV)')
+    args = parser.parse_args(argv)
+    source = args.dir
+    if not osp.exists(source):
+        raise SpinupError(f'{source} does not exist: give a folder of benchmark runs or a results.csv.')
+    if osp.isdir(source) and not run_folders(source) and osp.isfile(osp.join(source, 'results.csv')):
+        source = osp.join(source, 'results.csv')
+    if osp.isfile(source):
+        df = load_csv(source)
+        out = args.out or osp.dirname(source) or '.'
+    else:
+        df = collect(source)
+        out = args.out or osp.join(source, 'report')
+    paths = write_report(df, out)
+    with open(osp.join(out, 'summary.md')) as f:
+        print(f.read())
+    print('\n'.join(paths))
+    for line in skipped_lines(df.attrs.get('skipped', {})):
+        print(line)
+    return 0
+
+
+if __name__ == '__main__':
+    run_main(main)

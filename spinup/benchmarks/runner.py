@@ -1,0 +1,245 @@
+"""Running a benchmark: every experiment through :func:`call_experiment`, a few at a time on
+this machine, or as Ray tasks on a cluster; finished runs are skipped, unfinished ones redone.
+
+A run is finished when its folder holds ``config.json`` and a ``progress.txt`` with a row for
+every epoch. Anything else in its place (a run that died, a lost node) is removed and run
+again, so re-running the same command completes a grid without duplicating a run.
+"""
+import functools
+import os
+import os.path as osp
+import re
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+
+from spinup.benchmarks.presets import Experiment
+from spinup.utils.errors import SpinupError
+from spinup.utils.run_utils import call_experiment, run_concurrently
+
+# Saved models stay on a Ray worker unless asked for: pyt_save/, tf1_save/, and numbered snapshots.
+MODEL_DIRS = re.compile(r'^(pyt|tf1)_save\d*$')
+INCOMING = '.incoming'  # where the files of a Ray run are put together before they take their place
+
+
+def train(algo_name: str, hidden_sizes: Tuple[int, ...], activation: str, **kwargs: Any) -> None:
+    """Run the registered algorithm ``algo_name`` with a network of ``hidden_sizes`` and the
+    activation called ``activation`` ('tanh' or 'relu') in its own backend."""
+    from spinup.algos import load, split_name
+    if split_name(algo_name)[1] == 'pytorch':
+        import torch.nn as nn
+        act = {'tanh': nn.Tanh, 'relu': nn.ReLU}[activation]
+    else:
+        import tensorflow.compat.v1 as tf
+        act = {'tanh': tf.nn.tanh, 'relu': tf.nn.relu}[activation]
+    load(algo_name)(ac_kwargs=dict(hidden_sizes=tuple(hidden_sizes), activation=act), **kwargs)
+
+
+def launch(exp: Experiment, data_dir: str) -> None:
+    """Run ``exp`` in a fresh process into ``data_dir/exp.relpath``, its output in ``output.txt`` there."""
+    thunk = functools.partial(train, f'{exp.algo}_{exp.backend}', exp.hidden_sizes, exp.activation)
+    call_experiment(exp.name, thunk, seed=exp.seed, data_dir=data_dir,
+                    log_path=osp.join(data_dir, exp.relpath, 'output.txt'), env_name=exp.env,
+                    epochs=exp.epochs, steps_per_epoch=exp.steps_per_epoch, **exp.kwargs)
+
+
+def is_finished(run_dir: str, epochs: int) -> bool:
+    """Whether ``run_dir`` holds a whole run: config.json, and a progress row for each of ``epochs``."""
+    progress = osp.join(run_dir, 'progress.txt')
+    if not (osp.isfile(osp.join(run_dir, 'config.json')) and osp.isfile(progress)):
+        return False
+    with open(progress) as f:
+        rows = sum(1 for line in f if line.strip()) - 1  # less the header
+    return rows >= epochs
+
+
+class Progress:
+    """One line: runs done / running / failed / left, and the time left, estimated from the
+    environment steps of the runs done so far (tqdm's rate and ETA)."""
+
+    def __init__(self, runs: Sequence[Experiment], stream=None, running: str = 'running'):
+        self.running_label = running
+        self.steps = {exp.name + f'_s{exp.seed}': exp.steps for exp in runs}
+        self.total = sum(self.steps.values())
+        self.done = self.running = self.failed = 0
+        self.steps_done = 0
+        self.start = time.time()
+        self.stream = stream or sys.stdout
+        self.live = self.stream.isatty()
+
+    def line(self) -> str:
+        from tqdm import tqdm
+        left = len(self.steps) - self.done - self.running - self.failed
+        counts = f'done {self.done}, {self.running_label} {self.running}, failed {self.failed}, left {left}'
+        meter = tqdm.format_meter(self.steps_done, self.total, time.time() - self.start, unit='steps',
+                                  unit_scale=True, bar_format='{n_fmt}/{total_fmt} steps [{elapsed}, ETA {remaining}]')
+        return f'{counts} | {meter}'
+
+    def event(self, kind: str, key: str, error: Optional[str] = None) -> None:
+        if kind == 'start':
+            self.running += 1
+        else:
+            self.running -= 1
+            if kind == 'done':
+                self.done += 1
+                self.steps_done += self.steps[key]
+            else:
+                self.failed += 1
+        if self.live:
+            print(f'\r\x1b[2K{self.line()}', end='', file=self.stream, flush=True)
+        else:
+            print(f'[{kind} {key}] {self.line()}', file=self.stream, flush=True)
+
+    def close(self) -> None:
+        if self.live:
+            print(file=self.stream, flush=True)
+
+
+def run_benchmark(runs: Sequence[Experiment], data_dir: str, workers: int = 2,
+                  ray_address: Optional[str] = None, use_ray: bool = False, models: bool = False) -> int:
+    """Run what is not finished of ``runs`` into ``data_dir``; report failures at the end.
+
+    Args:
+        runs: The experiments (from :func:`spinup.benchmarks.presets.experiments`).
+        data_dir: The benchmark's folder; run folders go to ``data_dir/<exp name>/<exp name>_s<seed>``.
+        workers: How many experiments run at once on this machine (with Ray, on a local Ray
+            instance; on a cluster, Ray decides).
+        use_ray: Run each experiment as a Ray task; ``ray_address`` names the cluster (None: a
+            local Ray instance). The run folders come back to ``data_dir`` here.
+        models: With Ray, bring the saved models back too (they stay on the worker otherwise).
+
+    Returns:
+        The exit status: 0 when every run is finished, 1 when some failed.
+    """
+    data_dir = osp.abspath(data_dir)
+    todo = [exp for exp in runs if not is_finished(osp.join(data_dir, exp.relpath), exp.epochs)]
+    print(f'{len(runs)} runs: {len(runs) - len(todo)} finished already, {len(todo)} to run '
+          f"{'as Ray tasks' if use_ray else f'{workers} at a time'}, into {data_dir}", flush=True)
+    progress = Progress(todo, running='queued or running' if use_ray else 'running')
+    t0 = time.time()
+    try:
+        if use_ray:
+            failed = run_on_ray(todo, data_dir, ray_address, workers, models, progress.event)
+        else:
+            def local(exp: Experiment) -> Tuple[str, Callable[[], None]]:
+                def go() -> None:
+                    shutil.rmtree(osp.join(data_dir, exp.relpath), ignore_errors=True)  # what a dead run left
+                    launch(exp, data_dir)
+                return f'{exp.name}_s{exp.seed}', go
+            failed = run_concurrently([local(exp) for exp in todo], workers, progress.event)
+    except KeyboardInterrupt:
+        progress.close()
+        print(f'Interrupted: {runs_word(progress.done)} finished here. The same command again runs the rest '
+              '(unfinished runs start over).', file=sys.stderr)
+        raise
+    progress.close()
+    minutes = (time.time() - t0) / 60
+    print(f'{runs_word(progress.done)} finished in {minutes:.1f} min, {len(failed)} failed.')
+    if failed:
+        print(f'{runs_word(len(failed))} failed (the same command again retries them):', file=sys.stderr)
+        for key, error in failed.items():
+            print(f'  {key}: {error}', file=sys.stderr)
+        return 1
+    print(f'Report: python -m spinup.run benchmark report {data_dir}')
+    return 0
+
+
+def runs_word(n: int) -> str:
+    return f"{n} run{'' if n == 1 else 's'}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Ray: each experiment a task; its small outputs come back as bytes and are written here.
+
+def ray_task(exp: Experiment, models: bool) -> Dict[str, Any]:
+    """Run ``exp`` on a Ray worker in a temporary folder; return its files and its error, if any."""
+    tmp = tempfile.mkdtemp(prefix='spinup-benchmark-')
+    try:
+        error = None
+        try:
+            launch(exp, tmp)
+        except SpinupError as e:
+            error = str(e).replace(tmp, '<worker>')
+        files = {}
+        run_dir = osp.join(tmp, exp.relpath)
+        for root, dirs, names in os.walk(run_dir):
+            dirs[:] = [d for d in dirs if models or not MODEL_DIRS.match(d)]
+            for name in names:
+                path = osp.join(root, name)
+                with open(path, 'rb') as f:
+                    files[osp.relpath(path, run_dir)] = f.read()
+        return dict(error=error, files=files)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def receive(exp: Experiment, files: Dict[str, bytes], data_dir: str) -> None:
+    """Write a run's files under ``data_dir``: first into a staging folder, then into place in one
+    rename, so that a run folder is either whole or absent."""
+    stage = osp.join(data_dir, INCOMING, exp.relpath)
+    shutil.rmtree(stage, ignore_errors=True)
+    for rel, data in files.items():
+        path = osp.join(stage, rel)
+        os.makedirs(osp.dirname(path), exist_ok=True)
+        with open(path, 'wb') as f:
+            f.write(data)
+    os.makedirs(stage, exist_ok=True)
+    final = osp.join(data_dir, exp.relpath)
+    shutil.rmtree(final, ignore_errors=True)
+    os.makedirs(osp.dirname(final), exist_ok=True)
+    os.replace(stage, final)
+
+
+def run_on_ray(runs: Sequence[Experiment], data_dir: str, address: Optional[str], workers: int,
+               models: bool, on_event: Callable[[str, str, Optional[str]], None]) -> Dict[str, str]:
+    try:
+        import ray
+    except ImportError:
+        raise SpinupError('--ray needs Ray, which is not installed: pip install -e ".[ray]" '
+                          '(in the spinup checkout), then run the same command again.') from None
+    shutil.rmtree(osp.join(data_dir, INCOMING), ignore_errors=True)
+    options = dict(include_dashboard=False, log_to_driver=False, logging_level='ERROR')
+    try:
+        if address:
+            ray.init(address=address, **options)
+        else:
+            ray.init(num_cpus=workers, **options)
+    except (ConnectionError, RuntimeError, ValueError) as e:
+        raise SpinupError(f'could not reach the Ray cluster at {address or "(a local instance)"}: '
+                          f'{str(e).splitlines()[0]}') from None
+    lock = threading.Lock()
+    failed: Dict[str, str] = {}
+    try:
+        task = ray.remote(ray_task)
+        pending = {}
+        for exp in runs:
+            # a task takes the cores its experiment's processes use
+            cpus = int(exp.kwargs.get('num_cpu', 1))
+            pending[task.options(num_cpus=cpus, max_retries=3).remote(exp, models)] = exp
+            with lock:
+                on_event('start', f'{exp.name}_s{exp.seed}', None)
+        while pending:
+            ready, _ = ray.wait(list(pending), num_returns=1)
+            exp = pending.pop(ready[0])
+            key = f'{exp.name}_s{exp.seed}'
+            try:
+                result = ray.get(ready[0])
+            except ray.exceptions.RayError as e:  # the task or its node died
+                result = dict(error=str(e).strip().splitlines()[-1], files={})
+            if result['files']:
+                receive(exp, result['files'], data_dir)
+            if result['error']:
+                failed[key] = result['error']
+                on_event('failed', key, result['error'])
+            else:
+                on_event('done', key, None)
+    except KeyboardInterrupt:
+        for ref in list(pending):
+            ray.cancel(ref, force=True)
+        raise
+    finally:
+        ray.shutdown()
+    return failed
