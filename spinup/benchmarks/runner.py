@@ -242,4 +242,5 @@ def run_on_ray(runs: Sequence[Experiment], data_dir: str, address: Optional[str]
         raise
     finally:
         ray.shutdown()
+        shutil.rmtree(osp.join(data_dir, INCOMING), ignore_errors=True)
     return failed
