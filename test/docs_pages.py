@@ -114,6 +114,10 @@ def shrink(command: str) -> List[str]:
             args = _set_flags(args, {'--episodes': '1', '--len': '50'})
             if '--video' not in args and '--norender' not in args:
                 args.append('--norender')  # there is no screen here
+        elif cmd == 'benchmark':
+            if args[1:2] == ['run']:  # one seed of the PyTorch runs, one short epoch each
+                args = _set_flags(args, {'--seeds': '0', '--backends': 'pytorch', '--epochs': '1',
+                                         '--steps_per_epoch': '200'})
         elif cmd not in ('plot', 'exercise'):
             algo = split_name(cmd)[0] if '_' in cmd else cmd
             args = _set_flags(args, OFF_POLICY_BUDGET if algo in OFF_POLICY else ON_POLICY_BUDGET)

@@ -97,3 +97,40 @@ def test_an_experiment_that_raises_is_reported_as_failed(tmp_path, capfd):
     with pytest.raises(ExperimentError, match=r"experiment 'bad' failed \(exit status 1\)"):
         call_experiment('bad', fail, data_dir=str(tmp_path))
     assert 'ValueError: broken on purpose' in capfd.readouterr().err
+
+
+def test_a_grid_with_workers_runs_side_by_side_and_reports_every_failure_at_the_end(tmp_path, capsys):
+    def work(seed, logger_kwargs, fail):
+        import os
+        import time
+        os.makedirs(logger_kwargs['output_dir'], exist_ok=True)
+        with open(os.path.join(logger_kwargs['output_dir'], 'times'), 'w') as f:
+            f.write(f'{time.time()} ')
+            time.sleep(1.5)
+            f.write(f'{time.time()}')
+        print(f'seed {seed} says hello', flush=True)
+        if fail:
+            raise ValueError(f'seed {seed} broke on purpose')
+
+    eg = ExperimentGrid('w')
+    eg.add('seed', [0, 1, 2])
+    eg.add('fail', [False, True])
+    with pytest.raises(ExperimentError) as err:
+        eg.run(work, data_dir=str(tmp_path), workers=2)
+    lines = str(err.value).splitlines()
+    assert lines[0] == '3 of 6 experiments failed:'
+    assert sorted(line.split(':')[0].strip() for line in lines[1:]) == [f'w_fai (seed {s})' for s in range(3)]
+    assert all(line.endswith('output.txt)') and f'seed {line.split("seed ")[1][0]} broke on purpose' in line
+               for line in lines[1:])
+    out = capsys.readouterr().out
+    assert 'hello' not in out  # each experiment's output went to its own file
+    spans = []
+    for seed in range(3):
+        for name in ('w', 'w_fai'):
+            run_dir = tmp_path / name / f'{name}_s{seed}'
+            assert f'seed {seed} says hello' in (run_dir / 'output.txt').read_text()
+            spans.append([float(t) for t in (run_dir / 'times').read_text().split()])
+    spans.sort()
+    assert any(later[0] < earlier[1] for earlier, later in zip(spans, spans[1:])), 'no two ran at once'
+    with pytest.raises(SpinupError, match='workers must be a whole number'):
+        eg.run(work, workers=0)

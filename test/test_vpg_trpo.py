@@ -66,8 +66,11 @@ def test_trpo_refuses_an_unknown_variant(data_dir, backend):
     assert "algo must be 'trpo' or 'npg'" in result.stderr
 
 
+# The two learning checks run in one backend each: test_backends.py shows that the twins compute
+# the same losses and updates, and the committed small benchmark (docs/benchmarks/small) shows
+# both backends of each algorithm learning, seeds and intervals included.
 @pytest.mark.slow
-@pytest.mark.parametrize('backend', BACKENDS)
+@pytest.mark.parametrize('backend', ['pytorch'])
 def test_trpo_learns_cartpole(data_dir, backend):
     """Issue check: TRPO at its defaults reaches an average return of 450 within 30 epochs."""
     assert_ok(run_cli(f'trpo_{backend}', '--env', 'CartPole-v1', '--exp_name', 'learn', '--epochs', '30',
@@ -78,7 +81,7 @@ def test_trpo_learns_cartpole(data_dir, backend):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize('backend', BACKENDS)
+@pytest.mark.parametrize('backend', ['tf1'])
 def test_vpg_learns_cartpole(data_dir, backend):
     """Issue check: over 30 epochs at the defaults VPG gains at least what the original's
     PyTorch VPG gains (an average return of 21 to 33)."""

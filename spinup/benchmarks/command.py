@@ -19,7 +19,7 @@ python -m spinup.run benchmark report DIR [--out OUTDIR]"""
 
 
 def print_presets() -> None:
-    print(f'Benchmark presets (python -m spinup.run benchmark run PRESET):\n')
+    print('Benchmark presets (python -m spinup.run benchmark run PRESET):\n')
     for name, preset in PRESETS.items():
         runs = experiments(preset)
         steps = sum(exp.steps for exp in runs)

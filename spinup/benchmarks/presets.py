@@ -99,7 +99,8 @@ PRESETS: Dict[str, Preset] = {p.name: p for p in [
 def experiments(preset: Preset, algos: Optional[Sequence[str]] = None, backends: Optional[Sequence[str]] = None,
                 envs: Optional[Sequence[str]] = None, seeds: Optional[Sequence[int]] = None,
                 epochs: Optional[int] = None, steps_per_epoch: Optional[int] = None) -> List[Experiment]:
-    """The preset's runs, in order, with what the command line changed.
+    """The preset's runs with what the command line changed: every run of the first seed, then
+    of the next, so that a benchmark stopped early has compared every pair already.
 
     ``algos`` and ``backends`` narrow the preset to those (a custom preset takes them as they
     are); ``envs`` replaces each block's environments; ``seeds``, ``epochs`` and
@@ -111,14 +112,14 @@ def experiments(preset: Preset, algos: Optional[Sequence[str]] = None, backends:
                                epochs=epochs if epochs is not None else b.epochs,
                                steps_per_epoch=steps_per_epoch or b.steps_per_epoch) for b in blocks)
     runs = []
-    for block in blocks:
-        for algo in block.algos:
-            if algos is not None and algo not in algos:
-                continue
-            settings = FAMILY_SETTINGS[family(algo)]
-            for env in block.envs:
-                for backend in backends or preset.backends:
-                    for seed in seeds if seeds is not None else preset.seeds:
+    for seed in seeds if seeds is not None else preset.seeds:  # a first seed of everything, then the next
+        for block in blocks:
+            for algo in block.algos:
+                if algos is not None and algo not in algos:
+                    continue
+                settings = FAMILY_SETTINGS[family(algo)]
+                for env in block.envs:
+                    for backend in backends or preset.backends:
                         runs.append(Experiment(
                             algo, backend, env, int(seed), block.epochs,
                             block.steps_per_epoch or settings['steps_per_epoch'],

@@ -10,13 +10,13 @@ import os
 import os.path as osp
 import re
 import shutil
+import statistics
 import sys
 import tempfile
-import threading
 import time
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
-from spinup.benchmarks.presets import Experiment
+from spinup.benchmarks.presets import Experiment, family
 from spinup.utils.errors import SpinupError
 from spinup.utils.run_utils import call_experiment, run_concurrently
 
@@ -57,45 +57,71 @@ def is_finished(run_dir: str, epochs: int) -> bool:
 
 
 class Progress:
-    """One line: runs done / running / failed / left, and the time left, estimated from the
-    environment steps of the runs done so far (tqdm's rate and ETA)."""
+    """One line: runs done / running / failed / left, and an estimate of the time left.
 
-    def __init__(self, runs: Sequence[Experiment], stream=None, running: str = 'running'):
+    The estimate prices each run left by the seconds per environment step that finished runs
+    of the same algorithm and backend took (else of the same family, else of any), start-up
+    included, and shares the total among the ``parallel`` runs that go at once.
+    """
+
+    def __init__(self, runs: Sequence[Experiment], parallel: int, stream=None, running: str = 'running'):
+        self.runs = {key(exp): exp for exp in runs}
+        self.parallel = max(1, parallel)
         self.running_label = running
-        self.steps = {exp.name + f'_s{exp.seed}': exp.steps for exp in runs}
-        self.total = sum(self.steps.values())
-        self.done = self.running = self.failed = 0
-        self.steps_done = 0
+        self.started: Dict[str, float] = {}
+        self.per_step: Dict[str, List[float]] = {}  # 'ppo_tf1', 'on-policy', 'all' -> seconds per step
+        self.done = self.failed = 0
         self.start = time.time()
         self.stream = stream or sys.stdout
         self.live = self.stream.isatty()
 
+    def _seconds(self, exp: Experiment) -> Optional[float]:
+        for group in (f'{exp.algo}_{exp.backend}', family(exp.algo), 'all'):
+            if group in self.per_step:
+                return exp.steps * statistics.mean(self.per_step[group])
+        return None
+
+    def eta(self) -> Optional[float]:
+        now, total = time.time(), 0.0
+        for k, exp in self.runs.items():
+            seconds = self._seconds(exp)
+            if seconds is None:
+                return None
+            total += max(0.0, seconds - (now - self.started[k])) if k in self.started else seconds
+        return total / self.parallel
+
     def line(self) -> str:
         from tqdm import tqdm
-        left = len(self.steps) - self.done - self.running - self.failed
-        counts = f'done {self.done}, {self.running_label} {self.running}, failed {self.failed}, left {left}'
-        meter = tqdm.format_meter(self.steps_done, self.total, time.time() - self.start, unit='steps',
-                                  unit_scale=True, bar_format='{n_fmt}/{total_fmt} steps [{elapsed}, ETA {remaining}]')
-        return f'{counts} | {meter}'
+        left = len(self.runs) - len(self.started)
+        eta = self.eta()
+        return (f'done {self.done}, {self.running_label} {len(self.started)}, failed {self.failed}, left {left} '
+                f'| {tqdm.format_interval(time.time() - self.start)} elapsed, '
+                f"ETA {tqdm.format_interval(eta) if eta is not None else '?'}")
 
-    def event(self, kind: str, key: str, error: Optional[str] = None) -> None:
+    def event(self, kind: str, k: str, error: Optional[str] = None) -> None:
         if kind == 'start':
-            self.running += 1
+            self.started[k] = time.time()
         else:
-            self.running -= 1
+            exp, took = self.runs.pop(k), time.time() - self.started.pop(k)
             if kind == 'done':
                 self.done += 1
-                self.steps_done += self.steps[key]
+                for group in (f'{exp.algo}_{exp.backend}', family(exp.algo), 'all'):
+                    self.per_step.setdefault(group, []).append(took / exp.steps)
             else:
                 self.failed += 1
         if self.live:
             print(f'\r\x1b[2K{self.line()}', end='', file=self.stream, flush=True)
         else:
-            print(f'[{kind} {key}] {self.line()}', file=self.stream, flush=True)
+            print(f'[{kind} {k}] {self.line()}', file=self.stream, flush=True)
 
     def close(self) -> None:
         if self.live:
             print(file=self.stream, flush=True)
+
+
+def key(exp: Experiment) -> str:
+    """How a run is named in the progress lines and the list of failures: ``ppo_tf1_CartPole-v1_s0``."""
+    return f'{exp.name}_s{exp.seed}'
 
 
 def run_benchmark(runs: Sequence[Experiment], data_dir: str, workers: int = 2,
@@ -118,17 +144,17 @@ def run_benchmark(runs: Sequence[Experiment], data_dir: str, workers: int = 2,
     todo = [exp for exp in runs if not is_finished(osp.join(data_dir, exp.relpath), exp.epochs)]
     print(f'{len(runs)} runs: {len(runs) - len(todo)} finished already, {len(todo)} to run '
           f"{'as Ray tasks' if use_ray else f'{workers} at a time'}, into {data_dir}", flush=True)
-    progress = Progress(todo, running='queued or running' if use_ray else 'running')
+    progress = Progress(todo, workers, running='queued or running' if use_ray else 'running')
     t0 = time.time()
     try:
         if use_ray:
-            failed = run_on_ray(todo, data_dir, ray_address, workers, models, progress.event)
+            failed = run_on_ray(todo, data_dir, ray_address, workers, models, progress)
         else:
             def local(exp: Experiment) -> Tuple[str, Callable[[], None]]:
                 def go() -> None:
                     shutil.rmtree(osp.join(data_dir, exp.relpath), ignore_errors=True)  # what a dead run left
                     launch(exp, data_dir)
-                return f'{exp.name}_s{exp.seed}', go
+                return key(exp), go
             failed = run_concurrently([local(exp) for exp in todo], workers, progress.event)
     except KeyboardInterrupt:
         progress.close()
@@ -140,8 +166,8 @@ def run_benchmark(runs: Sequence[Experiment], data_dir: str, workers: int = 2,
     print(f'{runs_word(progress.done)} finished in {minutes:.1f} min, {len(failed)} failed.')
     if failed:
         print(f'{runs_word(len(failed))} failed (the same command again retries them):', file=sys.stderr)
-        for key, error in failed.items():
-            print(f'  {key}: {error}', file=sys.stderr)
+        for name, error in failed.items():
+            print(f'  {name}: {error}', file=sys.stderr)
         return 1
     print(f'Report: python -m spinup.run benchmark report {data_dir}')
     return 0
@@ -194,7 +220,7 @@ def receive(exp: Experiment, files: Dict[str, bytes], data_dir: str) -> None:
 
 
 def run_on_ray(runs: Sequence[Experiment], data_dir: str, address: Optional[str], workers: int,
-               models: bool, on_event: Callable[[str, str, Optional[str]], None]) -> Dict[str, str]:
+               models: bool, progress: Progress) -> Dict[str, str]:
     try:
         import ray
     except ImportError:
@@ -210,7 +236,7 @@ def run_on_ray(runs: Sequence[Experiment], data_dir: str, address: Optional[str]
     except (ConnectionError, RuntimeError, ValueError) as e:
         raise SpinupError(f'could not reach the Ray cluster at {address or "(a local instance)"}: '
                           f'{str(e).splitlines()[0]}') from None
-    lock = threading.Lock()
+    progress.parallel = max(1, int(ray.cluster_resources().get('CPU', workers)))  # for the ETA
     failed: Dict[str, str] = {}
     try:
         task = ray.remote(ray_task)
@@ -219,12 +245,11 @@ def run_on_ray(runs: Sequence[Experiment], data_dir: str, address: Optional[str]
             # a task takes the cores its experiment's processes use
             cpus = int(exp.kwargs.get('num_cpu', 1))
             pending[task.options(num_cpus=cpus, max_retries=3).remote(exp, models)] = exp
-            with lock:
-                on_event('start', f'{exp.name}_s{exp.seed}', None)
+            progress.event('start', key(exp))
         while pending:
             ready, _ = ray.wait(list(pending), num_returns=1)
             exp = pending.pop(ready[0])
-            key = f'{exp.name}_s{exp.seed}'
+            k = key(exp)
             try:
                 result = ray.get(ready[0])
             except ray.exceptions.RayError as e:  # the task or its node died
@@ -232,10 +257,10 @@ def run_on_ray(runs: Sequence[Experiment], data_dir: str, address: Optional[str]
             if result['files']:
                 receive(exp, result['files'], data_dir)
             if result['error']:
-                failed[key] = result['error']
-                on_event('failed', key, result['error'])
+                failed[k] = result['error']
+                progress.event('failed', k, result['error'])
             else:
-                on_event('done', key, None)
+                progress.event('done', k)
     except KeyboardInterrupt:
         for ref in list(pending):
             ray.cancel(ref, force=True)

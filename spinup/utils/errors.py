@@ -24,11 +24,16 @@ class ArgumentParser(argparse.ArgumentParser):
         raise SpinupError(f'{message} (see: {self.prog} --help)')
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where a command turns it into an interrupt so that it stops as on Ctrl-C."""
+
+
 def run_main(main: Callable[[], Optional[int]]) -> None:
     """Run a command's ``main`` and exit with its status.
 
     A :class:`SpinupError` becomes one line on stderr and exit status 2; Ctrl-C exits
-    quietly with 130. Any other error keeps its traceback: it is a bug to report.
+    quietly with 130 (SIGTERM, when the command turned it into :class:`Terminated`, with 143).
+    Any other error keeps its traceback: it is a bug to report.
     """
     try:
         code = main() or 0
@@ -36,9 +41,9 @@ def run_main(main: Callable[[], Optional[int]]) -> None:
         if not err.reported:
             print(f'Error: {err}', file=sys.stderr)
         code = 2
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as interrupt:
         print('\nInterrupted.', file=sys.stderr)
-        code = 130
+        code = 143 if isinstance(interrupt, Terminated) else 130
     sys.exit(code)
 
 

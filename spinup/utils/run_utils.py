@@ -17,7 +17,7 @@ from typing import Any, Callable, Deque, Dict, List, Optional, Sequence, Set, Te
 import cloudpickle
 
 from spinup.user_config import DEFAULT_DATA_DIR, DEFAULT_SHORTHAND, FORCE_DATESTAMP, WAIT_BEFORE_LAUNCH
-from spinup.utils.errors import SpinupError, killed_by
+from spinup.utils.errors import SpinupError, Terminated, killed_by
 from spinup.utils.logx import colorize
 
 DIV_LINE_WIDTH = 80
@@ -120,8 +120,9 @@ def _call_experiment(exp_name: str, thunk: Union[str, Callable], num_cpu: int, d
 
     encoded = base64.b64encode(zlib.compress(cloudpickle.dumps(thunk_plus))).decode('ascii')
     entrypoint = osp.join(osp.dirname(osp.abspath(__file__)), 'run_entrypoint.py')
+    last_errors: Deque[str] = collections.deque(maxlen=20)
     returncode, last_lines = run_and_echo([sys.executable, '-u', entrypoint, encoded],
-                                          sink=None if out is sys.stdout else out)
+                                          sink=None if out is sys.stdout else out, errors=last_errors)
     signal_name = killed_by(returncode)
     if signal_name is not None:
         # killed by a signal: a native crash (SIGSEGV, SIGABRT) or the system (SIGKILL when out of memory)
@@ -132,7 +133,8 @@ def _call_experiment(exp_name: str, thunk: Union[str, Callable], num_cpu: int, d
         raise ExperimentError(f"experiment '{exp_name}' was interrupted.", reported=True)
     if returncode != 0 and out is not sys.stdout:
         # its output went to a file: say the error here (the last line printed) and where the rest is
-        error = next((line for line in reversed(last_lines) if line.strip()), '(it printed nothing)')
+        error = next((line for line in [*reversed(last_errors), *reversed(last_lines)] if line.strip()),
+                     '(it printed nothing)')
         raise ExperimentError(f"experiment '{exp_name}' failed (exit status {returncode}): {error.strip()} "
                               f"(all it printed: {out.name})")
     if returncode != 0:
@@ -164,8 +166,11 @@ def stop_live_processes(sig: int = signal.SIGTERM) -> None:
             pass
 
 
-def run_and_echo(cmd: List[str], keep: int = 20, sink: Optional[TextIO] = None) -> Tuple[int, List[str]]:
+def run_and_echo(cmd: List[str], keep: int = 20, sink: Optional[TextIO] = None,
+                 errors: Optional[Deque[str]] = None) -> Tuple[int, List[str]]:
     """Run ``cmd``, copying its output and errors to ours (or both to ``sink``) as they come.
+
+    ``errors``, if given, also receives the lines of its error stream alone.
 
     Returns:
         ``(returncode, last_lines)``: the exit status (negative for a signal, as in
@@ -174,11 +179,13 @@ def run_and_echo(cmd: List[str], keep: int = 20, sink: Optional[TextIO] = None) 
     last_lines: Deque[str] = collections.deque(maxlen=keep)
     lock = threading.Lock()
 
-    def copy(source, dest):
+    def copy(source, dest, also=None):
         for raw in iter(source.readline, b''):
             line = raw.decode(errors='replace')
             with lock:
                 last_lines.append(line.rstrip('\n'))
+                if also is not None:
+                    also.append(line.rstrip('\n'))
                 try:
                     dest.write(line)
                     dest.flush()
@@ -188,7 +195,7 @@ def run_and_echo(cmd: List[str], keep: int = 20, sink: Optional[TextIO] = None) 
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=os.environ)
     LIVE_PROCESSES.add(proc)
     copiers = [threading.Thread(target=copy, args=(proc.stdout, sink or sys.stdout), daemon=True),
-               threading.Thread(target=copy, args=(proc.stderr, sink or sys.stderr), daemon=True)]
+               threading.Thread(target=copy, args=(proc.stderr, sink or sys.stderr, errors), daemon=True)]
     for thread in copiers:
         thread.start()
     try:
@@ -219,9 +226,10 @@ def run_concurrently(launches: Sequence[Tuple[str, Callable[[], None]]], workers
 
     lock = threading.Lock()
     failed: Dict[str, str] = {}
+    stopping = threading.Event()  # once set, experiments end because they were stopped: not news
 
     def tell(kind: str, name: str, error: Optional[str] = None) -> None:
-        if on_event is not None:
+        if on_event is not None and not stopping.is_set():
             with lock:
                 on_event(kind, name, error)
 
@@ -239,7 +247,7 @@ def run_concurrently(launches: Sequence[Tuple[str, Callable[[], None]]], workers
             tell('done', name)
 
     def on_sigterm(signum, frame):
-        raise KeyboardInterrupt
+        raise Terminated
 
     previous = signal.signal(signal.SIGTERM, on_sigterm) if threading.current_thread() is threading.main_thread() else None
     pool = ThreadPoolExecutor(max_workers=max(1, int(workers)))
@@ -248,6 +256,7 @@ def run_concurrently(launches: Sequence[Tuple[str, Callable[[], None]]], workers
         for future in as_completed(futures):
             future.result()
     except KeyboardInterrupt:
+        stopping.set()
         pool.shutdown(wait=False, cancel_futures=True)
         stop_live_processes(signal.SIGTERM)
         raise
