@@ -1,6 +1,11 @@
 """Output paths, experiment grids, and how a failed or crashed experiment is reported."""
+import os
 import os.path as osp
 import re
+import signal
+import subprocess
+import sys
+import time
 
 import pytest
 
@@ -134,3 +139,47 @@ def test_a_grid_with_workers_runs_side_by_side_and_reports_every_failure_at_the_
     assert any(later[0] < earlier[1] for earlier, later in zip(spans, spans[1:])), 'no two ran at once'
     with pytest.raises(SpinupError, match='workers must be a whole number'):
         eg.run(work, workers=0)
+
+
+GRID_TO_STOP = '''
+import os, sys, time
+from spinup.utils.errors import run_main
+from spinup.utils.run_utils import ExperimentGrid
+
+def nap(seed, logger_kwargs):
+    os.makedirs(logger_kwargs['output_dir'], exist_ok=True)
+    with open(os.path.join(logger_kwargs['output_dir'], 'pid'), 'w') as f:
+        f.write(str(os.getpid()))
+    time.sleep(120)
+
+def main():
+    eg = ExperimentGrid('nap')
+    eg.add('seed', [0, 1, 2])
+    eg.run(nap, data_dir=sys.argv[1], workers=2)
+
+run_main(main)
+'''
+
+
+def test_sigterm_to_a_grid_stops_its_experiments_and_starts_no_more(tmp_path):
+    script = tmp_path / 'grid.py'
+    script.write_text(GRID_TO_STOP)
+    launcher = subprocess.Popen([sys.executable, str(script), str(tmp_path / 'runs')],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    pid_files = [tmp_path / 'runs' / 'nap' / f'nap_s{seed}' / 'pid' for seed in range(3)]
+    deadline = time.time() + 60
+    while sum(f.is_file() and f.read_text() != '' for f in pid_files) < 2:
+        assert time.time() < deadline and launcher.poll() is None, 'the two experiments did not start'
+        time.sleep(0.1)
+    launcher.send_signal(signal.SIGTERM)  # to the launcher alone, as `kill` does
+    _, err = launcher.communicate(timeout=30)
+    assert launcher.returncode == 143, err
+    for f in pid_files:
+        if f.is_file():
+            pid = int(f.read_text())
+            deadline = time.time() + 10
+            while os.path.exists(f'/proc/{pid}') and time.time() < deadline:
+                time.sleep(0.1)
+            assert not os.path.exists(f'/proc/{pid}'), 'an experiment outlived its launcher'
+    assert sum(f.is_file() for f in pid_files) == 2, 'a third experiment started after SIGTERM'
+    assert 'Traceback' not in err

@@ -61,6 +61,8 @@ def run_command(args: List[str]) -> int:
         value = getattr(opts, flag)
         if value is not None and value < 1:
             raise SpinupError(f'--{flag} must be at least 1, not {value}.')
+    if opts.seeds is not None and min(opts.seeds) < 0:
+        raise SpinupError(f'--seeds must be 0 or more, not {min(opts.seeds)}.')
     if opts.models and opts.ray is None:
         raise SpinupError('--models is for --ray runs (local runs keep their models where they ran).')
 

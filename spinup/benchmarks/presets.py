@@ -63,21 +63,31 @@ class Experiment:
         return f"{self.algo}_{self.backend}_{self.env.replace('/', '-')}"
 
     @property
+    def pair(self) -> str:
+        """The registered name of the algorithm in its backend: ``ppo_tf1``."""
+        return f'{self.algo}_{self.backend}'
+
+    @property
+    def run_name(self) -> str:
+        """``<algo>_<backend>_<env>_s<seed>``: the run folder's name, and how the benchmark calls it."""
+        return f'{self.name}_s{self.seed}'
+
+    @property
     def relpath(self) -> str:
         """The run folder below the benchmark's data_dir (as :func:`setup_logger_kwargs` makes it)."""
-        return f'{self.name}/{self.name}_s{self.seed}'
+        return f'{self.name}/{self.run_name}'
 
     @property
     def steps(self) -> int:
         return self.epochs * self.steps_per_epoch
 
 
-ON = ('vpg', 'trpo', 'ppo')
-OFF = ('ddpg', 'td3', 'sac')
+ON = tuple(a for a in ALGOS if a not in OFF_POLICY)  # vpg, trpo, ppo
+OFF = tuple(a for a in ALGOS if a in OFF_POLICY)  # ddpg, td3, sac
 MUJOCO_TASKS = ('HalfCheetah-v5', 'Hopper-v5', 'Walker2d-v5', 'Swimmer-v5', 'Ant-v5')
 
 PRESETS: Dict[str, Preset] = {p.name: p for p in [
-    Preset('smoke', 'seconds: PPO and DDPG, both backends, Pendulum-v1, 2 seeds, 2 epochs of 400 steps',
+    Preset('smoke', 'a minute or two: PPO and DDPG, both backends, Pendulum-v1, 2 seeds, 2 epochs of 400 steps',
            seeds=(0, 1), blocks=(
                Block(('ppo',), ('Pendulum-v1',), epochs=2, steps_per_epoch=400),
                Block(('ddpg',), ('Pendulum-v1',), epochs=2, steps_per_epoch=400,
@@ -124,7 +134,10 @@ def experiments(preset: Preset, algos: Optional[Sequence[str]] = None, backends:
                             algo, backend, env, int(seed), block.epochs,
                             block.steps_per_epoch or settings['steps_per_epoch'],
                             settings['hidden_sizes'], settings['activation'], dict(block.kwargs)))
-    return runs
+    unique: Dict[str, Experiment] = {}
+    for run in runs:  # a seed or an environment given twice is run once
+        unique.setdefault(run.relpath, run)
+    return list(unique.values())
 
 
 def custom(algos: Sequence[str], envs: Sequence[str], epochs: int) -> Preset:

@@ -83,7 +83,7 @@ def run_folders(root: str) -> List[str]:
     """The folders below ``root`` (itself included) holding both ``config.json`` and ``progress.txt``, sorted."""
     found = []
     for dirpath, dirnames, files in os.walk(root):
-        dirnames.sort()
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith('.'))  # not a Ray run's staging folder
         if 'config.json' in files and 'progress.txt' in files:
             found.append(dirpath)
     return sorted(found)
@@ -464,7 +464,10 @@ def write_report(df: pd.DataFrame, out_dir: str) -> List[str]:
     The summary and figures are made from the values as written to results.csv, so a report
     made again from that file alone is the same. Returns the paths written.
     """
-    os.makedirs(out_dir, exist_ok=True)
+    try:
+        os.makedirs(out_dir, exist_ok=True)
+    except OSError as e:
+        raise SpinupError(f'cannot write the report to {out_dir} ({e.strerror}): give another --out.') from None
     results_text = df[COLUMNS].to_csv(index=False, float_format=FLOAT_FORMAT)
     df = _from_csv_text(io.StringIO(results_text), 'the results')
     summary = summarize(df)

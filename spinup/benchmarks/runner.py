@@ -6,10 +6,12 @@ every epoch. Anything else in its place (a run that died, a lost node) is remove
 again, so re-running the same command completes a grid without duplicating a run.
 """
 import functools
+import json
 import os
 import os.path as osp
 import re
 import shutil
+import signal
 import statistics
 import sys
 import tempfile
@@ -17,7 +19,7 @@ import time
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from spinup.benchmarks.presets import Experiment, family
-from spinup.utils.errors import SpinupError
+from spinup.utils.errors import SpinupError, Terminated
 from spinup.utils.run_utils import call_experiment, run_concurrently
 
 # Saved models stay on a Ray worker unless asked for: pyt_save/, tf1_save/, and numbered snapshots.
@@ -40,7 +42,7 @@ def train(algo_name: str, hidden_sizes: Tuple[int, ...], activation: str, **kwar
 
 def launch(exp: Experiment, data_dir: str) -> None:
     """Run ``exp`` in a fresh process into ``data_dir/exp.relpath``, its output in ``output.txt`` there."""
-    thunk = functools.partial(train, f'{exp.algo}_{exp.backend}', exp.hidden_sizes, exp.activation)
+    thunk = functools.partial(train, exp.pair, exp.hidden_sizes, exp.activation)
     call_experiment(exp.name, thunk, seed=exp.seed, data_dir=data_dir,
                     log_path=osp.join(data_dir, exp.relpath, 'output.txt'), env_name=exp.env,
                     epochs=exp.epochs, steps_per_epoch=exp.steps_per_epoch, **exp.kwargs)
@@ -56,18 +58,38 @@ def is_finished(run_dir: str, epochs: int) -> bool:
     return rows >= epochs
 
 
+def other_budget(run_dir: str, exp: Experiment) -> Optional[str]:
+    """How the run in ``run_dir`` was budgeted, if not as ``exp`` is (``'10 x 4000 steps'``), else None."""
+    try:
+        with open(osp.join(run_dir, 'config.json')) as f:
+            config = json.load(f)
+    except (OSError, ValueError):
+        return None  # no run there yet, or one that died before writing it: it is redone
+    recorded = (config.get('epochs'), config.get('steps_per_epoch'))
+    if recorded != (exp.epochs, exp.steps_per_epoch):
+        return f'{recorded[0]} x {recorded[1]} steps'
+    return None
+
+
+def _groups(exp: Experiment) -> Tuple[str, str, str]:
+    """What a run's speed is learnt for, most alike first: its pair, its family, every run."""
+    return exp.pair, family(exp.algo), 'all'
+
+
 class Progress:
     """One line: runs done / running / failed / left, and an estimate of the time left.
 
     The estimate prices each run left by the seconds per environment step that finished runs
     of the same algorithm and backend took (else of the same family, else of any), start-up
-    included, and shares the total among the ``parallel`` runs that go at once.
+    included, and shares the total among the ``parallel`` runs that go at once. With
+    ``queued=True`` (Ray) a started run may still wait for a CPU, so its time counts whole.
     """
 
-    def __init__(self, runs: Sequence[Experiment], parallel: int, stream=None, running: str = 'running'):
-        self.runs = {key(exp): exp for exp in runs}
-        self.parallel = max(1, parallel)
-        self.running_label = running
+    def __init__(self, runs: Sequence[Experiment], parallel: int, stream=None, queued: bool = False):
+        self.runs = {exp.run_name: exp for exp in runs}
+        self.parallel = max(1, min(parallel, len(runs)))
+        self.queued = queued
+        self.running_label = 'queued or running' if queued else 'running'
         self.started: Dict[str, float] = {}
         self.per_step: Dict[str, List[float]] = {}  # 'ppo_tf1', 'on-policy', 'all' -> seconds per step
         self.done = self.failed = 0
@@ -76,7 +98,7 @@ class Progress:
         self.live = self.stream.isatty()
 
     def _seconds(self, exp: Experiment) -> Optional[float]:
-        for group in (f'{exp.algo}_{exp.backend}', family(exp.algo), 'all'):
+        for group in _groups(exp):
             if group in self.per_step:
                 return exp.steps * statistics.mean(self.per_step[group])
         return None
@@ -87,7 +109,8 @@ class Progress:
             seconds = self._seconds(exp)
             if seconds is None:
                 return None
-            total += max(0.0, seconds - (now - self.started[k])) if k in self.started else seconds
+            running = k in self.started and not self.queued
+            total += max(0.0, seconds - (now - self.started[k])) if running else seconds
         return total / self.parallel
 
     def line(self) -> str:
@@ -105,7 +128,7 @@ class Progress:
             exp, took = self.runs.pop(k), time.time() - self.started.pop(k)
             if kind == 'done':
                 self.done += 1
-                for group in (f'{exp.algo}_{exp.backend}', family(exp.algo), 'all'):
+                for group in _groups(exp):
                     self.per_step.setdefault(group, []).append(took / exp.steps)
             else:
                 self.failed += 1
@@ -117,11 +140,6 @@ class Progress:
     def close(self) -> None:
         if self.live:
             print(file=self.stream, flush=True)
-
-
-def key(exp: Experiment) -> str:
-    """How a run is named in the progress lines and the list of failures: ``ppo_tf1_CartPole-v1_s0``."""
-    return f'{exp.name}_s{exp.seed}'
 
 
 def run_benchmark(runs: Sequence[Experiment], data_dir: str, workers: int = 2,
@@ -141,10 +159,21 @@ def run_benchmark(runs: Sequence[Experiment], data_dir: str, workers: int = 2,
         The exit status: 0 when every run is finished, 1 when some failed.
     """
     data_dir = osp.abspath(data_dir)
+    try:
+        os.makedirs(data_dir, exist_ok=True)
+    except OSError as e:
+        raise SpinupError(f'cannot make the benchmark folder {data_dir} ({e.strerror}): choose another --data_dir.') \
+            from None
+    budgets = [(exp, other_budget(osp.join(data_dir, exp.relpath), exp)) for exp in runs]
+    clashes = [(exp, budget) for exp, budget in budgets if budget]
+    if clashes:
+        exp, budget = clashes[0]
+        raise SpinupError(f'{data_dir} holds {runs_word(len(clashes))} of another budget ({exp.run_name}: {budget}, '
+                          f'not {exp.epochs} x {exp.steps_per_epoch}): give another --data_dir, or remove them.')
     todo = [exp for exp in runs if not is_finished(osp.join(data_dir, exp.relpath), exp.epochs)]
     print(f'{len(runs)} runs: {len(runs) - len(todo)} finished already, {len(todo)} to run '
           f"{'as Ray tasks' if use_ray else f'{workers} at a time'}, into {data_dir}", flush=True)
-    progress = Progress(todo, workers, running='queued or running' if use_ray else 'running')
+    progress = Progress(todo, workers, queued=use_ray)
     t0 = time.time()
     try:
         if use_ray:
@@ -154,11 +183,11 @@ def run_benchmark(runs: Sequence[Experiment], data_dir: str, workers: int = 2,
                 def go() -> None:
                     shutil.rmtree(osp.join(data_dir, exp.relpath), ignore_errors=True)  # what a dead run left
                     launch(exp, data_dir)
-                return key(exp), go
+                return exp.run_name, go
             failed = run_concurrently([local(exp) for exp in todo], workers, progress.event)
     except KeyboardInterrupt:
         progress.close()
-        print(f'Interrupted: {runs_word(progress.done)} finished here. The same command again runs the rest '
+        print(f'{runs_word(progress.done)} finished before the interrupt; the same command again runs the rest '
               '(unfinished runs start over).', file=sys.stderr)
         raise
     progress.close()
@@ -236,6 +265,10 @@ def run_on_ray(runs: Sequence[Experiment], data_dir: str, address: Optional[str]
     except (ConnectionError, RuntimeError, ValueError) as e:
         raise SpinupError(f'could not reach the Ray cluster at {address or "(a local instance)"}: '
                           f'{str(e).splitlines()[0]}') from None
+
+    def on_sigterm(signum, frame):  # Ray's own handler would exit at once: stop as on Ctrl-C instead
+        raise Terminated
+    previous = signal.signal(signal.SIGTERM, on_sigterm)
     progress.parallel = max(1, int(ray.cluster_resources().get('CPU', workers)))  # for the ETA
     failed: Dict[str, str] = {}
     try:
@@ -245,17 +278,20 @@ def run_on_ray(runs: Sequence[Experiment], data_dir: str, address: Optional[str]
             # a task takes the cores its experiment's processes use
             cpus = int(exp.kwargs.get('num_cpu', 1))
             pending[task.options(num_cpus=cpus, max_retries=3).remote(exp, models)] = exp
-            progress.event('start', key(exp))
+            progress.event('start', exp.run_name)
         while pending:
             ready, _ = ray.wait(list(pending), num_returns=1)
             exp = pending.pop(ready[0])
-            k = key(exp)
+            k = exp.run_name
             try:
                 result = ray.get(ready[0])
             except ray.exceptions.RayError as e:  # the task or its node died
                 result = dict(error=str(e).strip().splitlines()[-1], files={})
-            if result['files']:
-                receive(exp, result['files'], data_dir)
+            if result['files']:  # a failed run's too: its output.txt says what went wrong
+                try:
+                    receive(exp, result['files'], data_dir)
+                except OSError as e:
+                    result['error'] = result['error'] or f'its files could not be written into {data_dir}: {e}'
             if result['error']:
                 failed[k] = result['error']
                 progress.event('failed', k, result['error'])
@@ -266,6 +302,7 @@ def run_on_ray(runs: Sequence[Experiment], data_dir: str, address: Optional[str]
             ray.cancel(ref, force=True)
         raise
     finally:
+        signal.signal(signal.SIGTERM, previous)
         ray.shutdown()
         shutil.rmtree(osp.join(data_dir, INCOMING), ignore_errors=True)
     return failed

@@ -153,17 +153,22 @@ def _call_experiment(exp_name: str, thunk: Union[str, Callable], num_cpu: int, d
     """), file=out, flush=True)
 
 
-# Experiment processes running now, so that a launcher told to stop can stop them too.
+# Experiment processes running now, so that a launcher told to stop can stop them too; once
+# STOPPING is set, no new one starts.
 LIVE_PROCESSES: Set[subprocess.Popen] = set()
+STOPPING = threading.Event()
+_LIVE_LOCK = threading.Lock()
 
 
 def stop_live_processes(sig: int = signal.SIGTERM) -> None:
-    """Send ``sig`` to every experiment process this process started and that still runs."""
-    for proc in list(LIVE_PROCESSES):
-        try:
-            proc.send_signal(sig)
-        except OSError:  # it ended meanwhile
-            pass
+    """Start no more experiment processes, and send ``sig`` to those that still run."""
+    with _LIVE_LOCK:
+        STOPPING.set()
+        for proc in list(LIVE_PROCESSES):
+            try:
+                proc.send_signal(sig)
+            except OSError:  # it ended meanwhile
+                pass
 
 
 def run_and_echo(cmd: List[str], keep: int = 20, sink: Optional[TextIO] = None,
@@ -192,8 +197,11 @@ def run_and_echo(cmd: List[str], keep: int = 20, sink: Optional[TextIO] = None,
                 except (OSError, ValueError):  # our output is gone (a closed pipe): keep draining
                     pass
 
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=os.environ)
-    LIVE_PROCESSES.add(proc)
+    with _LIVE_LOCK:
+        if STOPPING.is_set():
+            raise ExperimentError('not started: the launcher is stopping.', reported=True)
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=os.environ)
+        LIVE_PROCESSES.add(proc)
     copiers = [threading.Thread(target=copy, args=(proc.stdout, sink or sys.stdout), daemon=True),
                threading.Thread(target=copy, args=(proc.stderr, sink or sys.stderr, errors), daemon=True)]
     for thread in copiers:
@@ -249,6 +257,7 @@ def run_concurrently(launches: Sequence[Tuple[str, Callable[[], None]]], workers
     def on_sigterm(signum, frame):
         raise Terminated
 
+    STOPPING.clear()
     previous = signal.signal(signal.SIGTERM, on_sigterm) if threading.current_thread() is threading.main_thread() else None
     pool = ThreadPoolExecutor(max_workers=max(1, int(workers)))
     try:
@@ -430,6 +439,7 @@ class ExperimentGrid:
 
         line = '=' * DIV_LINE_WIDTH
         joined = '\n'.join(sorted(set(var_names)))
+        workers = min(workers, len(variants))  # with one experiment, its output is shown as it comes
         how = 'one after another' if workers == 1 else f'{workers} at a time'
         print(f"{line}\n{colorize(f'Experiments to run, {how}:', color='green', bold=True)}"
               f"\n\n{joined}\n\n{line}", flush=True)
