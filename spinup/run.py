@@ -1,9 +1,9 @@
 """The command line: ``python -m spinup.run CMD [--flag value ...]``.
 
 ``CMD`` is an algorithm (``ppo``, or ``ppo_pytorch`` / ``ppo_tf1``), ``plot``,
-``test_policy`` or ``exercise``. Every keyword argument of the algorithm is a flag; several values after
-a flag make a grid of experiments, run one after another through :class:`ExperimentGrid`.
-Values are read as Python literals (``ast.literal_eval``) or, for names such as
+``test_policy``, ``exercise`` or ``benchmark``. Every keyword argument of the algorithm is a flag;
+several values after a flag make a grid of experiments, run one after another (or ``--workers N``
+at a time) through :class:`ExperimentGrid`. Values are read as Python literals (``ast.literal_eval``) or, for names such as
 ``torch.nn.ReLU``, looked up in an allow-list of modules: nothing typed is evaluated.
 """
 import ast
@@ -316,9 +316,9 @@ def print_help() -> None:
             benchmark    run and report benchmarks:   python -m spinup.run benchmark run small
 
         Every keyword argument of an algorithm is a flag; shortcuts: --env, --hid, --act,
-        --cpu, --exp_name, --data_dir, --dt; --workers N runs N experiments of a grid at
-        once. Several values after a flag make a grid, and
-        --flag[sh] names the flag 'sh' in experiment names. For example:
+        --cpu, --exp_name, --data_dir, --dt. Several values after a flag make a grid, and
+        --flag[sh] names the flag 'sh' in experiment names; --workers N runs N experiments
+        of a grid at once. For example:
 
             python -m spinup.run ppo_pytorch --env CartPole-v1 --exp_name cp --seed 0 10 --hid[h] "[32]" "[64,64]"
 

@@ -291,7 +291,8 @@ def valid_str(v: Any) -> str:
 
 
 class ExperimentGrid:
-    """A grid of experiments: every combination of the values added, run one after another.
+    """A grid of experiments: every combination of the values added, run one after another
+    (or ``workers`` at a time).
 
     Example::
 
