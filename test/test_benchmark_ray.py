@@ -2,6 +2,7 @@
 launcher writes: every run folder must come back."""
 import os
 import os.path as osp
+import secrets
 import shutil
 import signal
 import socket
@@ -73,7 +74,12 @@ def test_smoke_preset_on_a_two_node_ray_cluster(tmp_path):
     head_dir = tempfile.mkdtemp(prefix='rh', dir='/tmp')
     worker_dir = tempfile.mkdtemp(prefix='rw', dir='/tmp')
     port = free_port()
-    env = dict(os.environ, RAY_USAGE_STATS_ENABLED='0')
+    # A token of the test's own, given to both nodes and the launcher: newer Rays turn token
+    # authentication on by default, and a token left in ~/.ray must not decide the outcome.
+    # Ray runs its tasks at niceness 15, which the other test worker's trainings would starve:
+    # here they run at the usual priority.
+    env = dict(os.environ, RAY_USAGE_STATS_ENABLED='0', RAY_AUTH_MODE='token', RAY_AUTH_TOKEN=secrets.token_hex(32),
+               RAY_worker_niceness='0')
     # Loopback addresses, one a node: Ray swaps a node address of exactly 127.0.0.1 for the
     # machine's network address, but keeps the rest of 127.0.0.0/8, which stays on this machine.
     head_ip, worker_ip = '127.0.0.2', '127.0.0.3'

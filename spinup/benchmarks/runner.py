@@ -263,8 +263,10 @@ def run_on_ray(runs: Sequence[Experiment], data_dir: str, address: Optional[str]
         else:
             ray.init(num_cpus=workers, **options)
     except (ConnectionError, RuntimeError, ValueError) as e:
+        hint = (' (a cluster with token authentication needs RAY_AUTH_MODE=token and its token, in RAY_AUTH_TOKEN '
+                'or ~/.ray/auth_token, on this machine too)') if address else ''
         raise SpinupError(f'could not reach the Ray cluster at {address or "(a local instance)"}: '
-                          f'{str(e).splitlines()[0]}') from None
+                          f'{str(e).splitlines()[0]}{hint}') from None
 
     def on_sigterm(signum, frame):  # Ray's own handler would exit at once: stop as on Ctrl-C instead
         raise Terminated
