@@ -112,3 +112,17 @@ def test_smoke_preset_on_a_two_node_ray_cluster(tmp_path):
         assert not [d for d in os.listdir(run_dir) if d.endswith('_save')], 'models came back unasked'
     assert sorted(os.listdir(data_dir)) == sorted({exp.name for exp in runs})  # no staging folder left
     assert f'{len(runs)} runs finished' in run.stdout
+
+
+def test_an_address_where_no_cluster_answers_is_one_line_at_once(tmp_path):
+    address = f'127.0.0.2:{free_port()}'  # nothing listens there
+    started = time.time()
+    run = subprocess.run([sys.executable, '-m', 'spinup.run', 'benchmark', 'run', 'smoke',
+                          '--data_dir', str(tmp_path / 'benchmark'), '--ray', address],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2
+    assert run.stderr.strip().splitlines() == [
+        f'Error: could not reach the Ray cluster at {address} (Connection refused): start it there with '
+        f'ray start --head --port {address.rpartition(":")[2]}, or give the address that ray status prints '
+        'on its head node.']
+    assert time.time() - started < 60  # Ray alone would retry for ever

@@ -248,6 +248,22 @@ def receive(exp: Experiment, files: Dict[str, bytes], data_dir: str) -> None:
     os.replace(stage, final)
 
 
+def check_reachable(address: str, timeout: float = 10.0) -> None:
+    """Refuse a ``HOST:PORT`` address where nothing answers, at once: Ray itself would retry for ever.
+    Other forms (``auto``, ``ray://...``) are left to Ray."""
+    import socket
+    host, sep, port = address.rpartition(':')
+    if not (sep and host and port.isdigit()) or '://' in address:
+        return
+    try:
+        socket.create_connection((host.strip('[]'), int(port)), timeout=timeout).close()
+    except OSError as e:
+        reason = e.strerror or type(e).__name__
+        raise SpinupError(f'could not reach the Ray cluster at {address} ({reason}): start it there with '
+                          f'ray start --head --port {port}, or give the address that ray status prints on its head '
+                          'node.') from None
+
+
 def run_on_ray(runs: Sequence[Experiment], data_dir: str, address: Optional[str], workers: int,
                models: bool, progress: Progress) -> Dict[str, str]:
     try:
@@ -255,6 +271,8 @@ def run_on_ray(runs: Sequence[Experiment], data_dir: str, address: Optional[str]
     except ImportError:
         raise SpinupError('--ray needs Ray, which is not installed: pip install -e ".[ray]" '
                           '(in the spinup checkout), then run the same command again.') from None
+    if address:
+        check_reachable(address)
     shutil.rmtree(osp.join(data_dir, INCOMING), ignore_errors=True)
     options = dict(include_dashboard=False, log_to_driver=False, logging_level='ERROR')
     try:
