@@ -204,3 +204,25 @@ def test_the_report_imports_neither_torch_nor_tensorflow():
     out = run_python('import sys, spinup.benchmarks.report; '
                      "print(sorted(m for m in ('torch', 'tensorflow') if m in sys.modules))")
     assert out.strip() == '[]'
+
+
+def test_the_committed_small_results_are_whole_and_regenerate_from_their_csv(tmp_path, monkeypatch):
+    """docs/benchmarks/small: all twelve pairs with their seeds, a figure of each kind for each
+    environment, and a summary that the CSV alone gives again, byte for byte."""
+    from pathlib import Path
+
+    from spinup.benchmarks.presets import PRESETS, experiments
+    small = Path(__file__).resolve().parent.parent / 'docs' / 'benchmarks' / 'small'
+    results = load_csv(str(small / 'results.csv'))
+    runs = experiments(PRESETS['small'])
+    assert set(map(tuple, results[['algorithm', 'backend', 'env', 'seed']].drop_duplicates().values)) == \
+        {(e.algo, e.backend, e.env, e.seed) for e in runs}
+    assert len(results) == sum(e.epochs for e in runs)
+    for env in {e.env for e in runs}:
+        for kind in ('algorithms', 'head_to_head'):
+            for ext in ('svg', 'png'):
+                assert (small / f'{env}_{kind}.{ext}').is_file(), f'{env}_{kind}.{ext}'
+    monkeypatch.setattr(report, 'write_figures', lambda df, out_dir: [])  # the statistics are what must agree
+    assert main([str(small / 'results.csv'), '--out', str(tmp_path)]) == 0
+    for name in ('summary.csv', 'summary.md'):
+        assert (tmp_path / name).read_bytes() == (small / name).read_bytes(), name
