@@ -26,7 +26,9 @@ setup(
         # torch is pinned: the machines carry its CPU wheel, and an unpinned
         # requirement would pull the newest CUDA build (several GB).
         'torch==2.13.0',
-        'tensorflow-cpu>=2.18,<3',
+        # 2.21 prints C++ start-up notices that TF_CPP_MIN_LOG_LEVEL no longer silences, on every
+        # TF1 command: they would break its one-line errors and the docs' warning-free build.
+        'tensorflow-cpu>=2.18,<2.21',
         'gymnasium[mujoco,box2d]>=1.0,<2',
         'mpi4py>=4.0',
         'mpich>=4.1',
