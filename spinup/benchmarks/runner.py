@@ -12,6 +12,7 @@ import os.path as osp
 import re
 import shutil
 import signal
+import socket
 import statistics
 import sys
 import tempfile
@@ -158,6 +159,8 @@ def run_benchmark(runs: Sequence[Experiment], data_dir: str, workers: int = 2,
     Returns:
         The exit status: 0 when every run is finished, 1 when some failed.
     """
+    if use_ray and ray_address:
+        check_reachable(ray_address)  # before anything is written or said
     data_dir = osp.abspath(data_dir)
     try:
         os.makedirs(data_dir, exist_ok=True)
@@ -251,7 +254,6 @@ def receive(exp: Experiment, files: Dict[str, bytes], data_dir: str) -> None:
 def check_reachable(address: str, timeout: float = 10.0) -> None:
     """Refuse a ``HOST:PORT`` address where nothing answers, at once: Ray itself would retry for ever.
     Other forms (``auto``, ``ray://...``) are left to Ray."""
-    import socket
     host, sep, port = address.rpartition(':')
     if not (sep and host and port.isdigit()) or '://' in address:
         return
@@ -271,8 +273,6 @@ def run_on_ray(runs: Sequence[Experiment], data_dir: str, address: Optional[str]
     except ImportError:
         raise SpinupError('--ray needs Ray, which is not installed: pip install -e ".[ray]" '
                           '(in the spinup checkout), then run the same command again.') from None
-    if address:
-        check_reachable(address)
     shutil.rmtree(osp.join(data_dir, INCOMING), ignore_errors=True)
     options = dict(include_dashboard=False, log_to_driver=False, logging_level='ERROR')
     try:
