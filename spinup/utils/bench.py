@@ -1,28 +1,50 @@
-"""Speed benchmark: environment steps per second of the algorithms, against the raw limit.
+"""Speed benchmark: environment steps per second of the algorithms, against the raw limit, and
+where each run's time goes.
 
 ``python -m spinup.utils.bench [ALGO ...] [--env HalfCheetah-v5]
 [--hid "[64,32]"] [--steps 4000] [--epochs 10] [--seed 0]``
 
 The algorithms default to PPO in both backends (``ppo_pytorch ppo_tf1``). For each, it
 trains for ``steps x epochs`` environment steps (updates included) and reports steps per
-second from the run's own clock (``Time`` in progress.txt, which
-starts when interaction starts). The off-policy algorithms (ddpg, td3, sac) run without
-their test episodes, so the figure counts training alone, and their return is that of the
-training episodes (exploration included). In the same run it measures the raw limit: the
-environment stepped with actions from one forward pass of an MLP of the same sizes, and
-nothing else. The ratio says how close the algorithm gets to that limit.
+second from the run's own clock (``Time`` in progress.txt, which starts when interaction
+starts), less the off-policy algorithms' test episodes, which are evaluation, not training
+(their time has a column of its own). In the same run it measures the raw limit: the environment stepped with actions from
+one forward pass of an MLP of the same sizes, and nothing else. The ratio says how close the
+algorithm gets to that limit.
+
+The breakdown splits each run's time, per environment step, into the policy step (choosing an
+action: ``ac.step``/``ac.act`` in PyTorch, the acting ``sess.run`` in TF1), the environment
+step, the update, the test episodes (off-policy algorithms only) and the rest, bookkeeping:
+buffers, logging and saving. For the off-policy algorithms it also profiles 100 update calls
+and reports the share of the update's time spent in the matrix library's kernels (matrix
+products alone, and every tensor op); what is left is Python and the framework's dispatch.
+The figures come from timers wrapped around those calls from outside, so the algorithm files
+carry no timing code.
 
 For the off-policy algorithms, use their network and a budget past the random start:
 ``python -m spinup.utils.bench ddpg_pytorch ddpg_tf1 --hid "[256,256]" --epochs 5``.
 """
 import contextlib
+import inspect
 import io
 import os
+import sys
 import tempfile
 import time
-from typing import Dict, List, Sequence
+from typing import Any, Callable, Dict, List, Optional, Sequence
 
 from spinup.utils.errors import ArgumentParser, SpinupError, run_main
+
+PHASES = ('policy', 'env', 'bookkeeping', 'update', 'test')
+# Steps of the raw-limit measurement before each run (fewer if the run itself is shorter)
+RAW_STEPS = 20000
+# The update calls profiled for the matrix share: PROFILE_CALLS of them, from the PROFILE_FROM-th on
+PROFILE_FROM, PROFILE_CALLS = 500, 100
+# Kernels that are matrix products, by framework op name
+MATMUL_OPS = {'aten::mm', 'aten::addmm', 'aten::bmm', 'aten::baddbmm', 'aten::mv', 'aten::addmv',
+              'MatMul', 'BatchMatMul', 'BatchMatMulV2', 'BatchMatMulV3', '_MklMatMul', '_FusedMatMul',
+              '_MklFusedMatMul', '_MklBatchMatMulV2', '_MklNativeMatMul', '_MklNativeFusedMatMul',
+              '_MklNativeBatchMatMulV2'}
 
 
 def raw_throughput(env_id: str, hidden_sizes: Sequence[int], n_steps: int, seed: int = 0) -> float:
@@ -32,6 +54,7 @@ def raw_throughput(env_id: str, hidden_sizes: Sequence[int], n_steps: int, seed:
     import torch
     import torch.nn as nn
 
+    threads = torch.get_num_threads()
     torch.set_num_threads(1)
     env = gym.make(env_id)
     obs_dim = env.observation_space.shape[0]
@@ -43,23 +66,212 @@ def raw_throughput(env_id: str, hidden_sizes: Sequence[int], n_steps: int, seed:
         layers += [nn.Linear(sizes[i], sizes[i + 1]), nn.Tanh()]
     net = nn.Sequential(*layers[:-1])
 
-    o, _ = env.reset(seed=seed)
-    start = time.perf_counter()
-    with torch.no_grad():
-        for _ in range(n_steps):
-            out = net(torch.as_tensor(o, dtype=torch.float32)).numpy()
-            a = int(np.argmax(out)) if discrete else out
-            o, _, terminated, truncated, _ = env.step(a)
-            if terminated or truncated:
-                o, _ = env.reset()
-    elapsed = time.perf_counter() - start
+    def drive(steps: int) -> float:
+        o, _ = env.reset(seed=seed)
+        start = time.perf_counter()
+        with torch.no_grad():
+            for _ in range(steps):
+                out = net(torch.as_tensor(o, dtype=torch.float32)).numpy()
+                a = int(np.argmax(out)) if discrete else out
+                o, _, terminated, truncated, _ = env.step(a)
+                if terminated or truncated:
+                    o, _ = env.reset()
+        return time.perf_counter() - start
+
+    drive(min(n_steps, 1000))  # warm up: the first steps of a process are slower
+    elapsed = drive(n_steps)
     env.close()
+    torch.set_num_threads(threads)  # the algorithms choose their own
     return n_steps / elapsed
 
 
+class RunClock:
+    """Adds up the time a training run spends in each phase, through wrappers around the calls
+    that make up a step: the agent's action, the environment's step, the update, the test
+    episodes and saving. Only the outermost timed call counts, so an update's own session runs
+    are not also counted as policy steps. Nothing counts before the training environment's
+    first reset, where the run's ``Time`` starts."""
+
+    def __init__(self):
+        self.totals = {'policy': 0.0, 'env': 0.0, 'update': 0.0, 'test': 0.0, 'save': 0.0}
+        self.started = False
+        self.busy = False
+        self.in_test = False
+        self.update_calls = 0
+        self.profiled_time = 0.0   # wall time of the profiled update calls, left out of the update mean
+        self.profiling_excess = 0.0  # what profiling added to the run's time
+        self.kernel_time = {'matmul': 0.0, 'ops': 0.0}  # kernel time within the profiled calls
+        self.profiler: Optional[Callable] = None      # (fn, args, kwargs) -> (result, {'matmul': s, 'ops': s})
+
+    def timed(self, phase: str, fn: Callable) -> Callable:
+        def timed_call(*args, **kwargs):
+            if not self.started or self.busy or (phase == 'policy' and self.in_test):
+                return fn(*args, **kwargs)
+            self.busy = True
+            start = time.perf_counter()
+            try:
+                if phase == 'update':
+                    return self._update(fn, args, kwargs)
+                return fn(*args, **kwargs)
+            finally:
+                self.totals[phase] += time.perf_counter() - start
+                self.busy = False
+        return timed_call
+
+    def _update(self, fn, args, kwargs):
+        self.update_calls += 1
+        if self.profiler is None or not PROFILE_FROM < self.update_calls <= PROFILE_FROM + PROFILE_CALLS:
+            return fn(*args, **kwargs)
+        start = time.perf_counter()
+        result, kernels = self.profiler(fn, args, kwargs)
+        self.profiled_time += time.perf_counter() - start
+        for key in self.kernel_time:
+            self.kernel_time[key] += kernels[key]
+        return result
+
+    def matrix_share(self) -> Dict[str, float]:
+        """Kernel time per profiled update call over the mean time of an unprofiled call."""
+        unprofiled = self.update_calls - PROFILE_CALLS
+        if self.profiler is None or self.update_calls < PROFILE_FROM + PROFILE_CALLS or unprofiled <= 0:
+            return {}
+        mean_call = (self.totals['update'] - self.profiled_time) / unprofiled
+        # the profiled calls took longer than usual: count them at the mean instead
+        self.profiling_excess = self.profiled_time - PROFILE_CALLS * mean_call
+        self.totals['update'] -= self.profiling_excess
+        return {key: t / PROFILE_CALLS / mean_call for key, t in self.kernel_time.items()}
+
+
+def _timed_env_class():
+    import gymnasium as gym
+
+    class TimedEnv(gym.Wrapper):
+        """The training environment's steps and resets count as 'env'; the test environment's,
+        from each reset to its episode's last step, as 'test' (its actions included)."""
+
+        def __init__(self, env, clock: RunClock, role: str):
+            super().__init__(env)
+            self.clock, self.role, self.mark = clock, role, 0.0
+
+        def reset(self, **kwargs):
+            clock = self.clock
+            if self.role == 'train':
+                clock.in_test = False
+                clock.started = True
+                return clock.timed('env', self.env.reset)(**kwargs)
+            start = time.perf_counter()
+            result = self.env.reset(**kwargs)
+            self.mark = time.perf_counter()
+            if clock.started:
+                clock.totals['test'] += self.mark - start
+            clock.in_test = True
+            return result
+
+        def step(self, action):
+            clock = self.clock
+            if self.role == 'train':
+                clock.in_test = False
+                return clock.timed('env', self.env.step)(action)
+            result = self.env.step(action)
+            now = time.perf_counter()
+            if clock.started and clock.in_test:
+                clock.totals['test'] += now - self.mark
+            self.mark = now
+            if result[2] or result[3]:
+                clock.in_test = False
+            return result
+
+    return TimedEnv
+
+
+def _torch_profiler(fn, args, kwargs):
+    from torch.profiler import ProfilerActivity, profile
+    with profile(activities=[ProfilerActivity.CPU]) as prof:
+        result = fn(*args, **kwargs)
+    kernels = {'matmul': 0.0, 'ops': 0.0}
+    for event in prof.key_averages():
+        if event.key.startswith('aten::') or event.key.startswith('Optimizer'):
+            seconds = event.self_cpu_time_total / 1e6
+            kernels['ops'] += seconds if event.key.startswith('aten::') else 0.0
+            if event.key in MATMUL_OPS:
+                kernels['matmul'] += seconds
+    return result, kernels
+
+
+class _TFRunTracer:
+    """Runs ``fn`` with every ``Session.run`` inside it traced, and sums its ops' kernel times."""
+
+    def __init__(self, session_class, original_run):
+        self.session_class, self.original_run = session_class, original_run
+
+    def __call__(self, fn, args, kwargs):
+        import tensorflow.compat.v1 as tf
+        kernels = {'matmul': 0.0, 'ops': 0.0}
+        original_run = self.original_run
+
+        def traced_run(session, fetches, feed_dict=None, options=None, run_metadata=None):
+            metadata = tf.RunMetadata()
+            result = original_run(session, fetches, feed_dict,
+                                  options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE),
+                                  run_metadata=metadata)
+            for device in metadata.step_stats.dev_stats:
+                for node in device.node_stats:
+                    op = node.timeline_label.split(' = ')[-1].split('(')[0] if ' = ' in node.timeline_label else ''
+                    if not op or node.node_name.startswith('_SOURCE'):
+                        continue
+                    seconds = (node.op_end_rel_micros - node.op_start_rel_micros) / 1e6
+                    kernels['ops'] += seconds
+                    if op in MATMUL_OPS:
+                        kernels['matmul'] += seconds
+            return result
+
+        current = self.session_class.run
+        self.session_class.run = traced_run
+        try:
+            return fn(*args, **kwargs), kernels
+        finally:
+            self.session_class.run = current
+
+
+@contextlib.contextmanager
+def _patched(obj, name: str, value):
+    original = getattr(obj, name)
+    setattr(obj, name, value)
+    try:
+        yield original
+    finally:
+        setattr(obj, name, original)
+
+
+@contextlib.contextmanager
+def _clocked(algo: Callable, backend: str, clock: RunClock, profile_updates: bool):
+    """Wrap the algorithm module's ``update``, its agent's action and the logger's saving in
+    ``clock``'s timers while the block runs; put the originals back after it."""
+    from spinup.utils.logx import EpochLogger
+    module = sys.modules[inspect.unwrap(algo).__module__]
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(_patched(module, 'update', clock.timed('update', module.update)))
+        stack.enter_context(_patched(EpochLogger, 'save_state', clock.timed('save', EpochLogger.save_state)))
+        if backend == 'pytorch':
+            agent = module.core.MLPActorCritic
+            for method in ('step', 'act'):
+                if method in vars(agent):
+                    stack.enter_context(_patched(agent, method, clock.timed('policy', vars(agent)[method])))
+            if profile_updates:
+                clock.profiler = _torch_profiler
+        else:
+            import tensorflow.compat.v1 as tf
+            original_run = tf.Session.run
+            stack.enter_context(_patched(tf.Session, 'run', clock.timed('policy', original_run)))
+            if profile_updates:
+                clock.profiler = _TFRunTracer(tf.Session, original_run)
+        yield
+
+
 def algo_throughput(name: str, env_id: str, hidden_sizes: Sequence[int], steps: int, epochs: int,
-                    seed: int = 0) -> Dict[str, float]:
-    """Train ``name`` quietly in this process; return its steps/s and final average return."""
+                    seed: int = 0) -> Dict[str, Any]:
+    """Train ``name`` quietly in this process; return its steps/s, final average return, the
+    seconds per environment step of each phase and, for off-policy algorithms, the matrix
+    library's share of the update."""
     import pandas as pd
 
     from spinup.algos import OFF_POLICY, REGISTRY, load, split_name
@@ -67,16 +279,50 @@ def algo_throughput(name: str, env_id: str, hidden_sizes: Sequence[int], steps: 
     if name not in REGISTRY:
         raise SpinupError(f"unknown algorithm '{name}': choose from {', '.join(sorted(REGISTRY))}.")
     algo = load(name)
-    # the off-policy algorithms' test episodes are evaluation, not training: left out of the timing
-    extra = dict(num_test_episodes=0) if split_name(name)[0] in OFF_POLICY else {}
+    family, backend = split_name(name)
+    off_policy = family in OFF_POLICY
+    clock = RunClock()
+    timed_env = _timed_env_class()
+    made = []
+
+    def env_fn():
+        made.append(timed_env(EnvFn(env_id)(), clock, 'train' if not made else 'test'))
+        return made[-1]
+
     with tempfile.TemporaryDirectory() as out_dir:
-        with contextlib.redirect_stdout(io.StringIO()):
-            algo(EnvFn(env_id), ac_kwargs=dict(hidden_sizes=list(hidden_sizes)), seed=seed,
+        with contextlib.redirect_stdout(io.StringIO()), _clocked(algo, backend, clock, off_policy):
+            algo(env_fn, ac_kwargs=dict(hidden_sizes=list(hidden_sizes)), seed=seed,
                  steps_per_epoch=steps, epochs=epochs,
-                 logger_kwargs=dict(output_dir=out_dir, exp_name='bench'), **extra)
+                 logger_kwargs=dict(output_dir=out_dir, exp_name='bench'))
         progress = pd.read_table(os.path.join(out_dir, 'progress.txt'))
     last = progress.iloc[-1]
-    return {'steps_per_s': last['TotalEnvInteracts'] / last['Time'], 'return': last['AverageEpRet']}
+    share = clock.matrix_share()
+    n, total = last['TotalEnvInteracts'], last['Time'] - clock.profiling_excess
+    per_step = {phase: clock.totals[phase] / n for phase in ('policy', 'env', 'update', 'test')}
+    per_step['bookkeeping'] = total / n - sum(per_step.values())
+    # steps/s counts training alone: the test episodes are evaluation, shown in their own column
+    return {'steps_per_s': n / (total - clock.totals['test']), 'return': last['AverageEpRet'], 'per_step': per_step,
+            'matrix_share': share}
+
+
+def table(rows: Sequence[tuple]) -> str:
+    """The results as a text table: throughput against the raw limit, then microseconds per
+    environment step by phase."""
+    import pandas as pd
+    records = []
+    for name, res in rows:
+        record = {'algorithm': name, 'steps/s': f"{res['steps_per_s']:,.0f}", 'raw': f"{res['raw']:,.0f}",
+                  'ratio': f"{res['steps_per_s'] / res['raw']:.2f}"}
+        for phase in PHASES:
+            record[phase] = f"{1e6 * res['per_step'][phase]:.0f}"
+        share = res['matrix_share']
+        record['matmul %'] = f"{100 * share['matmul']:.0f}" if share else '-'
+        record['ops %'] = f"{100 * share['ops']:.0f}" if share else '-'
+        record['return'] = f"{res['return']:.1f}"
+        records.append(record)
+    frame = pd.DataFrame.from_records(records).set_index('algorithm')
+    frame.index.name = None  # the names, left-aligned, start each row
+    return frame.to_string()
 
 
 def main(argv=None) -> int:
@@ -106,20 +352,24 @@ def main(argv=None) -> int:
     total = args.steps * args.epochs
     print(f'Benchmark: {env_id}, hidden sizes {tuple(hidden_sizes)}, {args.steps} steps x {args.epochs} epochs, '
           f'seed {args.seed}, {os.cpu_count()} cores', flush=True)
-    raw = raw_throughput(env_id, hidden_sizes, min(total, 40000), args.seed)
     rows = []
     for name in args.algos:
         print(f'  running {name} ...', flush=True)
-        rows.append((name, algo_throughput(name, env_id, hidden_sizes, args.steps, args.epochs, args.seed)))
+        # the raw limit just before each run, so that both see the machine in the same state
+        raw = raw_throughput(env_id, hidden_sizes, min(total, RAW_STEPS), args.seed)
+        result = algo_throughput(name, env_id, hidden_sizes, args.steps, args.epochs, args.seed)
+        rows.append((name, dict(result, raw=raw)))
 
     print()
-    print(f"{'algorithm':<16}{'env steps/s':>14}{'raw limit/s':>14}{'ratio':>8}{'final return':>15}")
-    print('-' * 67)
-    for name, res in rows:
-        print(f"{name:<16}{res['steps_per_s']:>14,.0f}{raw:>14,.0f}{res['steps_per_s'] / raw:>8.2f}"
-              f"{res['return']:>15.1f}")
-    print('\nraw limit: the environment stepped with one MLP forward pass a step, nothing else.')
-    print('final return: AverageEpRet of the last epoch (for ddpg, td3, sac: training episodes, noise included).')
+    print(table(rows))
+    print()
+    print('steps/s: training steps a second, test episodes left out. raw: the raw limit, measured just')
+    print('before the run: the environment stepped with one MLP forward pass a step, nothing else.')
+    print('ratio: steps/s over raw. policy .. test: microseconds per environment step in each phase')
+    print('(policy: choosing actions; env: the environment; bookkeeping: buffers, logging, saving; update;')
+    print('test: the test episodes). matmul %, ops %: the share of an update call spent in matrix-product')
+    print('kernels, and in every tensor op, over 100 profiled calls (off-policy algorithms).')
+    print('return: AverageEpRet of the last epoch (for ddpg, td3, sac: training episodes, noise included).')
     return 0
 
 

@@ -1,0 +1,49 @@
+"""The speed benchmark's breakdown: where a run's time goes, and the update's matrix share."""
+import pytest
+
+from spinup.utils import bench
+
+
+@pytest.fixture
+def short_profile(monkeypatch):
+    """Profile update calls 21-30 instead of 501-600, so that a short run reaches them."""
+    monkeypatch.setattr(bench, 'PROFILE_FROM', 20)
+    monkeypatch.setattr(bench, 'PROFILE_CALLS', 10)
+
+
+def check_breakdown(result, phases_with_time):
+    per_step = result['per_step']
+    assert set(per_step) == set(bench.PHASES)
+    for phase in bench.PHASES:
+        assert per_step[phase] >= 0, (phase, per_step)  # a timer counted twice would push bookkeeping below 0
+        assert (per_step[phase] > 0) == (phase in phases_with_time), (phase, per_step)
+    # the steps/s figure leaves the test episodes out, and only them
+    training = sum(per_step[phase] for phase in bench.PHASES if phase != 'test')
+    assert result['steps_per_s'] == pytest.approx(1 / training, rel=1e-6)
+
+
+@pytest.mark.parametrize('name', ['ppo_pytorch', 'ppo_tf1'])
+def test_an_on_policy_run_splits_into_policy_env_bookkeeping_and_update(name):
+    result = bench.algo_throughput(name, 'Pendulum-v1', [16], steps=400, epochs=2)
+    check_breakdown(result, {'policy', 'env', 'bookkeeping', 'update'})
+    assert result['matrix_share'] == {}  # profiled for the off-policy algorithms only
+
+
+@pytest.mark.parametrize('name', ['sac_pytorch', 'sac_tf1'])
+def test_an_off_policy_run_adds_test_episodes_and_the_updates_matrix_share(name, short_profile):
+    # 1,400 steps: random actions throughout (start_steps is 10,000), 400 updates from step 1,000
+    result = bench.algo_throughput(name, 'Pendulum-v1', [16], steps=700, epochs=2)
+    check_breakdown(result, {'env', 'bookkeeping', 'update', 'test'})  # no policy step: every action is random
+    share = result['matrix_share']
+    assert 0 < share['matmul'] < share['ops'], share
+    assert share['ops'] < 1.5, share  # kernel time over the mean call's wall time: a share, give or take overlap
+
+
+def test_the_table_starts_each_row_with_the_algorithm_and_shows_every_phase():
+    result = dict(steps_per_s=2000.0, raw=4000.0, per_step=dict(policy=1e-4, env=2e-4, bookkeeping=5e-5,
+                                                                update=1.5e-4, test=0.0),
+                  matrix_share={}, **{'return': -150.0})
+    lines = bench.table([('ppo_pytorch', result), ('sac_tf1', dict(result, matrix_share=dict(matmul=0.4, ops=0.8)))]).splitlines()
+    assert lines[0].split() == ['steps/s', 'raw', 'ratio', *bench.PHASES, 'matmul', '%', 'ops', '%', 'return']
+    assert lines[1].split() == ['ppo_pytorch', '2,000', '4,000', '0.50', '100', '200', '50', '150', '0', '-', '-', '-150.0']
+    assert lines[2].split()[-3:] == ['40', '80', '-150.0']
