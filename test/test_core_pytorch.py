@@ -96,6 +96,40 @@ def test_gaussian_sample_log_prob_matches_distribution():
     np.testing.assert_allclose(logp.detach().numpy(), logp_ref.detach().numpy(), rtol=1e-5, atol=1e-5)
 
 
+def test_numpy_sample_draws_what_sample_draws():
+    """Acting in NumPy (sample_numpy, numpy_mlp) gives sample's action and log-likelihood from
+    the same generator state, and step's value is v(obs)."""
+    torch.manual_seed(0)
+    ac = core.MLPActorCritic(gym.spaces.Box(-1, 1, (3,)), gym.spaces.Box(-1, 1, (2,)), hidden_sizes=(8, 4))
+    obs = torch.randn(5, 3)
+    torch.manual_seed(1)
+    a, v, logp = ac.step(obs)
+    torch.manual_seed(1)
+    with torch.no_grad():
+        a_ref, logp_ref = ac.pi.sample(obs)
+        v_ref = ac.v(obs)
+    for value, ref in ((a, a_ref), (v, v_ref), (logp, logp_ref)):
+        assert value.dtype == np.float32 and value.shape == ref.shape
+        np.testing.assert_allclose(value, ref.numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_numpy_mlp_sees_each_optimizer_step_and_new_weights():
+    from spinup.utils.acting import numpy_mlp
+    torch.manual_seed(0)
+    net = core.mlp([3, 8, 2], torch.nn.ReLU)
+    x = np.random.default_rng(0).normal(size=(4, 3)).astype(np.float32)
+    before = numpy_mlp(net, x)
+    optimizer = torch.optim.Adam(net.parameters(), lr=0.1, fused=True)
+    net(torch.as_tensor(x)).sum().backward()
+    optimizer.step()  # in place: the cached views show it
+    after = numpy_mlp(net, x)
+    assert not np.allclose(before, after)
+    with torch.no_grad():
+        np.testing.assert_allclose(after, net(torch.as_tensor(x)).numpy(), rtol=1e-5, atol=1e-6)
+        net[0].weight = torch.nn.Parameter(torch.zeros(8, 3))  # new memory: new views
+        np.testing.assert_allclose(numpy_mlp(net, x), net(torch.as_tensor(x)).numpy(), rtol=1e-5, atol=1e-6)
+
+
 def _agent(env_id, seed):
     env = gym.make(env_id)
     env.observation_space.seed(seed)

@@ -11,6 +11,7 @@ from torch.distributions.categorical import Categorical
 from torch.distributions.independent import Independent
 from torch.distributions.normal import Normal
 
+from spinup.utils.acting import numpy_mlp
 from spinup.utils.envs import check_flat_observations
 from spinup.utils.errors import SpinupError
 
@@ -118,6 +119,19 @@ class MLPGaussianActor(Actor):
         return a, logp_a
         # [docs gaussian-sample end]
 
+    def sample_numpy(self, obs: np.ndarray):
+        """``sample`` for NumPy observations, in NumPy: the forward pass through
+        ``numpy_mlp`` on the same weights, the noise from PyTorch's generator (the draws that
+        ``sample`` would make). Returns NumPy ``(a, log pi(a|obs))``."""
+        # [docs numpy-sample]
+        mu = numpy_mlp(self.mu_net, obs)
+        eps = torch.randn(mu.shape).numpy()
+        log_std = self.log_std.detach().numpy()
+        a = mu + np.exp(log_std) * eps
+        logp_a = -(0.5 * eps ** 2 + log_std + 0.5 * math.log(2 * math.pi)).sum(axis=-1)
+        return a, logp_a
+        # [docs numpy-sample end]
+
 
 class MLPCritic(nn.Module):
     """The value function V(s), one number a state."""
@@ -146,7 +160,15 @@ class MLPActorCritic(nn.Module):
         self.v = MLPCritic(obs_dim, hidden_sizes, activation)
 
     def step(self, obs):
-        """Sample an action for ``obs``; return ``(a, v(obs), log pi(a|obs))`` as NumPy arrays."""
+        """Sample an action for ``obs``; return ``(a, v(obs), log pi(a|obs))`` as NumPy arrays.
+
+        With a Gaussian policy both forward passes run in NumPy (``numpy_mlp``): for one
+        observation, PyTorch's cost per call is most of the step.
+        """
+        if isinstance(self.pi, MLPGaussianActor):
+            x = obs.numpy()
+            a, logp_a = self.pi.sample_numpy(x)
+            return a, numpy_mlp(self.v.v_net, x)[..., 0], logp_a
         with torch.inference_mode():
             a, logp_a = self.pi.sample(obs)
             v = self.v(obs)

@@ -358,8 +358,9 @@ def trpo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str
     local_steps_per_epoch = local_steps(steps_per_epoch)
     buf = TRPOBuffer(obs_dim, act_dim, local_steps_per_epoch, gamma, lam)
 
-    # Optimizer of the value function (the policy moves by the natural gradient instead)
-    vf_optimizer = Adam(ac.v.parameters(), lr=vf_lr)
+    # Optimizer of the value function (the policy moves by the natural gradient instead); fused:
+    # one kernel updates every parameter, the same Adam step, faster
+    vf_optimizer = Adam(ac.v.parameters(), lr=vf_lr, fused=True)
 
     # Saving: the whole agent goes to pyt_save/model.pt
     logger.setup_pytorch_saver(ac)
