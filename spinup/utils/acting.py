@@ -50,11 +50,11 @@ def linear_views(layer: Any) -> Tuple[np.ndarray, np.ndarray]:
     """NumPy views ``(W^T, b)`` of an ``nn.Linear`` layer's parameters, made once and kept
     while the parameters stay in the same memory (optimizers update them in place; a layer
     given new tensors gets new views)."""
-    weight = layer.weight
-    bias = layer.bias if layer.bias is not None else weight.new_zeros(weight.shape[0])
-    where = (weight.data_ptr(), bias.data_ptr())
+    weight, bias = layer.weight, layer.bias
+    where = (weight.data_ptr(), None if bias is None else bias.data_ptr())
     cached = _VIEWS.get(layer)
     if cached is None or cached[0] != where:
-        cached = (where, weight.detach().numpy().T, bias.detach().numpy())
+        bias_view = np.zeros(weight.shape[0], np.float32) if bias is None else bias.detach().numpy()
+        cached = (where, weight.detach().numpy().T, bias_view)
         _VIEWS[layer] = cached
     return cached[1], cached[2]

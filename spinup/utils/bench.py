@@ -8,9 +8,10 @@ The algorithms default to PPO in both backends (``ppo_pytorch ppo_tf1``). For ea
 trains for ``steps x epochs`` environment steps (updates included) and reports steps per
 second from the run's own clock (``Time`` in progress.txt, which starts when interaction
 starts), less the off-policy algorithms' test episodes, which are evaluation, not training
-(their time has a column of its own). In the same run it measures the raw limit: the environment stepped with actions from
-one forward pass of an MLP of the same sizes, and nothing else. The ratio says how close the
-algorithm gets to that limit.
+(their time has a column of its own). Just before each run it measures the raw limit: the
+environment stepped with actions from one forward pass of an MLP of the same sizes, and
+nothing else. The ratio says how close the algorithm gets to that limit; taking the limit
+next to each run keeps the ratio fair on a machine whose speed drifts.
 
 The breakdown splits each run's time, per environment step, into the policy step (choosing an
 action: ``ac.step``/``ac.act`` in PyTorch, the acting ``sess.run`` in TF1), the environment
@@ -151,13 +152,14 @@ def _timed_env_class():
         def __init__(self, env, clock: RunClock, role: str):
             super().__init__(env)
             self.clock, self.role, self.mark = clock, role, 0.0
+            self.timed_step, self.timed_reset = clock.timed('env', env.step), clock.timed('env', env.reset)
 
         def reset(self, **kwargs):
             clock = self.clock
             if self.role == 'train':
                 clock.in_test = False
                 clock.started = True
-                return clock.timed('env', self.env.reset)(**kwargs)
+                return self.timed_reset(**kwargs)
             start = time.perf_counter()
             result = self.env.reset(**kwargs)
             self.mark = time.perf_counter()
@@ -170,7 +172,7 @@ def _timed_env_class():
             clock = self.clock
             if self.role == 'train':
                 clock.in_test = False
-                return clock.timed('env', self.env.step)(action)
+                return self.timed_step(action)
             result = self.env.step(action)
             now = time.perf_counter()
             if clock.started and clock.in_test:
@@ -189,9 +191,9 @@ def _torch_profiler(fn, args, kwargs):
         result = fn(*args, **kwargs)
     kernels = {'matmul': 0.0, 'ops': 0.0}
     for event in prof.key_averages():
-        if event.key.startswith('aten::') or event.key.startswith('Optimizer'):
+        if event.key.startswith('aten::'):  # the tensor ops (not Python-level record scopes)
             seconds = event.self_cpu_time_total / 1e6
-            kernels['ops'] += seconds if event.key.startswith('aten::') else 0.0
+            kernels['ops'] += seconds
             if event.key in MATMUL_OPS:
                 kernels['matmul'] += seconds
     return result, kernels
