@@ -454,6 +454,16 @@ def test_replay_buffers_agree_across_copies():
             assert buf.size == 50 and np.all(batch['rew'] >= 30)
             assert np.array_equal(batch['done'], (batch['rew'] % 7 == 0).astype(np.float32))
             batches.append(batch)
+            # n batches at once are the draws of n calls one after another
+            np.random.seed(5)
+            at_once = buf.sample_batches(4, 20)
+            np.random.seed(5)
+            one_by_one = [buf.sample_batch(20) for _ in range(4)]
+            assert len(at_once) == 4
+            for a, b in zip(at_once, one_by_one):
+                assert a.keys() == b.keys()
+                assert all(np.array_equal(np.asarray(a[k]), np.asarray(b[k])) and a[k].shape == b[k].shape for k in a)
+            assert not np.array_equal(np.asarray(at_once[0]['rew']), np.asarray(at_once[1]['rew']))
     for batch in batches[1:]:
         assert batch.keys() == batches[0].keys()
         assert all(np.array_equal(batch[k], batches[0][k]) for k in batch)
