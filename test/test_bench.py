@@ -26,7 +26,8 @@ def check_breakdown(result, phases_with_time):
 def test_an_on_policy_run_splits_into_policy_env_bookkeeping_and_update(name):
     result = bench.algo_throughput(name, 'Pendulum-v1', [16], steps=400, epochs=2)
     check_breakdown(result, {'policy', 'env', 'bookkeeping', 'update'})
-    assert result['matrix_share'] == {}  # profiled for the off-policy algorithms only
+    assert result['matrix_share'] == {} == result['op_shares']  # profiled for the off-policy algorithms only
+    assert bench.op_listing([(name, result)], 3).count('\n') == 0  # the heading alone
 
 
 @pytest.mark.parametrize('name', ['sac_pytorch', 'sac_tf1'])
@@ -37,12 +38,18 @@ def test_an_off_policy_run_adds_test_episodes_and_the_updates_matrix_share(name,
     share = result['matrix_share']
     assert 0 < share['matmul'] < share['ops'], share
     assert share['ops'] < 1.5, share  # kernel time over the mean call's wall time: a share, give or take overlap
+    # the ops one by one, largest first, add up to the ops' share
+    shares = list(result['op_shares'].values())
+    assert shares == sorted(shares, reverse=True) and sum(shares) == pytest.approx(share['ops'])
+    listing = bench.op_listing([(name, result)], 3)
+    first_op = next(iter(result['op_shares']))
+    assert f'{name}: {first_op} ' in listing and 'outside ops' in listing
 
 
 def test_the_table_starts_each_row_with_the_algorithm_and_shows_every_phase():
     result = dict(steps_per_s=2000.0, raw=4000.0, per_step=dict(policy=1e-4, env=2e-4, bookkeeping=5e-5,
                                                                 update=1.5e-4, test=0.0),
-                  matrix_share={}, **{'return': -150.0})
+                  matrix_share={}, op_shares={}, **{'return': -150.0})
     lines = bench.table([('ppo_pytorch', result), ('sac_tf1', dict(result, matrix_share=dict(matmul=0.4, ops=0.8)))]).splitlines()
     assert lines[0].split() == ['steps/s', 'raw', 'ratio', *bench.PHASES, 'matmul', '%', 'ops', '%', 'return']
     assert lines[1].split() == ['ppo_pytorch', '2,000', '4,000', '0.50', '100', '200', '50', '150', '0', '-', '-', '-150.0']

@@ -2,7 +2,7 @@
 where each run's time goes.
 
 ``python -m spinup.utils.bench [ALGO ...] [--env HalfCheetah-v5]
-[--hid "[64,32]"] [--steps 4000] [--epochs 10] [--seed 0]``
+[--hid "[64,32]"] [--steps 4000] [--epochs 10] [--seed 0] [--ops N]``
 
 The algorithms default to PPO in both backends (``ppo_pytorch ppo_tf1``). For each, it
 trains for ``steps x epochs`` environment steps (updates included) and reports steps per
@@ -19,6 +19,7 @@ step, the update, the test episodes (off-policy algorithms only) and the rest, b
 buffers, logging and saving. For the off-policy algorithms it also profiles 100 update calls
 and reports the share of the update's time spent in the matrix library's kernels (matrix
 products alone, and every tensor op); what is left is Python and the framework's dispatch.
+``--ops N`` also lists, for each of those runs, the N ops that take the most of an update.
 The figures come from timers wrapped around those calls from outside, so the algorithm files
 carry no timing code.
 
@@ -31,6 +32,7 @@ import io
 import os
 import sys
 import tempfile
+import textwrap
 import time
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
@@ -101,8 +103,8 @@ class RunClock:
         self.update_calls = 0
         self.profiled_time = 0.0   # wall time of the profiled update calls, left out of the update mean
         self.profiling_excess = 0.0  # what profiling added to the run's time
-        self.kernel_time = {'matmul': 0.0, 'ops': 0.0}  # kernel time within the profiled calls
-        self.profiler: Optional[Callable] = None      # (fn, args, kwargs) -> (result, {'matmul': s, 'ops': s})
+        self.op_time: Dict[str, float] = {}  # kernel time by op name within the profiled calls
+        self.profiler: Optional[Callable] = None  # (fn, args, kwargs) -> (result, {op name: seconds})
 
     def timed(self, phase: str, fn: Callable) -> Callable:
         def timed_call(*args, **kwargs):
@@ -126,12 +128,13 @@ class RunClock:
         start = time.perf_counter()
         result, kernels = self.profiler(fn, args, kwargs)
         self.profiled_time += time.perf_counter() - start
-        for key in self.kernel_time:
-            self.kernel_time[key] += kernels[key]
+        for op, seconds in kernels.items():
+            self.op_time[op] = self.op_time.get(op, 0.0) + seconds
         return result
 
-    def matrix_share(self) -> Dict[str, float]:
-        """Kernel time per profiled update call over the mean time of an unprofiled call."""
+    def op_shares(self) -> Dict[str, float]:
+        """Each op's kernel time per profiled update call over the mean time of an unprofiled
+        call, largest first; empty if no calls were profiled."""
         unprofiled = self.update_calls - PROFILE_CALLS
         if self.profiler is None or self.update_calls < PROFILE_FROM + PROFILE_CALLS or unprofiled <= 0:
             return {}
@@ -139,7 +142,8 @@ class RunClock:
         # the profiled calls took longer than usual: count them at the mean instead
         self.profiling_excess = self.profiled_time - PROFILE_CALLS * mean_call
         self.totals['update'] -= self.profiling_excess
-        return {key: t / PROFILE_CALLS / mean_call for key, t in self.kernel_time.items()}
+        shares = {op: t / PROFILE_CALLS / mean_call for op, t in self.op_time.items()}
+        return dict(sorted(shares.items(), key=lambda item: -item[1]))
 
 
 def _timed_env_class():
@@ -189,13 +193,9 @@ def _torch_profiler(fn, args, kwargs):
     from torch.profiler import ProfilerActivity, profile
     with profile(activities=[ProfilerActivity.CPU]) as prof:
         result = fn(*args, **kwargs)
-    kernels = {'matmul': 0.0, 'ops': 0.0}
-    for event in prof.key_averages():
-        if event.key.startswith('aten::'):  # the tensor ops (not Python-level record scopes)
-            seconds = event.self_cpu_time_total / 1e6
-            kernels['ops'] += seconds
-            if event.key in MATMUL_OPS:
-                kernels['matmul'] += seconds
+    # the tensor ops (not Python-level record scopes such as the optimizer's step)
+    kernels = {event.key: event.self_cpu_time_total / 1e6 for event in prof.key_averages()
+               if event.key.startswith('aten::')}
     return result, kernels
 
 
@@ -207,7 +207,7 @@ class _TFRunTracer:
 
     def __call__(self, fn, args, kwargs):
         import tensorflow.compat.v1 as tf
-        kernels = {'matmul': 0.0, 'ops': 0.0}
+        kernels: Dict[str, float] = {}
         original_run = self.original_run
 
         def traced_run(session, fetches, feed_dict=None, options=None, run_metadata=None):
@@ -221,9 +221,7 @@ class _TFRunTracer:
                     if not op or node.node_name.startswith('_SOURCE'):
                         continue
                     seconds = (node.op_end_rel_micros - node.op_start_rel_micros) / 1e6
-                    kernels['ops'] += seconds
-                    if op in MATMUL_OPS:
-                        kernels['matmul'] += seconds
+                    kernels[op] = kernels.get(op, 0.0) + seconds
             return result
 
         current = self.session_class.run
@@ -298,13 +296,15 @@ def algo_throughput(name: str, env_id: str, hidden_sizes: Sequence[int], steps: 
                  logger_kwargs=dict(output_dir=out_dir, exp_name='bench'))
         progress = pd.read_table(os.path.join(out_dir, 'progress.txt'))
     last = progress.iloc[-1]
-    share = clock.matrix_share()
+    op_shares = clock.op_shares()
+    share = {'matmul': sum(t for op, t in op_shares.items() if op in MATMUL_OPS),
+             'ops': sum(op_shares.values())} if op_shares else {}
     n, total = last['TotalEnvInteracts'], last['Time'] - clock.profiling_excess
     per_step = {phase: clock.totals[phase] / n for phase in ('policy', 'env', 'update', 'test')}
     per_step['bookkeeping'] = total / n - sum(per_step.values())
     # steps/s counts training alone: the test episodes are evaluation, shown in their own column
     return {'steps_per_s': n / (total - clock.totals['test']), 'return': last['AverageEpRet'], 'per_step': per_step,
-            'matrix_share': share}
+            'matrix_share': share, 'op_shares': op_shares}
 
 
 def table(rows: Sequence[tuple]) -> str:
@@ -327,6 +327,21 @@ def table(rows: Sequence[tuple]) -> str:
     return frame.to_string()
 
 
+def op_listing(rows: Sequence[tuple], n: int) -> str:
+    """For each profiled run, the ``n`` ops with the largest share of an update call, and the
+    share outside every op (Python, the framework's dispatch, the session's executor)."""
+    lines = ["The update's largest ops, in % of an update call (profiled calls):"]
+    for name, res in rows:
+        shares = res.get('op_shares')
+        if not shares:
+            continue
+        top = ', '.join(f'{op} {100 * t:.0f}' for op, t in list(shares.items())[:n])
+        outside = 100 * max(0.0, 1 - sum(shares.values()))
+        lines.append(textwrap.fill(f'{name}: {top}; outside ops {outside:.0f}', width=100,
+                                   initial_indent='  ', subsequent_indent='      '))
+    return '\n'.join(lines)
+
+
 def main(argv=None) -> int:
     parser = ArgumentParser(prog='python -m spinup.utils.bench', description=__doc__.split('\n\n')[0])
     parser.add_argument('algos', nargs='*', default=['ppo_pytorch', 'ppo_tf1'],
@@ -336,6 +351,8 @@ def main(argv=None) -> int:
     parser.add_argument('--steps', type=int, default=4000, help='steps per epoch')
     parser.add_argument('--epochs', type=int, default=10)
     parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--ops', type=int, default=0, metavar='N',
+                        help="also list the N ops that take most of an off-policy update's time")
     args = parser.parse_args(argv)
 
     import ast
@@ -372,6 +389,9 @@ def main(argv=None) -> int:
     print('test: the test episodes). matmul %, ops %: the share of an update call spent in matrix-product')
     print('kernels, and in every tensor op, over 100 profiled calls (off-policy algorithms).')
     print('return: AverageEpRet of the last epoch (for ddpg, td3, sac: training episodes, noise included).')
+    if args.ops > 0:
+        print()
+        print(op_listing(rows, args.ops))
     return 0
 
 
