@@ -189,10 +189,31 @@ def _timed_env_class():
     return TimedEnv
 
 
+@contextlib.contextmanager
+def _native_stderr_silenced():
+    """Send what native code writes to stderr to /dev/null while the block runs (the torch
+    profiler announces each start and stop there, whatever its log level)."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(os.devnull, 'w') as devnull:
+        os.dup2(devnull.fileno(), 2)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
 def _torch_profiler(fn, args, kwargs):
     from torch.profiler import ProfilerActivity, profile
-    with profile(activities=[ProfilerActivity.CPU]) as prof:
+    prof = profile(activities=[ProfilerActivity.CPU])
+    with _native_stderr_silenced():
+        prof.start()
+    try:
         result = fn(*args, **kwargs)
+    finally:
+        with _native_stderr_silenced():
+            prof.stop()
     # the tensor ops (not Python-level record scopes such as the optimizer's step)
     kernels = {event.key: event.self_cpu_time_total / 1e6 for event in prof.key_averages()
                if event.key.startswith('aten::')}
