@@ -27,7 +27,7 @@ def test_an_on_policy_run_splits_into_policy_env_bookkeeping_and_update(name):
     result = bench.algo_throughput(name, 'Pendulum-v1', [16], steps=400, epochs=2)
     check_breakdown(result, {'policy', 'env', 'bookkeeping', 'update'})
     assert result['matrix_share'] == {} == result['op_shares']  # profiled for the off-policy algorithms only
-    assert bench.op_listing([(name, result)], 3).count('\n') == 0  # the heading alone
+    assert bench.op_listing([(name, result)], 3) == ''  # nothing to list
 
 
 @pytest.mark.parametrize('name', ['sac_pytorch', 'sac_tf1'])
@@ -38,9 +38,13 @@ def test_an_off_policy_run_adds_test_episodes_and_the_updates_matrix_share(name,
     share = result['matrix_share']
     assert 0 < share['matmul'] < share['ops'], share
     assert share['ops'] < 1.5, share  # kernel time over the mean call's wall time: a share, give or take overlap
-    # the ops one by one, largest first, add up to the ops' share
-    shares = list(result['op_shares'].values())
-    assert shares == sorted(shares, reverse=True) and sum(shares) == pytest.approx(share['ops'])
+    # the ops one by one, by the framework's own names: products, and the optimizer's step
+    ops = set(result['op_shares'])
+    assert ops & bench.MATMUL_OPS, ops
+    if name.endswith('pytorch'):
+        assert all(op.startswith('aten::') for op in ops) and 'aten::_fused_adam_' in ops, ops
+    else:
+        assert 'ApplyAdam' in ops, ops
     listing = bench.op_listing([(name, result)], 3)
     first_op = next(iter(result['op_shares']))
     assert f'{name}: {first_op} ' in listing and 'outside ops' in listing

@@ -442,28 +442,33 @@ def test_learns_pendulum(data_dir, algo, backend):
 
 def test_replay_buffers_agree_across_copies():
     batches = []
-    for algo in OFF_POLICY:
-        for backend in BACKENDS:
-            module = modules(algo, backend)[0]
-            buf = module.ReplayBuffer(17, 6, size=50)
-            rng = np.random.default_rng(0)
-            for t in range(80):  # wraps around: the first 30 are overwritten
-                buf.store(rng.normal(size=17), rng.normal(size=6), float(t), rng.normal(size=17), t % 7 == 0)
-            np.random.seed(3)
-            batch = {k: np.asarray(v) for k, v in buf.sample_batch(20).items()}
-            assert buf.size == 50 and np.all(batch['rew'] >= 30)
-            assert np.array_equal(batch['done'], (batch['rew'] % 7 == 0).astype(np.float32))
-            batches.append(batch)
-            # n batches at once are the draws of n calls one after another
-            np.random.seed(5)
-            at_once = buf.sample_batches(4, 20)
-            np.random.seed(5)
-            one_by_one = [buf.sample_batch(20) for _ in range(4)]
-            assert len(at_once) == 4
-            for a, b in zip(at_once, one_by_one):
-                assert a.keys() == b.keys()
-                assert all(np.array_equal(np.asarray(a[k]), np.asarray(b[k])) and a[k].shape == b[k].shape for k in a)
-            assert not np.array_equal(np.asarray(at_once[0]['rew']), np.asarray(at_once[1]['rew']))
+    copies = [modules(algo, backend)[0] for algo in OFF_POLICY for backend in BACKENDS]
+    copies += [importlib.import_module(f'spinup.exercises.{backend}.problem_set_1.exercise1_3') for backend in BACKENDS]
+    for module in copies:
+        buf = module.ReplayBuffer(17, 6, size=50)
+        rng = np.random.default_rng(0)
+        for t in range(80):  # wraps around: the first 30 are overwritten
+            buf.store(rng.normal(size=17), rng.normal(size=6), float(t), rng.normal(size=17), t % 7 == 0)
+        np.random.seed(3)
+        batch = {k: np.asarray(v) for k, v in buf.sample_batch(20).items()}
+        assert {k: (v.shape, v.dtype) for k, v in batch.items()} == {
+            'obs': ((20, 17), np.float32), 'obs2': ((20, 17), np.float32), 'act': ((20, 6), np.float32),
+            'rew': ((20,), np.float32), 'done': ((20,), np.float32)}
+        assert buf.size == 50 and np.all(batch['rew'] >= 30)
+        np.random.seed(3)  # the rows one uniform draw of 20 indices picks
+        assert np.array_equal(batch['obs'], buf.obs_buf[np.random.randint(0, 50, size=20)])
+        assert np.array_equal(batch['done'], (batch['rew'] % 7 == 0).astype(np.float32))
+        batches.append(batch)
+        # n batches at once are the draws of n calls one after another
+        np.random.seed(5)
+        at_once = buf.sample_batches(4, 20)
+        np.random.seed(5)
+        one_by_one = [buf.sample_batch(20) for _ in range(4)]
+        assert len(at_once) == 4
+        for a, b in zip(at_once, one_by_one):
+            assert a.keys() == b.keys()
+            assert all(np.array_equal(np.asarray(a[k]), np.asarray(b[k])) and a[k].shape == b[k].shape for k in a)
+        assert not np.array_equal(np.asarray(at_once[0]['rew']), np.asarray(at_once[1]['rew']))
     for batch in batches[1:]:
         assert batch.keys() == batches[0].keys()
         assert all(np.array_equal(batch[k], batches[0][k]) for k in batch)

@@ -195,11 +195,12 @@ def _native_stderr_silenced():
     profiler announces each start and stop there, whatever its log level)."""
     sys.stderr.flush()
     saved = os.dup(2)
-    with open(os.devnull, 'w') as devnull:
-        os.dup2(devnull.fileno(), 2)
     try:
+        with open(os.devnull, 'w') as devnull:
+            os.dup2(devnull.fileno(), 2)
         yield
     finally:
+        sys.stderr.flush()
         os.dup2(saved, 2)
         os.close(saved)
 
@@ -211,9 +212,11 @@ def _torch_profiler(fn, args, kwargs):
         prof.start()
     try:
         result = fn(*args, **kwargs)
-    finally:
-        with _native_stderr_silenced():
-            prof.stop()
+    except BaseException:
+        prof.stop()  # the update's own error is the one to see
+        raise
+    with _native_stderr_silenced():
+        prof.stop()
     # the tensor ops (not Python-level record scopes such as the optimizer's step)
     kernels = {event.key: event.self_cpu_time_total / 1e6 for event in prof.key_averages()
                if event.key.startswith('aten::')}
@@ -292,7 +295,7 @@ def algo_throughput(name: str, env_id: str, hidden_sizes: Sequence[int], steps: 
                     seed: int = 0) -> Dict[str, Any]:
     """Train ``name`` quietly in this process; return its steps/s, final average return, the
     seconds per environment step of each phase and, for off-policy algorithms, the matrix
-    library's share of the update."""
+    library's share of the update (``matrix_share``) and each op's (``op_shares``)."""
     import pandas as pd
 
     from spinup.algos import OFF_POLICY, REGISTRY, load, split_name
@@ -350,8 +353,9 @@ def table(rows: Sequence[tuple]) -> str:
 
 def op_listing(rows: Sequence[tuple], n: int) -> str:
     """For each profiled run, the ``n`` ops with the largest share of an update call, and the
-    share outside every op (Python, the framework's dispatch, the session's executor)."""
-    lines = ["The update's largest ops, in % of an update call (profiled calls):"]
+    share outside every op (Python, the framework's dispatch, the session's executor); empty
+    if no run was profiled."""
+    lines = []
     for name, res in rows:
         shares = res.get('op_shares')
         if not shares:
@@ -360,7 +364,9 @@ def op_listing(rows: Sequence[tuple], n: int) -> str:
         outside = 100 * max(0.0, 1 - sum(shares.values()))
         lines.append(textwrap.fill(f'{name}: {top}; outside ops {outside:.0f}', width=100,
                                    initial_indent='  ', subsequent_indent='      '))
-    return '\n'.join(lines)
+    if not lines:
+        return ''
+    return '\n'.join(["The update's largest ops, in % of an update call (profiled calls):", *lines])
 
 
 def main(argv=None) -> int:
@@ -410,9 +416,10 @@ def main(argv=None) -> int:
     print('test: the test episodes). matmul %, ops %: the share of an update call spent in matrix-product')
     print('kernels, and in every tensor op, over 100 profiled calls (off-policy algorithms).')
     print('return: AverageEpRet of the last epoch (for ddpg, td3, sac: training episodes, noise included).')
-    if args.ops > 0:
+    listing = op_listing(rows, args.ops) if args.ops > 0 else ''
+    if listing:
         print()
-        print(op_listing(rows, args.ops))
+        print(listing)
     return 0
 
 

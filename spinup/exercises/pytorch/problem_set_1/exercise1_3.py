@@ -61,7 +61,8 @@ class ReplayBuffer:
 
     def sample_batches(self, n: int, batch_size=32) -> List[Dict[str, torch.Tensor]]:
         """``n`` batches: the same draws as ``n`` calls of ``sample_batch``, gathered in one
-        pass over the buffer, which costs little more than one batch (see the speed page)."""
+        pass over the buffer (about 40 microseconds a batch, against 200 for one call right
+        after an update; see the speed page). The ``n`` batches are in memory together."""
         idxs = np.random.randint(0, self.size, size=(n, batch_size))
         batches = dict(obs=self.obs_buf[idxs], obs2=self.obs2_buf[idxs], act=self.act_buf[idxs],
                        rew=self.rew_buf[idxs], done=self.done_buf[idxs])
@@ -344,6 +345,7 @@ def td3(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
 
             # Update every update_every steps, with as many gradient steps
             if total_steps >= update_after and total_steps % update_every == 0:
+                # one batch per gradient step, all drawn at once
                 for batch in replay_buffer.sample_batches(update_every, batch_size):
                     logger.store(**update(ac, ac_targ, batch, pi_optimizer, q_optimizer,
                                           gamma=gamma, polyak=polyak, target_noise=target_noise,
