@@ -13,6 +13,8 @@ DOCS = ['sphinx>=8,<10', 'furo>=2024.8']
 EXAMPLES = ['scikit-learn>=1.3']
 # benchmark run --ray: experiments as tasks on a Ray cluster
 RAY = ['ray>=2.55']
+# --tensorboard in PyTorch runs (TF1 runs write with tf.summary)
+TENSORBOARD = ['tensorboardX>=2.6']
 
 setup(
     name='spinup',
@@ -48,6 +50,7 @@ setup(
         'docs': DOCS,
         'examples': EXAMPLES,
         'ray': RAY,
-        'test': ['pytest>=8', 'pytest-xdist>=3.5', *DOCS, *EXAMPLES, *RAY],
+        'tensorboard': TENSORBOARD,
+        'test': ['pytest>=8', 'pytest-xdist>=3.5', *DOCS, *EXAMPLES, *RAY, *TENSORBOARD],
     },
 )

@@ -31,7 +31,7 @@ SUBSTITUTIONS = {
 }
 
 # Flags that set how experiments run rather than an argument of the algorithm.
-RUN_KWARGS = ('num_cpu', 'data_dir', 'datestamp', 'workers')
+RUN_KWARGS = ('num_cpu', 'data_dir', 'datestamp', 'workers', 'tensorboard')
 
 # Names a value may refer to: a prefix typed on the command line -> the module it means.
 NAME_MODULES = {
@@ -318,7 +318,8 @@ def print_help() -> None:
         Every keyword argument of an algorithm is a flag; shortcuts: --env, --hid, --act,
         --cpu, --exp_name, --data_dir, --dt. Several values after a flag make a grid, and
         --flag[sh] names the flag 'sh' in experiment names; --workers N runs N experiments
-        of a grid at once. For example:
+        of a grid at once; --tensorboard also writes the progress as TensorBoard scalars
+        in each run folder. For example:
 
             python -m spinup.run ppo_pytorch --env CartPole-v1 --exp_name cp --seed 0 10 --hid[h] "[32]" "[64,64]"
 

@@ -68,12 +68,14 @@ class Logger:
     """Writes a run's configuration, progress table, state and model to its output folder."""
 
     def __init__(self, output_dir: Optional[str] = None, output_fname: str = 'progress.txt',
-                 exp_name: Optional[str] = None):
+                 exp_name: Optional[str] = None, tensorboard: bool = False):
         """
         Args:
             output_dir (str): Folder for the outputs; ``/tmp/experiments/<time>`` if None.
             output_fname (str): Name of the tab-separated progress file in it.
             exp_name (str): Name of the experiment, recorded in ``config.json``.
+            tensorboard (bool): Also write each row as TensorBoard scalars to an event file
+                in ``output_dir`` (see :mod:`spinup.utils.tb_scalars`).
         """
         self.output_dir = output_dir or f'/tmp/experiments/{int(time.time())}'
         self.output_file = None
@@ -82,12 +84,19 @@ class Logger:
         self.log_headers: List[str] = []
         self.log_current_row: Dict[str, Any] = {}
         self._savers: List[Callable[[Optional[int]], None]] = []
+        self.tensorboard = tensorboard
+        self._scalar_writer = None
+        self._framework: Optional[str] = None  # 'pytorch' or 'tf1', once a saver says which
+        self.total_epochs: Optional[int] = None  # from config.json's 'epochs', for the progress line
         self._open_output(output_fname)
 
     @_root_only
     def _open_output(self, output_fname: str) -> None:
         if osp.exists(osp.join(self.output_dir, output_fname)):
             print(f'Warning: {self.output_dir} already holds a run; its outputs will be replaced.')
+        if self.tensorboard:  # a missing writer stops the run now, not after its first epoch
+            from spinup.utils.tb_scalars import check_writer, guess_framework
+            check_writer(guess_framework())
         os.makedirs(self.output_dir, exist_ok=True)
         self.output_file = open(osp.join(self.output_dir, output_fname), 'w')
         print(colorize(f'Progress goes to {self.output_file.name}', 'green', bold=True))
@@ -121,6 +130,9 @@ class Logger:
         cannot hold is stored as a readable string.
         """
         # the logger itself (in an algorithm's locals()) is not configuration
+        epochs = config.get('epochs')
+        if isinstance(epochs, int) and not isinstance(epochs, bool):
+            self.total_epochs = epochs
         config = convert_json({k: v for k, v in config.items() if not isinstance(v, Logger)})
         if self.exp_name is not None:
             config['exp_name'] = self.exp_name
@@ -165,6 +177,7 @@ class Logger:
         ``torch.load(path, weights_only=False)``.
         """
         self.pytorch_saver_elements = what_to_save
+        self._framework = 'pytorch'
         self._savers.append(self._pytorch_simple_save)
 
     @_root_only
@@ -192,6 +205,7 @@ class Logger:
         """
         import tensorflow.compat.v1 as tf
         self.tf_saver_elements = dict(session=sess, inputs=inputs, outputs=outputs)
+        self._framework = 'tf1'
         self.tf_saver_info = {'inputs': {k: v.name for k, v in inputs.items()},
                               'outputs': {k: v.name for k, v in outputs.items()}}
         # one Saver, made now: building one at each save would grow the graph every time
@@ -231,6 +245,9 @@ class Logger:
                 lines.append(fmt % (key, valstr))
                 vals.append(val)
             lines.append('-' * n_slashes)
+            progress = self._progress_line()
+            if progress:
+                lines.append(progress)
             print('\n'.join(lines), flush=True)
             if self.output_file is not None:
                 text = ''
@@ -239,8 +256,31 @@ class Logger:
                 text += '\t'.join(map(str, vals)) + '\n'
                 self.output_file.write(text)  # the whole row at once
                 self.output_file.flush()
+            if self.tensorboard:
+                self._write_scalars()
         self.log_current_row.clear()
         self.first_row = False
+
+
+    def _progress_line(self) -> str:
+        """``Epoch k/N, <elapsed> elapsed, about <left> to go``, counting epochs from 1, when
+        the row has ``Epoch`` and ``Time`` and the configuration said how many epochs."""
+        from tqdm import tqdm
+        epoch, elapsed, total = self.log_current_row.get('Epoch'), self.log_current_row.get('Time'), self.total_epochs
+        if not (isinstance(epoch, (int, np.integer)) and hasattr(elapsed, '__float__') and total):
+            return ''
+        done = int(epoch) + 1
+        left = float(elapsed) / done * max(0, total - done)
+        return (f'Epoch {done}/{total}, {tqdm.format_interval(float(elapsed))} elapsed'
+                + (f', about {tqdm.format_interval(left)} to go' if done < total else ', done'))
+
+    def _write_scalars(self) -> None:
+        if self._scalar_writer is None:
+            from spinup.utils.tb_scalars import ScalarWriter, guess_framework
+            self._scalar_writer = ScalarWriter(self.output_dir, self._framework or guess_framework())
+            print(colorize(f'TensorBoard scalars go to {self.output_dir} '
+                           f'(tensorboard --logdir {self.output_dir})', 'green', bold=True))
+        self._scalar_writer.write_row(self.log_current_row)
 
 
 def restore_tf_graph(sess, fpath: str) -> Dict[str, Any]:

@@ -24,7 +24,7 @@ DIV_LINE_WIDTH = 80
 
 
 def setup_logger_kwargs(exp_name: str, seed: Optional[int] = None, data_dir: Optional[str] = None,
-                        datestamp: bool = False) -> Dict[str, str]:
+                        datestamp: bool = False, tensorboard: bool = False) -> Dict[str, Any]:
     """Logger arguments for an experiment: its output folder and name.
 
     The folder is ``data_dir/exp_name/exp_name_s<seed>``, or with a datestamp
@@ -33,7 +33,8 @@ def setup_logger_kwargs(exp_name: str, seed: Optional[int] = None, data_dir: Opt
     ``FORCE_DATESTAMP`` there turns the datestamp on for every run.
 
     Returns:
-        ``dict(output_dir=..., exp_name=...)``, ready for ``EpochLogger(**logger_kwargs)``.
+        ``dict(output_dir=..., exp_name=...)``, ready for ``EpochLogger(**logger_kwargs)``;
+        with ``tensorboard``, also ``tensorboard=True`` (TensorBoard scalars beside progress.txt).
     """
     datestamp = datestamp or FORCE_DATESTAMP
     relpath = (time.strftime('%Y-%m-%d_') if datestamp else '') + exp_name
@@ -44,7 +45,10 @@ def setup_logger_kwargs(exp_name: str, seed: Optional[int] = None, data_dir: Opt
             subfolder = f'{exp_name}_s{seed}'
         relpath = osp.join(relpath, subfolder)
     data_dir = data_dir or DEFAULT_DATA_DIR
-    return dict(output_dir=osp.join(data_dir, relpath), exp_name=exp_name)
+    logger_kwargs: Dict[str, Any] = dict(output_dir=osp.join(data_dir, relpath), exp_name=exp_name)
+    if tensorboard:
+        logger_kwargs['tensorboard'] = True
+    return logger_kwargs
 
 
 class ExperimentError(SpinupError):
@@ -63,7 +67,8 @@ def _resolve_thunk(thunk: Union[str, Callable]) -> Callable:
 
 def call_experiment(exp_name: str, thunk: Union[str, Callable], seed: int = 0,
                     num_cpu: Union[int, str] = 1, data_dir: Optional[str] = None,
-                    datestamp: bool = False, log_path: Optional[str] = None, **kwargs: Any) -> None:
+                    datestamp: bool = False, log_path: Optional[str] = None, tensorboard: bool = False,
+                    **kwargs: Any) -> None:
     """Run ``thunk(seed=seed, **kwargs)`` in a fresh process, under MPI if ``num_cpu > 1``.
 
     The thunk (a function, or the registered name of an algorithm such as ``'ppo_pytorch'``)
@@ -81,6 +86,7 @@ def call_experiment(exp_name: str, thunk: Union[str, Callable], seed: int = 0,
         datestamp (bool): Prefix the output folders with the date and time.
         log_path (str): Write what the experiment prints to this file instead of this
             process's output (how experiments running side by side keep their output apart).
+        tensorboard (bool): Also write the progress rows as TensorBoard scalars in the run folder.
 
     The experiment's output is copied to this process's as it comes (or to ``log_path``). If its process is
     killed by a signal (a native crash), the error names the signal and repeats the last
@@ -94,20 +100,23 @@ def call_experiment(exp_name: str, thunk: Union[str, Callable], seed: int = 0,
     if log_path is not None:
         os.makedirs(osp.dirname(osp.abspath(log_path)), exist_ok=True)
         with open(log_path, 'w') as log:
-            return _call_experiment(exp_name, thunk, num_cpu, data_dir, datestamp, log, kwargs)
-    return _call_experiment(exp_name, thunk, num_cpu, data_dir, datestamp, sys.stdout, kwargs)
+            return _call_experiment(exp_name, thunk, num_cpu, data_dir, datestamp, tensorboard, log, kwargs)
+    return _call_experiment(exp_name, thunk, num_cpu, data_dir, datestamp, tensorboard, sys.stdout, kwargs)
 
 
 def _call_experiment(exp_name: str, thunk: Union[str, Callable], num_cpu: int, data_dir: Optional[str],
-                     datestamp: bool, out: TextIO, kwargs: Dict[str, Any]) -> None:
+                     datestamp: bool, tensorboard: bool, out: TextIO, kwargs: Dict[str, Any]) -> None:
     print(colorize(f'Experiment {exp_name}, with arguments:\n', color='cyan', bold=True), file=out)
     print('\n'.join(f'    {k}: {v!r}' for k, v in sorted(kwargs.items())) + '\n', file=out, flush=True)
 
     if 'logger_kwargs' not in kwargs:
-        kwargs['logger_kwargs'] = setup_logger_kwargs(exp_name, kwargs['seed'], data_dir, datestamp)
-    elif out is sys.stdout:
-        print('Note: logger_kwargs given: exp_name, data_dir and datestamp are not used for the output path.\n',
-              file=out)
+        kwargs['logger_kwargs'] = setup_logger_kwargs(exp_name, kwargs['seed'], data_dir, datestamp, tensorboard)
+    else:
+        if tensorboard:
+            kwargs['logger_kwargs'] = {**kwargs['logger_kwargs'], 'tensorboard': True}
+        if out is sys.stdout:
+            print('Note: logger_kwargs given: exp_name, data_dir and datestamp are not used for the output path.\n',
+                  file=out)
 
     if 'env_name' in kwargs:
         from spinup.utils.envs import EnvFn, resolve_env_id
@@ -414,7 +423,8 @@ class ExperimentGrid:
         return [unflatten_var(var) for var in flat_variants]
 
     def run(self, thunk: Union[str, Callable], num_cpu: Union[int, str] = 1,
-            data_dir: Optional[str] = None, datestamp: bool = False, workers: int = 1) -> None:
+            data_dir: Optional[str] = None, datestamp: bool = False, workers: int = 1,
+            tensorboard: bool = False) -> None:
         """Run every variant of the grid with ``thunk`` via :func:`call_experiment`.
 
         Args:
@@ -427,6 +437,7 @@ class ExperimentGrid:
                 side, each one's output in ``output.txt`` in its run folder and a line when it
                 starts and ends; a failure does not stop the others, and all failures are
                 raised together at the end.
+            tensorboard (bool): Also write each run's progress rows as TensorBoard scalars.
         """
         if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
             raise SpinupError(f'ExperimentGrid.run: workers must be a whole number of at least 1, not {workers!r}.')
@@ -457,16 +468,16 @@ class ExperimentGrid:
         if workers == 1:
             for var, exp_name in zip(variants, var_names):
                 call_experiment(exp_name, thunk, num_cpu=num_cpu, data_dir=data_dir,
-                                datestamp=datestamp, **var)
+                                datestamp=datestamp, tensorboard=tensorboard, **var)
             return
 
         def launch(exp_name: str, var: Dict[str, Any]) -> Tuple[str, Callable[[], None]]:
             logger_kwargs = var.get('logger_kwargs') or setup_logger_kwargs(
-                exp_name, var.get('seed', 0), data_dir, datestamp)
+                exp_name, var.get('seed', 0), data_dir, datestamp, tensorboard)
             log_path = osp.join(logger_kwargs['output_dir'], 'output.txt')
             label = f"{exp_name} (seed {var.get('seed', 0)})"
             return label, lambda: call_experiment(exp_name, thunk, num_cpu=num_cpu, log_path=log_path,
-                                                  **{**var, 'logger_kwargs': logger_kwargs})
+                                                  tensorboard=tensorboard, **{**var, 'logger_kwargs': logger_kwargs})
 
         def on_event(kind: str, label: str, error: Optional[str]) -> None:
             print(f'{kind:7s} {label}' + (f': {error}' if error else ''), flush=True)

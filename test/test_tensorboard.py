@@ -1,0 +1,78 @@
+"""--tensorboard: every progress row also goes to an event file in the run folder, through
+the run's own framework's writer; and the console's epoch k/N line."""
+import glob
+import json
+import textwrap
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import assert_ok, run_cli, run_python
+
+
+def read_scalars(run_dir):
+    """{tag: [(step, value), ...]} from the event files in ``run_dir``, read by TensorBoard itself."""
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+    files = glob.glob(f'{run_dir}/events.out.tfevents.*')
+    assert len(files) == 1, files
+    events = EventAccumulator(str(run_dir), size_guidance={'scalars': 0})
+    events.Reload()
+    return {tag: [(e.step, e.value) for e in events.Scalars(tag)] for tag in events.Tags()['scalars']}
+
+
+def assert_scalars_match_progress(run_dir):
+    progress = pd.read_table(run_dir / 'progress.txt')
+    scalars = read_scalars(run_dir)
+    assert set(scalars) == set(progress.columns)
+    steps = progress['TotalEnvInteracts'].astype(int).tolist()
+    for column in progress.columns:
+        assert [step for step, _ in scalars[column]] == steps, column
+        # scalars are stored as 32-bit floats
+        np.testing.assert_allclose([value for _, value in scalars[column]], progress[column].to_numpy(dtype=float),
+                                   rtol=1e-6, err_msg=column)
+
+
+@pytest.mark.parametrize('algo', ['ppo_pytorch', 'ppo_tf1'])
+def test_the_command_lines_tensorboard_flag_writes_the_progress_rows_as_scalars(data_dir, algo):
+    result = run_cli(algo, '--env', 'CartPole-v1', '--hid', '[8]', '--steps_per_epoch', 200, '--epochs', 3,
+                     '--exp_name', 'tb', '--tensorboard', '--data_dir', data_dir)
+    assert_ok(result)
+    run_dir = data_dir / 'tb' / 'tb_s0'
+    assert_scalars_match_progress(run_dir)
+    assert f'tensorboard --logdir {run_dir}' in result.stdout
+    # the console's line after each row: epoch k of N, time spent and left
+    assert 'Epoch 1/3, ' in result.stdout and 'to go' in result.stdout and 'Epoch 3/3, ' in result.stdout
+    assert json.load(open(run_dir / 'config.json'))['logger_kwargs']['tensorboard'] is True
+
+
+@pytest.mark.parametrize('backend, other', [('pytorch', 'tensorflow'), ('tf1', 'torch')])
+def test_a_runs_scalars_come_from_its_own_framework_alone(tmp_path, backend, other):
+    """An off-policy run with the logger keyword: the other framework is never loaded."""
+    out = run_python(textwrap.dedent(f"""
+        import sys
+        import gymnasium as gym
+        from spinup.algos.{backend}.td3.td3 import td3
+        td3(lambda: gym.make('Pendulum-v1'), ac_kwargs=dict(hidden_sizes=(8,)), steps_per_epoch=150, epochs=2,
+            start_steps=100, update_after=100, update_every=50, num_test_episodes=1, max_ep_len=50,
+            logger_kwargs=dict(output_dir={str(tmp_path)!r}, tensorboard=True))
+        print('LOADED', {other!r} in sys.modules)
+    """), timeout=300)
+    assert 'LOADED False' in out
+    assert_scalars_match_progress(tmp_path)
+
+
+def test_without_tensorboardx_a_pytorch_run_stops_before_training_with_one_line(tmp_path):
+    out = run_python(textwrap.dedent(f"""
+        import sys
+        sys.modules['tensorboardX'] = None  # as if it were not installed
+        import torch
+        from spinup.utils.errors import SpinupError
+        from spinup.utils.logx import EpochLogger
+        try:
+            EpochLogger(output_dir={str(tmp_path / 'run')!r}, tensorboard=True)
+        except SpinupError as err:
+            print('ERROR', err)
+    """))
+    assert 'ERROR TensorBoard output in PyTorch needs tensorboardX: pip install "spinup[tensorboard]"' in out
+    assert not (tmp_path / 'run').exists()  # nothing written
