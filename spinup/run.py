@@ -19,7 +19,7 @@ from spinup.algos import ALGOS, BACKENDS, CONTINUOUS_ONLY, OFF_POLICY, REGISTRY,
 from spinup.user_config import DEFAULT_BACKEND
 from spinup.utils.errors import SpinupError, run_main
 
-UTILITIES = ('plot', 'test_policy', 'exercise', 'benchmark')
+UTILITIES = ('plot', 'test_policy', 'exercise', 'benchmark', 'relaunch')
 
 # Shortcut flags and the argument each one stands for.
 SUBSTITUTIONS = {
@@ -214,6 +214,12 @@ def _check_values(name: str, values: Dict[str, List[Any]]) -> None:
             raise SpinupError(f'{name} runs in one process: drop --cpu (only vpg, trpo and ppo run '
                               f'under MPI); to use more cores, start several runs (other seeds, say) '
                               f'at the same time.')
+    for key, flag in (('datestamp', '--dt'), ('tensorboard', '--tensorboard')):
+        if key in values and not isinstance(values[key][0], bool):
+            raise SpinupError(f'{flag} is a switch: give it alone (or True/False), not {values[key][0]!r}.')
+    if values.get('tensorboard', [False])[0] and split_name(name)[1] == 'pytorch':
+        from spinup.utils.tb_scalars import check_writer
+        check_writer('pytorch')  # before any experiment of the grid starts
     if 'workers' in values:
         workers = values['workers'][0]
         if not (isinstance(workers, int) and not isinstance(workers, bool) and workers >= 1):
@@ -314,6 +320,7 @@ def print_help() -> None:
             test_policy  run a trained agent again:   python -m spinup.run test_policy data/cp/cp_s0
             exercise     list or run the problem sets: python -m spinup.run exercise 1.1
             benchmark    run and report benchmarks:   python -m spinup.run benchmark run small
+            relaunch     a new run from a config.json: python -m spinup.run relaunch data/cp/cp_s0
 
         Every keyword argument of an algorithm is a flag; shortcuts: --env, --hid, --act,
         --cpu, --exp_name, --data_dir, --dt. Several values after a flag make a grid, and
@@ -345,6 +352,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     if cmd == 'benchmark':
         from spinup.benchmarks.command import main as benchmark_main
         return benchmark_main(args)
+    if cmd == 'relaunch':
+        from spinup.utils.relaunch import main as relaunch_main
+        return relaunch_main(args)
     run_algorithm(resolve_algo(cmd), args)
     return 0
 

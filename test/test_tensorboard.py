@@ -33,13 +33,16 @@ def assert_scalars_match_progress(run_dir):
                                    rtol=1e-6, err_msg=column)
 
 
-@pytest.mark.parametrize('algo', ['ppo_pytorch', 'ppo_tf1'])
-def test_the_command_lines_tensorboard_flag_writes_the_progress_rows_as_scalars(data_dir, algo):
-    result = run_cli(algo, '--env', 'CartPole-v1', '--hid', '[8]', '--steps_per_epoch', 200, '--epochs', 3,
-                     '--exp_name', 'tb', '--tensorboard', '--data_dir', data_dir)
-    assert_ok(result)
+@pytest.mark.parametrize('algo, cpu', [('ppo_pytorch', 2), ('ppo_tf1', 1)])
+def test_the_command_lines_tensorboard_flag_writes_the_progress_rows_as_scalars(data_dir, algo, cpu):
     run_dir = data_dir / 'tb' / 'tb_s0'
-    assert_scalars_match_progress(run_dir)
+    run_dir.mkdir(parents=True)
+    (run_dir / 'progress.txt').write_text('Epoch\n0\n')  # an earlier run in the same folder, replaced
+    (run_dir / 'events.out.tfevents.1.old').write_bytes(b'')
+    result = run_cli(algo, '--env', 'CartPole-v1', '--hid', '[8]', '--steps_per_epoch', 200, '--epochs', 3,
+                     '--exp_name', 'tb', '--tensorboard', '--cpu', cpu, '--data_dir', data_dir)
+    assert_ok(result)
+    assert_scalars_match_progress(run_dir)  # one event file (process 0's alone), the new run's
     assert f'tensorboard --logdir {run_dir}' in result.stdout
     # the console's line after each row: epoch k of N, time spent and left
     assert 'Epoch 1/3, ' in result.stdout and 'to go' in result.stdout and 'Epoch 3/3, ' in result.stdout
@@ -74,5 +77,34 @@ def test_without_tensorboardx_a_pytorch_run_stops_before_training_with_one_line(
         except SpinupError as err:
             print('ERROR', err)
     """))
-    assert 'ERROR TensorBoard output in PyTorch needs tensorboardX: pip install "spinup[tensorboard]"' in out
+    assert 'ERROR TensorBoard output in PyTorch needs tensorboardX: in the repository, pip install -e ".[tensorboard]"' in out
     assert not (tmp_path / 'run').exists()  # nothing written
+
+
+def test_the_progress_line_counts_epochs_and_estimates_the_time_left(tmp_path, capsys):
+    from spinup.utils.logx import EpochLogger
+    logger = EpochLogger(output_dir=str(tmp_path))
+    logger.save_config({'epochs': np.int64(4)})
+    lines = []
+    for epoch, elapsed in [(0, 10.0), (1, 20.0), (3, 42.0)]:
+        logger.log_tabular('Epoch', epoch)
+        logger.log_tabular('Time', elapsed)
+        logger.dump_tabular()
+        lines.append(capsys.readouterr().out.strip().splitlines()[-1])
+    assert lines == ['Epoch 1/4, 00:10 elapsed, about 00:30 to go', 'Epoch 2/4, 00:20 elapsed, about 00:20 to go',
+                     'Epoch 4/4, 00:42 elapsed, done']
+    # no line without the number of epochs, or with epochs counted from 1 past the end
+    for config, epoch in [({}, 0), ({'epochs': 2}, 2)]:
+        logger = EpochLogger(output_dir=str(tmp_path / f'other{epoch}'))
+        logger.save_config(config)
+        logger.log_tabular('Epoch', epoch)
+        logger.log_tabular('Time', 1.0)
+        logger.dump_tabular()
+        assert 'elapsed' not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize('flag', ['no', 'data/tb'])
+def test_the_tensorboard_flag_is_a_switch(data_dir, flag):
+    result = run_cli('ppo_pytorch', '--env', 'CartPole-v1', '--tensorboard', flag, '--data_dir', data_dir)
+    assert result.returncode == 2 and 'Traceback' not in result.stderr
+    assert f"Error: --tensorboard is a switch: give it alone (or True/False), not '{flag}'." in result.stderr

@@ -8,6 +8,7 @@ epoch, and statistics over them (across all MPI processes) are logged at its end
 Only process 0 writes anything; that rule lives in :func:`_root_only`.
 """
 import functools
+import glob
 import json
 import os
 import os.path as osp
@@ -64,6 +65,17 @@ def _run_metadata() -> Dict[str, Any]:
     return meta
 
 
+def _calling_function() -> Optional[str]:
+    """The qualified name (``spinup.algos.pytorch.ppo.ppo.ppo``) of the function that called
+    into this module, the algorithm that saves its configuration; None if there is none."""
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_globals.get('__name__') == __name__:
+        frame = frame.f_back
+    if frame is None or frame.f_code.co_name == '<module>':
+        return None
+    return f"{frame.f_globals.get('__name__')}.{frame.f_code.co_qualname}"
+
+
 class Logger:
     """Writes a run's configuration, progress table, state and model to its output folder."""
 
@@ -87,16 +99,20 @@ class Logger:
         self.tensorboard = tensorboard
         self._scalar_writer = None
         self._framework: Optional[str] = None  # 'pytorch' or 'tf1', once a saver says which
+        self._caller = _calling_function()  # the algorithm making this logger, whose name tells its framework
         self.total_epochs: Optional[int] = None  # from config.json's 'epochs', for the progress line
+        if tensorboard:  # on every process: a missing writer stops the whole run now, not after an epoch
+            from spinup.utils.tb_scalars import check_writer, guess_framework
+            check_writer(guess_framework(_calling_function()))
         self._open_output(output_fname)
 
     @_root_only
     def _open_output(self, output_fname: str) -> None:
         if osp.exists(osp.join(self.output_dir, output_fname)):
             print(f'Warning: {self.output_dir} already holds a run; its outputs will be replaced.')
-        if self.tensorboard:  # a missing writer stops the run now, not after its first epoch
-            from spinup.utils.tb_scalars import check_writer, guess_framework
-            check_writer(guess_framework())
+            # the old run's TensorBoard curves too (a new event file would not replace them)
+            for old in glob.glob(osp.join(glob.escape(self.output_dir), 'events.out.tfevents.*')):
+                os.remove(old)
         os.makedirs(self.output_dir, exist_ok=True)
         self.output_file = open(osp.join(self.output_dir, output_fname), 'w')
         print(colorize(f'Progress goes to {self.output_file.name}', 'green', bold=True))
@@ -131,12 +147,15 @@ class Logger:
         """
         # the logger itself (in an algorithm's locals()) is not configuration
         epochs = config.get('epochs')
-        if isinstance(epochs, int) and not isinstance(epochs, bool):
-            self.total_epochs = epochs
+        if isinstance(epochs, (int, np.integer)) and not isinstance(epochs, bool):
+            self.total_epochs = int(epochs)
         config = convert_json({k: v for k, v in config.items() if not isinstance(v, Logger)})
         if self.exp_name is not None:
             config['exp_name'] = self.exp_name
         config['_run'] = _run_metadata()
+        function = _calling_function()
+        if function is not None:
+            config['_run']['function'] = function  # the algorithm, for relaunch
         output = json.dumps(config, separators=(',', ':\t'), indent=4, sort_keys=True)
         print(colorize('Configuration (config.json):\n', color='cyan', bold=True))
         print(output)
@@ -178,6 +197,9 @@ class Logger:
         """
         self.pytorch_saver_elements = what_to_save
         self._framework = 'pytorch'
+        if self.tensorboard:
+            from spinup.utils.tb_scalars import check_writer
+            check_writer('pytorch')
         self._savers.append(self._pytorch_simple_save)
 
     @_root_only
@@ -270,6 +292,8 @@ class Logger:
         if not (isinstance(epoch, (int, np.integer)) and hasattr(elapsed, '__float__') and total):
             return ''
         done = int(epoch) + 1
+        if not 0 < done <= total:
+            return ''  # epochs counted some other way
         left = float(elapsed) / done * max(0, total - done)
         return (f'Epoch {done}/{total}, {tqdm.format_interval(float(elapsed))} elapsed'
                 + (f', about {tqdm.format_interval(left)} to go' if done < total else ', done'))
@@ -277,7 +301,7 @@ class Logger:
     def _write_scalars(self) -> None:
         if self._scalar_writer is None:
             from spinup.utils.tb_scalars import ScalarWriter, guess_framework
-            self._scalar_writer = ScalarWriter(self.output_dir, self._framework or guess_framework())
+            self._scalar_writer = ScalarWriter(self.output_dir, self._framework or guess_framework(self._caller))
             print(colorize(f'TensorBoard scalars go to {self.output_dir} '
                            f'(tensorboard --logdir {self.output_dir})', 'green', bold=True))
         self._scalar_writer.write_row(self.log_current_row)

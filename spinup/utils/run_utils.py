@@ -441,6 +441,8 @@ class ExperimentGrid:
         """
         if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
             raise SpinupError(f'ExperimentGrid.run: workers must be a whole number of at least 1, not {workers!r}.')
+        if not isinstance(tensorboard, bool):
+            raise SpinupError(f'ExperimentGrid.run: tensorboard must be True or False, not {tensorboard!r}.')
         self.print()
         variants = self.variants()
         var_names = [self.variant_name(var) for var in variants]

@@ -9,6 +9,7 @@ other: ``tensorboardX`` for PyTorch (the ``spinup[tensorboard]`` extra; PyTorch'
 import importlib.util
 import math
 import sys
+import weakref
 from typing import Any, Dict, Optional
 
 from spinup.utils.errors import SpinupError
@@ -36,8 +37,13 @@ def _as_float(value: Any) -> Optional[float]:
         return None
 
 
-def guess_framework() -> str:
-    """The framework this process runs: ``'tf1'`` if it has loaded TensorFlow and not PyTorch."""
+def guess_framework(caller: Optional[str] = None) -> str:
+    """The framework a run uses, before its saver says: the one in the name of the module that
+    made the logger (``spinup.algos.tf1...``), else ``'tf1'`` if this process has loaded
+    TensorFlow and not PyTorch, else ``'pytorch'``."""
+    for framework in ('tf1', 'pytorch'):
+        if caller and f'.{framework}.' in f'.{caller}.':
+            return framework
     return 'tf1' if 'tensorflow' in sys.modules and 'torch' not in sys.modules else 'pytorch'
 
 
@@ -47,8 +53,8 @@ def check_writer(framework: str) -> None:
         raise SpinupError(MISSING_TENSORBOARDX)
 
 
-MISSING_TENSORBOARDX = ('TensorBoard output in PyTorch needs tensorboardX: '
-                        'pip install "spinup[tensorboard]" (or pip install tensorboardX).')
+MISSING_TENSORBOARDX = ('TensorBoard output in PyTorch needs tensorboardX: in the repository, '
+                        'pip install -e ".[tensorboard]" (or pip install tensorboardX).')
 
 
 class ScalarWriter:
@@ -69,6 +75,8 @@ class ScalarWriter:
                 raise SpinupError(MISSING_TENSORBOARDX) from None
             self._tf = None
             self._writer = SummaryWriter(logdir=logdir)
+        # closed when the writer goes, so that runs one after another in a process leave no threads behind
+        self._finalizer = weakref.finalize(self, self._writer.close)
 
     def write_row(self, row: Dict[str, Any]) -> None:
         """Write every numeric value of ``row`` as a scalar, tagged by its key, and flush."""
@@ -85,4 +93,4 @@ class ScalarWriter:
         self.rows_written += 1
 
     def close(self) -> None:
-        self._writer.close()
+        self._finalizer()

@@ -1,0 +1,220 @@
+"""``python -m spinup.run relaunch RUN/config.json [--flag value ...]``: a new run with the
+arguments a finished (or unfinished) run recorded in its ``config.json``, any of them
+overridden by flags.
+
+``config.json`` holds every argument as JSON, so some cannot come back by themselves:
+functions and classes are stored by their qualified name and come back only if that name
+can be imported (not a lambda, not something defined in the script that ran). The
+environment comes back from an :class:`~spinup.utils.envs.EnvFn` record (its id and
+keyword arguments); any other ``env_fn`` needs ``--env ID``. An argument whose recorded
+value equals its default is left to the default.
+"""
+import importlib
+import inspect
+import json
+import os
+import os.path as osp
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+from spinup.utils.errors import SpinupError
+from spinup.utils.serialization_utils import convert_json
+
+USAGE = 'python -m spinup.run relaunch RUN/config.json [--exp_name NAME] [--flag value ...]'
+# Recorded keys that are not arguments of the algorithm
+NOT_ARGUMENTS = ('_run', 'exp_name', 'logger_kwargs')
+
+
+def read_config(path: str) -> Tuple[str, Dict[str, Any]]:
+    """The path of ``config.json`` (given it or its run folder) and its contents."""
+    if osp.isdir(path):
+        path = osp.join(path, 'config.json')
+    if not osp.isfile(path):
+        raise SpinupError(f"no config.json at {path}: give a run folder or its config.json, as in {USAGE}")
+    try:
+        with open(path) as f:
+            config = json.load(f)
+    except (OSError, ValueError) as err:
+        raise SpinupError(f'cannot read {path} as JSON ({err}).') from None
+    if not isinstance(config, dict):
+        raise SpinupError(f'{path} does not hold a run configuration (a JSON object).')
+    return path, config
+
+
+def recorded_algorithm(config: Dict[str, Any], path: str) -> Tuple[Optional[str], str]:
+    """``(registered name or None, qualified name)`` of the function that made the run."""
+    from spinup.algos import REGISTRY
+    by_function = {f'{module}.{function}': name for name, (module, function) in REGISTRY.items()}
+    function = (config.get('_run') or {}).get('function')
+    if function is None:
+        # runs from before the function was recorded: the default agent's module names it
+        ac = config.get('actor_critic')
+        parts = ac.split('.') if isinstance(ac, str) else []
+        if len(parts) >= 5 and parts[:2] == ['spinup', 'algos'] and parts[4] == 'core':
+            function = f'spinup.algos.{parts[2]}.{parts[3]}.{parts[3]}.{parts[3]}'
+    if function is None:
+        raise SpinupError(f'{path} does not say which algorithm made the run, and its actor_critic '
+                          f'does not tell: relaunch it with the command or script that made it.')
+    return by_function.get(function), function
+
+
+def import_by_name(qualified: str) -> Any:
+    """The object a qualified name (``package.module.Class``) names, or None if it cannot be imported."""
+    parts = qualified.split('.')
+    for cut in range(len(parts) - 1, 0, -1):
+        try:
+            obj = importlib.import_module('.'.join(parts[:cut]))
+        except ImportError:
+            continue
+        except Exception:
+            return None
+        try:
+            for attr in parts[cut:]:
+                obj = getattr(obj, attr)
+        except AttributeError:
+            return None
+        return obj
+    return None
+
+
+def _restore(key: str, recorded: Any, default: Any, path: str) -> Any:
+    """The value of argument ``key`` from its record: a JSON value as it is, a callable by name."""
+    if callable(default) or key == 'actor_critic':
+        obj = import_by_name(recorded) if isinstance(recorded, str) else None
+        if obj is None or not callable(obj):
+            raise SpinupError(f"{path} records {key} as {recorded!r}, which cannot be imported by name, "
+                              f"so relaunch cannot restore it: run the script that made the run instead.")
+        return obj
+    return recorded
+
+
+def _restore_ac_kwargs(recorded: Dict[str, Any], path: str) -> Dict[str, Any]:
+    """ac_kwargs, with an activation function or class brought back by name."""
+    ac_kwargs = dict(recorded)
+    for key in ('activation', 'output_activation'):
+        if isinstance(ac_kwargs.get(key), str):
+            obj = import_by_name(ac_kwargs[key])
+            if obj is None:
+                raise SpinupError(f"{path} records ac_kwargs {key} as {ac_kwargs[key]!r}, which cannot be "
+                                  f"imported by name: give it again with --act.")
+            ac_kwargs[key] = obj
+    return ac_kwargs
+
+
+def _restore_env_fn(recorded: Any, path: str) -> Callable:
+    from spinup.utils.envs import EnvFn
+    if isinstance(recorded, dict) and len(recorded) == 1:
+        (label, fields), = recorded.items()
+        if label.startswith('EnvFn(') and isinstance(fields, dict) and isinstance(fields.get('env_id'), str):
+            return EnvFn(fields['env_id'], **(fields.get('kwargs') or {}))
+    raise SpinupError(f'{path} records env_fn as {json.dumps(recorded)}, which relaunch cannot build '
+                      f'again (only an EnvFn of a registered id): give the environment with --env ID.')
+
+
+def _new_exp_name(old: str, data_dir: str) -> str:
+    """``<old>_relaunch``, or ``<old>_relaunch2``, ... : the first whose folder is free."""
+    for k in range(1, 1000):
+        name = f'{old}_relaunch' + ('' if k == 1 else str(k))
+        if not osp.exists(osp.join(data_dir, name)):
+            return name
+    raise SpinupError(f'too many relaunches of {old} in {data_dir}: give --exp_name.')
+
+
+def relaunch_arguments(config_path: str, overrides: List[str]) -> Dict[str, Any]:
+    """What :func:`main` runs: the algorithm, its keyword arguments and how to run it, from
+    ``config.json`` with ``overrides`` (command-line flags) applied. Checks everything first."""
+    from spinup.run import RUN_KWARGS, _check_flags, _check_types, _check_values, parse_flags
+    from spinup.utils.run_utils import DEFAULT_DATA_DIR
+    path, config = read_config(config_path)
+    name, function = recorded_algorithm(config, path)
+    algo_fn = import_by_name(function) if name is None else None
+    if name is None and algo_fn is None:
+        raise SpinupError(f'{path} was made by {function}, which cannot be imported by name: '
+                          f'relaunch it with the script that made it.')
+    if name is not None:
+        from spinup.algos import load
+        algo_fn = load(name)
+    values, _ = parse_flags(overrides)
+    for key, vals in values.items():
+        if len(vals) != 1:
+            raise SpinupError(f'--{key} takes one value in a relaunch (a grid needs the algorithm command), '
+                              f'got {len(vals)}.')
+    if 'workers' in values:
+        raise SpinupError('--workers is for grids; a relaunch is one run.')
+
+    params = inspect.signature(algo_fn).parameters
+    kwargs: Dict[str, Any] = {}
+    for key, recorded in config.items():
+        if key in NOT_ARGUMENTS or key not in params:
+            continue
+        default = params[key].default
+        if default is not inspect.Parameter.empty and convert_json(default) == recorded:
+            continue  # the default, as the function has it
+        if key == 'env_fn':
+            if 'env_name' not in values:
+                kwargs['env_fn'] = _restore_env_fn(recorded, path)
+        elif key == 'ac_kwargs' and isinstance(recorded, dict):
+            kwargs['ac_kwargs'] = _restore_ac_kwargs(recorded, path)
+        else:
+            kwargs[key] = _restore(key, recorded, default, path)
+
+    # the overrides, checked as the command line checks them
+    if name is not None:
+        env_from_record = 'env_name' not in values and 'env_fn' in kwargs
+        if env_from_record:
+            values['env_name'] = [kwargs['env_fn'].env_id]  # for the checks; the EnvFn keeps its kwargs
+        _check_flags(name, algo_fn, values)
+        _check_types(algo_fn, values)
+        _check_values(name, values)
+        if env_from_record:
+            values.pop('env_name')
+    run = {k: values.pop(k)[0] for k in RUN_KWARGS if k in values}
+    run.setdefault('num_cpu', (config.get('_run') or {}).get('num_procs', 1))
+    run.setdefault('tensorboard', bool((config.get('logger_kwargs') or {}).get('tensorboard', False)))
+    if 'env_name' in values:
+        from spinup.utils.envs import EnvFn
+        kwargs['env_fn'] = EnvFn(values.pop('env_name')[0])
+    for key, (value,) in values.items():
+        if key == 'exp_name':
+            continue
+        outer, _, inner = key.partition(':')
+        if inner:
+            nested = kwargs.setdefault(outer, {})
+            *path_keys, last = inner.split(':')
+            for part in path_keys:
+                nested = nested.setdefault(part, {})
+            nested[last] = value
+        else:
+            kwargs[outer] = value
+    if 'env_fn' not in kwargs and 'env_fn' in params and params['env_fn'].default is inspect.Parameter.empty:
+        raise SpinupError(f'{path} records no environment: give one with --env ID.')
+
+    # where it goes: beside the original run, under a new experiment name
+    run_dir = osp.dirname(osp.abspath(path))
+    old_name = config.get('exp_name') or osp.basename(run_dir)
+    data_dir = run.pop('data_dir', None) or _original_data_dir(run_dir, old_name) or DEFAULT_DATA_DIR
+    exp_name = values.get('exp_name', [None])[0] or _new_exp_name(str(old_name), data_dir)
+    if str(exp_name) == str(old_name) and osp.abspath(data_dir) == _original_data_dir(run_dir, old_name):
+        raise SpinupError(f"--exp_name {exp_name} is the original run's: a relaunch writes a new run, "
+                          f"so give it a new name (or leave --exp_name out for {old_name}_relaunch).")
+    return dict(thunk=name or algo_fn, exp_name=str(exp_name), data_dir=data_dir, kwargs=kwargs, **run)
+
+
+def _original_data_dir(run_dir: str, exp_name: Any) -> Optional[str]:
+    """The data folder of a run laid out as ``DATA/exp_name/exp_name_s<seed>``, else None."""
+    parent = osp.dirname(run_dir)
+    if osp.basename(parent) == str(exp_name) or osp.basename(parent).endswith(f'_{exp_name}'):
+        return osp.dirname(parent)
+    return None
+
+
+def main(args: List[str]) -> int:
+    if not args or args[0] in ('-h', '--help'):
+        print(__doc__.split('\n\n')[0].replace('``', ''))
+        print(f'\nusage: {USAGE}')
+        return 0
+    plan = relaunch_arguments(args[0], args[1:])
+    from spinup.utils.run_utils import call_experiment
+    kwargs = plan.pop('kwargs')
+    seed = kwargs.pop('seed', 0)
+    call_experiment(plan.pop('exp_name'), plan.pop('thunk'), seed=seed, **plan, **kwargs)
+    return 0
