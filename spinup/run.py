@@ -1,7 +1,7 @@
 """The command line: ``python -m spinup.run CMD [--flag value ...]``.
 
 ``CMD`` is an algorithm (``ppo``, or ``ppo_pytorch`` / ``ppo_tf1``), ``plot``,
-``test_policy``, ``exercise`` or ``benchmark``. Every keyword argument of the algorithm is a flag;
+``test_policy``, ``exercise``, ``benchmark`` or ``relaunch``. Every keyword argument of the algorithm is a flag;
 several values after a flag make a grid of experiments, run one after another (or ``--workers N``
 at a time) through :class:`ExperimentGrid`. Values are read as Python literals (``ast.literal_eval``) or, for names such as
 ``torch.nn.ReLU``, looked up in an allow-list of modules: nothing typed is evaluated.
@@ -214,6 +214,9 @@ def _check_values(name: str, values: Dict[str, List[Any]]) -> None:
             raise SpinupError(f'{name} runs in one process: drop --cpu (only vpg, trpo and ppo run '
                               f'under MPI); to use more cores, start several runs (other seeds, say) '
                               f'at the same time.')
+    for key in ('exp_name', 'data_dir'):
+        if key in values and not isinstance(values[key][0], str):
+            raise SpinupError(f'--{key} takes a name (a folder, for --data_dir), not {values[key][0]!r}.')
     for key, flag in (('datestamp', '--dt'), ('tensorboard', '--tensorboard')):
         if key in values and not isinstance(values[key][0], bool):
             raise SpinupError(f'{flag} is a switch: give it alone (or True/False), not {values[key][0]!r}.')

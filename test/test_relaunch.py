@@ -62,12 +62,18 @@ def write_config(run_dir, **changes):
 
 BAD = [
     (dict(env_fn='<lambda> in __main__'), 'cannot build again (only an EnvFn of a registered id): give the environment with --env ID', []),
-    (dict(actor_critic='__main__.MyAgent'), "records actor_critic as '__main__.MyAgent', which cannot be imported by name", []),
-    (dict(_run={'function': '__main__.my_algo'}), 'was made by __main__.my_algo, which cannot be imported by name', []),
+    (dict(actor_critic='__main__.MyAgent'), "records actor_critic as '__main__.MyAgent', which relaunch cannot import", []),
+    (dict(actor_critic='mymodule.MyAgent'), "(it takes names from spinup, torch, tensorflow only)", []),
+    (dict(_run={'function': '__main__.my_algo'}), "was made by __main__.my_algo, which is not one of the library's", []),
+    (dict(_run={'function': 'spinup.utils.logx.EpochLogger.save_config'}), "is not one of the library's algorithms", []),
+    (dict(_run=['x']), '_run should be a JSON object', []),
+    (dict(epochs='abc'), "--epochs takes a whole number (default 50), not 'abc'", []),
     (dict(_run={}), 'does not say which algorithm made the run', []),
-    ({}, "--exp_name x is the original run's", ['--exp_name', 'x']),
+    ({}, "the relaunch would write into the original run's folder", ['--exp_name', 'x']),
     ({}, '--seed takes one value in a relaunch', ['--seed', 1, 2]),
     ({}, 'unknown flag --clip_ration', ['--clip_ration', 0.1]),
+    ({}, '--epochs:x: epochs is not a dictionary of arguments', ['--epochs:x', 1]),
+    ({}, '--exp_name takes a name', ['--exp_name']),
     ({}, 'no config.json at', None),
 ]
 
@@ -82,3 +88,27 @@ def test_bad_relaunch_input_gives_one_clear_line(tmp_path, changes, message, fla
     errors = [line for line in result.stderr.splitlines() if line.startswith('Error:')]
     assert len(errors) == 1 and message in errors[0], result.stderr
     assert not list(tmp_path.glob('**/progress.txt')), 'a run started despite bad input'
+
+
+def test_config_names_the_algorithm_past_a_loggers_own_methods(tmp_path):
+    from spinup.utils.logx import EpochLogger
+
+    class NotingLogger(EpochLogger):
+        def save_config(self, config):
+            super().save_config(dict(config, note='mine'))
+
+    def my_algo(seed=0):
+        logger = NotingLogger(output_dir=str(tmp_path))
+        logger.save_config(locals())
+
+    my_algo()
+    config = json.loads((tmp_path / 'config.json').read_text())
+    assert config['_run']['function'].endswith('test_config_names_the_algorithm_past_a_loggers_own_methods.<locals>.my_algo')
+    assert config['note'] == 'mine'
+
+
+def test_each_seed_of_an_experiment_relaunches_into_one_new_experiment(tmp_path):
+    from spinup.utils.relaunch import _new_exp_name
+    (tmp_path / 'y_relaunch' / 'y_relaunch_s0').mkdir(parents=True)
+    assert _new_exp_name('y', str(tmp_path), 10) == 'y_relaunch'  # seed 10 joins seed 0's relaunch
+    assert _new_exp_name('y', str(tmp_path), 0) == 'y_relaunch2'

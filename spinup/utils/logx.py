@@ -69,7 +69,9 @@ def _calling_function() -> Optional[str]:
     """The qualified name (``spinup.algos.pytorch.ppo.ppo.ppo``) of the function that called
     into this module, the algorithm that saves its configuration; None if there is none."""
     frame = sys._getframe(1)
-    while frame is not None and frame.f_globals.get('__name__') == __name__:
+    # past this module's frames and any logger's own methods (a subclass's save_config, say)
+    while frame is not None and (frame.f_globals.get('__name__') == __name__
+                                 or isinstance(frame.f_locals.get('self'), Logger)):
         frame = frame.f_back
     if frame is None or frame.f_code.co_name == '<module>':
         return None

@@ -3,16 +3,17 @@ arguments a finished (or unfinished) run recorded in its ``config.json``, any of
 overridden by flags.
 
 ``config.json`` holds every argument as JSON, so some cannot come back by themselves:
-functions and classes are stored by their qualified name and come back only if that name
-can be imported (not a lambda, not something defined in the script that ran). The
-environment comes back from an :class:`~spinup.utils.envs.EnvFn` record (its id and
-keyword arguments); any other ``env_fn`` needs ``--env ID``. An argument whose recorded
-value equals its default is left to the default.
+functions and classes are stored by their qualified name and come back only from the
+library and the frameworks (``spinup``, ``torch``, ``tensorflow``), which the experiment's
+fresh process can import too; a lambda or a class of your own cannot. The environment comes
+back from an :class:`~spinup.utils.envs.EnvFn` record (its id and keyword arguments); any
+other ``env_fn`` needs ``--env ID``. An argument whose recorded value equals its default is
+left to the default. The algorithm must be one of the library's (an algorithm, or an
+exercise's copy of one).
 """
 import importlib
 import inspect
 import json
-import os
 import os.path as osp
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
@@ -22,6 +23,8 @@ from spinup.utils.serialization_utils import convert_json
 USAGE = 'python -m spinup.run relaunch RUN/config.json [--exp_name NAME] [--flag value ...]'
 # Recorded keys that are not arguments of the algorithm
 NOT_ARGUMENTS = ('_run', 'exp_name', 'logger_kwargs')
+# Packages whose names a relaunch imports: the experiment's fresh process has them too
+IMPORTABLE = ('spinup', 'torch', 'tensorflow')
 
 
 def read_config(path: str) -> Tuple[str, Dict[str, Any]]:
@@ -37,6 +40,12 @@ def read_config(path: str) -> Tuple[str, Dict[str, Any]]:
         raise SpinupError(f'cannot read {path} as JSON ({err}).') from None
     if not isinstance(config, dict):
         raise SpinupError(f'{path} does not hold a run configuration (a JSON object).')
+    for key in ('_run', 'logger_kwargs'):
+        if not isinstance(config.get(key) or {}, dict):
+            raise SpinupError(f'{path}: {key} should be a JSON object, not {json.dumps(config[key])}.')
+    num_procs = (config.get('_run') or {}).get('num_procs', 1)
+    if not (isinstance(num_procs, int) and not isinstance(num_procs, bool) and num_procs >= 1):
+        raise SpinupError(f'{path}: _run.num_procs should be a number of processes, not {json.dumps(num_procs)}.')
     return path, config
 
 
@@ -45,12 +54,16 @@ def recorded_algorithm(config: Dict[str, Any], path: str) -> Tuple[Optional[str]
     from spinup.algos import REGISTRY
     by_function = {f'{module}.{function}': name for name, (module, function) in REGISTRY.items()}
     function = (config.get('_run') or {}).get('function')
+    if function is not None and not isinstance(function, str):
+        raise SpinupError(f'{path}: _run.function should be a qualified name, not {json.dumps(function)}.')
     if function is None:
         # runs from before the function was recorded: the default agent's module names it
         ac = config.get('actor_critic')
         parts = ac.split('.') if isinstance(ac, str) else []
         if len(parts) >= 5 and parts[:2] == ['spinup', 'algos'] and parts[4] == 'core':
             function = f'spinup.algos.{parts[2]}.{parts[3]}.{parts[3]}.{parts[3]}'
+            print(f'{path} does not name its algorithm (a run from an older version): taking '
+                  f'{function}, from its actor_critic.')
     if function is None:
         raise SpinupError(f'{path} does not say which algorithm made the run, and its actor_critic '
                           f'does not tell: relaunch it with the command or script that made it.')
@@ -58,8 +71,11 @@ def recorded_algorithm(config: Dict[str, Any], path: str) -> Tuple[Optional[str]
 
 
 def import_by_name(qualified: str) -> Any:
-    """The object a qualified name (``package.module.Class``) names, or None if it cannot be imported."""
+    """The object a qualified name (``package.module.Class``) names, or None if it cannot be
+    imported or lies outside ``IMPORTABLE``."""
     parts = qualified.split('.')
+    if parts[0] not in IMPORTABLE:
+        return None
     for cut in range(len(parts) - 1, 0, -1):
         try:
             obj = importlib.import_module('.'.join(parts[:cut]))
@@ -81,8 +97,8 @@ def _restore(key: str, recorded: Any, default: Any, path: str) -> Any:
     if callable(default) or key == 'actor_critic':
         obj = import_by_name(recorded) if isinstance(recorded, str) else None
         if obj is None or not callable(obj):
-            raise SpinupError(f"{path} records {key} as {recorded!r}, which cannot be imported by name, "
-                              f"so relaunch cannot restore it: run the script that made the run instead.")
+            raise SpinupError(f"{path} records {key} as {recorded!r}, which relaunch cannot import (it takes "
+                              f"names from {', '.join(IMPORTABLE)} only): run the script that made the run instead.")
         return obj
     return recorded
 
@@ -94,8 +110,8 @@ def _restore_ac_kwargs(recorded: Dict[str, Any], path: str) -> Dict[str, Any]:
         if isinstance(ac_kwargs.get(key), str):
             obj = import_by_name(ac_kwargs[key])
             if obj is None:
-                raise SpinupError(f"{path} records ac_kwargs {key} as {ac_kwargs[key]!r}, which cannot be "
-                                  f"imported by name: give it again with --act.")
+                raise SpinupError(f"{path} records ac_kwargs {key} as {ac_kwargs[key]!r}, which relaunch cannot "
+                                  f"import (it takes names from {', '.join(IMPORTABLE)} only): give it with --act.")
             ac_kwargs[key] = obj
     return ac_kwargs
 
@@ -104,35 +120,46 @@ def _restore_env_fn(recorded: Any, path: str) -> Callable:
     from spinup.utils.envs import EnvFn
     if isinstance(recorded, dict) and len(recorded) == 1:
         (label, fields), = recorded.items()
-        if label.startswith('EnvFn(') and isinstance(fields, dict) and isinstance(fields.get('env_id'), str):
+        if (label.startswith('EnvFn(') and isinstance(fields, dict) and isinstance(fields.get('env_id'), str)
+                and isinstance(fields.get('kwargs') or {}, dict)):
             return EnvFn(fields['env_id'], **(fields.get('kwargs') or {}))
     raise SpinupError(f'{path} records env_fn as {json.dumps(recorded)}, which relaunch cannot build '
                       f'again (only an EnvFn of a registered id): give the environment with --env ID.')
 
 
-def _new_exp_name(old: str, data_dir: str) -> str:
-    """``<old>_relaunch``, or ``<old>_relaunch2``, ... : the first whose folder is free."""
+def _new_exp_name(old: str, data_dir: str, seed: Any) -> str:
+    """``<old>_relaunch``, or ``<old>_relaunch2``, ... : the first with no run of this seed."""
     for k in range(1, 1000):
         name = f'{old}_relaunch' + ('' if k == 1 else str(k))
-        if not osp.exists(osp.join(data_dir, name)):
+        if not osp.exists(osp.join(data_dir, name, f'{name}_s{seed}')):
             return name
     raise SpinupError(f'too many relaunches of {old} in {data_dir}: give --exp_name.')
+
+
+def _algorithm(config: Dict[str, Any], path: str) -> Tuple[str, Callable, bool]:
+    """``(name, function, registered)``: the algorithm that made the run, and the name the
+    command line's checks know it by (``td3_pytorch``, also for an exercise's copy of TD3)."""
+    name, function = recorded_algorithm(config, path)
+    if name is not None:
+        from spinup.algos import load
+        return name, load(name), True
+    algo_fn = import_by_name(function) if function.startswith('spinup.') else None
+    params = inspect.signature(algo_fn).parameters if callable(algo_fn) else {}
+    if not ('seed' in params and 'logger_kwargs' in params and 'env_fn' in params):
+        raise SpinupError(f"{path} was made by {function}, which is not one of the library's algorithms: "
+                          f"relaunch it with the script that made it.")
+    backend = 'tf1' if '.tf1.' in function else 'pytorch'
+    return f"{function.rsplit('.', 1)[-1]}_{backend}", algo_fn, False
 
 
 def relaunch_arguments(config_path: str, overrides: List[str]) -> Dict[str, Any]:
     """What :func:`main` runs: the algorithm, its keyword arguments and how to run it, from
     ``config.json`` with ``overrides`` (command-line flags) applied. Checks everything first."""
     from spinup.run import RUN_KWARGS, _check_flags, _check_types, _check_values, parse_flags
-    from spinup.utils.run_utils import DEFAULT_DATA_DIR
+    from spinup.utils.envs import EnvFn
+    from spinup.utils.run_utils import setup_logger_kwargs
     path, config = read_config(config_path)
-    name, function = recorded_algorithm(config, path)
-    algo_fn = import_by_name(function) if name is None else None
-    if name is None and algo_fn is None:
-        raise SpinupError(f'{path} was made by {function}, which cannot be imported by name: '
-                          f'relaunch it with the script that made it.')
-    if name is not None:
-        from spinup.algos import load
-        algo_fn = load(name)
+    name, algo_fn, registered = _algorithm(config, path)
     values, _ = parse_flags(overrides)
     for key, vals in values.items():
         if len(vals) != 1:
@@ -141,14 +168,15 @@ def relaunch_arguments(config_path: str, overrides: List[str]) -> Dict[str, Any]
     if 'workers' in values:
         raise SpinupError('--workers is for grids; a relaunch is one run.')
 
+    # the recorded arguments, where they differ from the defaults (the seed always)
     params = inspect.signature(algo_fn).parameters
     kwargs: Dict[str, Any] = {}
     for key, recorded in config.items():
         if key in NOT_ARGUMENTS or key not in params:
             continue
         default = params[key].default
-        if default is not inspect.Parameter.empty and convert_json(default) == recorded:
-            continue  # the default, as the function has it
+        if key != 'seed' and default is not inspect.Parameter.empty and convert_json(default) == recorded:
+            continue
         if key == 'env_fn':
             if 'env_name' not in values:
                 kwargs['env_fn'] = _restore_env_fn(recorded, path)
@@ -156,47 +184,59 @@ def relaunch_arguments(config_path: str, overrides: List[str]) -> Dict[str, Any]
             kwargs['ac_kwargs'] = _restore_ac_kwargs(recorded, path)
         else:
             kwargs[key] = _restore(key, recorded, default, path)
+    if 'env_fn' not in kwargs and 'env_name' not in values:
+        raise SpinupError(f'{path} records no environment: give one with --env ID.')
 
-    # the overrides, checked as the command line checks them
-    if name is not None:
-        env_from_record = 'env_name' not in values and 'env_fn' in kwargs
-        if env_from_record:
-            values['env_name'] = [kwargs['env_fn'].env_id]  # for the checks; the EnvFn keeps its kwargs
-        _check_flags(name, algo_fn, values)
-        _check_types(algo_fn, values)
-        _check_values(name, values)
-        if env_from_record:
-            values.pop('env_name')
+    # the recorded values and the overrides, checked as the command line checks its flags; the
+    # recorded environment and agent stand in for --env and --actor_critic when not given
+    _check_types(algo_fn, {k: [v] for k, v in kwargs.items()})
+    env_from_record = 'env_name' not in values
+    if env_from_record:
+        values['env_name'] = [kwargs['env_fn'].env_id]
+    ac_from_record = 'actor_critic' not in values and 'actor_critic' in kwargs
+    if ac_from_record:
+        values['actor_critic'] = [kwargs['actor_critic']]
+    _check_flags(name, algo_fn, values)
+    _check_types(algo_fn, values)
+    _check_values(name, values)
+    if ac_from_record:
+        values.pop('actor_critic')
+    env_id = values.pop('env_name')[0]  # resolved by the checks (an old id -> the newest served)
+    if env_from_record:
+        kwargs['env_fn'] = EnvFn(env_id, **kwargs['env_fn'].kwargs)  # its keyword arguments kept
+    else:
+        kwargs['env_fn'] = EnvFn(env_id)
+
     run = {k: values.pop(k)[0] for k in RUN_KWARGS if k in values}
     run.setdefault('num_cpu', (config.get('_run') or {}).get('num_procs', 1))
     run.setdefault('tensorboard', bool((config.get('logger_kwargs') or {}).get('tensorboard', False)))
-    if 'env_name' in values:
-        from spinup.utils.envs import EnvFn
-        kwargs['env_fn'] = EnvFn(values.pop('env_name')[0])
+    new_name = values.pop('exp_name', [None])[0]
     for key, (value,) in values.items():
-        if key == 'exp_name':
-            continue
         outer, _, inner = key.partition(':')
-        if inner:
-            nested = kwargs.setdefault(outer, {})
-            *path_keys, last = inner.split(':')
-            for part in path_keys:
-                nested = nested.setdefault(part, {})
-            nested[last] = value
-        else:
+        if not inner:
             kwargs[outer] = value
-    if 'env_fn' not in kwargs and 'env_fn' in params and params['env_fn'].default is inspect.Parameter.empty:
-        raise SpinupError(f'{path} records no environment: give one with --env ID.')
+            continue
+        nested = kwargs.setdefault(outer, {})
+        *path_keys, last = inner.split(':')
+        for part in path_keys:
+            nested = nested.setdefault(part, {}) if isinstance(nested, dict) else None
+        if not isinstance(nested, dict):
+            raise SpinupError(f'--{key}: {outer} is not a dictionary of arguments, so it has no entry {inner}.')
+        nested[last] = value
 
     # where it goes: beside the original run, under a new experiment name
     run_dir = osp.dirname(osp.abspath(path))
-    old_name = config.get('exp_name') or osp.basename(run_dir)
-    data_dir = run.pop('data_dir', None) or _original_data_dir(run_dir, old_name) or DEFAULT_DATA_DIR
-    exp_name = values.get('exp_name', [None])[0] or _new_exp_name(str(old_name), data_dir)
-    if str(exp_name) == str(old_name) and osp.abspath(data_dir) == _original_data_dir(run_dir, old_name):
-        raise SpinupError(f"--exp_name {exp_name} is the original run's: a relaunch writes a new run, "
-                          f"so give it a new name (or leave --exp_name out for {old_name}_relaunch).")
-    return dict(thunk=name or algo_fn, exp_name=str(exp_name), data_dir=data_dir, kwargs=kwargs, **run)
+    old_name = str(config.get('exp_name') or osp.basename(run_dir))
+    data_dir = run.pop('data_dir', None) or _original_data_dir(run_dir, old_name) or osp.dirname(run_dir)
+    seed = kwargs.get('seed', params['seed'].default)
+    exp_name = str(new_name or _new_exp_name(old_name, data_dir, seed))
+    new_dir = setup_logger_kwargs(exp_name, seed, data_dir, run.get('datestamp', False))['output_dir']
+    if osp.abspath(new_dir) == run_dir:
+        raise SpinupError(f"the relaunch would write into the original run's folder ({run_dir}): give it "
+                          f"another --exp_name (or leave --exp_name out for {old_name}_relaunch).")
+    kwargs['seed'] = seed
+    return dict(thunk=name if registered else algo_fn, exp_name=exp_name, data_dir=data_dir,
+                kwargs=kwargs, **run)
 
 
 def _original_data_dir(run_dir: str, exp_name: Any) -> Optional[str]:
@@ -215,6 +255,5 @@ def main(args: List[str]) -> int:
     plan = relaunch_arguments(args[0], args[1:])
     from spinup.utils.run_utils import call_experiment
     kwargs = plan.pop('kwargs')
-    seed = kwargs.pop('seed', 0)
-    call_experiment(plan.pop('exp_name'), plan.pop('thunk'), seed=seed, **plan, **kwargs)
+    call_experiment(plan.pop('exp_name'), plan.pop('thunk'), **plan, **kwargs)
     return 0
