@@ -105,7 +105,7 @@ class Logger:
         self.total_epochs: Optional[int] = None  # from config.json's 'epochs', for the progress line
         if tensorboard:  # on every process: a missing writer stops the whole run now, not after an epoch
             from spinup.utils.tb_scalars import check_writer, guess_framework
-            check_writer(guess_framework(_calling_function()))
+            check_writer(guess_framework(self._caller))
         self._open_output(output_fname)
 
     @_root_only
@@ -284,7 +284,6 @@ class Logger:
                 self._write_scalars()
         self.log_current_row.clear()
         self.first_row = False
-
 
     def _progress_line(self) -> str:
         """``Epoch k/N, <elapsed> elapsed, about <left> to go``, counting epochs from 1, when

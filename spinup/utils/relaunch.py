@@ -94,7 +94,7 @@ def import_by_name(qualified: str) -> Any:
 
 def _restore(key: str, recorded: Any, default: Any, path: str) -> Any:
     """The value of argument ``key`` from its record: a JSON value as it is, a callable by name."""
-    if callable(default) or key == 'actor_critic':
+    if callable(default):  # actor_critic: a class, recorded by its name
         obj = import_by_name(recorded) if isinstance(recorded, str) else None
         if obj is None or not callable(obj):
             raise SpinupError(f"{path} records {key} as {recorded!r}, which relaunch cannot import (it takes "

@@ -2,7 +2,7 @@
 also goes, column by column, to an event file in the run's folder.
 
 The writer is the one that comes with the run's own framework, so a run never loads the
-other: ``tensorboardX`` for PyTorch (the ``spinup[tensorboard]`` extra; PyTorch's own
+other: ``tensorboardX`` for PyTorch (the ``tensorboard`` extra; PyTorch's own
 ``torch.utils.tensorboard`` would load TensorFlow when it is installed) and
 ``tf.summary.FileWriter`` for TF1. Watch a run live with ``tensorboard --logdir data/``.
 """
@@ -76,12 +76,12 @@ class ScalarWriter:
             self._tf = None
             self._writer = SummaryWriter(logdir=logdir)
         # closed when the writer goes, so that runs one after another in a process leave no threads behind
-        self._finalizer = weakref.finalize(self, self._writer.close)
+        weakref.finalize(self, self._writer.close)
 
     def write_row(self, row: Dict[str, Any]) -> None:
         """Write every numeric value of ``row`` as a scalar, tagged by its key, and flush."""
         step = row_step(row, self.rows_written)
-        scalars = {key: _as_float(value) for key, value in row.items() if _as_float(value) is not None}
+        scalars = {key: number for key, number in ((k, _as_float(v)) for k, v in row.items()) if number is not None}
         if self._tf is not None:
             summary = self._tf.Summary(value=[self._tf.Summary.Value(tag=key, simple_value=value)
                                               for key, value in scalars.items()])
@@ -91,6 +91,3 @@ class ScalarWriter:
                 self._writer.add_scalar(key, value, step)
         self._writer.flush()
         self.rows_written += 1
-
-    def close(self) -> None:
-        self._finalizer()
