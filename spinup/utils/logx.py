@@ -82,19 +82,27 @@ class Logger:
     """Writes a run's configuration, progress table, state and model to its output folder."""
 
     def __init__(self, output_dir: Optional[str] = None, output_fname: str = 'progress.txt',
-                 exp_name: Optional[str] = None, tensorboard: bool = False):
+                 exp_name: Optional[str] = None, tensorboard: bool = False,
+                 resume_from: Optional[str] = None):
         """
         Args:
-            output_dir (str): Folder for the outputs; ``/tmp/experiments/<time>`` if None.
+            output_dir (str): Folder for the outputs; ``/tmp/experiments/<time>`` if None
+                (resuming: the checkpoint's run folder).
             output_fname (str): Name of the tab-separated progress file in it.
             exp_name (str): Name of the experiment, recorded in ``config.json``.
             tensorboard (bool): Also write each row as TensorBoard scalars to an event file
                 in ``output_dir`` (see :mod:`spinup.utils.tb_scalars`).
+            resume_from (str): A run folder (or its ``checkpoint/``) being resumed: its
+                progress file keeps the rows up to the checkpoint, and new rows follow them.
         """
+        self.resume_info = None
+        if resume_from is not None:
+            output_dir = self._resume_folder(resume_from, output_dir)
         self.output_dir = output_dir or f'/tmp/experiments/{int(time.time())}'
         self.output_file = None
         self.exp_name = exp_name
         self.first_row = True
+        self.rows = 0  # rows written to the progress file (a checkpoint records how many)
         self.log_headers: List[str] = []
         self.log_current_row: Dict[str, Any] = {}
         self._savers: List[Callable[[Optional[int]], None]] = []
@@ -108,8 +116,24 @@ class Logger:
             check_writer(guess_framework(self._caller))
         self._open_output(output_fname)
 
+    def _resume_folder(self, resume_from: str, output_dir: Optional[str]) -> str:
+        """The run folder of the checkpoint in ``resume_from``, which ``output_dir`` (if
+        given) must be."""
+        from spinup.utils.checkpoint import find, read_info
+        folder = find(resume_from)
+        if folder is None:
+            raise SpinupError(f'no checkpoint in {resume_from}: nothing to resume.')
+        self.resume_info = read_info(folder)
+        run_dir = osp.dirname(osp.abspath(folder))
+        if output_dir is not None and osp.abspath(output_dir) != run_dir:
+            raise SpinupError(f'a resumed run goes on in its own folder, {run_dir}, not {output_dir}.')
+        return run_dir
+
     @_root_only
     def _open_output(self, output_fname: str) -> None:
+        if self.resume_info is not None:
+            self._reopen_output(output_fname)
+            return
         if osp.exists(osp.join(self.output_dir, output_fname)):
             print(f'Warning: {self.output_dir} already holds a run; its outputs will be replaced.')
             # the old run's TensorBoard curves too (a new event file would not replace them)
@@ -118,6 +142,24 @@ class Logger:
         os.makedirs(self.output_dir, exist_ok=True)
         self.output_file = open(osp.join(self.output_dir, output_fname), 'w')
         print(colorize(f'Progress goes to {self.output_file.name}', 'green', bold=True))
+
+    def _reopen_output(self, output_fname: str) -> None:
+        """Open the progress file of the run being resumed for appending, after its header and
+        the rows its checkpoint had seen (any written after it are dropped: they come again)."""
+        path = osp.join(self.output_dir, output_fname)
+        rows = self.resume_info['rows']
+        lines = open(path).read().splitlines(keepends=True) if osp.exists(path) else []
+        if len(lines) < rows + (rows > 0):
+            raise SpinupError(f'{path} has {max(0, len(lines) - 1)} rows, fewer than the {rows} its '
+                              'checkpoint counted: it was changed since.')
+        if rows > 0:
+            self.log_headers = lines[0].rstrip('\n').split('\t')
+            self.first_row, self.rows = False, rows
+        if len(lines) > rows + (rows > 0):
+            with atomic_path(path) as tmp, open(tmp, 'w') as out:
+                out.writelines(lines[:rows + 1])
+        self.output_file = open(path, 'a')
+        print(colorize(f'Progress goes on in {path}', 'green', bold=True))
 
     @_root_only
     def log(self, msg: str, color: str = 'green') -> None:
@@ -280,6 +322,7 @@ class Logger:
                 text += '\t'.join(map(str, vals)) + '\n'
                 self.output_file.write(text)  # the whole row at once
                 self.output_file.flush()
+            self.rows += 1
             if self.tensorboard:
                 self._write_scalars()
         self.log_current_row.clear()

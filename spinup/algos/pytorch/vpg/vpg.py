@@ -74,7 +74,7 @@ class VPGBuffer:
         self.ptr, self.path_start_idx = 0, 0
         # [docs advantage-normalization]
         adv_mean, adv_std = mpi_statistics_scalar(self.adv_buf)
-        self.adv_buf = (self.adv_buf - adv_mean) / (adv_std + 1e-8)
+        self.adv_buf[:] = (self.adv_buf - adv_mean) / (adv_std + 1e-8)  # (in place: it stays float32)
         # [docs advantage-normalization end]
         data = dict(obs=self.obs_buf, act=self.act_buf, ret=self.ret_buf,
                     adv=self.adv_buf, logp=self.logp_buf)

@@ -10,6 +10,7 @@ import scipy.signal
 import tensorflow.compat.v1 as tf
 from gymnasium.spaces import Box, Discrete, Space
 
+from spinup.utils.checkpoint import tf1_random_generator
 from spinup.utils.envs import check_flat_observations
 from spinup.utils.errors import SpinupError
 
@@ -102,7 +103,9 @@ def mlp_categorical_policy(x, a, hidden_sizes, activation, output_activation, ac
     act_dim = action_space.n
     logits = mlp(x, list(hidden_sizes) + [act_dim], activation, None)
     logp_all = tf.nn.log_softmax(logits)
-    pi = tf.squeeze(tf.random.categorical(logits, 1, dtype=tf.int32), axis=1)
+    # (drawn through the graph's random generator, whose state a checkpoint keeps)
+    seed = tf1_random_generator().make_seeds(1)[:, 0]
+    pi = tf.squeeze(tf.random.stateless_categorical(logits, 1, seed, dtype=tf.int32), axis=1)
     logp = tf.reduce_sum(tf.one_hot(a, depth=act_dim) * logp_all, axis=1)
     logp_pi = tf.reduce_sum(tf.one_hot(pi, depth=act_dim) * logp_all, axis=1)
     ent = -tf.reduce_sum(tf.exp(logp_all) * logp_all, axis=1)
@@ -122,7 +125,7 @@ def mlp_gaussian_policy(x, a, hidden_sizes, activation, output_activation, actio
     log_std = tf.get_variable(name='log_std', initializer=-0.5 * np.ones(act_dim, dtype=np.float32))
     # [docs log-std end]
     std = tf.exp(log_std)
-    pi = mu + tf.random_normal(tf.shape(mu)) * std
+    pi = mu + tf1_random_generator().normal(tf.shape(mu)) * std  # (a checkpoint keeps its state)
     logp = gaussian_likelihood(a, mu, log_std)
     logp_pi = gaussian_likelihood(pi, mu, log_std)
     # the entropy of a diagonal Gaussian, sum_i (log sigma_i + log(2 pi e) / 2), for every state

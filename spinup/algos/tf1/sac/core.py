@@ -9,6 +9,7 @@ from typing import Callable, Optional, Sequence, Tuple, Union
 import numpy as np
 import tensorflow.compat.v1 as tf
 
+from spinup.utils.checkpoint import tf1_random_generator
 from spinup.utils.envs import action_limit, check_flat_observations
 
 tf.disable_v2_behavior()
@@ -83,7 +84,7 @@ def squashed_gaussian_policy(x, act_dim, hidden_sizes, activation, act_limit):
     std = tf.exp(log_std)
 
     # u = mu + sigma * eps with eps ~ N(0, I)
-    eps = tf.random_normal(tf.shape(mu), name='eps')
+    eps = tf1_random_generator().normal(tf.shape(mu), name='eps')  # (a checkpoint keeps its state)
     u = mu + std * eps
 
     # [docs squash]

@@ -14,6 +14,7 @@ import numpy as np
 import tensorflow.compat.v1 as tf
 
 import spinup.algos.tf1.td3.core as core
+from spinup.utils.checkpoint import Checkpoint, tf1_random_generator
 from spinup.utils.errors import check_inputs
 from spinup.utils.logx import EpochLogger
 from spinup.utils.mpi_tf import own_graph, session_config
@@ -68,7 +69,7 @@ def target_actions(pi_targ, target_noise: float, noise_clip: float, act_limit: f
     ``pi_targ`` is the target policy's action tensor; the noise is the tensor named ``eps``.
     """
     # [docs target-smoothing]
-    epsilon = tf.random_normal(tf.shape(pi_targ), stddev=target_noise, name='eps')
+    epsilon = tf1_random_generator().normal(tf.shape(pi_targ), stddev=target_noise, name='eps')  # (a checkpoint keeps its state)
     epsilon = tf.clip_by_value(epsilon, -noise_clip, noise_clip)
     return tf.clip_by_value(pi_targ + epsilon, -act_limit, act_limit)
     # [docs target-smoothing end]

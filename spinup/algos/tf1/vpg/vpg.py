@@ -73,7 +73,7 @@ class VPGBuffer:
         assert self.ptr == self.max_size, 'the buffer must be full before get()'
         self.ptr, self.path_start_idx = 0, 0
         adv_mean, adv_std = mpi_statistics_scalar(self.adv_buf)
-        self.adv_buf = (self.adv_buf - adv_mean) / (adv_std + 1e-8)
+        self.adv_buf[:] = (self.adv_buf - adv_mean) / (adv_std + 1e-8)  # (in place: it stays float32)
         data = dict(obs=self.obs_buf, act=self.act_buf, ret=self.ret_buf,
                     adv=self.adv_buf, logp=self.logp_buf)
         return {k: np.asarray(v, dtype=np.float32) for k, v in data.items()}
