@@ -324,6 +324,7 @@ def print_help() -> None:
             exercise     list or run the problem sets: python -m spinup.run exercise 1.1
             benchmark    run and report benchmarks:   python -m spinup.run benchmark run small
             relaunch     a new run from a config.json: python -m spinup.run relaunch data/cp/cp_s0
+            resume       go on from a checkpoint:     python -m spinup.run resume data/cp/cp_s0
 
         Every keyword argument of an algorithm is a flag; shortcuts: --env, --hid, --act,
         --cpu, --exp_name, --data_dir, --dt. Several values after a flag make a grid, and
@@ -355,6 +356,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     if cmd == 'benchmark':
         from spinup.benchmarks.command import main as benchmark_main
         return benchmark_main(args)
+    if cmd == 'resume':
+        from spinup.utils.resume import main as resume_main
+        return resume_main(args)
     if cmd == 'relaunch':
         from spinup.utils.relaunch import main as relaunch_main
         return relaunch_main(args)

@@ -120,6 +120,8 @@ def shrink(command: str) -> List[str]:
                                          '--steps_per_epoch': '200'})
         elif cmd == 'relaunch':  # the recorded run was shrunk already; one epoch of it
             args = _set_flags(args, {'--epochs': '1'})
+        elif cmd == 'resume':  # the run was shrunk to one epoch already; one more
+            args = _set_flags(args, {'--epochs': '2'})
         elif cmd not in ('plot', 'exercise'):
             algo = split_name(cmd)[0] if '_' in cmd else cmd
             args = _set_flags(args, OFF_POLICY_BUDGET if algo in OFF_POLICY else ON_POLICY_BUDGET)

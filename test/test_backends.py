@@ -38,6 +38,9 @@ SPEC_DEFAULTS = {
 _ddpg = list(SPEC_DEFAULTS['ddpg'].items())
 _at = [k for k, _ in _ddpg].index('act_noise') + 1
 SPEC_DEFAULTS['td3'] = dict(_ddpg[:_at] + [('target_noise', 0.2), ('noise_clip', 0.5), ('policy_delay', 2)] + _ddpg[_at:])
+# and last in every signature, the checkpoint to go on from
+for _defaults in SPEC_DEFAULTS.values():
+    _defaults['resume_from'] = None
 ALGOS = list(SPEC_DEFAULTS)
 
 

@@ -146,7 +146,10 @@ def test_td3_target_smoothing_stays_within_noise_clip_and_the_action_limits(back
         import tensorflow.compat.v1 as tf
         with tf.Graph().as_default():
             ph = tf.placeholder(tf.float32, (None, 3))
-            a2 = tf.Session().run(module.target_actions(ph, target_noise, noise_clip, c), {ph: pi_targ})
+            a2_op = module.target_actions(ph, target_noise, noise_clip, c)
+            sess = tf.Session()
+            sess.run(tf.global_variables_initializer())  # the random generator's state
+            a2 = sess.run(a2_op, {ph: pi_targ})
     assert np.all(np.abs(a2) <= c)
     diff = np.abs(a2 - pi_targ)
     assert np.all(diff <= noise_clip + 1e-6)

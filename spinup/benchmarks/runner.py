@@ -1,9 +1,11 @@
 """Running a benchmark: every experiment through :func:`call_experiment`, a few at a time on
-this machine, or as Ray tasks on a cluster; finished runs are skipped, unfinished ones redone.
+this machine, or as Ray tasks on a cluster; finished runs are skipped, unfinished ones go on.
 
 A run is finished when its folder holds ``config.json`` and a ``progress.txt`` with a row for
-every epoch. Anything else in its place (a run that died, a lost node) is removed and run
-again, so re-running the same command completes a grid without duplicating a run.
+every epoch. On this machine, an unfinished run with a checkpoint (one stopped by Ctrl-C, or
+that died after its first save) goes on from it; anything else in its place (a run that died
+before, a lost Ray node) is removed and run again. So re-running the same command completes a
+grid without duplicating a run.
 """
 import functools
 import json
@@ -20,11 +22,13 @@ import time
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from spinup.benchmarks.presets import Experiment, family
+from spinup.utils.checkpoint import find, read_info
 from spinup.utils.errors import SpinupError, Terminated
 from spinup.utils.run_utils import call_experiment, run_concurrently
 
-# Saved models stay on a Ray worker unless asked for: pyt_save/, tf1_save/, and numbered snapshots.
-MODEL_DIRS = re.compile(r'^(pyt|tf1)_save\d*$')
+# Saved models stay on a Ray worker unless asked for: pyt_save/, tf1_save/, numbered snapshots,
+# and the checkpoint (a replay buffer can be large).
+MODEL_DIRS = re.compile(r'^((pyt|tf1)_save\d*|checkpoint)$')
 INCOMING = '.incoming'  # where the files of a Ray run are put together before they take their place
 
 
@@ -41,12 +45,15 @@ def train(algo_name: str, hidden_sizes: Tuple[int, ...], activation: str, **kwar
     load(algo_name)(ac_kwargs=dict(hidden_sizes=tuple(hidden_sizes), activation=act), **kwargs)
 
 
-def launch(exp: Experiment, data_dir: str) -> None:
-    """Run ``exp`` in a fresh process into ``data_dir/exp.relpath``, its output in ``output.txt`` there."""
+def launch(exp: Experiment, data_dir: str, resume: bool = False) -> None:
+    """Run ``exp`` in a fresh process into ``data_dir/exp.relpath``, its output in ``output.txt``
+    there; with ``resume``, go on from the checkpoint in that folder."""
     thunk = functools.partial(train, exp.pair, exp.hidden_sizes, exp.activation)
+    run_dir = osp.join(data_dir, exp.relpath)
+    more = dict(resume_from=run_dir, logger_kwargs=dict(output_dir=run_dir, exp_name=exp.name)) if resume else {}
     call_experiment(exp.name, thunk, seed=exp.seed, data_dir=data_dir,
-                    log_path=osp.join(data_dir, exp.relpath, 'output.txt'), env_name=exp.env,
-                    epochs=exp.epochs, steps_per_epoch=exp.steps_per_epoch, **exp.kwargs)
+                    log_path=osp.join(run_dir, 'output.txt'), env_name=exp.env,
+                    epochs=exp.epochs, steps_per_epoch=exp.steps_per_epoch, **exp.kwargs, **more)
 
 
 def is_finished(run_dir: str, epochs: int) -> bool:
@@ -57,6 +64,18 @@ def is_finished(run_dir: str, epochs: int) -> bool:
     with open(progress) as f:
         rows = sum(1 for line in f if line.strip()) - 1  # less the header
     return rows >= epochs
+
+
+def resumable(run_dir: str, epochs: int) -> bool:
+    """Whether ``run_dir`` holds an unfinished run whose checkpoint it can go on from."""
+    folder = find(run_dir) if osp.isfile(osp.join(run_dir, 'config.json')) else None
+    if folder is None:
+        return False
+    try:
+        done = read_info(folder)['counters'].get('epoch')
+    except SpinupError:
+        return False
+    return isinstance(done, int) and done < epochs
 
 
 def other_budget(run_dir: str, exp: Experiment) -> Optional[str]:
@@ -184,14 +203,18 @@ def run_benchmark(runs: Sequence[Experiment], data_dir: str, workers: int = 2,
         else:
             def local(exp: Experiment) -> Tuple[str, Callable[[], None]]:
                 def go() -> None:
-                    shutil.rmtree(osp.join(data_dir, exp.relpath), ignore_errors=True)  # what a dead run left
+                    run_dir = osp.join(data_dir, exp.relpath)
+                    if resumable(run_dir, exp.epochs):
+                        launch(exp, data_dir, resume=True)
+                        return
+                    shutil.rmtree(run_dir, ignore_errors=True)  # what a dead run left
                     launch(exp, data_dir)
                 return exp.run_name, go
             failed = run_concurrently([local(exp) for exp in todo], workers, progress.event)
     except KeyboardInterrupt:
         progress.close()
         print(f'{runs_word(progress.done)} finished before the interrupt; the same command again runs the rest '
-              '(unfinished runs start over).', file=sys.stderr)
+              f"(unfinished runs {'start over' if use_ray else 'go on from their checkpoints'}).", file=sys.stderr)
         raise
     progress.close()
     minutes = (time.time() - t0) / 60

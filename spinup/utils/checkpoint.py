@@ -151,11 +151,13 @@ class Checkpoint:
                 signal.signal(signum, previous[signum] or signal.SIG_DFL)
                 os.kill(os.getpid(), signum)
                 return
+            if checkpoint.signum == signum and time.time() - checkpoint.signal_time < 1:
+                return  # the same request again (a terminal's Ctrl-C, and mpiexec passing it on)
             if checkpoint.signum is not None:
                 print(f'\nSecond {signal.Signals(signum).name}: stopping now, without a new checkpoint.',
                       flush=True)
                 raise Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
-            checkpoint.signum = signum
+            checkpoint.signum, checkpoint.signal_time = signum, time.time()
             if proc_id() == 0:
                 print(f'\n{signal.Signals(signum).name}: stopping after this '
                       f'{"step" if checkpoint.buffer is not None else "epoch"}, with a checkpoint '

@@ -12,9 +12,10 @@ class SpinupError(Exception):
     ``reported`` was already printed (by the experiment's own process) and is not repeated.
     """
 
-    def __init__(self, message: str = '', reported: bool = False):
+    def __init__(self, message: str = '', reported: bool = False, exit_code: int = 2):
         super().__init__(message)
         self.reported = reported
+        self.exit_code = exit_code
 
 
 class ArgumentParser(argparse.ArgumentParser):
@@ -31,7 +32,8 @@ class Terminated(KeyboardInterrupt):
 def run_main(main: Callable[[], Optional[int]]) -> None:
     """Run a command's ``main`` and exit with its status.
 
-    A :class:`SpinupError` becomes one line on stderr and exit status 2; Ctrl-C exits
+    A :class:`SpinupError` becomes one line on stderr and exit status 2 (or its
+    ``exit_code``: 130 and 143 for an experiment that stopped on a signal); Ctrl-C exits
     quietly with 130 (SIGTERM, when the command turned it into :class:`Terminated`, with 143).
     Any other error keeps its traceback: it is a bug to report.
     """
@@ -40,7 +42,7 @@ def run_main(main: Callable[[], Optional[int]]) -> None:
     except SpinupError as err:
         if not err.reported:
             print(f'Error: {err}', file=sys.stderr)
-        code = 2
+        code = err.exit_code
     except KeyboardInterrupt as interrupt:
         print('\nInterrupted.', file=sys.stderr)
         code = 143 if isinstance(interrupt, Terminated) else 130
@@ -51,11 +53,12 @@ def killed_by(returncode: int) -> Optional[str]:
     """The signal that ended a process with exit status ``returncode`` (``'SIGABRT'``), or None.
 
     ``subprocess`` gives -N for a process killed by signal N; a shell or ``mpiexec`` passing
-    it on gives 128 + N. 130 is left out: it is how ``run_main`` ends on Ctrl-C.
+    it on gives 128 + N. 130 and 143 are left out: they are how ``run_main`` ends on Ctrl-C and
+    SIGTERM (and an algorithm, after writing its checkpoint).
     """
     if returncode < 0:
         signum = -returncode
-    elif 128 < returncode < 160 and returncode != 130:
+    elif 128 < returncode < 160 and returncode not in (130, 143):
         signum = returncode - 128
     else:
         return None

@@ -5,6 +5,7 @@ singleton MPI world of size 1), so the algorithms need no special case for it.
 """
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from typing import Sequence
@@ -45,7 +46,13 @@ def mpi_fork(n: int, bind_to_core: bool = False) -> None:
     if bind_to_core:
         args += ['-bind-to', 'core']
     args += [sys.executable] + sys.argv
-    code = subprocess.call(args, env=env)
+    proc = subprocess.Popen(args, env=env)
+    # While the copies run, Ctrl-C reaches them from the terminal (and mpiexec passes it on),
+    # so this process only waits for them to checkpoint and stop; SIGTERM, often sent to this
+    # process alone, is passed on.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, lambda signum, frame: proc.send_signal(signum))
+    code = proc.wait()
     sys.exit(128 - code if code < 0 else code)  # killed by signal N: exit 128 + N, as a shell says
 
 

@@ -22,7 +22,7 @@ from spinup.utils.serialization_utils import convert_json
 
 USAGE = 'python -m spinup.run relaunch RUN/config.json [--exp_name NAME] [--flag value ...]'
 # Recorded keys that are not arguments of the algorithm
-NOT_ARGUMENTS = ('_run', 'exp_name', 'logger_kwargs')
+NOT_ARGUMENTS = ('_run', 'exp_name', 'logger_kwargs', 'resume_from')
 # Packages whose names a relaunch imports: the experiment's fresh process has them too
 IMPORTABLE = ('spinup', 'torch', 'tensorflow')
 
@@ -152,9 +152,10 @@ def _algorithm(config: Dict[str, Any], path: str) -> Tuple[str, Callable, bool]:
     return f"{function.rsplit('.', 1)[-1]}_{backend}", algo_fn, False
 
 
-def relaunch_arguments(config_path: str, overrides: List[str]) -> Dict[str, Any]:
+def relaunch_arguments(config_path: str, overrides: List[str], resume: bool = False) -> Dict[str, Any]:
     """What :func:`main` runs: the algorithm, its keyword arguments and how to run it, from
-    ``config.json`` with ``overrides`` (command-line flags) applied. Checks everything first."""
+    ``config.json`` with ``overrides`` (command-line flags) applied. Checks everything first.
+    With ``resume``, the run goes on in its own folder from its checkpoint instead."""
     from spinup.run import RUN_KWARGS, _check_flags, _check_types, _check_values, parse_flags
     from spinup.utils.envs import EnvFn
     from spinup.utils.run_utils import setup_logger_kwargs
@@ -224,9 +225,14 @@ def relaunch_arguments(config_path: str, overrides: List[str]) -> Dict[str, Any]
             raise SpinupError(f'--{key}: {outer} is not a dictionary of arguments, so it has no entry {inner}.')
         nested[last] = value
 
-    # where it goes: beside the original run, under a new experiment name
     run_dir = osp.dirname(osp.abspath(path))
     old_name = str(config.get('exp_name') or osp.basename(run_dir))
+    if resume:  # in its own folder, from its checkpoint
+        kwargs['resume_from'] = run_dir
+        kwargs['logger_kwargs'] = dict(output_dir=run_dir, exp_name=config.get('exp_name'))
+        return dict(thunk=name if registered else algo_fn, exp_name=old_name, kwargs=kwargs, **run)
+
+    # where it goes: beside the original run, under a new experiment name
     data_dir = run.pop('data_dir', None) or _original_data_dir(run_dir, old_name) or osp.dirname(run_dir)
     seed = kwargs.get('seed', params['seed'].default)
     exp_name = str(new_name or _new_exp_name(old_name, data_dir, seed))

@@ -99,7 +99,7 @@ def call_experiment(exp_name: str, thunk: Union[str, Callable], seed: int = 0,
     kwargs['seed'] = seed
     if log_path is not None:
         os.makedirs(osp.dirname(osp.abspath(log_path)), exist_ok=True)
-        with open(log_path, 'w') as log:
+        with open(log_path, 'a' if kwargs.get('resume_from') else 'w') as log:  # (a resumed run's goes on)
             return _call_experiment(exp_name, thunk, num_cpu, data_dir, datestamp, tensorboard, log, kwargs)
     return _call_experiment(exp_name, thunk, num_cpu, data_dir, datestamp, tensorboard, sys.stdout, kwargs)
 
@@ -114,7 +114,7 @@ def _call_experiment(exp_name: str, thunk: Union[str, Callable], num_cpu: int, d
     else:
         if tensorboard:
             kwargs['logger_kwargs'] = {**kwargs['logger_kwargs'], 'tensorboard': True}
-        if out is sys.stdout:
+        if out is sys.stdout and kwargs.get('resume_from') is None:
             print('Note: logger_kwargs given: exp_name, data_dir and datestamp are not used for the output path.\n',
                   file=out)
 
@@ -138,8 +138,8 @@ def _call_experiment(exp_name: str, thunk: Union[str, Callable], num_cpu: int, d
         shown = '\n'.join('    ' + line for line in last_lines) or '    (nothing)'
         raise ExperimentError(f"experiment '{exp_name}' crashed with {signal_name} "
                               f"(exit status {returncode}); the last lines it printed:\n{shown}")
-    if returncode == 130:
-        raise ExperimentError(f"experiment '{exp_name}' was interrupted.", reported=True)
+    if returncode in (130, 143):  # Ctrl-C or SIGTERM: it has said where its checkpoint is
+        raise ExperimentError(f"experiment '{exp_name}' was stopped.", reported=True, exit_code=returncode)
     if returncode != 0 and out is not sys.stdout:
         # its output went to a file: say the error here (the last line printed) and where the rest is
         error = next((line for line in [*reversed(last_errors), *reversed(last_lines)] if line.strip()),
@@ -273,10 +273,12 @@ def run_concurrently(launches: Sequence[Tuple[str, Callable[[], None]]], workers
         futures = [pool.submit(one, name, launch) for name, launch in launches]
         for future in as_completed(futures):
             future.result()
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as interrupt:
         stopping.set()
         pool.shutdown(wait=False, cancel_futures=True)
-        stop_live_processes(signal.SIGTERM)
+        # the same signal: each run then checkpoints and stops (one that also had it from the
+        # terminal takes the two as one request)
+        stop_live_processes(signal.SIGTERM if isinstance(interrupt, Terminated) else signal.SIGINT)
         raise
     finally:
         pool.shutdown(wait=True)

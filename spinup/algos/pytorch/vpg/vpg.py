@@ -6,13 +6,14 @@ collects a batch, updates, logs and saves, once an epoch.
 """
 import random
 import time
-from typing import Any, Callable, Dict
+from typing import Any, Callable, Dict, Optional
 
 import numpy as np
 import torch
 from torch.optim import Adam
 
 import spinup.algos.pytorch.vpg.core as core
+from spinup.utils.checkpoint import Checkpoint
 from spinup.utils.errors import check_inputs
 from spinup.utils.logx import EpochLogger
 from spinup.utils.mpi_pytorch import mpi_avg_grads, setup_pytorch_for_mpi, sync_params
@@ -149,7 +150,8 @@ def update(ac, data: Dict[str, torch.Tensor], pi_optimizer, vf_optimizer, *,
 def vpg(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str, Any] = dict(),
         seed: int = 0, steps_per_epoch: int = 4000, epochs: int = 50, gamma: float = 0.99,
         pi_lr: float = 3e-4, vf_lr: float = 1e-3, train_v_iters: int = 80, lam: float = 0.97,
-        max_ep_len: int = 1000, logger_kwargs: Dict[str, Any] = dict(), save_freq: int = 10) -> None:
+        max_ep_len: int = 1000, logger_kwargs: Dict[str, Any] = dict(), save_freq: int = 10,
+        resume_from: Optional[str] = None) -> None:
     """Vanilla Policy Gradient: one step of gradient ascent a batch on the policy-gradient
     estimate, with GAE-Lambda advantages and a learned value function as the baseline.
 
@@ -201,9 +203,13 @@ def vpg(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
             environment's own time limit: the return beyond it is bootstrapped from V.
 
         logger_kwargs (dict): Keyword arguments for :class:`EpochLogger` (``output_dir``,
-            ``exp_name``); ``setup_logger_kwargs`` makes them.
+            ``exp_name``, ``tensorboard``); ``setup_logger_kwargs`` makes them.
 
-        save_freq (int): Save the agent every this many epochs (and after the last one).
+        save_freq (int): Save the agent, and a checkpoint to resume from, every this many
+            epochs (and after the last one).
+
+        resume_from (str): A run folder whose checkpoint to go on from, in that folder, up to
+            ``epochs`` in all; None starts a new run. (``python -m spinup.run resume RUN``.)
     """
 
     check_inputs('VPG', steps_per_epoch=steps_per_epoch, save_freq=save_freq)
@@ -212,7 +218,7 @@ def vpg(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
     setup_pytorch_for_mpi()
 
     # Logger, and a record of every argument in config.json
-    logger = EpochLogger(**logger_kwargs)
+    logger = EpochLogger(**logger_kwargs, resume_from=resume_from)
     logger.save_config(locals())
 
     # Seeds: Python, NumPy and PyTorch now, the environment at its first reset
@@ -248,13 +254,19 @@ def vpg(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
     # Saving: the whole agent goes to pyt_save/model.pt
     logger.setup_pytorch_saver(ac)
 
-    # First observation
-    start_time = time.time()
-    o, _ = env.reset(seed=seed)
-    ep_ret, ep_len = 0, 0
+    # Checkpoints: all that training needs to go on (weights, optimizer states, random states),
+    # written with each save; a resumed run loads one and starts at the epoch after it
+    checkpoint = Checkpoint(logger, envs=dict(env=env),
+                            parts=dict(ac=ac, pi_optimizer=pi_optimizer, vf_optimizer=vf_optimizer))
+    start = checkpoint.restore(resume_from, epoch=0)
 
     # Main loop: each epoch, collect a batch with the current policy, then update and log
-    for epoch in range(epochs):
+    start_time = time.time() - start.elapsed
+    for epoch in range(start.epoch, epochs):
+        # Each epoch starts a new episode (the last epoch's ended with it); the run's first
+        # reset is seeded
+        o, _ = env.reset(seed=seed if epoch == 0 else None)
+        ep_ret, ep_len = 0, 0
         for t in range(local_steps_per_epoch):
             a, v, logp = ac.step(torch.as_tensor(o, dtype=torch.float32))
 
@@ -287,8 +299,9 @@ def vpg(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
                 if terminated or timeout:
                     # a cut-off partial episode would skew the logged returns
                     logger.store(EpRet=ep_ret, EpLen=ep_len)
-                o, _ = env.reset()
-                ep_ret, ep_len = 0, 0
+                if not epoch_ended:
+                    o, _ = env.reset()
+                    ep_ret, ep_len = 0, 0
             # [docs episode-end end]
 
         # Update the policy and value function on the batch
@@ -311,9 +324,14 @@ def vpg(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
         logger.dump_tabular()
         # [docs logging end]
 
-        # Save model (after the update, so the last save holds the final policy)
-        if (epoch % save_freq == 0) or (epoch == epochs - 1):
+        # Save the agent (after the update, so the last save holds the final policy) and a
+        # checkpoint; after Ctrl-C or SIGTERM, save now and stop (on every MPI process)
+        stopping = checkpoint.stop_requested()
+        if (epoch % save_freq == 0) or (epoch == epochs - 1) or stopping:
             logger.save_state({'env': env}, None)
+            checkpoint.save(epoch=epoch + 1)
+        if stopping:
+            checkpoint.exit()
 
 
 if __name__ == '__main__':

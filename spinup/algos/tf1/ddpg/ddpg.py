@@ -7,12 +7,13 @@ once an epoch. It follows the PyTorch file section by section; only the framewor
 """
 import random
 import time
-from typing import Any, Callable, Dict, List
+from typing import Any, Callable, Dict, List, Optional
 
 import numpy as np
 import tensorflow.compat.v1 as tf
 
 import spinup.algos.tf1.ddpg.core as core
+from spinup.utils.checkpoint import Checkpoint
 from spinup.utils.errors import check_inputs
 from spinup.utils.logx import EpochLogger
 from spinup.utils.mpi_tf import own_graph, session_config
@@ -113,7 +114,8 @@ def ddpg(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
          gamma: float = 0.99, polyak: float = 0.995, pi_lr: float = 1e-3, q_lr: float = 1e-3,
          batch_size: int = 100, start_steps: int = 10000, update_after: int = 1000,
          update_every: int = 50, act_noise: float = 0.1, num_test_episodes: int = 10,
-         max_ep_len: int = 1000, logger_kwargs: Dict[str, Any] = dict(), save_freq: int = 1) -> None:
+         max_ep_len: int = 1000, logger_kwargs: Dict[str, Any] = dict(), save_freq: int = 1,
+         resume_from: Optional[str] = None) -> None:
     """DDPG: off-policy learning of a Q-function by the Bellman equation, and of a
     deterministic policy that maximises it; exploration by Gaussian noise on the actions.
 
@@ -179,15 +181,19 @@ def ddpg(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
             environment's own time limit: not a terminal state.
 
         logger_kwargs (dict): Keyword arguments for :class:`EpochLogger` (``output_dir``,
-            ``exp_name``); ``setup_logger_kwargs`` makes them.
+            ``exp_name``, ``tensorboard``); ``setup_logger_kwargs`` makes them.
 
-        save_freq (int): Save the agent every this many epochs (and after the last one).
+        save_freq (int): Save the agent, and a checkpoint to resume from, every this many
+            epochs (and after the last one).
+
+        resume_from (str): A run folder whose checkpoint to go on from, in that folder, up to
+            ``epochs`` in all; None starts a new run. (``python -m spinup.run resume RUN``.)
     """
     check_inputs('DDPG', one_process=True, steps_per_epoch=steps_per_epoch, replay_size=replay_size,
                  batch_size=batch_size, update_every=update_every, save_freq=save_freq)
 
     # Logger, and a record of every argument in config.json
-    logger = EpochLogger(**logger_kwargs)
+    logger = EpochLogger(**logger_kwargs, resume_from=resume_from)
     logger.save_config(locals())
 
     # Seeds: Python, NumPy and TensorFlow (this call's own graph) now, the environments at their first reset
@@ -264,16 +270,25 @@ def ddpg(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
                 done = terminated or truncated or ep_len == max_ep_len
             logger.store(TestEpRet=ep_ret, TestEpLen=ep_len)
 
-    # First observations (the test environment's seed differs, so its episodes do too)
-    start_time = time.time()
-    o, _ = env.reset(seed=seed)
-    test_env.reset(seed=seed + 1)
+    # Checkpoints: all that training needs to go on (weights, target networks, optimizer
+    # states, the replay buffer, random states), written with each save and on Ctrl-C; a
+    # resumed run loads one and goes on from its step
+    checkpoint = Checkpoint(logger, envs=dict(env=env, test_env=test_env), session=sess,
+                            buffer=replay_buffer)
+    start = checkpoint.restore(resume_from, epoch=0, total_steps=0)
+    total_steps = start.total_steps
+
+    # First observations: the first resets are seeded (the test environment's differently, so
+    # its episodes differ too); a resumed run's environments go on from their saved states
+    start_time = time.time() - start.elapsed
+    o, _ = env.reset(seed=None if start.resumed else seed)
+    if not start.resumed:
+        test_env.reset(seed=seed + 1)
     ep_ret, ep_len = 0, 0
-    total_steps = 0
 
     # Main loop: act, store, update every update_every steps; test, log and save each epoch
-    for epoch in range(epochs):
-        for _ in range(steps_per_epoch):
+    for epoch in range(start.epoch, epochs):
+        for _ in range(total_steps - epoch * steps_per_epoch, steps_per_epoch):  # (resumed: from mid-epoch)
             # Uniformly random actions for the first start_steps, for exploration;
             # afterwards the policy's, with Gaussian noise.
             if total_steps < start_steps:
@@ -306,6 +321,12 @@ def ddpg(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
                                  r_ph: batch['rew'], d_ph: batch['done']}
                     logger.store(**update(sess, ops, feed_dict))
 
+            # Ctrl-C or SIGTERM: save here, with a checkpoint to go on from, and stop
+            if checkpoint.stop_requested():
+                logger.save_state({'env': env}, None)
+                checkpoint.save(epoch=epoch, total_steps=total_steps)
+                checkpoint.exit()
+
         # Test the noiseless policy
         test_agent()
 
@@ -322,9 +343,10 @@ def ddpg(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
         logger.log_tabular('Time', time.time() - start_time)
         logger.dump_tabular()
 
-        # Save model
+        # Save the agent and a checkpoint
         if (epoch % save_freq == 0) or (epoch == epochs - 1):
             logger.save_state({'env': env}, None)
+            checkpoint.save(epoch=epoch + 1, total_steps=total_steps)
 
     # Done: the session's resources are freed (its graph goes with it)
     sess.close()

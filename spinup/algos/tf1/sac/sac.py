@@ -8,12 +8,13 @@ only the framework differs.
 """
 import random
 import time
-from typing import Any, Callable, Dict, List
+from typing import Any, Callable, Dict, List, Optional
 
 import numpy as np
 import tensorflow.compat.v1 as tf
 
 import spinup.algos.tf1.sac.core as core
+from spinup.utils.checkpoint import Checkpoint
 from spinup.utils.envs import check_continuous
 from spinup.utils.errors import check_inputs
 from spinup.utils.logx import EpochLogger
@@ -126,7 +127,8 @@ def sac(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
         gamma: float = 0.99, polyak: float = 0.995, lr: float = 1e-3, alpha: float = 0.2,
         batch_size: int = 100, start_steps: int = 10000, update_after: int = 1000,
         update_every: int = 50, num_test_episodes: int = 10, max_ep_len: int = 1000,
-        logger_kwargs: Dict[str, Any] = dict(), save_freq: int = 1) -> None:
+        logger_kwargs: Dict[str, Any] = dict(), save_freq: int = 1,
+        resume_from: Optional[str] = None) -> None:
     """SAC: off-policy learning of a stochastic policy that maximises the expected return plus
     alpha times its entropy, with two soft Q-functions (the smaller estimate makes the target)
     and polyak-averaged target Q-networks. The policy's own randomness does the exploring.
@@ -196,15 +198,19 @@ def sac(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
             environment's own time limit: not a terminal state.
 
         logger_kwargs (dict): Keyword arguments for :class:`EpochLogger` (``output_dir``,
-            ``exp_name``); ``setup_logger_kwargs`` makes them.
+            ``exp_name``, ``tensorboard``); ``setup_logger_kwargs`` makes them.
 
-        save_freq (int): Save the agent every this many epochs (and after the last one).
+        save_freq (int): Save the agent, and a checkpoint to resume from, every this many
+            epochs (and after the last one).
+
+        resume_from (str): A run folder whose checkpoint to go on from, in that folder, up to
+            ``epochs`` in all; None starts a new run. (``python -m spinup.run resume RUN``.)
     """
     check_inputs('SAC', one_process=True, steps_per_epoch=steps_per_epoch, replay_size=replay_size,
                  batch_size=batch_size, update_every=update_every, save_freq=save_freq)
 
     # Logger, and a record of every argument in config.json
-    logger = EpochLogger(**logger_kwargs)
+    logger = EpochLogger(**logger_kwargs, resume_from=resume_from)
     logger.save_config(locals())
 
     # Seeds: Python, NumPy and TensorFlow (this call's own graph) now, the environments at their first reset
@@ -286,16 +292,25 @@ def sac(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
                 done = terminated or truncated or ep_len == max_ep_len
             logger.store(TestEpRet=ep_ret, TestEpLen=ep_len)
 
-    # First observations (the test environment's seed differs, so its episodes do too)
-    start_time = time.time()
-    o, _ = env.reset(seed=seed)
-    test_env.reset(seed=seed + 1)
+    # Checkpoints: all that training needs to go on (weights, target networks, optimizer
+    # states, the replay buffer, random states), written with each save and on Ctrl-C; a
+    # resumed run loads one and goes on from its step
+    checkpoint = Checkpoint(logger, envs=dict(env=env, test_env=test_env), session=sess,
+                            buffer=replay_buffer)
+    start = checkpoint.restore(resume_from, epoch=0, total_steps=0)
+    total_steps = start.total_steps
+
+    # First observations: the first resets are seeded (the test environment's differently, so
+    # its episodes differ too); a resumed run's environments go on from their saved states
+    start_time = time.time() - start.elapsed
+    o, _ = env.reset(seed=None if start.resumed else seed)
+    if not start.resumed:
+        test_env.reset(seed=seed + 1)
     ep_ret, ep_len = 0, 0
-    total_steps = 0
 
     # Main loop: act, store, update every update_every steps; test, log and save each epoch
-    for epoch in range(epochs):
-        for _ in range(steps_per_epoch):
+    for epoch in range(start.epoch, epochs):
+        for _ in range(total_steps - epoch * steps_per_epoch, steps_per_epoch):  # (resumed: from mid-epoch)
             # Uniformly random actions for the first start_steps, for exploration;
             # afterwards the policy's samples.
             if total_steps < start_steps:
@@ -328,6 +343,12 @@ def sac(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
                                  r_ph: batch['rew'], d_ph: batch['done']}
                     logger.store(**update(sess, ops, feed_dict))
 
+            # Ctrl-C or SIGTERM: save here, with a checkpoint to go on from, and stop
+            if checkpoint.stop_requested():
+                logger.save_state({'env': env}, None)
+                checkpoint.save(epoch=epoch, total_steps=total_steps)
+                checkpoint.exit()
+
         # Test the deterministic policy (the mean action)
         test_agent()
 
@@ -346,9 +367,10 @@ def sac(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
         logger.log_tabular('Time', time.time() - start_time)
         logger.dump_tabular()
 
-        # Save model
+        # Save the agent and a checkpoint
         if (epoch % save_freq == 0) or (epoch == epochs - 1):
             logger.save_state({'env': env}, None)
+            checkpoint.save(epoch=epoch + 1, total_steps=total_steps)
 
     # Done: the session's resources are freed (its graph goes with it)
     sess.close()

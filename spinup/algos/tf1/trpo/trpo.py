@@ -9,12 +9,13 @@ differs (here the KL and its Hessian-vector product are graph ops, built in core
 """
 import random
 import time
-from typing import Any, Callable, Dict
+from typing import Any, Callable, Dict, Optional
 
 import numpy as np
 import tensorflow.compat.v1 as tf
 
 import spinup.algos.tf1.trpo.core as core
+from spinup.utils.checkpoint import Checkpoint
 from spinup.utils.errors import SpinupError, check_inputs
 from spinup.utils.logx import EpochLogger
 from spinup.utils.mpi_tf import (MpiAdamOptimizer, assign_params_from_flat, flat_concat, own_graph,
@@ -218,7 +219,7 @@ def trpo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
          delta: float = 0.01, vf_lr: float = 1e-3, train_v_iters: int = 80, damping_coeff: float = 0.1,
          cg_iters: int = 10, backtrack_iters: int = 10, backtrack_coeff: float = 0.8, lam: float = 0.97,
          max_ep_len: int = 1000, logger_kwargs: Dict[str, Any] = dict(), save_freq: int = 10,
-         algo: str = 'trpo') -> None:
+         algo: str = 'trpo', resume_from: Optional[str] = None) -> None:
     """TRPO: the largest step along the natural policy gradient that keeps the mean KL
     divergence from the data-collecting policy within ``delta``, found by a backtracking
     line search. With ``algo='npg'``, the Natural Policy Gradient: the step of the quadratic
@@ -290,11 +291,15 @@ def trpo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
             environment's own time limit: the return beyond it is bootstrapped from V.
 
         logger_kwargs (dict): Keyword arguments for :class:`EpochLogger` (``output_dir``,
-            ``exp_name``); ``setup_logger_kwargs`` makes them.
+            ``exp_name``, ``tensorboard``); ``setup_logger_kwargs`` makes them.
 
-        save_freq (int): Save the agent every this many epochs (and after the last one).
+        save_freq (int): Save the agent, and a checkpoint to resume from, every this many
+            epochs (and after the last one).
 
         algo (str): ``'trpo'``, or ``'npg'`` for the Natural Policy Gradient (no line search).
+
+        resume_from (str): A run folder whose checkpoint to go on from, in that folder, up to
+            ``epochs`` in all; None starts a new run. (``python -m spinup.run resume RUN``.)
     """
     if algo not in ('trpo', 'npg'):
         raise SpinupError(f"algo must be 'trpo' or 'npg', not {algo!r}.")
@@ -302,7 +307,7 @@ def trpo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
     check_inputs('TRPO', steps_per_epoch=steps_per_epoch, save_freq=save_freq)
 
     # Logger, and a record of every argument in config.json
-    logger = EpochLogger(**logger_kwargs)
+    logger = EpochLogger(**logger_kwargs, resume_from=resume_from)
     logger.save_config(locals())
 
     # Seeds: Python, NumPy and TensorFlow (this call's own graph) now, the environment at its first reset
@@ -355,13 +360,19 @@ def trpo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
                info_phs=info_phs, train_v=train_v, **ng_ops)
     get_action_ops = [pi, v, logp_pi]
 
-    # First observation
-    start_time = time.time()
-    o, _ = env.reset(seed=seed)
-    ep_ret, ep_len = 0, 0
+    # Checkpoints: all that training needs to go on (every variable: weights, optimizer slots,
+    # the policy's random generator; the other random states), written with each save; a
+    # resumed run loads one and starts at the epoch after it
+    checkpoint = Checkpoint(logger, envs=dict(env=env), session=sess)
+    start = checkpoint.restore(resume_from, epoch=0)
 
     # Main loop: each epoch, collect a batch with the current policy, then update and log
-    for epoch in range(epochs):
+    start_time = time.time() - start.elapsed
+    for epoch in range(start.epoch, epochs):
+        # Each epoch starts a new episode (the last epoch's ended with it); the run's first
+        # reset is seeded
+        o, _ = env.reset(seed=seed if epoch == 0 else None)
+        ep_ret, ep_len = 0, 0
         for t in range(local_steps_per_epoch):
             a, v_t, logp_t = sess.run(get_action_ops, feed_dict={x_ph: o.reshape(1, -1)})
             a, v_t, logp_t = a[0], v_t[0], logp_t[0]
@@ -394,8 +405,9 @@ def trpo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
                 if terminated or timeout:
                     # a cut-off partial episode would skew the logged returns
                     logger.store(EpRet=ep_ret, EpLen=ep_len)
-                o, _ = env.reset()
-                ep_ret, ep_len = 0, 0
+                if not epoch_ended:
+                    o, _ = env.reset()
+                    ep_ret, ep_len = 0, 0
 
         # Update the policy and value function on the batch
         data = buf.get()
@@ -421,9 +433,14 @@ def trpo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
         logger.log_tabular('Time', time.time() - start_time)
         logger.dump_tabular()
 
-        # Save model (after the update, so the last save holds the final policy)
-        if (epoch % save_freq == 0) or (epoch == epochs - 1):
+        # Save the agent (after the update, so the last save holds the final policy) and a
+        # checkpoint; after Ctrl-C or SIGTERM, save now and stop (on every MPI process)
+        stopping = checkpoint.stop_requested()
+        if (epoch % save_freq == 0) or (epoch == epochs - 1) or stopping:
             logger.save_state({'env': env}, None)
+            checkpoint.save(epoch=epoch + 1)
+        if stopping:
+            checkpoint.exit()
 
     # Done: the session's resources are freed (its graph goes with it)
     sess.close()
