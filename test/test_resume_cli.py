@@ -176,8 +176,26 @@ def test_a_second_signal_stops_at_once(tmp_path):
     checkpoint.signal_time -= 2
     with pytest.raises(KeyboardInterrupt):
         os.kill(os.getpid(), signal.SIGINT)
-    del checkpoint  # the run over, Ctrl-C is Python's again
-    with pytest.raises(KeyboardInterrupt):
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # the second gave Ctrl-C back
+    # a run that ended (here, dropped) gives the signals back as well
+    checkpoint = Checkpoint(EpochLogger(output_dir=str(tmp_path)), envs={})
+    assert signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+    del checkpoint
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_ctrl_c_after_a_run_that_failed_interrupts_as_usual(tmp_path):
+    from spinup.utils.checkpoint import Checkpoint
+    from spinup.utils.logx import EpochLogger
+
+    def failing_run():
+        checkpoint = Checkpoint(EpochLogger(output_dir=str(tmp_path)), envs={})
+        raise ValueError(checkpoint)  # (its traceback keeps the checkpoint alive, as a notebook does)
+
+    with pytest.raises(ValueError) as failure:
+        failing_run()
+    assert failure.value.__traceback__ is not None
+    with pytest.raises(KeyboardInterrupt):  # outside the run: Python's Ctrl-C, not a stop request
         os.kill(os.getpid(), signal.SIGINT)
 
 

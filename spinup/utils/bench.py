@@ -268,13 +268,15 @@ def _patched(obj, name: str, value):
 
 @contextlib.contextmanager
 def _clocked(algo: Callable, backend: str, clock: RunClock, profile_updates: bool):
-    """Wrap the algorithm module's ``update``, its agent's action and the logger's saving in
-    ``clock``'s timers while the block runs; put the originals back after it."""
+    """Wrap the algorithm module's ``update``, its agent's action, and the logger's saving and
+    the checkpoints in ``clock``'s timers while the block runs; put the originals back after it."""
+    from spinup.utils.checkpoint import Checkpoint
     from spinup.utils.logx import EpochLogger
     module = sys.modules[inspect.unwrap(algo).__module__]
     with contextlib.ExitStack() as stack:
         stack.enter_context(_patched(module, 'update', clock.timed('update', module.update)))
         stack.enter_context(_patched(EpochLogger, 'save_state', clock.timed('save', EpochLogger.save_state)))
+        stack.enter_context(_patched(Checkpoint, 'save', clock.timed('save', Checkpoint.save)))
         if backend == 'pytorch':
             agent = module.core.MLPActorCritic
             for method in ('step', 'act'):

@@ -130,6 +130,7 @@ class Checkpoint:
         self.folder = osp.join(logger.output_dir, FOLDER)
         self.clock = time.time()  # time trained = now - clock
         self.signum: Optional[int] = None
+        self.last_epoch: Optional[int] = None  # the epochs done at the last save
         if session is not None:
             import tensorflow.compat.v1 as tf
             with session.graph.as_default():
@@ -142,20 +143,25 @@ class Checkpoint:
     def _catch_signals(self) -> None:
         if threading.current_thread() is not threading.main_thread():
             return  # (signals reach the main thread only)
-        previous = {s: signal.getsignal(s) for s in STOP_SIGNALS}
+        self._previous = {s: signal.getsignal(s) for s in STOP_SIGNALS}
         this = weakref.ref(self)
 
         def on_signal(signum, frame):
             checkpoint = this()
-            if checkpoint is None:  # the run is over: act as before it started
-                signal.signal(signum, previous[signum] or signal.SIG_DFL)
+            if checkpoint is None or not _running(checkpoint, frame):
+                # the run is over (ended, or stopped by an error): the signal does what it did before
+                _restore_signals(previous)
+                handler = previous[signum]
+                if callable(handler):
+                    return handler(signum, frame)
                 os.kill(os.getpid(), signum)
                 return
-            if checkpoint.signum == signum and time.time() - checkpoint.signal_time < 1:
-                return  # the same request again (a terminal's Ctrl-C, and mpiexec passing it on)
+            if checkpoint.signum is not None and time.time() - checkpoint.signal_time < 1:
+                return  # the same request again (the terminal's Ctrl-C, and a launcher passing it on)
             if checkpoint.signum is not None:
                 print(f'\nSecond {signal.Signals(signum).name}: stopping now, without a new checkpoint.',
                       flush=True)
+                _restore_signals(previous)
                 raise Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
             checkpoint.signum, checkpoint.signal_time = signum, time.time()
             if proc_id() == 0:
@@ -163,6 +169,7 @@ class Checkpoint:
                       f'{"step" if checkpoint.buffer is not None else "epoch"}, with a checkpoint '
                       '(again to stop at once).', flush=True)
 
+        previous = self._previous
         for s in STOP_SIGNALS:
             signal.signal(s, on_signal)
         # once the run is over (this object dropped), the signals do what they did before
@@ -179,7 +186,12 @@ class Checkpoint:
     def exit(self) -> None:
         """Stop the run after its last checkpoint: say how to resume it, then raise
         KeyboardInterrupt (exit status 130 from the command line), or
-        :class:`~spinup.utils.errors.Terminated` for SIGTERM (143)."""
+        :class:`~spinup.utils.errors.Terminated` for SIGTERM (143). A run whose last
+        checkpoint came after its last epoch has nothing left to resume: it ends as usual."""
+        if self.last_epoch is not None and self.last_epoch == self.logger.total_epochs:
+            return
+        if hasattr(self, '_previous'):
+            _restore_signals(self._previous)
         if proc_id() == 0:
             print(f'\nStopped; the checkpoint is in {self.folder}. To go on:\n\n'
                   f'    {resume_command(self.logger.output_dir)}\n', flush=True)
@@ -203,13 +215,18 @@ class Checkpoint:
     def save(self, **counters: int) -> None:
         """Write a checkpoint at this point of the loop, whose ``counters`` (epochs done, steps
         taken, ...) a resumed run starts from. Under MPI, call it on every process."""
+        self.last_epoch = counters.get('epoch')
         states = [self._process_state()]
         if num_procs() > 1:
             from mpi4py import MPI
             states = MPI.COMM_WORLD.gather(states[0], root=0)
-        if proc_id() != 0:
-            return
-        start = time.time()
+        if proc_id() == 0:
+            self._write(states, counters)
+        if num_procs() > 1:  # no process stops (or goes on) before the checkpoint is whole
+            from mpi4py import MPI
+            MPI.COMM_WORLD.Barrier()
+
+    def _write(self, states, counters: Dict[str, int]) -> None:
         info = dict(function=self.logger._caller, counters=counters, rows=self.logger.rows,
                     elapsed=time.time() - self.clock, num_procs=num_procs(),
                     framework='tf1' if self.session is not None else 'pytorch')
@@ -228,7 +245,6 @@ class Checkpoint:
                 pickle.dump(states, f, protocol=pickle.HIGHEST_PROTOCOL)
             with open(osp.join(tmp, INFO), 'w') as f:  # last: a folder with it is complete
                 json.dump(info, f, indent=1)
-        self.last_save_seconds = time.time() - start
 
     # --- resuming ---------------------------------------------------------------------------
 
@@ -288,6 +304,16 @@ def check_compatible(info: Dict[str, Any], folder: str, function: Optional[str],
     if info.get('num_procs', 1) != procs:
         raise SpinupError(f'the checkpoint in {folder} was written by {info.get("num_procs")} MPI '
                           f'process(es), not {procs}: resume it with --cpu {info.get("num_procs")}.')
+
+
+def _running(checkpoint: Checkpoint, frame) -> bool:
+    """Whether the code interrupted at ``frame`` is inside the run that made ``checkpoint`` (a
+    frame up the stack holds it), rather than after it (a notebook's next cell, say)."""
+    while frame is not None:
+        if any(value is checkpoint for value in frame.f_locals.values()):
+            return True
+        frame = frame.f_back
+    return False
 
 
 def _restore_signals(previous: Dict[int, Any]) -> None:

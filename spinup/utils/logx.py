@@ -96,6 +96,7 @@ class Logger:
                 progress file keeps the rows up to the checkpoint, and new rows follow them.
         """
         self.resume_info = None
+        self._caller = _calling_function()  # the algorithm making this logger, whose name tells its framework
         if resume_from is not None:
             output_dir = self._resume_folder(resume_from, output_dir)
         self.output_dir = output_dir or f'/tmp/experiments/{int(time.time())}'
@@ -103,13 +104,13 @@ class Logger:
         self.exp_name = exp_name
         self.first_row = True
         self.rows = 0  # rows written to the progress file (a checkpoint records how many)
+        self._keep_lines: Optional[List[str]] = None  # a resumed run's progress file, cut at its checkpoint
         self.log_headers: List[str] = []
         self.log_current_row: Dict[str, Any] = {}
         self._savers: List[Callable[[Optional[int]], None]] = []
         self.tensorboard = tensorboard
         self._scalar_writer = None
         self._framework: Optional[str] = None  # 'pytorch' or 'tf1', once a saver says which
-        self._caller = _calling_function()  # the algorithm making this logger, whose name tells its framework
         self.total_epochs: Optional[int] = None  # from config.json's 'epochs', for the progress line
         if tensorboard:  # on every process: a missing writer stops the whole run now, not after an epoch
             from spinup.utils.tb_scalars import check_writer, guess_framework
@@ -119,11 +120,12 @@ class Logger:
     def _resume_folder(self, resume_from: str, output_dir: Optional[str]) -> str:
         """The run folder of the checkpoint in ``resume_from``, which ``output_dir`` (if
         given) must be."""
-        from spinup.utils.checkpoint import find, read_info
+        from spinup.utils.checkpoint import check_compatible, find, read_info
         folder = find(resume_from)
         if folder is None:
             raise SpinupError(f'no checkpoint in {resume_from}: nothing to resume.')
         self.resume_info = read_info(folder)
+        check_compatible(self.resume_info, folder, self._caller, num_procs())  # before anything is written
         run_dir = osp.dirname(osp.abspath(folder))
         if output_dir is not None and osp.abspath(output_dir) != run_dir:
             raise SpinupError(f'a resumed run goes on in its own folder, {run_dir}, not {output_dir}.')
@@ -156,8 +158,9 @@ class Logger:
             self.log_headers = lines[0].rstrip('\n').split('\t')
             self.first_row, self.rows = False, rows
         if len(lines) > rows + (rows > 0):
-            with atomic_path(path) as tmp, open(tmp, 'w') as out:
-                out.writelines(lines[:rows + 1])
+            # (left as they are until the resumed run writes its first row: a resume refused
+            # before then loses nothing)
+            self._keep_lines = lines[:rows + (rows > 0)]
         self.output_file = open(path, 'a')
         print(colorize(f'Progress goes on in {path}', 'green', bold=True))
 
@@ -182,17 +185,18 @@ class Logger:
                            "call dump_tabular() between epochs.")
         self.log_current_row[key] = val
 
-    @_root_only
     def save_config(self, config: Dict[str, Any]) -> None:
         """Write ``config.json``: every argument, plus library versions and the git revision.
 
         Call it at the top of an algorithm as ``logger.save_config(locals())``. What JSON
         cannot hold is stored as a readable string.
         """
-        # the logger itself (in an algorithm's locals()) is not configuration
         epochs = config.get('epochs')
         if isinstance(epochs, (int, np.integer)) and not isinstance(epochs, bool):
             self.total_epochs = int(epochs)
+        if proc_id() != 0:  # (every process knows the epochs; process 0 writes)
+            return
+        # the logger itself (in an algorithm's locals()) is not configuration
         config = convert_json({k: v for k, v in config.items() if not isinstance(v, Logger)})
         if self.exp_name is not None:
             config['exp_name'] = self.exp_name
@@ -316,6 +320,11 @@ class Logger:
                 lines.append(progress)
             print('\n'.join(lines), flush=True)
             if self.output_file is not None:
+                if self._keep_lines is not None:  # a resumed run's first row: drop those after its checkpoint
+                    self.output_file.close()
+                    with atomic_path(self.output_file.name) as tmp, open(tmp, 'w') as out:
+                        out.writelines(self._keep_lines)
+                    self.output_file, self._keep_lines = open(self.output_file.name, 'a'), None
                 text = ''
                 if self.first_row:
                     text += '\t'.join(self.log_headers) + '\n'

@@ -215,12 +215,23 @@ def run_and_echo(cmd: List[str], keep: int = 20, sink: Optional[TextIO] = None,
                threading.Thread(target=copy, args=(proc.stderr, sink or sys.stderr, errors), daemon=True)]
     for thread in copiers:
         thread.start()
+    def on_sigterm(signum, frame):
+        raise Terminated
+
+    # SIGTERM (sent to this process alone, by kill or a scheduler) stops as Ctrl-C does
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, on_sigterm) if in_main else None
     try:
         returncode = proc.wait()
-    except KeyboardInterrupt:
-        proc.wait()  # the child got the interrupt as well: let it end and say so
+    except KeyboardInterrupt as interrupt:
+        # pass it on, and let the experiment checkpoint, say so and end (one that had Ctrl-C
+        # from the terminal too takes the two as one request)
+        proc.send_signal(signal.SIGTERM if isinstance(interrupt, Terminated) else signal.SIGINT)
+        proc.wait()
         raise
     finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
         LIVE_PROCESSES.discard(proc)
         for thread in copiers:
             thread.join(timeout=5)  # what is left in the pipes; a process it started may hold them open

@@ -299,7 +299,7 @@ def vpg(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
                 if terminated or timeout:
                     # a cut-off partial episode would skew the logged returns
                     logger.store(EpRet=ep_ret, EpLen=ep_len)
-                if not epoch_ended:
+                if not epoch_ended:  # (the next epoch starts its own episode)
                     o, _ = env.reset()
                     ep_ret, ep_len = 0, 0
             # [docs episode-end end]

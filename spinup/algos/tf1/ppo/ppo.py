@@ -323,7 +323,7 @@ def ppo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
                 if terminated or timeout:
                     # a cut-off partial episode would skew the logged returns
                     logger.store(EpRet=ep_ret, EpLen=ep_len)
-                if not epoch_ended:
+                if not epoch_ended:  # (the next epoch starts its own episode)
                     o, _ = env.reset()
                     ep_ret, ep_len = 0, 0
 

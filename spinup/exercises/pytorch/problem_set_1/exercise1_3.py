@@ -18,13 +18,14 @@ import itertools
 import random
 import time
 from copy import deepcopy
-from typing import Any, Callable, Dict, List
+from typing import Any, Callable, Dict, List, Optional
 
 import numpy as np
 import torch
 from torch.optim import Adam
 
 import spinup.algos.pytorch.td3.core as core
+from spinup.utils.checkpoint import Checkpoint
 from spinup.utils.errors import check_inputs
 from spinup.utils.logx import EpochLogger
 from spinup.utils.mpi_pytorch import setup_pytorch_for_mpi
@@ -162,7 +163,8 @@ def td3(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
         batch_size: int = 100, start_steps: int = 10000, update_after: int = 1000,
         update_every: int = 50, act_noise: float = 0.1, target_noise: float = 0.2,
         noise_clip: float = 0.5, policy_delay: int = 2, num_test_episodes: int = 10,
-        max_ep_len: int = 1000, logger_kwargs: Dict[str, Any] = dict(), save_freq: int = 1) -> None:
+        max_ep_len: int = 1000, logger_kwargs: Dict[str, Any] = dict(), save_freq: int = 1,
+        resume_from: Optional[str] = None) -> None:
     """TD3: DDPG with three fixes against Q overestimation: two Q-functions whose smaller
     estimate makes the target (clipped double-Q), noise on the target action (target policy
     smoothing), and a policy that moves less often than the Qs (delayed policy updates).
@@ -239,9 +241,13 @@ def td3(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
             environment's own time limit: not a terminal state.
 
         logger_kwargs (dict): Keyword arguments for :class:`EpochLogger` (``output_dir``,
-            ``exp_name``); ``setup_logger_kwargs`` makes them.
+            ``exp_name``, ``tensorboard``); ``setup_logger_kwargs`` makes them.
 
-        save_freq (int): Save the agent every this many epochs (and after the last one).
+        save_freq (int): Save the agent, and a checkpoint to resume from, every this many
+            epochs (and after the last one).
+
+        resume_from (str): A run folder whose checkpoint to go on from, in that folder, up to
+            ``epochs`` in all; None starts a new run. (``python -m spinup.run resume RUN``.)
     """
     check_inputs('TD3', one_process=True, steps_per_epoch=steps_per_epoch, replay_size=replay_size,
                  batch_size=batch_size, update_every=update_every, policy_delay=policy_delay, save_freq=save_freq)
@@ -250,7 +256,7 @@ def td3(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
     setup_pytorch_for_mpi()
 
     # Logger, and a record of every argument in config.json
-    logger = EpochLogger(**logger_kwargs)
+    logger = EpochLogger(**logger_kwargs, resume_from=resume_from)
     logger.save_config(locals())
 
     # Seeds: Python, NumPy and PyTorch now, the environments at their first reset
@@ -309,16 +315,25 @@ def td3(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
                 done = terminated or truncated or ep_len == max_ep_len
             logger.store(TestEpRet=ep_ret, TestEpLen=ep_len)
 
-    # First observations (the test environment's seed differs, so its episodes do too)
-    start_time = time.time()
-    o, _ = env.reset(seed=seed)
-    test_env.reset(seed=seed + 1)
+    # Checkpoints: all that training needs to go on (weights, target networks, optimizer
+    # states, the replay buffer, random states), written with each save and on Ctrl-C; a
+    # resumed run loads one and goes on from its step
+    checkpoint = Checkpoint(logger, envs=dict(env=env, test_env=test_env), buffer=replay_buffer,
+                            parts=dict(ac=ac, ac_targ=ac_targ, pi_optimizer=pi_optimizer, q_optimizer=q_optimizer))
+    start = checkpoint.restore(resume_from, epoch=0, total_steps=0, num_updates=0)
+    total_steps, num_updates = start.total_steps, start.num_updates
+
+    # First observations: the first resets are seeded (the test environment's differently, so
+    # its episodes differ too); a resumed run's environments go on from their saved states
+    start_time = time.time() - start.elapsed
+    o, _ = env.reset(seed=None if start.resumed else seed)
+    if not start.resumed:
+        test_env.reset(seed=seed + 1)
     ep_ret, ep_len = 0, 0
-    total_steps, num_updates = 0, 0
 
     # Main loop: act, store, update every update_every steps; test, log and save each epoch
-    for epoch in range(epochs):
-        for _ in range(steps_per_epoch):
+    for epoch in range(start.epoch, epochs):
+        for _ in range(total_steps - epoch * steps_per_epoch, steps_per_epoch):  # (resumed: from mid-epoch)
             # Uniformly random actions for the first start_steps, for exploration;
             # afterwards the policy's, with Gaussian noise.
             if total_steps < start_steps:
@@ -353,6 +368,12 @@ def td3(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
                                           update_policy=num_updates % policy_delay == 0))
                     num_updates += 1
 
+            # Ctrl-C or SIGTERM: save here, with a checkpoint to go on from, and stop
+            if checkpoint.stop_requested():
+                logger.save_state({'env': env}, None)
+                checkpoint.save(epoch=epoch, total_steps=total_steps, num_updates=num_updates)
+                checkpoint.exit()
+
         # Test the noiseless policy
         test_agent()
 
@@ -370,9 +391,10 @@ def td3(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
         logger.log_tabular('Time', time.time() - start_time)
         logger.dump_tabular()
 
-        # Save model
+        # Save the agent and a checkpoint
         if (epoch % save_freq == 0) or (epoch == epochs - 1):
             logger.save_state({'env': env}, None)
+            checkpoint.save(epoch=epoch + 1, total_steps=total_steps, num_updates=num_updates)
 
 
 if __name__ == '__main__':
