@@ -45,7 +45,7 @@ def stop_after_first_row(proc, run_dir, sig, timeout=300):
 @pytest.mark.parametrize('algo, sig, code, extra', [
     ('td3_pytorch', signal.SIGINT, 130, OFF_POLICY + ['--epochs', 6]),
     ('sac_tf1', signal.SIGTERM, 143, OFF_POLICY + ['--epochs', 6]),
-    ('ppo_pytorch', signal.SIGINT, 130, ON_POLICY + ['--epochs', 40, '--cpu', 2]),
+    ('ppo_pytorch', signal.SIGINT, 130, ON_POLICY + ['--epochs', 12, '--cpu', 2]),
 ], ids=['td3_pytorch-SIGINT', 'sac_tf1-SIGTERM', 'ppo_pytorch-cpu2-SIGINT'])
 def test_a_stopped_run_checkpoints_and_resumes_to_the_end(data_dir, algo, sig, code, extra):
     run_dir = data_dir / 'x' / 'x_s0'
