@@ -44,7 +44,7 @@ from typing import Any, Dict, Optional
 import numpy as np
 
 from spinup.utils.errors import SpinupError, Terminated
-from spinup.utils.mpi_tools import num_procs, proc_id
+from spinup.utils.mpi_tools import mpi_sum, num_procs, proc_id
 from spinup.utils.serialization_utils import atomic_dir, saved_dir
 
 FOLDER = 'checkpoint'
@@ -131,6 +131,7 @@ class Checkpoint:
         self.clock = time.time()  # time trained = now - clock
         self.signum: Optional[int] = None
         self.last_epoch: Optional[int] = None  # the epochs done at the last save
+        self._previous: Dict[int, Any] = {}  # the signal handlers before the run's
         if session is not None:
             import tensorflow.compat.v1 as tf
             with session.graph.as_default():
@@ -143,7 +144,7 @@ class Checkpoint:
     def _catch_signals(self) -> None:
         if threading.current_thread() is not threading.main_thread():
             return  # (signals reach the main thread only)
-        self._previous = {s: signal.getsignal(s) for s in STOP_SIGNALS}
+        previous = self._previous = {s: signal.getsignal(s) for s in STOP_SIGNALS}
         this = weakref.ref(self)
 
         def on_signal(signum, frame):
@@ -169,7 +170,6 @@ class Checkpoint:
                       f'{"step" if checkpoint.buffer is not None else "epoch"}, with a checkpoint '
                       '(again to stop at once).', flush=True)
 
-        previous = self._previous
         for s in STOP_SIGNALS:
             signal.signal(s, on_signal)
         # once the run is over (this object dropped), the signals do what they did before
@@ -178,10 +178,7 @@ class Checkpoint:
     def stop_requested(self) -> bool:
         """Whether Ctrl-C or SIGTERM asked the run to stop. Under MPI, whether any process
         was asked: call it on every process at the same point (an epoch's end)."""
-        if num_procs() == 1:
-            return self.signum is not None
-        from mpi4py import MPI
-        return bool(MPI.COMM_WORLD.allreduce(self.signum is not None, op=MPI.LOR))
+        return mpi_sum(self.signum is not None) > 0
 
     def exit(self) -> None:
         """Stop the run after its last checkpoint: say how to resume it, then raise
@@ -190,8 +187,7 @@ class Checkpoint:
         checkpoint came after its last epoch has nothing left to resume: it ends as usual."""
         if self.last_epoch is not None and self.last_epoch == self.logger.total_epochs:
             return
-        if hasattr(self, '_previous'):
-            _restore_signals(self._previous)
+        _restore_signals(self._previous)
         if proc_id() == 0:
             print(f'\nStopped; the checkpoint is in {self.folder}. To go on:\n\n'
                   f'    {resume_command(self.logger.output_dir)}\n', flush=True)

@@ -150,7 +150,10 @@ class Logger:
         the rows its checkpoint had seen (any written after it are dropped: they come again)."""
         path = osp.join(self.output_dir, output_fname)
         rows = self.resume_info['rows']
-        lines = open(path).read().splitlines(keepends=True) if osp.exists(path) else []
+        lines = []
+        if osp.exists(path):
+            with open(path) as f:
+                lines = f.readlines()
         if len(lines) < rows + (rows > 0):
             raise SpinupError(f'{path} has {max(0, len(lines) - 1)} rows, fewer than the {rows} its '
                               'checkpoint counted: it was changed since.')

@@ -180,6 +180,10 @@ def stop_live_processes(sig: int = signal.SIGTERM) -> None:
                 pass
 
 
+def _raise_terminated(signum, frame):
+    raise Terminated
+
+
 def run_and_echo(cmd: List[str], keep: int = 20, sink: Optional[TextIO] = None,
                  errors: Optional[Deque[str]] = None) -> Tuple[int, List[str]]:
     """Run ``cmd``, copying its output and errors to ours (or both to ``sink``) as they come.
@@ -215,12 +219,9 @@ def run_and_echo(cmd: List[str], keep: int = 20, sink: Optional[TextIO] = None,
                threading.Thread(target=copy, args=(proc.stderr, sink or sys.stderr, errors), daemon=True)]
     for thread in copiers:
         thread.start()
-    def on_sigterm(signum, frame):
-        raise Terminated
-
     # SIGTERM (sent to this process alone, by kill or a scheduler) stops as Ctrl-C does
     in_main = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGTERM, on_sigterm) if in_main else None
+    previous = signal.signal(signal.SIGTERM, _raise_terminated) if in_main else None
     try:
         returncode = proc.wait()
     except KeyboardInterrupt as interrupt:
@@ -274,11 +275,8 @@ def run_concurrently(launches: Sequence[Tuple[str, Callable[[], None]]], workers
         else:
             tell('done', name)
 
-    def on_sigterm(signum, frame):
-        raise Terminated
-
     STOPPING.clear()
-    previous = signal.signal(signal.SIGTERM, on_sigterm) if threading.current_thread() is threading.main_thread() else None
+    previous = signal.signal(signal.SIGTERM, _raise_terminated) if threading.current_thread() is threading.main_thread() else None
     pool = ThreadPoolExecutor(max_workers=max(1, int(workers)))
     try:
         futures = [pool.submit(one, name, launch) for name, launch in launches]
