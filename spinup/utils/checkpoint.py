@@ -197,9 +197,7 @@ class Checkpoint:
 
     def _process_state(self) -> Dict[str, Any]:
         state = dict(python=random.getstate(), numpy=np.random.get_state(),
-                     envs={name: dict(env=_rng_state(env.unwrapped.np_random),
-                                      action_space=_rng_state(env.action_space.np_random))
-                           for name, env in self.envs.items()},
+                     envs={name: _env_states(env) for name, env in self.envs.items()},
                      stored={k: list(v) for k, v in self.logger.epoch_dict.items()})
         if self.session is not None:
             state['tf1'] = self.session.run(self._tf_rng)
@@ -276,8 +274,7 @@ class Checkpoint:
         random.setstate(state['python'])
         np.random.set_state(state['numpy'])
         for name, env in self.envs.items():
-            env.unwrapped.np_random.bit_generator.state = state['envs'][name]['env']
-            env.action_space.np_random.bit_generator.state = state['envs'][name]['action_space']
+            _set_env_states(env, state['envs'][name])
         if self.session is not None:
             for variable, value in zip(self._tf_rng, state['tf1']):
                 variable.load(value, self.session)
@@ -289,6 +286,28 @@ class Checkpoint:
         self.clock -= info['elapsed']
         self.logger.log(f'Resuming from {folder}: ' + ', '.join(f'{k} {v}' for k, v in info['counters'].items()))
         return SimpleNamespace(resumed=True, elapsed=float(info['elapsed']), **info['counters'])
+
+
+def _env_states(env) -> Dict[str, Any]:
+    """The random states of an environment's generator (a list, one a copy, for a gymnasium
+    vector environment, whose copies may live in subprocesses) and of its action space."""
+    if hasattr(env, 'single_action_space'):
+        copies = [_rng_state(generator) for generator in env.get_attr('np_random')]
+    else:
+        copies = _rng_state(env.unwrapped.np_random)
+    return dict(env=copies, action_space=_rng_state(env.action_space.np_random))
+
+
+def _set_env_states(env, states: Dict[str, Any]) -> None:
+    """Put back what :func:`_env_states` took."""
+    if hasattr(env, 'single_action_space'):
+        generators = list(env.get_attr('np_random'))
+        for generator, state in zip(generators, states['env']):
+            generator.bit_generator.state = state
+        env.set_attr('np_random', generators)
+    else:
+        env.unwrapped.np_random.bit_generator.state = states['env']
+    env.action_space.np_random.bit_generator.state = states['action_space']
 
 
 def check_compatible(info: Dict[str, Any], folder: str, function: Optional[str], procs: int) -> None:

@@ -3,11 +3,12 @@
 Old tutorials name environments gymnasium no longer serves (``LunarLander-v2``,
 ``HalfCheetah-v2``): :func:`resolve_env_id` maps such an id to the newest served version
 of the same environment, with a one-line warning, and turns an unknown id into a
-:class:`SpinupError` that names the nearest match.
+:class:`SpinupError` that names the nearest match. :func:`make_vector_env` steps several
+copies of an environment together, for the on-policy algorithms' ``num_envs``.
 """
 import difflib
 import sys
-from typing import Any, Dict, Optional
+from typing import Any, Callable, Dict, Optional
 
 from spinup.utils.errors import SpinupError
 
@@ -69,11 +70,14 @@ class EnvFn:
 
 
 def env_description(env) -> Optional[Dict[str, Any]]:
-    """What is needed to build ``env`` again: its registered id, keyword arguments and time limit.
+    """What is needed to build ``env`` again (for a vector environment, one of its copies):
+    its registered id, keyword arguments and time limit.
 
     Returns None for an environment that was not made from the registry.
     """
     spec = getattr(env, 'spec', None)
+    if spec is None and hasattr(env, 'single_action_space'):  # a vector environment: one copy's
+        spec = env.get_attr('spec')[0]
     if spec is None or spec.id is None:
         return None
     kwargs = {k: v for k, v in (spec.kwargs or {}).items() if k != 'render_mode'}
@@ -129,3 +133,35 @@ def action_limit(action_space, algo: str) -> float:
                           f'every dimension, not low={low}, high={high}: wrap the environment in '
                           f'gymnasium.wrappers.RescaleAction(env, -1, 1).')
     return float(high[0])
+
+
+VECTOR_MODES = ('sync', 'async')
+
+
+def make_vector_env(env_fn: Callable[[], Any], num_envs: int = 1, vector_mode: str = 'sync'):
+    """``num_envs`` copies of ``env_fn()`` stepped together as one gymnasium vector environment.
+
+    ``vector_mode`` ``'sync'`` steps the copies one after another in this process
+    (``gymnasium.vector.SyncVectorEnv``); ``'async'`` gives each copy a subprocess of its own
+    (``AsyncVectorEnv``), which pays off when a step costs more than passing its data between
+    processes. The copies never reset themselves (gymnasium's ``AutoresetMode.DISABLED``): the
+    algorithm resets the copies whose episodes ended with ``reset(options={'reset_mask': done})``,
+    so the observation a step returns is always that step's own, the true final one at an
+    episode's end, to bootstrap a truncated episode from.
+    """
+    import gymnasium as gym
+    from gymnasium.vector import AutoresetMode
+    if vector_mode not in VECTOR_MODES:
+        raise SpinupError(f"vector_mode must be 'sync' or 'async', not {vector_mode!r}.")
+    vector_class = gym.vector.SyncVectorEnv if vector_mode == 'sync' else gym.vector.AsyncVectorEnv
+    return vector_class([env_fn] * num_envs, autoreset_mode=AutoresetMode.DISABLED)
+
+
+def steps_per_copy(local_steps: int, num_envs: int) -> int:
+    """Each environment copy's share of a process's ``local_steps`` steps an epoch; refuses, in
+    one clear line, a count that the copies do not split evenly."""
+    if local_steps % num_envs:
+        raise SpinupError(f'steps_per_epoch must split evenly over the num_envs={num_envs} environment '
+                          f'copies: each process collects {local_steps} steps an epoch; pick a multiple '
+                          f'of {num_envs} (times the number of processes).')
+    return local_steps // num_envs

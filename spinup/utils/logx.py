@@ -391,7 +391,7 @@ def restore_tf_graph(sess, fpath: str) -> Dict[str, Any]:
 
 def _is_env(value: Any) -> bool:
     gym = sys.modules.get('gymnasium')
-    return gym is not None and isinstance(value, gym.Env)
+    return gym is not None and isinstance(value, (gym.Env, gym.vector.VectorEnv))
 
 
 class EpochLogger(Logger):

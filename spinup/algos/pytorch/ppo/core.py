@@ -16,11 +16,15 @@ from spinup.utils.envs import check_flat_observations
 from spinup.utils.errors import SpinupError
 
 
-def combined_shape(length: int, shape: Optional[Union[int, Tuple[int, ...]]] = None) -> Tuple[int, ...]:
-    """Shape of ``length`` stacked items of ``shape``: ``(length,)``, ``(length, shape)`` or ``(length, *shape)``."""
+def combined_shape(length: Union[int, Tuple[int, ...]],
+                   shape: Optional[Union[int, Tuple[int, ...]]] = None) -> Tuple:
+    """Shape of ``length`` stacked items of ``shape``: ``(length,)``, ``(length, shape)`` or
+    ``(length, *shape)``. ``length`` may be a tuple itself: ``combined_shape((steps, envs), 3)``
+    is ``(steps, envs, 3)``."""
+    lead = tuple(length) if isinstance(length, tuple) else (length,)
     if shape is None:
-        return (length,)
-    return (length, shape) if np.isscalar(shape) else (length, *shape)
+        return lead
+    return (*lead, shape) if np.isscalar(shape) else (*lead, *shape)
 
 
 def mlp(sizes: Sequence[int], activation: Type[nn.Module], output_activation: Type[nn.Module] = nn.Identity) -> nn.Sequential:

@@ -14,7 +14,8 @@ from torch.optim import Adam
 
 import spinup.algos.pytorch.ppo.core as core
 from spinup.utils.checkpoint import Checkpoint
-from spinup.utils.errors import check_inputs
+from spinup.utils.envs import make_vector_env, steps_per_copy
+from spinup.utils.errors import SpinupError, check_inputs
 from spinup.utils.logx import EpochLogger
 from spinup.utils.mpi_pytorch import mpi_avg_grads, setup_pytorch_for_mpi, sync_params
 from spinup.utils.mpi_tools import local_steps, mpi_avg, mpi_fork, mpi_statistics_scalar, num_procs, proc_id
@@ -22,21 +23,29 @@ from spinup.utils.mpi_tools import local_steps, mpi_avg, mpi_fork, mpi_statistic
 
 class PPOBuffer:
     """Stores the trajectories of one epoch, and computes the GAE-Lambda advantages and the
-    rewards-to-go that the policy and value losses are trained on."""
+    rewards-to-go that the policy and value losses are trained on.
 
-    def __init__(self, obs_dim, act_dim, size, gamma=0.99, lam=0.97):
-        self.obs_buf = np.zeros(core.combined_shape(size, obs_dim), dtype=np.float32)
-        self.act_buf = np.zeros(core.combined_shape(size, act_dim), dtype=np.float32)
-        self.adv_buf = np.zeros(size, dtype=np.float32)
-        self.rew_buf = np.zeros(size, dtype=np.float32)
-        self.ret_buf = np.zeros(size, dtype=np.float32)
-        self.val_buf = np.zeros(size, dtype=np.float32)
-        self.logp_buf = np.zeros(size, dtype=np.float32)
+    With ``num_envs`` environments stepped together, each array holds ``[steps, envs, ...]``:
+    a row a step, a column an environment copy. Each column holds its copy's trajectories one
+    after another, and GAE runs down each column on its own.
+    """
+
+    def __init__(self, obs_dim, act_dim, size, gamma=0.99, lam=0.97, num_envs=1):
+        rows = (size, num_envs)
+        self.obs_buf = np.zeros(core.combined_shape(rows, obs_dim), dtype=np.float32)
+        self.act_buf = np.zeros(core.combined_shape(rows, act_dim), dtype=np.float32)
+        self.adv_buf = np.zeros(rows, dtype=np.float32)
+        self.rew_buf = np.zeros(rows, dtype=np.float32)
+        self.ret_buf = np.zeros(rows, dtype=np.float32)
+        self.val_buf = np.zeros(rows, dtype=np.float32)
+        self.logp_buf = np.zeros(rows, dtype=np.float32)
         self.gamma, self.lam = gamma, lam
-        self.ptr, self.path_start_idx, self.max_size = 0, 0, size
+        self.ptr, self.max_size = 0, size
+        self.path_start_idx = np.zeros(num_envs, dtype=int)  # where each column's trajectory began
 
     def store(self, obs, act, rew, val, logp):
-        """Append one timestep of agent-environment interaction."""
+        """Append one timestep of agent-environment interaction: one row, a value for each
+        environment copy."""
         assert self.ptr < self.max_size, 'PPOBuffer is full: call get() at the end of each epoch.'
         self.obs_buf[self.ptr] = obs
         self.act_buf[self.ptr] = act
@@ -45,47 +54,51 @@ class PPOBuffer:
         self.logp_buf[self.ptr] = logp
         self.ptr += 1
 
-    def finish_path(self, last_val=0):
-        """Close the current trajectory: compute its advantages and rewards-to-go.
+    def finish_path(self, last_val=0, env=0):
+        """Close the current trajectory of environment copy ``env`` (its column): compute its
+        advantages and rewards-to-go.
 
         ``last_val`` is 0 if the trajectory ended because the agent reached a terminal
         state, and V(s_T) otherwise (the episode was truncated by a time limit, or cut off by
         the end of the epoch), so the return beyond the cut is bootstrapped from the value
         function rather than taken to be zero.
         """
-        path_slice = slice(self.path_start_idx, self.ptr)
-        rews = np.append(self.rew_buf[path_slice], last_val)
-        vals = np.append(self.val_buf[path_slice], last_val)
+        path_slice = slice(self.path_start_idx[env], self.ptr)
+        rews = np.append(self.rew_buf[path_slice, env], last_val)
+        vals = np.append(self.val_buf[path_slice, env], last_val)
 
         # [docs gae]
         # GAE-Lambda: A_t = sum_l (gamma*lam)^l delta_{t+l}, delta_t = r_t + gamma V(s_{t+1}) - V(s_t)
         deltas = rews[:-1] + self.gamma * vals[1:] - vals[:-1]
-        self.adv_buf[path_slice] = core.discount_cumsum(deltas, self.gamma * self.lam)
+        self.adv_buf[path_slice, env] = core.discount_cumsum(deltas, self.gamma * self.lam)
 
         # rewards-to-go, the targets for the value function
-        self.ret_buf[path_slice] = core.discount_cumsum(rews, self.gamma)[:-1]
+        self.ret_buf[path_slice, env] = core.discount_cumsum(rews, self.gamma)[:-1]
         # [docs gae end]
 
-        self.path_start_idx = self.ptr
+        self.path_start_idx[env] = self.ptr
 
     def get(self) -> Dict[str, torch.Tensor]:
-        """Return the epoch's data, with advantages normalized (mean 0, std 1 across all
-        processes), and empty the buffer."""
+        """Return the epoch's data, its ``[steps, envs]`` rows laid end to end (one sample a
+        step of a copy), with advantages normalized (mean 0, std 1 across all processes), and
+        empty the buffer."""
         assert self.ptr == self.max_size, 'the buffer must be full before get()'
-        self.ptr, self.path_start_idx = 0, 0
+        self.ptr, self.path_start_idx[:] = 0, 0
         # [docs advantage-normalization]
         adv_mean, adv_std = mpi_statistics_scalar(self.adv_buf)
         self.adv_buf[:] = (self.adv_buf - adv_mean) / (adv_std + 1e-8)  # (in place: it stays float32)
         # [docs advantage-normalization end]
         data = dict(obs=self.obs_buf, act=self.act_buf, ret=self.ret_buf,
-                    adv=self.adv_buf, logp=self.logp_buf)
-        return {k: torch.as_tensor(v, dtype=torch.float32) for k, v in data.items()}
+                    adv=self.adv_buf, logp=self.logp_buf, val=self.val_buf)
+        return {k: torch.as_tensor(v.reshape(-1, *v.shape[2:]), dtype=torch.float32) for k, v in data.items()}
 
 
-def compute_loss_pi(ac, data: Dict[str, torch.Tensor], clip_ratio: float):
-    """The clipped surrogate loss, and diagnostics: approximate KL, entropy, clip fraction.
+def compute_loss_pi(ac, data: Dict[str, torch.Tensor], clip_ratio: float, ent_coef: float = 0.0):
+    """The clipped surrogate loss, less ``ent_coef`` times the policy's entropy (a bonus that
+    keeps it exploring), and diagnostics: approximate KL, entropy, clip fraction.
 
-    L = -mean( min( ratio * A, clip(ratio, 1-eps, 1+eps) * A ) ),  ratio = pi(a|s) / pi_old(a|s)
+    L = -mean( min( ratio * A, clip(ratio, 1-eps, 1+eps) * A ) ) - ent_coef * mean(H[pi(.|s)]),
+    ratio = pi(a|s) / pi_old(a|s)
     """
     obs, act, adv, logp_old = data['obs'], data['act'], data['adv'], data['logp']
 
@@ -98,34 +111,66 @@ def compute_loss_pi(ac, data: Dict[str, torch.Tensor], clip_ratio: float):
     # extra information: how far the policy moved, and how random it still is
     approx_kl = (logp_old - logp).mean().item()
     # [docs policy-loss end]
-    ent = pi.entropy().mean().item()
+    ent = pi.entropy().mean()
+    loss_pi = loss_pi - ent_coef * ent
     clipped = ratio.gt(1 + clip_ratio) | ratio.lt(1 - clip_ratio)
     clipfrac = torch.as_tensor(clipped, dtype=torch.float32).mean().item()
-    return loss_pi, dict(kl=approx_kl, ent=ent, cf=clipfrac)
+    return loss_pi, dict(kl=approx_kl, ent=ent.item(), cf=clipfrac)
 
 
-def compute_loss_v(ac, data: Dict[str, torch.Tensor]):
-    """Mean-squared error of V(s) against the rewards-to-go."""
+def compute_loss_v(ac, data: Dict[str, torch.Tensor], clip_range: Optional[float] = None):
+    """Mean-squared error of V(s) against the rewards-to-go.
+
+    With a ``clip_range`` (PPO2's value clipping), the new value may not gain by moving more
+    than ``clip_range`` from the value ``val`` it had when the data was collected:
+    mean( max( (V - R)^2, (V_old + clip(V - V_old, -c, c) - R)^2 ) ).
+    """
     obs, ret = data['obs'], data['ret']
-    return ((ac.v(obs) - ret) ** 2).mean()
+    # [docs value-clipping]
+    v = ac.v(obs)
+    loss_v = (v - ret) ** 2
+    if clip_range is not None:
+        v_clipped = data['val'] + torch.clamp(v - data['val'], -clip_range, clip_range)
+        loss_v = torch.max(loss_v, (v_clipped - ret) ** 2)
+    # [docs value-clipping end]
+    return loss_v.mean()
+
+
+def explained_variance(data: Dict[str, torch.Tensor]) -> float:
+    """1 - Var(R - V) / Var(R) over all processes' data, with V the values at collection: 1
+    when the value function predicts the returns exactly, 0 when it is no better than their
+    mean, below 0 when worse."""
+    ret, val = np.asarray(data['ret']), np.asarray(data['val'])
+    var_ret = mpi_statistics_scalar(ret)[1] ** 2
+    return float('nan') if var_ret == 0 else 1 - mpi_statistics_scalar(ret - val)[1] ** 2 / var_ret
+
+
+def clip_grads(parameters, max_grad_norm: Optional[float]) -> None:
+    """Scale the gradients of ``parameters`` so that their global norm (of all of them, as one
+    vector) is at most ``max_grad_norm``; None leaves them as they are."""
+    if max_grad_norm is not None:
+        torch.nn.utils.clip_grad_norm_(parameters, max_grad_norm)
 
 
 def update(ac, data: Dict[str, torch.Tensor], pi_optimizer, vf_optimizer, *, clip_ratio: float,
-           train_pi_iters: int, train_v_iters: int, target_kl: float) -> Dict[str, float]:
-    """One PPO update on an epoch's data; returns the diagnostics to log.
+           train_pi_iters: int, train_v_iters: int, target_kl: Optional[float], ent_coef: float = 0.0,
+           clip_vloss: bool = False, max_grad_norm: Optional[float] = None) -> Dict[str, float]:
+    """One PPO update on an epoch's data, on the whole batch at once; returns the diagnostics to log.
 
     The policy takes up to ``train_pi_iters`` gradient steps, stopping early once the mean
     KL divergence from the data-collecting policy exceeds ``1.5 * target_kl`` (the margin
-    OpenAI baselines' PPO uses); the KL is checked *before*
-    each step, so no step is taken from a policy already too far away.
+    OpenAI baselines' PPO uses; None never stops); the KL is checked *before*
+    each step, so no step is taken from a policy already too far away. The value function
+    then takes ``train_v_iters`` steps.
 
     Logged: the losses before the update (``LossPi``, ``LossV``) and their change over it;
     ``Entropy`` of the data-collecting policy; ``KL`` and ``ClipFrac`` of the final policy
     against it; ``StopIter``, the number of policy steps taken.
     """
+    vclip = clip_ratio if clip_vloss else None
     with torch.no_grad():
-        pi_l_old, pi_info_old = compute_loss_pi(ac, data, clip_ratio)
-        v_l_old = compute_loss_v(ac, data).item()
+        pi_l_old, pi_info_old = compute_loss_pi(ac, data, clip_ratio, ent_coef)
+        v_l_old = compute_loss_v(ac, data, vclip).item()
     pi_l_old = pi_l_old.item()
 
     # Train the policy with multiple steps of gradient descent.
@@ -133,39 +178,91 @@ def update(ac, data: Dict[str, torch.Tensor], pi_optimizer, vf_optimizer, *, cli
     stop_iter = train_pi_iters
     for i in range(train_pi_iters):
         pi_optimizer.zero_grad()
-        loss_pi, pi_info = compute_loss_pi(ac, data, clip_ratio)
+        loss_pi, pi_info = compute_loss_pi(ac, data, clip_ratio, ent_coef)
         kl = mpi_avg(pi_info['kl'])
-        if kl > 1.5 * target_kl:
+        if target_kl is not None and kl > 1.5 * target_kl:
             stop_iter = i
             break
         loss_pi.backward()
         mpi_avg_grads(ac.pi)  # average grads across MPI processes
+        clip_grads(ac.pi.parameters(), max_grad_norm)
         pi_optimizer.step()
     # [docs early-stopping end]
 
     # Value function learning.
     for _ in range(train_v_iters):
         vf_optimizer.zero_grad()
-        loss_v = compute_loss_v(ac, data)
+        loss_v = compute_loss_v(ac, data, vclip)
         loss_v.backward()
         mpi_avg_grads(ac.v)  # average grads across MPI processes
+        clip_grads(ac.v.parameters(), max_grad_norm)
         vf_optimizer.step()
 
     # Where the update ended: the losses, and the KL and clip fraction of the final policy across processes.
     with torch.no_grad():
-        pi_l_new, pi_info_new = compute_loss_pi(ac, data, clip_ratio)
-        v_l_new = compute_loss_v(ac, data).item()
+        pi_l_new, pi_info_new = compute_loss_pi(ac, data, clip_ratio, ent_coef)
+        v_l_new = compute_loss_v(ac, data, vclip).item()
     return dict(LossPi=pi_l_old, LossV=v_l_old,
                 DeltaLossPi=pi_l_new.item() - pi_l_old, DeltaLossV=v_l_new - v_l_old,
                 KL=mpi_avg(pi_info_new['kl']), Entropy=pi_info_old['ent'],
                 ClipFrac=mpi_avg(pi_info_new['cf']), StopIter=stop_iter)
 
 
+def update_minibatches(ac, data: Dict[str, torch.Tensor], pi_optimizer, vf_optimizer, *,
+                       clip_ratio: float, update_epochs: int, num_minibatches: int,
+                       target_kl: Optional[float], ent_coef: float, vf_coef: float, clip_vloss: bool,
+                       max_grad_norm: Optional[float]) -> Dict[str, float]:
+    """PPO2's update: ``update_epochs`` passes over the batch, each in ``num_minibatches``
+    shuffled minibatches, one gradient step on each, on the joint loss
+    ``LossPi + vf_coef * LossV / 2`` (the policy loss with its entropy bonus; PPO2 halves the
+    squared error). The global norm of the gradient is clipped to ``max_grad_norm`` before
+    each step. With a ``target_kl``, the update stops after a pass whose mean KL (of the
+    policy before each of its steps) passed ``1.5 * target_kl``.
+
+    Logged: ``LossPi``, ``LossV`` and ``Entropy`` as means over the first pass's minibatches,
+    before each step; the ``DeltaLoss``-es from the first pass to the last; ``KL`` and
+    ``ClipFrac`` over the last pass; ``StopIter``, the passes made.
+    """
+    vclip = clip_ratio if clip_vloss else None
+    n = len(data['obs'])
+    minibatch_size = n // num_minibatches
+    passes = []
+    # [docs minibatches]
+    for _ in range(update_epochs):
+        order = torch.randperm(n)
+        infos = []
+        for start in range(0, n, minibatch_size):
+            minibatch = {k: v[order[start:start + minibatch_size]] for k, v in data.items()}
+            loss_pi, pi_info = compute_loss_pi(ac, minibatch, clip_ratio, ent_coef)
+            loss_v = compute_loss_v(ac, minibatch, vclip)
+            pi_optimizer.zero_grad()
+            vf_optimizer.zero_grad()
+            (loss_pi + vf_coef * 0.5 * loss_v).backward()
+            mpi_avg_grads(ac)  # average grads across MPI processes
+            clip_grads(ac.parameters(), max_grad_norm)
+            pi_optimizer.step()
+            vf_optimizer.step()
+            infos.append(dict(pi=loss_pi.item(), v=loss_v.item(), **pi_info))
+        passes.append({k: np.mean([info[k] for info in infos]) for k in infos[0]})
+        if target_kl is not None and mpi_avg(passes[-1]['kl']) > 1.5 * target_kl:
+            break
+    # [docs minibatches end]
+    first, last = passes[0], passes[-1]
+    return dict(LossPi=first['pi'], LossV=first['v'],
+                DeltaLossPi=last['pi'] - first['pi'], DeltaLossV=last['v'] - first['v'],
+                KL=mpi_avg(last['kl']), Entropy=first['ent'], ClipFrac=mpi_avg(last['cf']),
+                StopIter=len(passes))
+
+
 def ppo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str, Any] = dict(),
         seed: int = 0, steps_per_epoch: int = 4000, epochs: int = 50, gamma: float = 0.99,
         clip_ratio: float = 0.2, pi_lr: float = 3e-4, vf_lr: float = 1e-3,
         train_pi_iters: int = 80, train_v_iters: int = 80, lam: float = 0.97,
-        max_ep_len: int = 1000, target_kl: float = 0.01,
+        max_ep_len: int = 1000, target_kl: Optional[float] = 0.01,
+        num_envs: int = 1, vector_mode: str = 'sync',
+        num_minibatches: Optional[int] = None, update_epochs: int = 10, ent_coef: float = 0.0,
+        vf_coef: float = 0.5, clip_vloss: bool = False, max_grad_norm: Optional[float] = None,
+        anneal_lr: bool = False, anneal_clip: bool = False,
         logger_kwargs: Dict[str, Any] = dict(), save_freq: int = 10,
         resume_from: Optional[str] = None) -> None:
     """PPO-Clip: several steps of gradient ascent on a clipped surrogate objective per batch
@@ -200,7 +297,7 @@ def ppo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
             ``seed + 10000 * k``.
 
         steps_per_epoch (int): Environment steps per epoch (one batch, one update), over all
-            MPI processes together. (Thousands.)
+            MPI processes and environment copies together. (Thousands.)
 
         epochs (int): Number of epochs, that is, of policy updates.
 
@@ -226,7 +323,44 @@ def ppo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
 
         target_kl (float): The mean KL divergence from the data-collecting policy that an
             update should stay near; the policy update stops once the KL passes
-            ``1.5 * target_kl``. (0.01 to 0.05.)
+            ``1.5 * target_kl``. (0.01 to 0.05.) None never stops early, as in PPO2.
+
+        num_envs (int): Copies of the environment stepped together, each ``steps_per_epoch /
+            num_envs`` steps an epoch (per MPI process), through a gymnasium vector environment.
+            One copy starts a new episode each epoch; several carry their episodes over from
+            one epoch to the next, as PPO2's do. (1, or 8 to 64.)
+
+        vector_mode (str): ``'sync'`` steps the copies one after another in this process;
+            ``'async'`` steps each in a subprocess of its own, for environments whose step
+            is slow.
+
+        num_minibatches (int): None updates on the whole batch as above (``train_pi_iters``,
+            ``train_v_iters``). A number switches to PPO2's update: ``update_epochs`` passes
+            over the batch, each in this many shuffled minibatches, one gradient step on each
+            on the joint loss ``LossPi + vf_coef * LossV / 2``. (4 to 32.) PPO2's
+            ``nminibatches``.
+
+        update_epochs (int): Passes over the batch in PPO2's update. (3 to 10.) The paper's K,
+            PPO2's ``noptepochs``.
+
+        ent_coef (float): Weight of the entropy bonus in the policy loss: more keeps the
+            policy random for longer. (0 to 0.01.) The paper's c_2.
+
+        vf_coef (float): Weight of the value loss in PPO2's joint loss (with the whole-batch
+            update the value function has its own optimizer, and it does nothing). (0.5 to
+            1.) The paper's c_1.
+
+        clip_vloss (bool): Clip the value function's change as the policy's ratio is clipped,
+            to ``clip_ratio`` from the value at collection (PPO2 does; it rarely helps).
+
+        max_grad_norm (float): Scale each step's gradient down to this global norm (over all
+            the parameters the step trains); None does not clip. (0.5.)
+
+        anneal_lr (bool): Anneal the learning rates linearly from ``pi_lr``/``vf_lr`` at the
+            first epoch to 0 after the last one (PPO2 does, on Atari and MuJoCo).
+
+        anneal_clip (bool): Anneal ``clip_ratio`` linearly to 0 the same way (PPO2 does on
+            Atari).
 
         logger_kwargs (dict): Keyword arguments for :class:`EpochLogger` (``output_dir``,
             ``exp_name``, ``tensorboard``); ``setup_logger_kwargs`` makes them.
@@ -238,7 +372,8 @@ def ppo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
             ``epochs`` in all; None starts a new run. (``python -m spinup.run resume RUN``.)
     """
 
-    check_inputs('PPO', steps_per_epoch=steps_per_epoch, save_freq=save_freq)
+    check_inputs('PPO', steps_per_epoch=steps_per_epoch, save_freq=save_freq, num_envs=num_envs,
+                 update_epochs=update_epochs, num_minibatches=num_minibatches or 1)
 
     # One thread a process: the networks are small and MPI processes share the cores
     setup_pytorch_for_mpi()
@@ -253,14 +388,15 @@ def ppo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
     np.random.seed(seed)
     torch.manual_seed(seed)
 
-    # The environment
-    env = env_fn()
-    obs_dim = env.observation_space.shape
-    act_dim = env.action_space.shape
-    env.action_space.seed(seed)
+    # The environments: num_envs copies stepped together as one gymnasium vector (one copy
+    # is a vector of one); a copy whose episode ends is reset by the loop below, not by itself
+    envs = make_vector_env(env_fn, num_envs, vector_mode)
+    obs_dim = envs.single_observation_space.shape
+    act_dim = envs.single_action_space.shape
+    envs.action_space.seed(seed)
 
     # The agent: policy pi and value function v
-    ac = actor_critic(env.observation_space, env.action_space, **ac_kwargs)
+    ac = actor_critic(envs.single_observation_space, envs.single_action_space, **ac_kwargs)
 
     # Every MPI process starts from process 0's weights
     sync_params(ac)
@@ -268,9 +404,13 @@ def ppo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
     var_counts = tuple(core.count_vars(module) for module in [ac.pi, ac.v])
     logger.log('\nParameters: pi %d, v %d\n' % var_counts)
 
-    # Experience buffer: each process collects its share of the epoch
+    # Experience buffer: each process collects its share of the epoch, each copy its share of that
     local_steps_per_epoch = local_steps(steps_per_epoch)
-    buf = PPOBuffer(obs_dim, act_dim, local_steps_per_epoch, gamma, lam)
+    steps_per_env = steps_per_copy(local_steps_per_epoch, num_envs)
+    buf = PPOBuffer(obs_dim, act_dim, steps_per_env, gamma, lam, num_envs)
+    if num_minibatches is not None and local_steps_per_epoch % num_minibatches:
+        raise SpinupError(f'num_minibatches={num_minibatches} must split the {local_steps_per_epoch} steps '
+                          f'each process collects an epoch evenly.')
 
     # Optimizers, one for the policy and one for the value function (fused: one kernel updates
     # every parameter: the same Adam step, and an epoch's update about an eighth faster)
@@ -282,58 +422,81 @@ def ppo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
 
     # Checkpoints: all that training needs to go on (weights, optimizer states, random states),
     # written with each save; a resumed run loads one and starts at the epoch after it
-    checkpoint = Checkpoint(logger, envs=dict(env=env),
+    checkpoint = Checkpoint(logger, envs=dict(env=envs),
                             parts=dict(ac=ac, pi_optimizer=pi_optimizer, vf_optimizer=vf_optimizer))
     start = checkpoint.restore(resume_from, epoch=0)
 
     # Main loop: each epoch, collect a batch with the current policy, then update and log
     start_time = time.time() - start.elapsed
     for epoch in range(start.epoch, epochs):
-        # Each epoch starts a new episode (the last epoch's ended with it); the run's first
-        # reset is seeded
-        o, _ = env.reset(seed=seed if epoch == 0 else None)
-        ep_ret, ep_len = 0, 0
-        for t in range(local_steps_per_epoch):
+        # One environment starts a new episode each epoch (the last epoch's ended with it, and a
+        # resumed run repeats the one-go run exactly); several go on with theirs, as a copy's
+        # share of a batch is often shorter than an episode. The run's first reset is seeded.
+        if num_envs == 1 or epoch == start.epoch:
+            o, _ = envs.reset(seed=seed if epoch == 0 else None)
+            ep_ret, ep_len = np.zeros(num_envs), np.zeros(num_envs, dtype=int)
+
+        # Annealing: the learning rates (and the clip ratio) fall linearly to 0 over the run
+        frac = 1 - epoch / epochs
+        if anneal_lr:
+            pi_optimizer.param_groups[0]['lr'] = frac * pi_lr
+            vf_optimizer.param_groups[0]['lr'] = frac * vf_lr
+        clip_now = frac * clip_ratio if anneal_clip else clip_ratio
+
+        for t in range(steps_per_env):
+            # one step of every copy: o is (num_envs, obs_dim), and so on down the line
             a, v, logp = ac.step(torch.as_tensor(o, dtype=torch.float32))
 
-            next_o, r, terminated, truncated, _ = env.step(a)
+            next_o, r, terminated, truncated, _ = envs.step(a)
             ep_ret += r
             ep_len += 1
 
-            # into the buffer; values also to the log
+            # into the buffer, a row of the [steps, envs] arrays; values also to the log
             buf.store(o, a, r, v, logp)
             logger.store(VVals=v)
 
-            # the next step starts from the new observation
+            # the next step starts from the new observations
             o = next_o
 
             # [docs episode-end]
             # Truncation is not termination: a time limit (the env's own, or max_ep_len)
             # ends the episode, but the last state still has a future worth V(s).
-            timeout = truncated or ep_len == max_ep_len
-            epoch_ended = t == local_steps_per_epoch - 1
+            timeout = truncated | (ep_len == max_ep_len)
+            done = terminated | timeout
+            epoch_ended = t == steps_per_env - 1
 
-            if terminated or timeout or epoch_ended:
-                if epoch_ended and not (terminated or timeout):
-                    print(f'Note: the epoch ended mid-episode, after {ep_len} steps; bootstrapping.', flush=True)
-                # bootstrap the value of the last state, unless it is terminal
-                if terminated:
-                    last_val = 0
-                else:
-                    _, last_val, _ = ac.step(torch.as_tensor(o, dtype=torch.float32))
-                buf.finish_path(last_val)
-                if terminated or timeout:
-                    # a cut-off partial episode would skew the logged returns
-                    logger.store(EpRet=ep_ret, EpLen=ep_len)
-                if not epoch_ended:  # (the next epoch starts its own episode)
-                    o, _ = env.reset()
-                    ep_ret, ep_len = 0, 0
+            if done.any() or epoch_ended:
+                if epoch_ended and num_envs == 1 and not done[0]:
+                    print(f'Note: the epoch ended mid-episode, after {ep_len[0]} steps; bootstrapping.', flush=True)
+                # the values of the last states (o holds each copy's own: no copy has reset yet)
+                if (~terminated & (timeout | epoch_ended)).any():
+                    _, last_v, _ = ac.step(torch.as_tensor(o, dtype=torch.float32))
+                for i in range(num_envs):
+                    if done[i] or epoch_ended:
+                        # bootstrap the value of the last state, unless it is terminal
+                        buf.finish_path(0 if terminated[i] else last_v[i], env=i)
+                    if done[i]:
+                        logger.store(EpRet=ep_ret[i], EpLen=ep_len[i])
+                # the copies whose episodes ended start new ones (one copy: the next epoch does)
+                if done.any() and (num_envs > 1 or not epoch_ended):
+                    o, _ = envs.reset(options={'reset_mask': done})
+                    ep_ret[done], ep_len[done] = 0, 0
             # [docs episode-end end]
 
-        # Update the policy and value function on the batch
-        logger.store(**update(ac, buf.get(), pi_optimizer, vf_optimizer, clip_ratio=clip_ratio,
-                              train_pi_iters=train_pi_iters, train_v_iters=train_v_iters,
-                              target_kl=target_kl))
+        # Update the policy and value function on the batch: the whole of it at once, or
+        # PPO2's passes over minibatches
+        data = buf.get()
+        if num_minibatches is None:
+            diagnostics = update(ac, data, pi_optimizer, vf_optimizer, clip_ratio=clip_now,
+                                 train_pi_iters=train_pi_iters, train_v_iters=train_v_iters,
+                                 target_kl=target_kl, ent_coef=ent_coef, clip_vloss=clip_vloss,
+                                 max_grad_norm=max_grad_norm)
+        else:
+            diagnostics = update_minibatches(ac, data, pi_optimizer, vf_optimizer, clip_ratio=clip_now,
+                                             update_epochs=update_epochs, num_minibatches=num_minibatches,
+                                             target_kl=target_kl, ent_coef=ent_coef, vf_coef=vf_coef,
+                                             clip_vloss=clip_vloss, max_grad_norm=max_grad_norm)
+        logger.store(ExplainedVar=explained_variance(data), **diagnostics)
 
         # One row of progress.txt
         # [docs logging]
@@ -350,6 +513,7 @@ def ppo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
         logger.log_tabular('KL', average_only=True)
         logger.log_tabular('ClipFrac', average_only=True)
         logger.log_tabular('StopIter', average_only=True)
+        logger.log_tabular('ExplainedVar', average_only=True)
         logger.log_tabular('Time', time.time() - start_time)
         logger.dump_tabular()
         # [docs logging end]
@@ -358,10 +522,11 @@ def ppo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
         # checkpoint; after Ctrl-C or SIGTERM, save now and stop (on every MPI process)
         stopping = checkpoint.stop_requested()
         if (epoch % save_freq == 0) or (epoch == epochs - 1) or stopping:
-            logger.save_state({'env': env}, None)
+            logger.save_state({'env': envs}, None)
             checkpoint.save(epoch=epoch + 1)
         if stopping:
             checkpoint.exit()
+    envs.close()
 
 
 if __name__ == '__main__':

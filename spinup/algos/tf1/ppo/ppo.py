@@ -15,7 +15,8 @@ import tensorflow.compat.v1 as tf
 
 import spinup.algos.tf1.ppo.core as core
 from spinup.utils.checkpoint import Checkpoint
-from spinup.utils.errors import check_inputs
+from spinup.utils.envs import make_vector_env, steps_per_copy
+from spinup.utils.errors import SpinupError, check_inputs
 from spinup.utils.logx import EpochLogger
 from spinup.utils.mpi_tf import MpiAdamOptimizer, own_graph, session_config, sync_all_params
 from spinup.utils.mpi_tools import local_steps, mpi_avg, mpi_fork, mpi_statistics_scalar, num_procs, proc_id
@@ -25,21 +26,29 @@ tf.disable_v2_behavior()
 
 class PPOBuffer:
     """Stores the trajectories of one epoch, and computes the GAE-Lambda advantages and the
-    rewards-to-go that the policy and value losses are trained on."""
+    rewards-to-go that the policy and value losses are trained on.
 
-    def __init__(self, obs_dim, act_dim, size, gamma=0.99, lam=0.97):
-        self.obs_buf = np.zeros(core.combined_shape(size, obs_dim), dtype=np.float32)
-        self.act_buf = np.zeros(core.combined_shape(size, act_dim), dtype=np.float32)
-        self.adv_buf = np.zeros(size, dtype=np.float32)
-        self.rew_buf = np.zeros(size, dtype=np.float32)
-        self.ret_buf = np.zeros(size, dtype=np.float32)
-        self.val_buf = np.zeros(size, dtype=np.float32)
-        self.logp_buf = np.zeros(size, dtype=np.float32)
+    With ``num_envs`` environments stepped together, each array holds ``[steps, envs, ...]``:
+    a row a step, a column an environment copy. Each column holds its copy's trajectories one
+    after another, and GAE runs down each column on its own.
+    """
+
+    def __init__(self, obs_dim, act_dim, size, gamma=0.99, lam=0.97, num_envs=1):
+        rows = (size, num_envs)
+        self.obs_buf = np.zeros(core.combined_shape(rows, obs_dim), dtype=np.float32)
+        self.act_buf = np.zeros(core.combined_shape(rows, act_dim), dtype=np.float32)
+        self.adv_buf = np.zeros(rows, dtype=np.float32)
+        self.rew_buf = np.zeros(rows, dtype=np.float32)
+        self.ret_buf = np.zeros(rows, dtype=np.float32)
+        self.val_buf = np.zeros(rows, dtype=np.float32)
+        self.logp_buf = np.zeros(rows, dtype=np.float32)
         self.gamma, self.lam = gamma, lam
-        self.ptr, self.path_start_idx, self.max_size = 0, 0, size
+        self.ptr, self.max_size = 0, size
+        self.path_start_idx = np.zeros(num_envs, dtype=int)  # where each column's trajectory began
 
     def store(self, obs, act, rew, val, logp):
-        """Append one timestep of agent-environment interaction."""
+        """Append one timestep of agent-environment interaction: one row, a value for each
+        environment copy."""
         assert self.ptr < self.max_size, 'PPOBuffer is full: call get() at the end of each epoch.'
         self.obs_buf[self.ptr] = obs
         self.act_buf[self.ptr] = act
@@ -48,77 +57,113 @@ class PPOBuffer:
         self.logp_buf[self.ptr] = logp
         self.ptr += 1
 
-    def finish_path(self, last_val=0):
-        """Close the current trajectory: compute its advantages and rewards-to-go.
+    def finish_path(self, last_val=0, env=0):
+        """Close the current trajectory of environment copy ``env`` (its column): compute its
+        advantages and rewards-to-go.
 
         ``last_val`` is 0 if the trajectory ended because the agent reached a terminal
         state, and V(s_T) otherwise (the episode was truncated by a time limit, or cut off by
         the end of the epoch), so the return beyond the cut is bootstrapped from the value
         function rather than taken to be zero.
         """
-        path_slice = slice(self.path_start_idx, self.ptr)
-        rews = np.append(self.rew_buf[path_slice], last_val)
-        vals = np.append(self.val_buf[path_slice], last_val)
+        path_slice = slice(self.path_start_idx[env], self.ptr)
+        rews = np.append(self.rew_buf[path_slice, env], last_val)
+        vals = np.append(self.val_buf[path_slice, env], last_val)
 
         # GAE-Lambda: A_t = sum_l (gamma*lam)^l delta_{t+l}, delta_t = r_t + gamma V(s_{t+1}) - V(s_t)
         deltas = rews[:-1] + self.gamma * vals[1:] - vals[:-1]
-        self.adv_buf[path_slice] = core.discount_cumsum(deltas, self.gamma * self.lam)
+        self.adv_buf[path_slice, env] = core.discount_cumsum(deltas, self.gamma * self.lam)
 
         # rewards-to-go, the targets for the value function
-        self.ret_buf[path_slice] = core.discount_cumsum(rews, self.gamma)[:-1]
+        self.ret_buf[path_slice, env] = core.discount_cumsum(rews, self.gamma)[:-1]
 
-        self.path_start_idx = self.ptr
+        self.path_start_idx[env] = self.ptr
 
     def get(self) -> Dict[str, np.ndarray]:
-        """Return the epoch's data, with advantages normalized (mean 0, std 1 across all
-        processes), and empty the buffer."""
+        """Return the epoch's data, its ``[steps, envs]`` rows laid end to end (one sample a
+        step of a copy), with advantages normalized (mean 0, std 1 across all processes), and
+        empty the buffer."""
         assert self.ptr == self.max_size, 'the buffer must be full before get()'
-        self.ptr, self.path_start_idx = 0, 0
+        self.ptr, self.path_start_idx[:] = 0, 0
         adv_mean, adv_std = mpi_statistics_scalar(self.adv_buf)
         self.adv_buf[:] = (self.adv_buf - adv_mean) / (adv_std + 1e-8)  # (in place: it stays float32)
         data = dict(obs=self.obs_buf, act=self.act_buf, ret=self.ret_buf,
-                    adv=self.adv_buf, logp=self.logp_buf)
-        return {k: np.asarray(v, dtype=np.float32) for k, v in data.items()}
+                    adv=self.adv_buf, logp=self.logp_buf, val=self.val_buf)
+        return {k: np.asarray(v.reshape(-1, *v.shape[2:]), dtype=np.float32) for k, v in data.items()}
 
 
-def compute_loss_pi(logp, logp_old, adv, ent, clip_ratio: float):
-    """The clipped surrogate loss, and diagnostics: approximate KL, entropy, clip fraction.
+def compute_loss_pi(logp, logp_old, adv, ent, clip_ratio, ent_coef: float = 0.0):
+    """The clipped surrogate loss, less ``ent_coef`` times the policy's entropy (a bonus that
+    keeps it exploring), and diagnostics: approximate KL, entropy, clip fraction.
 
-    L = -mean( min( ratio * A, clip(ratio, 1-eps, 1+eps) * A ) ),  ratio = pi(a|s) / pi_old(a|s)
+    L = -mean( min( ratio * A, clip(ratio, 1-eps, 1+eps) * A ) ) - ent_coef * mean(H[pi(.|s)]),
+    ratio = pi(a|s) / pi_old(a|s)
 
     Builds graph ops from ``logp`` (log pi(a|s) of the current policy), the placeholders
-    ``logp_old`` and ``adv``, and ``ent`` (the policy's entropy at each state).
+    ``logp_old``, ``adv`` and ``clip_ratio``, and ``ent`` (the policy's entropy at each state).
     """
-    # [docs policy-loss]
     ratio = tf.exp(logp - logp_old)
     clip_adv = tf.clip_by_value(ratio, 1 - clip_ratio, 1 + clip_ratio) * adv
     loss_pi = -tf.reduce_mean(tf.minimum(ratio * adv, clip_adv))
 
     # extra information: how far the policy moved, and how random it still is
     approx_kl = tf.reduce_mean(logp_old - logp)
-    # [docs policy-loss end]
     ent = tf.reduce_mean(ent)
+    loss_pi = loss_pi - ent_coef * ent
     clipped = tf.logical_or(ratio > (1 + clip_ratio), ratio < (1 - clip_ratio))
     clipfrac = tf.reduce_mean(tf.cast(clipped, tf.float32))
     return loss_pi, dict(kl=approx_kl, ent=ent, cf=clipfrac)
 
 
-def compute_loss_v(v, ret):
-    """Mean-squared error of V(s) against the rewards-to-go."""
-    return tf.reduce_mean((v - ret) ** 2)
+def compute_loss_v(v, ret, val_old=None, clip_range=None):
+    """Mean-squared error of V(s) against the rewards-to-go.
+
+    With a ``clip_range`` (PPO2's value clipping), the new value may not gain by moving more
+    than ``clip_range`` from the value ``val_old`` it had when the data was collected:
+    mean( max( (V - R)^2, (V_old + clip(V - V_old, -c, c) - R)^2 ) ).
+    """
+    loss_v = (v - ret) ** 2
+    if clip_range is not None:
+        v_clipped = val_old + tf.clip_by_value(v - val_old, -clip_range, clip_range)
+        loss_v = tf.maximum(loss_v, (v_clipped - ret) ** 2)
+    return tf.reduce_mean(loss_v)
+
+
+def explained_variance(data: Dict[str, np.ndarray]) -> float:
+    """1 - Var(R - V) / Var(R) over all processes' data, with V the values at collection: 1
+    when the value function predicts the returns exactly, 0 when it is no better than their
+    mean, below 0 when worse."""
+    ret, val = data['ret'], data['val']
+    var_ret = mpi_statistics_scalar(ret)[1] ** 2
+    return float('nan') if var_ret == 0 else 1 - mpi_statistics_scalar(ret - val)[1] ** 2 / var_ret
+
+
+def train_op(loss, optimizers_and_vars, max_grad_norm: Optional[float]):
+    """An op that takes one step of each optimizer on its variables, down the gradient of
+    ``loss``, with the global norm of all those gradients (as one vector) clipped to
+    ``max_grad_norm`` first (None does not clip)."""
+    grads_and_vars = [optimizer.compute_gradients(loss, var_list=var_list)
+                      for optimizer, var_list in optimizers_and_vars]
+    if max_grad_norm is not None:
+        clipped, _ = tf.clip_by_global_norm([g for gvs in grads_and_vars for g, _ in gvs], max_grad_norm)
+        clipped = iter(clipped)
+        grads_and_vars = [[(next(clipped), v) for _, v in gvs] for gvs in grads_and_vars]
+    return tf.group([optimizer.apply_gradients(gvs)
+                     for (optimizer, _), gvs in zip(optimizers_and_vars, grads_and_vars)])
 
 
 def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray], *,
-           train_pi_iters: int, train_v_iters: int, target_kl: float) -> Dict[str, float]:
-    """One PPO update on an epoch's data; returns the diagnostics to log.
+           train_pi_iters: int, train_v_iters: int, target_kl: Optional[float]) -> Dict[str, float]:
+    """One PPO update on an epoch's data, on the whole batch at once; returns the diagnostics to log.
 
     ``ops`` holds the graph's ``loss_pi``, ``loss_v``, ``kl``, ``ent``, ``cf`` tensors and the
     ``train_pi``, ``train_v`` ops; ``feed_dict`` maps the placeholders to the epoch's data.
 
     The policy takes up to ``train_pi_iters`` gradient steps, stopping early once the mean
     KL divergence from the data-collecting policy exceeds ``1.5 * target_kl`` (the margin
-    OpenAI baselines' PPO uses); the KL is checked *before*
-    each step, so no step is taken from a policy already too far away.
+    OpenAI baselines' PPO uses; None never stops); the KL is checked *before*
+    each step, so no step is taken from a policy already too far away. The value function
+    then takes ``train_v_iters`` steps.
 
     Logged: the losses before the update (``LossPi``, ``LossV``) and their change over it;
     ``Entropy`` of the data-collecting policy; ``KL`` and ``ClipFrac`` of the final policy
@@ -127,15 +172,13 @@ def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray], *,
     pi_l_old, v_l_old, ent = sess.run([ops['loss_pi'], ops['loss_v'], ops['ent']], feed_dict)
 
     # Train the policy with multiple steps of gradient descent.
-    # [docs early-stopping]
     stop_iter = train_pi_iters
     for i in range(train_pi_iters):
         kl = mpi_avg(sess.run(ops['kl'], feed_dict))
-        if kl > 1.5 * target_kl:
+        if target_kl is not None and kl > 1.5 * target_kl:
             stop_iter = i
             break
         sess.run(ops['train_pi'], feed_dict)  # MpiAdamOptimizer averages grads across processes
-    # [docs early-stopping end]
 
     # Value function learning.
     for _ in range(train_v_iters):
@@ -149,12 +192,53 @@ def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray], *,
                 ClipFrac=mpi_avg(cf), StopIter=stop_iter)
 
 
+def update_minibatches(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray], *,
+                       update_epochs: int, num_minibatches: int,
+                       target_kl: Optional[float]) -> Dict[str, float]:
+    """PPO2's update: ``update_epochs`` passes over the batch, each in ``num_minibatches``
+    shuffled minibatches, one step of ``ops['train']`` on each: the joint loss
+    ``LossPi + vf_coef * LossV / 2`` (the policy loss with its entropy bonus; PPO2 halves the
+    squared error), its gradient's global norm clipped to ``max_grad_norm``. With a
+    ``target_kl``, the update stops after a pass whose mean KL (of the policy before each of
+    its steps) passed ``1.5 * target_kl``. ``feed_dict``'s scalars (learning rates, clip
+    ratio) go to every minibatch.
+
+    Logged: ``LossPi``, ``LossV`` and ``Entropy`` as means over the first pass's minibatches,
+    before each step; the ``DeltaLoss``-es from the first pass to the last; ``KL`` and
+    ``ClipFrac`` over the last pass; ``StopIter``, the passes made.
+    """
+    n = len(next(x for x in feed_dict.values() if np.ndim(x) > 0))
+    minibatch_size = n // num_minibatches
+    keys = ['loss_pi', 'loss_v', 'kl', 'ent', 'cf']
+    passes = []
+    for _ in range(update_epochs):
+        order = np.random.permutation(n)
+        infos = []
+        for start in range(0, n, minibatch_size):
+            idx = order[start:start + minibatch_size]
+            minibatch = {ph: x[idx] if np.ndim(x) > 0 else x for ph, x in feed_dict.items()}
+            # the diagnostics are those of the policy before the step (the step waits for them)
+            infos.append(sess.run([ops[k] for k in keys] + [ops['train']], minibatch)[:-1])
+        passes.append(dict(zip(keys, np.mean(infos, axis=0))))
+        if target_kl is not None and mpi_avg(passes[-1]['kl']) > 1.5 * target_kl:
+            break
+    first, last = passes[0], passes[-1]
+    return dict(LossPi=first['loss_pi'], LossV=first['loss_v'],
+                DeltaLossPi=last['loss_pi'] - first['loss_pi'], DeltaLossV=last['loss_v'] - first['loss_v'],
+                KL=mpi_avg(last['kl']), Entropy=first['ent'], ClipFrac=mpi_avg(last['cf']),
+                StopIter=len(passes))
+
+
 @own_graph  # each call builds into a new graph; the caller's default graph is left alone
 def ppo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[str, Any] = dict(),
         seed: int = 0, steps_per_epoch: int = 4000, epochs: int = 50, gamma: float = 0.99,
         clip_ratio: float = 0.2, pi_lr: float = 3e-4, vf_lr: float = 1e-3,
         train_pi_iters: int = 80, train_v_iters: int = 80, lam: float = 0.97,
-        max_ep_len: int = 1000, target_kl: float = 0.01,
+        max_ep_len: int = 1000, target_kl: Optional[float] = 0.01,
+        num_envs: int = 1, vector_mode: str = 'sync',
+        num_minibatches: Optional[int] = None, update_epochs: int = 10, ent_coef: float = 0.0,
+        vf_coef: float = 0.5, clip_vloss: bool = False, max_grad_norm: Optional[float] = None,
+        anneal_lr: bool = False, anneal_clip: bool = False,
         logger_kwargs: Dict[str, Any] = dict(), save_freq: int = 10,
         resume_from: Optional[str] = None) -> None:
     """PPO-Clip: several steps of gradient ascent on a clipped surrogate objective per batch
@@ -188,7 +272,7 @@ def ppo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
             ``seed + 10000 * k``.
 
         steps_per_epoch (int): Environment steps per epoch (one batch, one update), over all
-            MPI processes together. (Thousands.)
+            MPI processes and environment copies together. (Thousands.)
 
         epochs (int): Number of epochs, that is, of policy updates.
 
@@ -214,7 +298,44 @@ def ppo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
 
         target_kl (float): The mean KL divergence from the data-collecting policy that an
             update should stay near; the policy update stops once the KL passes
-            ``1.5 * target_kl``. (0.01 to 0.05.)
+            ``1.5 * target_kl``. (0.01 to 0.05.) None never stops early, as in PPO2.
+
+        num_envs (int): Copies of the environment stepped together, each ``steps_per_epoch /
+            num_envs`` steps an epoch (per MPI process), through a gymnasium vector environment.
+            One copy starts a new episode each epoch; several carry their episodes over from
+            one epoch to the next, as PPO2's do. (1, or 8 to 64.)
+
+        vector_mode (str): ``'sync'`` steps the copies one after another in this process;
+            ``'async'`` steps each in a subprocess of its own, for environments whose step
+            is slow.
+
+        num_minibatches (int): None updates on the whole batch as above (``train_pi_iters``,
+            ``train_v_iters``). A number switches to PPO2's update: ``update_epochs`` passes
+            over the batch, each in this many shuffled minibatches, one gradient step on each
+            on the joint loss ``LossPi + vf_coef * LossV / 2``. (4 to 32.) PPO2's
+            ``nminibatches``.
+
+        update_epochs (int): Passes over the batch in PPO2's update. (3 to 10.) The paper's K,
+            PPO2's ``noptepochs``.
+
+        ent_coef (float): Weight of the entropy bonus in the policy loss: more keeps the
+            policy random for longer. (0 to 0.01.) The paper's c_2.
+
+        vf_coef (float): Weight of the value loss in PPO2's joint loss (with the whole-batch
+            update the value function has its own optimizer, and it does nothing). (0.5 to
+            1.) The paper's c_1.
+
+        clip_vloss (bool): Clip the value function's change as the policy's ratio is clipped,
+            to ``clip_ratio`` from the value at collection (PPO2 does; it rarely helps).
+
+        max_grad_norm (float): Scale each step's gradient down to this global norm (over all
+            the parameters the step trains); None does not clip. (0.5.)
+
+        anneal_lr (bool): Anneal the learning rates linearly from ``pi_lr``/``vf_lr`` at the
+            first epoch to 0 after the last one (PPO2 does, on Atari and MuJoCo).
+
+        anneal_clip (bool): Anneal ``clip_ratio`` linearly to 0 the same way (PPO2 does on
+            Atari).
 
         logger_kwargs (dict): Keyword arguments for :class:`EpochLogger` (``output_dir``,
             ``exp_name``, ``tensorboard``); ``setup_logger_kwargs`` makes them.
@@ -226,7 +347,8 @@ def ppo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
             ``epochs`` in all; None starts a new run. (``python -m spinup.run resume RUN``.)
     """
 
-    check_inputs('PPO', steps_per_epoch=steps_per_epoch, save_freq=save_freq)
+    check_inputs('PPO', steps_per_epoch=steps_per_epoch, save_freq=save_freq, num_envs=num_envs,
+                 update_epochs=update_epochs, num_minibatches=num_minibatches or 1)
 
     # Logger, and a record of every argument in config.json
     logger = EpochLogger(**logger_kwargs, resume_from=resume_from)
@@ -238,33 +360,50 @@ def ppo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
     np.random.seed(seed)
     tf.set_random_seed(seed)
 
-    # The environment
-    env = env_fn()
-    obs_dim = env.observation_space.shape
-    act_dim = env.action_space.shape
-    env.action_space.seed(seed)
+    # The environments: num_envs copies stepped together as one gymnasium vector (one copy
+    # is a vector of one); a copy whose episode ends is reset by the loop below, not by itself
+    envs = make_vector_env(env_fn, num_envs, vector_mode)
+    obs_dim = envs.single_observation_space.shape
+    act_dim = envs.single_action_space.shape
+    envs.action_space.seed(seed)
 
     # Placeholders: observations and actions, and the batch's advantages, returns and old log-probs
-    x_ph, a_ph = core.placeholders_from_spaces(env.observation_space, env.action_space)
+    x_ph, a_ph = core.placeholders_from_spaces(envs.single_observation_space, envs.single_action_space)
     adv_ph, ret_ph, logp_old_ph = core.placeholders(None, None, None)
 
     # The agent: policy pi and value function v
-    pi, logp, logp_pi, ent, v = actor_critic(x_ph, a_ph, action_space=env.action_space, **ac_kwargs)
+    pi, logp, logp_pi, ent, v = actor_critic(x_ph, a_ph, action_space=envs.single_action_space, **ac_kwargs)
 
     var_counts = tuple(core.count_vars(scope) for scope in ['pi', 'v'])
     logger.log('\nParameters: pi %d, v %d\n' % var_counts)
 
-    # Experience buffer: each process collects its share of the epoch
+    # Experience buffer: each process collects its share of the epoch, each copy its share of that
     local_steps_per_epoch = local_steps(steps_per_epoch)
-    buf = PPOBuffer(obs_dim, act_dim, local_steps_per_epoch, gamma, lam)
+    steps_per_env = steps_per_copy(local_steps_per_epoch, num_envs)
+    buf = PPOBuffer(obs_dim, act_dim, steps_per_env, gamma, lam, num_envs)
+    if num_minibatches is not None and local_steps_per_epoch % num_minibatches:
+        raise SpinupError(f'num_minibatches={num_minibatches} must split the {local_steps_per_epoch} steps '
+                          f'each process collects an epoch evenly.')
+
+    # What changes from epoch to epoch (annealed) and the values at collection, fed in
+    val_ph = core.placeholder(None)
+    clip_ph, pi_lr_ph, vf_lr_ph = (tf.placeholder(tf.float32, shape=()) for _ in range(3))
 
     # Losses, built into the graph
-    loss_pi, pi_info = compute_loss_pi(logp, logp_old_ph, adv_ph, ent, clip_ratio)
-    loss_v = compute_loss_v(v, ret_ph)
+    loss_pi, pi_info = compute_loss_pi(logp, logp_old_ph, adv_ph, ent, clip_ph, ent_coef)
+    loss_v = compute_loss_v(v, ret_ph, val_ph, clip_ph if clip_vloss else None)
 
-    # Optimizers, one for the policy and one for the value function (gradients averaged over MPI)
-    train_pi = MpiAdamOptimizer(learning_rate=pi_lr).minimize(loss_pi, var_list=core.get_vars('pi'))
-    train_v = MpiAdamOptimizer(learning_rate=vf_lr).minimize(loss_v, var_list=core.get_vars('v'))
+    # Optimizers, one for the policy and one for the value function (gradients averaged over
+    # MPI): each on its own loss for the whole-batch update, or both on PPO2's joint loss
+    pi_optimizer, vf_optimizer = MpiAdamOptimizer(learning_rate=pi_lr_ph), MpiAdamOptimizer(learning_rate=vf_lr_ph)
+    if num_minibatches is None:
+        train_ops = dict(train_pi=train_op(loss_pi, [(pi_optimizer, core.get_vars('pi'))], max_grad_norm),
+                         train_v=train_op(loss_v, [(vf_optimizer, core.get_vars('v'))], max_grad_norm))
+    else:
+        with tf.control_dependencies([loss_pi, loss_v, *pi_info.values()]):  # diagnostics before the step
+            train_ops = dict(train=train_op(loss_pi + vf_coef * 0.5 * loss_v,
+                                            [(pi_optimizer, core.get_vars('pi')),
+                                             (vf_optimizer, core.get_vars('v'))], max_grad_norm))
 
     # Session; every MPI process starts from process 0's weights
     sess = tf.Session(config=session_config())
@@ -275,64 +414,81 @@ def ppo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
     logger.setup_tf_saver(sess, inputs={'x': x_ph}, outputs={'pi': pi, 'v': v})
 
     # The ops the update runs on each batch
-    ops = dict(loss_pi=loss_pi, loss_v=loss_v, train_pi=train_pi, train_v=train_v, **pi_info)
+    ops = dict(loss_pi=loss_pi, loss_v=loss_v, **train_ops, **pi_info)
     get_action_ops = [pi, v, logp_pi]
 
     # Checkpoints: all that training needs to go on (every variable: weights, optimizer slots,
     # the policy's random generator; the other random states), written with each save; a
     # resumed run loads one and starts at the epoch after it
-    checkpoint = Checkpoint(logger, envs=dict(env=env), session=sess)
+    checkpoint = Checkpoint(logger, envs=dict(env=envs), session=sess)
     start = checkpoint.restore(resume_from, epoch=0)
 
     # Main loop: each epoch, collect a batch with the current policy, then update and log
     start_time = time.time() - start.elapsed
     for epoch in range(start.epoch, epochs):
-        # Each epoch starts a new episode (the last epoch's ended with it); the run's first
-        # reset is seeded
-        o, _ = env.reset(seed=seed if epoch == 0 else None)
-        ep_ret, ep_len = 0, 0
-        for t in range(local_steps_per_epoch):
-            a, v_t, logp_t = sess.run(get_action_ops, feed_dict={x_ph: o.reshape(1, -1)})
-            a, v_t, logp_t = a[0], v_t[0], logp_t[0]
+        # One environment starts a new episode each epoch (the last epoch's ended with it, and a
+        # resumed run repeats the one-go run exactly); several go on with theirs, as a copy's
+        # share of a batch is often shorter than an episode. The run's first reset is seeded.
+        if num_envs == 1 or epoch == start.epoch:
+            o, _ = envs.reset(seed=seed if epoch == 0 else None)
+            ep_ret, ep_len = np.zeros(num_envs), np.zeros(num_envs, dtype=int)
 
-            next_o, r, terminated, truncated, _ = env.step(a)
+        # Annealing: the learning rates (and the clip ratio) fall linearly to 0 over the run
+        frac = 1 - epoch / epochs
+        lr_scale = frac if anneal_lr else 1.0
+        clip_now = frac * clip_ratio if anneal_clip else clip_ratio
+
+        for t in range(steps_per_env):
+            # one step of every copy: o is (num_envs, obs_dim), and so on down the line
+            a, v_t, logp_t = sess.run(get_action_ops, feed_dict={x_ph: o})
+
+            next_o, r, terminated, truncated, _ = envs.step(a)
             ep_ret += r
             ep_len += 1
 
-            # into the buffer; values also to the log
+            # into the buffer, a row of the [steps, envs] arrays; values also to the log
             buf.store(o, a, r, v_t, logp_t)
             logger.store(VVals=v_t)
 
-            # the next step starts from the new observation
+            # the next step starts from the new observations
             o = next_o
 
             # Truncation is not termination: a time limit (the env's own, or max_ep_len)
             # ends the episode, but the last state still has a future worth V(s).
-            timeout = truncated or ep_len == max_ep_len
-            epoch_ended = t == local_steps_per_epoch - 1
+            timeout = truncated | (ep_len == max_ep_len)
+            done = terminated | timeout
+            epoch_ended = t == steps_per_env - 1
 
-            if terminated or timeout or epoch_ended:
-                if epoch_ended and not (terminated or timeout):
-                    print(f'Note: the epoch ended mid-episode, after {ep_len} steps; bootstrapping.', flush=True)
-                # bootstrap the value of the last state, unless it is terminal
-                if terminated:
-                    last_val = 0
-                else:
-                    last_val = sess.run(v, feed_dict={x_ph: o.reshape(1, -1)})[0]
-                buf.finish_path(last_val)
-                if terminated or timeout:
-                    # a cut-off partial episode would skew the logged returns
-                    logger.store(EpRet=ep_ret, EpLen=ep_len)
-                if not epoch_ended:  # (the next epoch starts its own episode)
-                    o, _ = env.reset()
-                    ep_ret, ep_len = 0, 0
+            if done.any() or epoch_ended:
+                if epoch_ended and num_envs == 1 and not done[0]:
+                    print(f'Note: the epoch ended mid-episode, after {ep_len[0]} steps; bootstrapping.', flush=True)
+                # the values of the last states (o holds each copy's own: no copy has reset yet)
+                if (~terminated & (timeout | epoch_ended)).any():
+                    last_v = sess.run(v, feed_dict={x_ph: o})
+                for i in range(num_envs):
+                    if done[i] or epoch_ended:
+                        # bootstrap the value of the last state, unless it is terminal
+                        buf.finish_path(0 if terminated[i] else last_v[i], env=i)
+                    if done[i]:
+                        logger.store(EpRet=ep_ret[i], EpLen=ep_len[i])
+                # the copies whose episodes ended start new ones (one copy: the next epoch does)
+                if done.any() and (num_envs > 1 or not epoch_ended):
+                    o, _ = envs.reset(options={'reset_mask': done})
+                    ep_ret[done], ep_len[done] = 0, 0
 
-        # Update the policy and value function on the batch
+        # Update the policy and value function on the batch: the whole of it at once, or
+        # PPO2's passes over minibatches
         data = buf.get()
-        feed_dict = {x_ph: data['obs'], a_ph: data['act'], adv_ph: data['adv'],
-                     ret_ph: data['ret'], logp_old_ph: data['logp']}
-        logger.store(**update(sess, ops, feed_dict, train_pi_iters=train_pi_iters,
-                              train_v_iters=train_v_iters, target_kl=target_kl))
+        feed_dict = {x_ph: data['obs'], a_ph: data['act'], adv_ph: data['adv'], ret_ph: data['ret'],
+                     logp_old_ph: data['logp'], val_ph: data['val'], clip_ph: clip_now,
+                     pi_lr_ph: lr_scale * pi_lr, vf_lr_ph: lr_scale * vf_lr}
+        if num_minibatches is None:
+            diagnostics = update(sess, ops, feed_dict, train_pi_iters=train_pi_iters,
+                                 train_v_iters=train_v_iters, target_kl=target_kl)
+        else:
+            diagnostics = update_minibatches(sess, ops, feed_dict, update_epochs=update_epochs,
+                                             num_minibatches=num_minibatches, target_kl=target_kl)
+        logger.store(ExplainedVar=explained_variance(data), **diagnostics)
 
         # One row of progress.txt
         logger.log_tabular('Epoch', epoch)
@@ -348,6 +504,7 @@ def ppo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
         logger.log_tabular('KL', average_only=True)
         logger.log_tabular('ClipFrac', average_only=True)
         logger.log_tabular('StopIter', average_only=True)
+        logger.log_tabular('ExplainedVar', average_only=True)
         logger.log_tabular('Time', time.time() - start_time)
         logger.dump_tabular()
 
@@ -355,12 +512,13 @@ def ppo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
         # checkpoint; after Ctrl-C or SIGTERM, save now and stop (on every MPI process)
         stopping = checkpoint.stop_requested()
         if (epoch % save_freq == 0) or (epoch == epochs - 1) or stopping:
-            logger.save_state({'env': env}, None)
+            logger.save_state({'env': envs}, None)
             checkpoint.save(epoch=epoch + 1)
         if stopping:
             checkpoint.exit()
 
     # Done: the session's resources are freed (its graph goes with it)
+    envs.close()
     sess.close()
 
 

@@ -17,11 +17,15 @@ from spinup.utils.errors import SpinupError
 tf.disable_v2_behavior()
 
 
-def combined_shape(length: Optional[int], shape: Optional[Union[int, Tuple[int, ...]]] = None) -> Tuple:
-    """Shape of ``length`` stacked items of ``shape``: ``(length,)``, ``(length, shape)`` or ``(length, *shape)``."""
+def combined_shape(length: Union[None, int, Tuple[int, ...]],
+                   shape: Optional[Union[int, Tuple[int, ...]]] = None) -> Tuple:
+    """Shape of ``length`` stacked items of ``shape``: ``(length,)``, ``(length, shape)`` or
+    ``(length, *shape)``. ``length`` may be a tuple itself: ``combined_shape((steps, envs), 3)``
+    is ``(steps, envs, 3)``; None leaves it open, for placeholders."""
+    lead = tuple(length) if isinstance(length, tuple) else (length,)
     if shape is None:
-        return (length,)
-    return (length, shape) if np.isscalar(shape) else (length, *shape)
+        return lead
+    return (*lead, shape) if np.isscalar(shape) else (*lead, *shape)
 
 
 def placeholder(dim=None) -> tf.Tensor:
