@@ -3,13 +3,13 @@ import pytest
 import torch
 
 from conftest import run_cli, run_python
-from spinup import run
 from spinup.utils.envs import resolve_env_id
+from spinup.utils import flags
 from spinup.utils.errors import SpinupError
 
 
 def test_parse_flags_grid_shorthand_and_shortcuts():
-    values, shorthands = run.parse_flags(
+    values, shorthands = flags.parse_flags(
         ['--env', 'CartPole-v1', '--seed', '0', '10', '--hid[h]', '[32]', '[64,64]',
          '--act', 'torch.nn.ReLU', '--pi_lr', '1e-3', '--dt', '--cpu', '2'])
     assert values == {'env_name': ['CartPole-v1'], 'seed': [0, 10],
@@ -20,34 +20,34 @@ def test_parse_flags_grid_shorthand_and_shortcuts():
 
 
 def test_parse_value_literals_names_and_strings():
-    assert run.parse_value('(64, 32)', 'hid') == (64, 32)
-    assert run.parse_value('-1', 'x') == -1
-    assert run.parse_value('nn.Tanh', 'act') is torch.nn.Tanh
-    assert run.parse_value('HalfCheetah-v5', 'env') == 'HalfCheetah-v5'
-    assert run.parse_value('my_run', 'exp_name') == 'my_run'
+    assert flags.parse_value('(64, 32)', 'hid') == (64, 32)
+    assert flags.parse_value('-1', 'x') == -1
+    assert flags.parse_value('nn.Tanh', 'act') is torch.nn.Tanh
+    assert flags.parse_value('HalfCheetah-v5', 'env') == 'HalfCheetah-v5'
+    assert flags.parse_value('my_run', 'exp_name') == 'my_run'
 
 
 @pytest.mark.parametrize('text', ['[32,', '(1, 2', "{'a': 1", 'a,b'])
 def test_parse_value_malformed(text):
     with pytest.raises(SpinupError, match='malformed value'):
-        run.parse_value(text, 'hid')
+        flags.parse_value(text, 'hid')
 
 
 def test_parse_value_unknown_name_suggests():
     with pytest.raises(SpinupError, match="did you mean 'ReLU'"):
-        run.parse_value('torch.nn.Relu', 'act')
+        flags.parse_value('torch.nn.Relu', 'act')
 
 
 def test_parse_value_never_evaluates_code(tmp_path):
     marker = tmp_path / 'pwned'
     text = f"__import__('os').system('touch {marker}')"
     with pytest.raises(SpinupError):
-        run.parse_value(text, 'x')
+        flags.parse_value(text, 'x')
     assert not marker.exists()
 
 
 def test_string_flags_stay_as_typed_and_equals_form():
-    values, _ = run.parse_flags(['--exp_name', '1e3', '--data_dir', 'runs (old)', '--steps-per-epoch=200',
+    values, _ = flags.parse_flags(['--exp_name', '1e3', '--data_dir', 'runs (old)', '--steps-per-epoch=200',
                                  '--env=CartPole-v1', '--seed', '-1'])
     assert values == {'exp_name': ['1e3'], 'data_dir': ['runs (old)'], 'steps_per_epoch': [200],
                       'env_name': ['CartPole-v1'], 'seed': [-1]}
@@ -55,22 +55,22 @@ def test_string_flags_stay_as_typed_and_equals_form():
 
 def test_values_before_flags_and_bad_flags():
     with pytest.raises(SpinupError, match='before any flag'):
-        run.parse_flags(['CartPole-v1'])
+        flags.parse_flags(['CartPole-v1'])
     with pytest.raises(SpinupError, match='malformed flag'):
-        run.parse_flags(['--hid[h', '[32]'])
+        flags.parse_flags(['--hid[h', '[32]'])
 
 
 def test_resolve_algo(monkeypatch):
-    assert run.resolve_algo('ppo_pytorch') == 'ppo_pytorch'
-    monkeypatch.setitem(run.DEFAULT_BACKEND, 'ppo', 'pytorch')
-    assert run.resolve_algo('ppo') == 'ppo_pytorch'
-    monkeypatch.setitem(run.DEFAULT_BACKEND, 'ppo', 'tf1')
-    assert run.resolve_algo('ppo') == 'ppo_tf1'
-    monkeypatch.setitem(run.DEFAULT_BACKEND, 'ppo', 'tensorflow')
+    assert flags.resolve_algo('ppo_pytorch') == 'ppo_pytorch'
+    monkeypatch.setitem(flags.DEFAULT_BACKEND, 'ppo', 'pytorch')
+    assert flags.resolve_algo('ppo') == 'ppo_pytorch'
+    monkeypatch.setitem(flags.DEFAULT_BACKEND, 'ppo', 'tf1')
+    assert flags.resolve_algo('ppo') == 'ppo_tf1'
+    monkeypatch.setitem(flags.DEFAULT_BACKEND, 'ppo', 'tensorflow')
     with pytest.raises(SpinupError, match='DEFAULT_BACKEND'):
-        run.resolve_algo('ppo')
+        flags.resolve_algo('ppo')
     with pytest.raises(SpinupError, match="did you mean 'ppo_pytorch'"):
-        run.resolve_algo('ppo_pytorh')
+        flags.resolve_algo('ppo_pytorh')
 
 
 def test_env_ids_old_versions_resolve_with_warning(capsys):

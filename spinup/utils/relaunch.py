@@ -18,6 +18,7 @@ import os.path as osp
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from spinup.utils.errors import SpinupError
+from spinup.utils.flags import RUN_KWARGS, check_flags, check_types, check_values, parse_flags
 from spinup.utils.serialization_utils import convert_json
 
 USAGE = 'python -m spinup.run relaunch RUN/config.json [--exp_name NAME] [--flag value ...]'
@@ -156,7 +157,6 @@ def relaunch_arguments(config_path: str, overrides: List[str], resume: bool = Fa
     """What :func:`main` runs: the algorithm, its keyword arguments and how to run it, from
     ``config.json`` with ``overrides`` (command-line flags) applied. Checks everything first.
     With ``resume``, the run goes on in its own folder from its checkpoint instead."""
-    from spinup.run import RUN_KWARGS, _check_flags, _check_types, _check_values, parse_flags
     from spinup.utils.envs import EnvFn
     from spinup.utils.run_utils import setup_logger_kwargs
     path, config = read_config(config_path)
@@ -190,16 +190,16 @@ def relaunch_arguments(config_path: str, overrides: List[str], resume: bool = Fa
 
     # the recorded values and the overrides, checked as the command line checks its flags; the
     # recorded environment and agent stand in for --env and --actor_critic when not given
-    _check_types(algo_fn, {k: [v] for k, v in kwargs.items()})
+    check_types(algo_fn, {k: [v] for k, v in kwargs.items()})
     env_from_record = 'env_name' not in values
     if env_from_record:
         values['env_name'] = [kwargs['env_fn'].env_id]
     ac_from_record = 'actor_critic' not in values and 'actor_critic' in kwargs
     if ac_from_record:
         values['actor_critic'] = [kwargs['actor_critic']]
-    _check_flags(name, algo_fn, values)
-    _check_types(algo_fn, values)
-    _check_values(name, values)
+    check_flags(name, algo_fn, values)
+    check_types(algo_fn, values)
+    check_values(name, values)
     if ac_from_record:
         values.pop('actor_critic')
     env_id = values.pop('env_name')[0]  # resolved by the checks (an old id -> the newest served)

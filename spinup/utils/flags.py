@@ -1,0 +1,277 @@
+"""The command line's flags: parsing ``--flag value ...`` into Python values, and the checks
+an algorithm's flags must pass before any process is launched. Used by :mod:`spinup.run` and
+by :mod:`spinup.utils.relaunch`.
+"""
+import ast
+import difflib
+import importlib
+import inspect
+import re
+from typing import Any, Dict, List, Tuple
+
+from spinup.algos import ALGOS, BACKENDS, CONTINUOUS_ONLY, OFF_POLICY, REGISTRY, split_name
+from spinup.user_config import DEFAULT_BACKEND
+from spinup.utils.errors import SpinupError
+
+# The commands besides the algorithms (spinup.run dispatches them)
+UTILITIES = ('plot', 'test_policy', 'exercise', 'benchmark', 'relaunch')
+
+# Shortcut flags and the argument each one stands for.
+SUBSTITUTIONS = {
+    'env': 'env_name',
+    'hid': 'ac_kwargs:hidden_sizes',
+    'act': 'ac_kwargs:activation',
+    'cpu': 'num_cpu',
+    'dt': 'datestamp',
+}
+
+# Flags that set how experiments run rather than an argument of the algorithm.
+RUN_KWARGS = ('num_cpu', 'data_dir', 'datestamp', 'workers', 'tensorboard')
+
+# Names a value may refer to: a prefix typed on the command line -> the module it means.
+NAME_MODULES = {
+    'torch.nn.functional': 'torch.nn.functional',
+    'torch.nn': 'torch.nn',
+    'nn': 'torch.nn',
+    'torch': 'torch',
+    'tf.nn': 'tensorflow.compat.v1.nn',
+    'tf': 'tensorflow.compat.v1',
+    'tensorflow.nn': 'tensorflow.compat.v1.nn',
+}
+
+
+def nearest(word: str, choices) -> str:
+    """' (did you mean 'X'?)' for the closest of ``choices`` to ``word``, ignoring case; or ''."""
+    by_lower = {c.lower(): c for c in choices}
+    near = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=0.5)
+    return f" (did you mean '{by_lower[near[0]]}'?)" if near else ''
+
+
+def resolve_name(text: str) -> Any:
+    """Look up a dotted name such as ``torch.nn.ReLU`` in the allowed modules.
+
+    Returns the object, or None if ``text`` does not start with an allowed prefix.
+    Raises SpinupError if the prefix is allowed but the name is not there.
+    """
+    for prefix in sorted(NAME_MODULES, key=len, reverse=True):
+        if text.startswith(prefix + '.'):
+            attr = text[len(prefix) + 1:]
+            if not attr.isidentifier():
+                return None
+            module = importlib.import_module(NAME_MODULES[prefix])
+            if not hasattr(module, attr):
+                public = [n for n in dir(module) if not n.startswith('_')]
+                raise SpinupError(f"'{text}' does not exist{nearest(attr, public)}.")
+            return getattr(module, attr)
+    return None
+
+
+def parse_value(text: str, flag: str) -> Any:
+    """Turn one command-line value into a Python value.
+
+    Literals (``3``, ``1e-3``, ``[64,64]``, ``True``) become what they say; allowed dotted
+    names (``torch.nn.ReLU``) become the object; anything else stays a string (an
+    environment id, an experiment name). Malformed brackets are an error, not a string.
+    """
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        pass
+    obj = resolve_name(text)
+    if obj is not None:
+        return obj
+    if any(c in text for c in '[](){}\'",') or text.strip() != text:
+        raise SpinupError(f"malformed value {text!r} for --{flag}: write a Python literal, "
+                          f"e.g. --{flag} \"[64,64]\" (quote it in the shell).")
+    return text
+
+
+# Flags whose values are names, kept as typed (an experiment called '1e3' stays '1e3').
+STRING_FLAGS = ('env_name', 'exp_name', 'data_dir')
+
+
+def parse_flags(args: List[str]) -> Tuple[Dict[str, List[Any]], Dict[str, str]]:
+    """Parse ``--flag v1 v2 --other v`` into ``{flag: [values]}`` and ``{flag: shorthand}``.
+
+    ``--flag[sh]`` gives the flag's shorthand in experiment names; ``--flag=v`` is
+    ``--flag v``; dashes in a flag's name are underscores; a flag with no value is True;
+    shortcut flags (``--env``, ``--hid``, ...) are replaced by what they stand for.
+    """
+    values: Dict[str, List[Any]] = {}
+    shorthands: Dict[str, str] = {}
+    key = None
+    for arg in args:
+        if arg.startswith('--'):
+            flag, eq, inline_value = arg.partition('=')
+            match = re.fullmatch(r'--([A-Za-z_][\w:\-]*)(?:\[([\w\-.]*)\])?', flag)
+            if match is None:
+                raise SpinupError(f"malformed flag '{arg}': write --name value or --name[shorthand] value.")
+            name = match.group(1).replace('-', '_')
+            key = SUBSTITUTIONS.get(name, name)
+            if key in values:
+                raise SpinupError(f"flag --{name} given twice: give all its values after one flag.")
+            values[key] = []
+            if match.group(2) is not None:
+                shorthands[key] = match.group(2)
+            if eq:
+                values[key].append(inline_value if key in STRING_FLAGS else parse_value(inline_value, key))
+        elif key is None:
+            raise SpinupError(f"'{arg}' comes before any flag: values follow a flag, as in --env CartPole-v1.")
+        elif arg.startswith('-') and not _is_number(arg):
+            raise SpinupError(f"'{arg}' is not a flag: flags start with two dashes, as in --seed 0.")
+        else:
+            values[key].append(arg if key in STRING_FLAGS else parse_value(arg, key))
+    for vals in values.values():
+        if not vals:
+            vals.append(True)  # a bare flag (--dt) switches something on
+    return values, shorthands
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
+
+
+def resolve_algo(cmd: str) -> str:
+    """The registered implementation a command names: ``ppo`` -> ``ppo_<DEFAULT_BACKEND['ppo']>``."""
+    if cmd in ALGOS:
+        backend = DEFAULT_BACKEND.get(cmd)
+        if backend not in BACKENDS:
+            raise SpinupError(f"user_config.DEFAULT_BACKEND['{cmd}'] is {backend!r}: set it to 'tf1' or 'pytorch'.")
+        name = f'{cmd}_{backend}'
+    else:
+        name = cmd
+    if name in REGISTRY:
+        return name
+    algo, backend = split_name(name)
+    if algo in ALGOS and backend in BACKENDS:
+        raise SpinupError(f"'{name}' is not available yet; available algorithms: {', '.join(sorted(REGISTRY))}.")
+    commands = list(REGISTRY) + list(ALGOS) + list(UTILITIES)
+    raise SpinupError(f"unknown command '{cmd}'{nearest(cmd, commands)}; "
+                      "run 'python -m spinup.run' to list the commands.")
+
+
+def check_flags(name: str, algo_fn, values: Dict[str, List[Any]]) -> None:
+    """Every flag must be an argument of the algorithm (or of its default actor-critic)."""
+    params = inspect.signature(algo_fn).parameters
+    # env_fn and logger_kwargs are made from --env, --exp_name, --data_dir and --dt
+    valid = [p for p in params if p not in ('env_fn', 'logger_kwargs')] + ['env_name', 'exp_name'] + list(RUN_KWARGS)
+    default_ac = params['actor_critic'].default if 'actor_critic' in params else None
+    ac_params = []
+    if default_ac is not None and 'actor_critic' not in values:
+        # the keyword arguments a user may set (not the spaces or placeholders it is built from)
+        ac_params = [p.name for p in inspect.signature(default_ac).parameters.values()
+                     if p.default is not p.empty and p.name != 'action_space']
+    for key in values:
+        outer, _, inner = key.partition(':')
+        if outer not in valid:
+            shown = sorted(set(valid) | {'env', 'hid', 'act', 'cpu', 'dt'})
+            raise SpinupError(f"unknown flag --{key} for {name}{nearest(outer, valid)}; "
+                              f"valid flags: {', '.join('--' + v for v in shown)}.")
+        if inner and outer == 'ac_kwargs' and ac_params and inner.split(':')[0] not in ac_params:
+            raise SpinupError(f"unknown flag --{key}: the default actor-critic of {name} takes "
+                              f"{', '.join(ac_params)}{nearest(inner, ac_params)}.")
+
+
+def check_types(algo_fn, values: Dict[str, List[Any]]) -> None:
+    """Each value of a numeric or boolean argument must have the type of its default."""
+    params = inspect.signature(algo_fn).parameters
+    for key, vals in values.items():
+        if key not in params:
+            continue
+        default = params[key].default
+        if isinstance(default, bool):
+            wanted, ok = 'True or False', lambda v: isinstance(v, bool)
+        elif isinstance(default, int):
+            wanted, ok = 'a whole number', lambda v: isinstance(v, int) and not isinstance(v, bool)
+        elif isinstance(default, float):
+            wanted, ok = 'a number', lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)
+        else:
+            continue
+        for v in vals:
+            if not ok(v):
+                raise SpinupError(f'--{key} takes {wanted} (default {default!r}), not {v!r}.')
+
+
+def check_values(name: str, values: Dict[str, List[Any]]) -> None:
+    """Check the values a run cannot start without, before any process is launched."""
+    for key in ('exp_name',) + RUN_KWARGS:
+        if key in values and len(values[key]) > 1:
+            raise SpinupError(f'--{key} takes one value, got {len(values[key])}.')
+    if 'num_cpu' in values:
+        cpu = values['num_cpu'][0]
+        if cpu != 'auto' and not (isinstance(cpu, int) and not isinstance(cpu, bool) and cpu >= 1):
+            raise SpinupError(f"--cpu takes a whole number of processes or 'auto', not {cpu!r}.")
+        if split_name(name)[0] in OFF_POLICY and cpu != 1:
+            raise SpinupError(f'{name} runs in one process: drop --cpu (only vpg, trpo and ppo run '
+                              f'under MPI); to use more cores, start several runs (other seeds, say) '
+                              f'at the same time.')
+    for key in ('exp_name', 'data_dir'):
+        if key in values and not isinstance(values[key][0], str):
+            raise SpinupError(f'--{key} takes a name (a folder, for --data_dir), not {values[key][0]!r}.')
+    for key, flag in (('datestamp', '--dt'), ('tensorboard', '--tensorboard')):
+        if key in values and not isinstance(values[key][0], bool):
+            raise SpinupError(f'{flag} is a switch: give it alone (or True/False), not {values[key][0]!r}.')
+    if values.get('tensorboard', [False])[0] and split_name(name)[1] == 'pytorch':
+        from spinup.utils.tb_scalars import check_writer
+        check_writer('pytorch')  # before any experiment of the grid starts
+    if 'workers' in values:
+        workers = values['workers'][0]
+        if not (isinstance(workers, int) and not isinstance(workers, bool) and workers >= 1):
+            raise SpinupError(f'--workers takes a whole number of experiments to run at once, not {workers!r}.')
+    if 'ac_kwargs:hidden_sizes' in values:
+        sizes = []
+        for v in values['ac_kwargs:hidden_sizes']:
+            v = [v] if isinstance(v, int) and not isinstance(v, bool) else v
+            if not (isinstance(v, (list, tuple)) and all(isinstance(h, int) and not isinstance(h, bool) and h > 0 for h in v)):
+                raise SpinupError(f'--hid takes lists of layer widths such as "[64,64]", not {v!r}.')
+            sizes.append(list(v))
+        values['ac_kwargs:hidden_sizes'] = sizes
+    if 'ac_kwargs:activation' in values:
+        _, backend = split_name(name)
+        for act in values['ac_kwargs:activation']:
+            if backend == 'pytorch':
+                import torch
+                ok = isinstance(act, type) and issubclass(act, torch.nn.Module)
+                example = 'torch.nn.ReLU'
+            else:
+                ok = callable(act) and not isinstance(act, type)
+                example = 'tf.nn.relu'
+            if not ok:
+                raise SpinupError(f'--act takes an activation such as {example} for {name}, not {act!r}.')
+    if 'env_name' not in values:
+        raise SpinupError(f'no environment given: add --env ENV_ID, e.g. python -m spinup.run {name} --env CartPole-v1')
+
+    from spinup.utils.envs import resolve_env_id
+    env_ids = [resolve_env_id(env_id) for env_id in values['env_name']]
+    values['env_name'] = env_ids
+
+    if 'actor_critic' not in values:
+        for env_id in env_ids:
+            check_spaces(name, env_id)
+
+
+def check_spaces(name: str, env_id: str) -> None:
+    """The default MLP actor-critics take flat Box observations, and Box or Discrete actions
+    (Box only for the off-policy algorithms)."""
+    import gymnasium as gym
+    env = gym.make(env_id)
+    obs_space, act_space = env.observation_space, env.action_space
+    env.close()
+    if not (isinstance(obs_space, gym.spaces.Box) and len(obs_space.shape) == 1):
+        raise SpinupError(f'{env_id} has {obs_space} observations, but {name} takes flat vectors '
+                          f'(a 1-D Box): choose an environment such as CartPole-v1 or Pendulum-v1.')
+    algo, _ = split_name(name)
+    if algo in CONTINUOUS_ONLY and not isinstance(act_space, gym.spaces.Box):
+        raise SpinupError(f"{name} needs continuous (Box) actions, but {env_id} has "
+                          f"{type(act_space).__name__} actions: use an on-policy algorithm "
+                          f"(vpg, trpo, ppo) or a continuous environment such as Pendulum-v1.")
+    if not (isinstance(act_space, gym.spaces.Discrete) or
+            (isinstance(act_space, gym.spaces.Box) and len(act_space.shape) == 1)):
+        raise SpinupError(f'{env_id} has {act_space} actions; {name} takes Box (1-D) or Discrete actions.')
+    if algo in CONTINUOUS_ONLY:
+        from spinup.utils.envs import action_limit
+        action_limit(act_space, name)  # finite bounds [-c, c], the same in every dimension
