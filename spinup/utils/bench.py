@@ -2,7 +2,8 @@
 where each run's time goes.
 
 ``python -m spinup.utils.bench [ALGO ...] [--env HalfCheetah-v5]
-[--hid "[64,32]"] [--steps 4000] [--epochs 10] [--seed 0] [--ops N]``
+[--hid "[64,32]"] [--steps 4000] [--epochs 10] [--seed 0] [--ops N]
+[--num_envs 1 4 8] [--vector_mode sync async]``
 
 The algorithms default to PPO in both backends (``ppo_pytorch ppo_tf1``). For each, it
 trains for ``steps x epochs`` environment steps (updates included) and reports steps per
@@ -25,6 +26,11 @@ carry no timing code.
 
 For the off-policy algorithms, use their network and a budget past the random start:
 ``python -m spinup.utils.bench ddpg_pytorch ddpg_tf1 --hid "[256,256]" --epochs 5``.
+
+``--num_envs`` and ``--vector_mode`` run VPG, TRPO and PPO once for each number of environment
+copies and each kind of vector (``sync``: in this process; ``async``: a subprocess a copy).
+Next to each such run, the ``envs`` column gives the same vector of environments stepped alone
+with random actions: what collection would cost with a policy that took no time.
 """
 import contextlib
 import inspect
@@ -86,6 +92,29 @@ def raw_throughput(env_id: str, hidden_sizes: Sequence[int], n_steps: int, seed:
     env.close()
     torch.set_num_threads(threads)  # the algorithms choose their own
     return n_steps / elapsed
+
+
+def vector_throughput(env_id: str, num_envs: int, vector_mode: str, n_steps: int, seed: int = 0) -> float:
+    """Steps per second (summed over the copies) of ``num_envs`` copies of ``env_id`` in the
+    vector the on-policy algorithms use, stepped with random actions and nothing else."""
+    from spinup.utils.envs import EnvFn, make_vector_env
+    envs = make_vector_env(EnvFn(env_id), num_envs, vector_mode)
+    envs.action_space.seed(seed)
+
+    def drive(steps: int) -> float:
+        envs.reset(seed=seed)
+        start = time.perf_counter()
+        for _ in range(steps // num_envs):
+            _, _, terminated, truncated, _ = envs.step(envs.action_space.sample())
+            done = terminated | truncated
+            if done.any():
+                envs.reset(options={'reset_mask': done})
+        return time.perf_counter() - start
+
+    drive(min(n_steps, 1000))  # warm up
+    elapsed = drive(n_steps)
+    envs.close()
+    return (n_steps // num_envs) * num_envs / elapsed
 
 
 class RunClock:
@@ -189,6 +218,23 @@ def _timed_env_class():
     return TimedEnv
 
 
+def _timed_vector(make_vector_env: Callable, clock: RunClock) -> Callable:
+    """``make_vector_env`` whose vectors count their steps and resets as 'env' time, measured in
+    this process (an async vector's copies step in subprocesses of their own)."""
+    def make_timed(*args, **kwargs):
+        envs = make_vector_env(*args, **kwargs)
+        step, reset = clock.timed('env', envs.step), clock.timed('env', envs.reset)
+
+        def started_reset(**reset_kwargs):
+            clock.in_test = False
+            clock.started = True  # the run's Time starts here
+            return reset(**reset_kwargs)
+
+        envs.step, envs.reset = step, started_reset
+        return envs
+    return make_timed
+
+
 @contextlib.contextmanager
 def _native_stderr_silenced():
     """Send what native code writes to stderr to /dev/null while the block runs (the torch
@@ -275,6 +321,11 @@ def _clocked(algo: Callable, backend: str, clock: RunClock, profile_updates: boo
     module = sys.modules[inspect.unwrap(algo).__module__]
     with contextlib.ExitStack() as stack:
         stack.enter_context(_patched(module, 'update', clock.timed('update', module.update)))
+        if hasattr(module, 'update_minibatches'):
+            stack.enter_context(_patched(module, 'update_minibatches',
+                                         clock.timed('update', module.update_minibatches)))
+        if hasattr(module, 'make_vector_env'):
+            stack.enter_context(_patched(module, 'make_vector_env', _timed_vector(module.make_vector_env, clock)))
         stack.enter_context(_patched(EpochLogger, 'save_state', clock.timed('save', EpochLogger.save_state)))
         stack.enter_context(_patched(Checkpoint, 'save', clock.timed('save', Checkpoint.save)))
         if backend == 'pytorch':
@@ -294,10 +345,11 @@ def _clocked(algo: Callable, backend: str, clock: RunClock, profile_updates: boo
 
 
 def algo_throughput(name: str, env_id: str, hidden_sizes: Sequence[int], steps: int, epochs: int,
-                    seed: int = 0) -> Dict[str, Any]:
+                    seed: int = 0, num_envs: Optional[int] = None, vector_mode: Optional[str] = None) -> Dict[str, Any]:
     """Train ``name`` quietly in this process; return its steps/s, final average return, the
     seconds per environment step of each phase and, for off-policy algorithms, the matrix
-    library's share of the update (``matrix_share``) and each op's (``op_shares``)."""
+    library's share of the update (``matrix_share``) and each op's (``op_shares``). ``num_envs``
+    and ``vector_mode``, for VPG, TRPO and PPO, set the vector of environments (its defaults if None)."""
     import pandas as pd
 
     from spinup.algos import OFF_POLICY, REGISTRY, load, split_name
@@ -311,14 +363,19 @@ def algo_throughput(name: str, env_id: str, hidden_sizes: Sequence[int], steps: 
     timed_env = _timed_env_class()
     made = []
 
-    def env_fn():
+    def env_fn():  # off-policy: the first environment trains, the second tests
         made.append(timed_env(EnvFn(env_id)(), clock, 'train' if not made else 'test'))
         return made[-1]
 
+    vector = {k: v for k, v in dict(num_envs=num_envs, vector_mode=vector_mode).items() if v is not None}
+    if vector and off_policy:
+        raise SpinupError(f'{name} steps one environment: --num_envs and --vector_mode are for vpg, trpo and ppo.')
+
     with tempfile.TemporaryDirectory() as out_dir:
         with contextlib.redirect_stdout(io.StringIO()), _clocked(algo, backend, clock, off_policy):
-            algo(env_fn, ac_kwargs=dict(hidden_sizes=list(hidden_sizes)), seed=seed,
-                 steps_per_epoch=steps, epochs=epochs,
+            # (the on-policy algorithms' vectors are timed as a whole: see _timed_vector)
+            algo(env_fn if off_policy else EnvFn(env_id), ac_kwargs=dict(hidden_sizes=list(hidden_sizes)),
+                 seed=seed, steps_per_epoch=steps, epochs=epochs, **vector,
                  logger_kwargs=dict(output_dir=out_dir, exp_name='bench'))
         progress = pd.read_table(os.path.join(out_dir, 'progress.txt'))
     last = progress.iloc[-1]
@@ -341,6 +398,8 @@ def table(rows: Sequence[tuple]) -> str:
     for name, res in rows:
         record = {'algorithm': name, 'steps/s': f"{res['steps_per_s']:,.0f}", 'raw': f"{res['raw']:,.0f}",
                   'ratio': f"{res['steps_per_s'] / res['raw']:.2f}"}
+        if 'envs' in res:
+            record['envs'] = f"{res['envs']:,.0f}"
         for phase in PHASES:
             record[phase] = f"{1e6 * res['per_step'][phase]:.0f}"
         share = res['matrix_share']
@@ -382,7 +441,14 @@ def main(argv=None) -> int:
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--ops', type=int, default=0, metavar='N',
                         help="also list the N ops that take most of an off-policy update's time")
+    parser.add_argument('--num_envs', type=int, nargs='+', default=None, metavar='N',
+                        help='environment copies (vpg, trpo, ppo): one run for each number given')
+    parser.add_argument('--vector_mode', nargs='+', default=None, choices=['sync', 'async'],
+                        help='the kind of vector (vpg, trpo, ppo): one run for each kind given')
     args = parser.parse_args(argv)
+    vectors = [(n, mode) for n in (args.num_envs or [None]) for mode in (args.vector_mode or [None])]
+    if any(n is not None and n < 1 for n, _ in vectors):
+        raise SpinupError(f'--num_envs takes numbers of copies of at least 1, not {args.num_envs}.')
 
     import ast
     try:
@@ -402,18 +468,25 @@ def main(argv=None) -> int:
           f'seed {args.seed}, {os.cpu_count()} cores', flush=True)
     rows = []
     for name in args.algos:
-        print(f'  running {name} ...', flush=True)
-        # the raw limit just before each run, so that both see the machine in the same state
-        raw = raw_throughput(env_id, hidden_sizes, min(total, RAW_STEPS), args.seed)
-        result = algo_throughput(name, env_id, hidden_sizes, args.steps, args.epochs, args.seed)
-        rows.append((name, dict(result, raw=raw)))
+        for num_envs, vector_mode in vectors:
+            label = name + ''.join(f' {x}' for x in (num_envs and f'x{num_envs}', vector_mode) if x)
+            print(f'  running {label} ...', flush=True)
+            # the raw limits just before each run, so that both see the machine in the same state
+            result = dict(raw=raw_throughput(env_id, hidden_sizes, min(total, RAW_STEPS), args.seed))
+            if num_envs is not None or vector_mode is not None:
+                result['envs'] = vector_throughput(env_id, num_envs or 1, vector_mode or 'sync',
+                                                   min(total, RAW_STEPS), args.seed)
+            result.update(algo_throughput(name, env_id, hidden_sizes, args.steps, args.epochs, args.seed,
+                                          num_envs, vector_mode))
+            rows.append((label, result))
 
     print()
     print(table(rows))
     print()
     print('steps/s: training steps a second, test episodes left out. raw: the raw limit, measured just')
     print('before the run: the environment stepped with one MLP forward pass a step, nothing else.')
-    print('ratio: steps/s over raw. policy .. test: microseconds per environment step in each phase')
+    print('ratio: steps/s over raw. envs (with --num_envs or --vector_mode): the same vector of environments')
+    print('stepped with random actions alone. policy .. test: microseconds per environment step in each phase')
     print('(policy: choosing actions; env: the environment; bookkeeping: buffers, logging, saving; update;')
     print('test: the test episodes). matmul %, ops %: the share of an update call spent in matrix-product')
     print('kernels, and in every tensor op, over 100 profiled calls (off-policy algorithms).')

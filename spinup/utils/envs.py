@@ -157,9 +157,12 @@ def make_vector_env(env_fn: Callable[[], Any], num_envs: int = 1, vector_mode: s
     return vector_class([env_fn] * num_envs, autoreset_mode=AutoresetMode.DISABLED)
 
 
-def steps_per_copy(local_steps: int, num_envs: int) -> int:
-    """Each environment copy's share of a process's ``local_steps`` steps an epoch; refuses, in
-    one clear line, a count that the copies do not split evenly."""
+def steps_per_copy(local_steps: int, num_envs: int, vector_mode: str = 'sync') -> int:
+    """Each environment copy's share of a process's ``local_steps`` steps an epoch. Refuses, in
+    one clear line, a count that the copies do not split evenly, and a ``vector_mode`` that
+    :func:`make_vector_env` does not know, before anything is built."""
+    if vector_mode not in VECTOR_MODES:
+        raise SpinupError(f"vector_mode must be 'sync' or 'async', not {vector_mode!r}.")
     if local_steps % num_envs:
         raise SpinupError(f'steps_per_epoch must split evenly over the num_envs={num_envs} environment '
                           f'copies: each process collects {local_steps} steps an epoch; pick a multiple '

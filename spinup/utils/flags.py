@@ -7,6 +7,7 @@ import difflib
 import importlib
 import inspect
 import re
+import typing
 from typing import Any, Dict, List, Tuple
 
 from spinup.algos import ALGOS, BACKENDS, CONTINUOUS_ONLY, OFF_POLICY, REGISTRY, split_name
@@ -23,6 +24,12 @@ SUBSTITUTIONS = {
     'act': 'ac_kwargs:activation',
     'cpu': 'num_cpu',
     'dt': 'datestamp',
+    # PPO's vector and update options, by the names PPO2 and Stable-Baselines3 give them
+    'num_env': 'num_envs',
+    'n_envs': 'num_envs',
+    'nminibatches': 'num_minibatches',
+    'noptepochs': 'update_epochs',
+    'n_epochs': 'update_epochs',
 }
 
 # Flags that set how experiments run rather than an argument of the algorithm.
@@ -177,23 +184,31 @@ def check_flags(name: str, algo_fn, values: Dict[str, List[Any]]) -> None:
 
 
 def check_types(algo_fn, values: Dict[str, List[Any]]) -> None:
-    """Each value of a numeric or boolean argument must have the type of its default."""
+    """Each value of a numeric or boolean argument must have the type of its default, or of its
+    annotation where the default is None; None itself passes where the annotation is Optional
+    (``--target_kl None``)."""
     params = inspect.signature(algo_fn).parameters
     for key, vals in values.items():
         if key not in params:
             continue
-        default = params[key].default
-        if isinstance(default, bool):
+        default, annotation = params[key].default, params[key].annotation
+        optional = type(None) in typing.get_args(annotation)
+        if default is None and optional:
+            kind = next(t for t in typing.get_args(annotation) if t is not type(None))
+        else:
+            kind = type(default)
+        if kind is bool:
             wanted, ok = 'True or False', lambda v: isinstance(v, bool)
-        elif isinstance(default, int):
+        elif kind is int:
             wanted, ok = 'a whole number', lambda v: isinstance(v, int) and not isinstance(v, bool)
-        elif isinstance(default, float):
+        elif kind is float:
             wanted, ok = 'a number', lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)
         else:
             continue
         for v in vals:
-            if not ok(v):
-                raise SpinupError(f'--{key} takes {wanted} (default {default!r}), not {v!r}.')
+            if not (ok(v) or (v is None and optional)):
+                raise SpinupError(f'--{key} takes {wanted}{" or None" if optional else ""} (default {default!r}), '
+                                  f'not {v!r}.')
 
 
 def check_values(name: str, values: Dict[str, List[Any]]) -> None:

@@ -375,6 +375,13 @@ def ppo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
     check_inputs('PPO', steps_per_epoch=steps_per_epoch, save_freq=save_freq, num_envs=num_envs,
                  update_epochs=update_epochs, num_minibatches=num_minibatches or 1)
 
+    # Each process collects its share of an epoch's steps, each environment copy its share of that
+    local_steps_per_epoch = local_steps(steps_per_epoch)
+    steps_per_env = steps_per_copy(local_steps_per_epoch, num_envs, vector_mode)
+    if num_minibatches is not None and local_steps_per_epoch % num_minibatches:
+        raise SpinupError(f'num_minibatches={num_minibatches} must split the {local_steps_per_epoch} steps '
+                          f'each process collects an epoch evenly.')
+
     # One thread a process: the networks are small and MPI processes share the cores
     setup_pytorch_for_mpi()
 
@@ -405,12 +412,7 @@ def ppo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
     logger.log('\nParameters: pi %d, v %d\n' % var_counts)
 
     # Experience buffer: each process collects its share of the epoch, each copy its share of that
-    local_steps_per_epoch = local_steps(steps_per_epoch)
-    steps_per_env = steps_per_copy(local_steps_per_epoch, num_envs)
     buf = PPOBuffer(obs_dim, act_dim, steps_per_env, gamma, lam, num_envs)
-    if num_minibatches is not None and local_steps_per_epoch % num_minibatches:
-        raise SpinupError(f'num_minibatches={num_minibatches} must split the {local_steps_per_epoch} steps '
-                          f'each process collects an epoch evenly.')
 
     # Optimizers, one for the policy and one for the value function (fused: one kernel updates
     # every parameter: the same Adam step, and an epoch's update about an eighth faster)

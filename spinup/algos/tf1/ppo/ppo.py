@@ -102,12 +102,14 @@ def compute_loss_pi(logp, logp_old, adv, ent, clip_ratio, ent_coef: float = 0.0)
     Builds graph ops from ``logp`` (log pi(a|s) of the current policy), the placeholders
     ``logp_old``, ``adv`` and ``clip_ratio``, and ``ent`` (the policy's entropy at each state).
     """
+    # [docs policy-loss]
     ratio = tf.exp(logp - logp_old)
     clip_adv = tf.clip_by_value(ratio, 1 - clip_ratio, 1 + clip_ratio) * adv
     loss_pi = -tf.reduce_mean(tf.minimum(ratio * adv, clip_adv))
 
     # extra information: how far the policy moved, and how random it still is
     approx_kl = tf.reduce_mean(logp_old - logp)
+    # [docs policy-loss end]
     ent = tf.reduce_mean(ent)
     loss_pi = loss_pi - ent_coef * ent
     clipped = tf.logical_or(ratio > (1 + clip_ratio), ratio < (1 - clip_ratio))
@@ -172,6 +174,7 @@ def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray], *,
     pi_l_old, v_l_old, ent = sess.run([ops['loss_pi'], ops['loss_v'], ops['ent']], feed_dict)
 
     # Train the policy with multiple steps of gradient descent.
+    # [docs early-stopping]
     stop_iter = train_pi_iters
     for i in range(train_pi_iters):
         kl = mpi_avg(sess.run(ops['kl'], feed_dict))
@@ -179,6 +182,7 @@ def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray], *,
             stop_iter = i
             break
         sess.run(ops['train_pi'], feed_dict)  # MpiAdamOptimizer averages grads across processes
+    # [docs early-stopping end]
 
     # Value function learning.
     for _ in range(train_v_iters):
@@ -350,6 +354,13 @@ def ppo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
     check_inputs('PPO', steps_per_epoch=steps_per_epoch, save_freq=save_freq, num_envs=num_envs,
                  update_epochs=update_epochs, num_minibatches=num_minibatches or 1)
 
+    # Each process collects its share of an epoch's steps, each environment copy its share of that
+    local_steps_per_epoch = local_steps(steps_per_epoch)
+    steps_per_env = steps_per_copy(local_steps_per_epoch, num_envs, vector_mode)
+    if num_minibatches is not None and local_steps_per_epoch % num_minibatches:
+        raise SpinupError(f'num_minibatches={num_minibatches} must split the {local_steps_per_epoch} steps '
+                          f'each process collects an epoch evenly.')
+
     # Logger, and a record of every argument in config.json
     logger = EpochLogger(**logger_kwargs, resume_from=resume_from)
     logger.save_config(locals())
@@ -378,12 +389,7 @@ def ppo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
     logger.log('\nParameters: pi %d, v %d\n' % var_counts)
 
     # Experience buffer: each process collects its share of the epoch, each copy its share of that
-    local_steps_per_epoch = local_steps(steps_per_epoch)
-    steps_per_env = steps_per_copy(local_steps_per_epoch, num_envs)
     buf = PPOBuffer(obs_dim, act_dim, steps_per_env, gamma, lam, num_envs)
-    if num_minibatches is not None and local_steps_per_epoch % num_minibatches:
-        raise SpinupError(f'num_minibatches={num_minibatches} must split the {local_steps_per_epoch} steps '
-                          f'each process collects an epoch evenly.')
 
     # What changes from epoch to epoch (annealed) and the values at collection, fed in
     val_ph = core.placeholder(None)
