@@ -107,7 +107,7 @@ def shrink(command: str) -> List[str]:
     assert argv[:2] == ['python', '-m'], command
     module, args = argv[2], argv[3:]
     if module == 'spinup.utils.bench':
-        args = _set_flags(args, {'--steps': '300', '--epochs': '1'})
+        args = _set_flags(args, {'--steps': '400', '--epochs': '1'})  # (400: split by 1, 4 or 8 copies)
     elif module == 'spinup.run' and args and '--help' not in args:
         cmd = args[0]
         if cmd == 'test_policy':
@@ -125,6 +125,8 @@ def shrink(command: str) -> List[str]:
         elif cmd not in ('plot', 'exercise'):
             algo = split_name(cmd)[0] if '_' in cmd else cmd
             args = _set_flags(args, OFF_POLICY_BUDGET if algo in OFF_POLICY else ON_POLICY_BUDGET)
+            if '--num_minibatches' in args:  # minibatches that split the short epoch
+                args = _set_flags(args, {'--num_minibatches': '4'})
             if '--seed' in args:
                 k = args.index('--seed')
                 args = _set_flags(args, {'--seed': args[k + 1]})
