@@ -183,7 +183,7 @@ def test_buffers_compute_the_same_advantages_and_returns():
             x = rng.normal(size=30)
             np.testing.assert_array_equal(core.discount_cumsum(x, 0.9), pt_core.discount_cumsum(x, 0.9))
     reference = results['ppo', 'pytorch']
-    assert set(reference) == {'obs', 'act', 'ret', 'adv', 'logp'}
+    assert set(reference) == {'obs', 'act', 'ret', 'adv', 'logp', 'val'}
     for name, data in results.items():
         assert set(data) == set(reference), name
         for key in reference:

@@ -16,6 +16,7 @@ import tensorflow.compat.v1 as tf
 
 import spinup.algos.tf1.trpo.core as core
 from spinup.utils.checkpoint import Checkpoint
+from spinup.utils.envs import make_vector_env, steps_per_copy
 from spinup.utils.errors import SpinupError, check_inputs
 from spinup.utils.logx import EpochLogger
 from spinup.utils.mpi_tf import (MpiAdamOptimizer, assign_params_from_flat, flat_concat, own_graph,
@@ -27,21 +28,29 @@ tf.disable_v2_behavior()
 
 class TRPOBuffer:
     """Stores the trajectories of one epoch, and computes the GAE-Lambda advantages and the
-    rewards-to-go that the policy and value losses are trained on."""
+    rewards-to-go that the policy and value losses are trained on.
 
-    def __init__(self, obs_dim, act_dim, size, gamma=0.99, lam=0.97):
-        self.obs_buf = np.zeros(core.combined_shape(size, obs_dim), dtype=np.float32)
-        self.act_buf = np.zeros(core.combined_shape(size, act_dim), dtype=np.float32)
-        self.adv_buf = np.zeros(size, dtype=np.float32)
-        self.rew_buf = np.zeros(size, dtype=np.float32)
-        self.ret_buf = np.zeros(size, dtype=np.float32)
-        self.val_buf = np.zeros(size, dtype=np.float32)
-        self.logp_buf = np.zeros(size, dtype=np.float32)
+    With ``num_envs`` environments stepped together, each array holds ``[steps, envs, ...]``:
+    a row a step, a column an environment copy. Each column holds its copy's trajectories one
+    after another, and GAE runs down each column on its own.
+    """
+
+    def __init__(self, obs_dim, act_dim, size, gamma=0.99, lam=0.97, num_envs=1):
+        rows = (size, num_envs)
+        self.obs_buf = np.zeros(core.combined_shape(rows, obs_dim), dtype=np.float32)
+        self.act_buf = np.zeros(core.combined_shape(rows, act_dim), dtype=np.float32)
+        self.adv_buf = np.zeros(rows, dtype=np.float32)
+        self.rew_buf = np.zeros(rows, dtype=np.float32)
+        self.ret_buf = np.zeros(rows, dtype=np.float32)
+        self.val_buf = np.zeros(rows, dtype=np.float32)
+        self.logp_buf = np.zeros(rows, dtype=np.float32)
         self.gamma, self.lam = gamma, lam
-        self.ptr, self.path_start_idx, self.max_size = 0, 0, size
+        self.ptr, self.max_size = 0, size
+        self.path_start_idx = np.zeros(num_envs, dtype=int)  # where each column's trajectory began
 
     def store(self, obs, act, rew, val, logp):
-        """Append one timestep of agent-environment interaction."""
+        """Append one timestep of agent-environment interaction: one row, a value for each
+        environment copy."""
         assert self.ptr < self.max_size, 'TRPOBuffer is full: call get() at the end of each epoch.'
         self.obs_buf[self.ptr] = obs
         self.act_buf[self.ptr] = act
@@ -50,37 +59,39 @@ class TRPOBuffer:
         self.logp_buf[self.ptr] = logp
         self.ptr += 1
 
-    def finish_path(self, last_val=0):
-        """Close the current trajectory: compute its advantages and rewards-to-go.
+    def finish_path(self, last_val=0, env=0):
+        """Close the current trajectory of environment copy ``env`` (its column): compute its
+        advantages and rewards-to-go.
 
         ``last_val`` is 0 if the trajectory ended because the agent reached a terminal
         state, and V(s_T) otherwise (the episode was truncated by a time limit, or cut off by
         the end of the epoch), so the return beyond the cut is bootstrapped from the value
         function rather than taken to be zero.
         """
-        path_slice = slice(self.path_start_idx, self.ptr)
-        rews = np.append(self.rew_buf[path_slice], last_val)
-        vals = np.append(self.val_buf[path_slice], last_val)
+        path_slice = slice(self.path_start_idx[env], self.ptr)
+        rews = np.append(self.rew_buf[path_slice, env], last_val)
+        vals = np.append(self.val_buf[path_slice, env], last_val)
 
         # GAE-Lambda: A_t = sum_l (gamma*lam)^l delta_{t+l}, delta_t = r_t + gamma V(s_{t+1}) - V(s_t)
         deltas = rews[:-1] + self.gamma * vals[1:] - vals[:-1]
-        self.adv_buf[path_slice] = core.discount_cumsum(deltas, self.gamma * self.lam)
+        self.adv_buf[path_slice, env] = core.discount_cumsum(deltas, self.gamma * self.lam)
 
         # rewards-to-go, the targets for the value function
-        self.ret_buf[path_slice] = core.discount_cumsum(rews, self.gamma)[:-1]
+        self.ret_buf[path_slice, env] = core.discount_cumsum(rews, self.gamma)[:-1]
 
-        self.path_start_idx = self.ptr
+        self.path_start_idx[env] = self.ptr
 
     def get(self) -> Dict[str, np.ndarray]:
-        """Return the epoch's data, with advantages normalized (mean 0, std 1 across all
-        processes), and empty the buffer."""
+        """Return the epoch's data, its ``[steps, envs]`` rows laid end to end (one sample a
+        step of a copy), with advantages normalized (mean 0, std 1 across all processes), and
+        empty the buffer."""
         assert self.ptr == self.max_size, 'the buffer must be full before get()'
-        self.ptr, self.path_start_idx = 0, 0
+        self.ptr, self.path_start_idx[:] = 0, 0
         adv_mean, adv_std = mpi_statistics_scalar(self.adv_buf)
         self.adv_buf[:] = (self.adv_buf - adv_mean) / (adv_std + 1e-8)  # (in place: it stays float32)
         data = dict(obs=self.obs_buf, act=self.act_buf, ret=self.ret_buf,
-                    adv=self.adv_buf, logp=self.logp_buf)
-        return {k: np.asarray(v, dtype=np.float32) for k, v in data.items()}
+                    adv=self.adv_buf, logp=self.logp_buf, val=self.val_buf)
+        return {k: np.asarray(v.reshape(-1, *v.shape[2:]), dtype=np.float32) for k, v in data.items()}
 
 
 EPS = 1e-8
@@ -218,7 +229,8 @@ def trpo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
          seed: int = 0, steps_per_epoch: int = 4000, epochs: int = 50, gamma: float = 0.99,
          delta: float = 0.01, vf_lr: float = 1e-3, train_v_iters: int = 80, damping_coeff: float = 0.1,
          cg_iters: int = 10, backtrack_iters: int = 10, backtrack_coeff: float = 0.8, lam: float = 0.97,
-         max_ep_len: int = 1000, logger_kwargs: Dict[str, Any] = dict(), save_freq: int = 10,
+         max_ep_len: int = 1000, num_envs: int = 1, vector_mode: str = 'sync',
+         logger_kwargs: Dict[str, Any] = dict(), save_freq: int = 10,
          algo: str = 'trpo', resume_from: Optional[str] = None) -> None:
     """TRPO: the largest step along the natural policy gradient that keeps the mean KL
     divergence from the data-collecting policy within ``delta``, found by a backtracking
@@ -260,7 +272,7 @@ def trpo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
             ``seed + 10000 * k``.
 
         steps_per_epoch (int): Environment steps per epoch (one batch, one update), over all
-            MPI processes together. (Thousands.)
+            MPI processes and environment copies together. (Thousands.)
 
         epochs (int): Number of epochs, that is, of policy updates.
 
@@ -290,6 +302,15 @@ def trpo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
         max_ep_len (int): Longest episode. Reaching it truncates the episode like the
             environment's own time limit: the return beyond it is bootstrapped from V.
 
+        num_envs (int): Copies of the environment stepped together, each ``steps_per_epoch /
+            num_envs`` steps an epoch (per MPI process), through a gymnasium vector environment.
+            One copy starts a new episode each epoch; several carry their episodes over from
+            one epoch to the next, as PPO2's do. (1, or 8 to 64.)
+
+        vector_mode (str): ``'sync'`` steps the copies one after another in this process;
+            ``'async'`` steps each in a subprocess of its own, for environments whose step
+            is slow.
+
         logger_kwargs (dict): Keyword arguments for :class:`EpochLogger` (``output_dir``,
             ``exp_name``, ``tensorboard``); ``setup_logger_kwargs`` makes them.
 
@@ -304,7 +325,11 @@ def trpo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
     if algo not in ('trpo', 'npg'):
         raise SpinupError(f"algo must be 'trpo' or 'npg', not {algo!r}.")
 
-    check_inputs('TRPO', steps_per_epoch=steps_per_epoch, save_freq=save_freq)
+    check_inputs('TRPO', steps_per_epoch=steps_per_epoch, save_freq=save_freq, num_envs=num_envs)
+
+    # Each process collects its share of an epoch's steps, each environment copy its share of that
+    local_steps_per_epoch = local_steps(steps_per_epoch)
+    steps_per_env = steps_per_copy(local_steps_per_epoch, num_envs, vector_mode)
 
     # Logger, and a record of every argument in config.json
     logger = EpochLogger(**logger_kwargs, resume_from=resume_from)
@@ -316,26 +341,27 @@ def trpo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
     np.random.seed(seed)
     tf.set_random_seed(seed)
 
-    # The environment
-    env = env_fn()
-    obs_dim = env.observation_space.shape
-    act_dim = env.action_space.shape
-    env.action_space.seed(seed)
+    # The environments: num_envs copies stepped together as one gymnasium vector (one copy
+    # is a vector of one); a copy whose episode ends is reset by the loop below, not by itself
+    envs = make_vector_env(env_fn, num_envs, vector_mode)
+    obs_dim = envs.single_observation_space.shape
+    act_dim = envs.single_action_space.shape
+    envs.action_space.seed(seed)
 
     # Placeholders: observations and actions, and the batch's advantages, returns and old log-probs
-    x_ph, a_ph = core.placeholders_from_spaces(env.observation_space, env.action_space)
+    x_ph, a_ph = core.placeholders_from_spaces(envs.single_observation_space, envs.single_action_space)
     adv_ph, ret_ph, logp_old_ph = core.placeholders(None, None, None)
 
     # The agent: policy pi and value function v
-    pi, logp, logp_pi, ent, info, info_phs, d_kl, v = actor_critic(x_ph, a_ph, action_space=env.action_space,
+    pi, logp, logp_pi, ent, info, info_phs, d_kl, v = actor_critic(x_ph, a_ph,
+                                                                   action_space=envs.single_action_space,
                                                                    **ac_kwargs)
 
     var_counts = tuple(core.count_vars(scope) for scope in ['pi', 'v'])
     logger.log('\nParameters: pi %d, v %d\n' % var_counts)
 
-    # Experience buffer: each process collects its share of the epoch
-    local_steps_per_epoch = local_steps(steps_per_epoch)
-    buf = TRPOBuffer(obs_dim, act_dim, local_steps_per_epoch, gamma, lam)
+    # Experience buffer: each process collects its share of the epoch, each copy its share of that
+    buf = TRPOBuffer(obs_dim, act_dim, steps_per_env, gamma, lam, num_envs)
 
     # Losses, built into the graph
     loss_pi, pi_info = compute_loss_pi(logp, logp_old_ph, adv_ph, ent)
@@ -363,51 +389,56 @@ def trpo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
     # Checkpoints: all that training needs to go on (every variable: weights, optimizer slots,
     # the policy's random generator; the other random states), written with each save; a
     # resumed run loads one and starts at the epoch after it
-    checkpoint = Checkpoint(logger, envs=dict(env=env), session=sess)
+    checkpoint = Checkpoint(logger, envs=dict(env=envs), session=sess)
     start = checkpoint.restore(resume_from, epoch=0)
 
     # Main loop: each epoch, collect a batch with the current policy, then update and log
     start_time = time.time() - start.elapsed
     for epoch in range(start.epoch, epochs):
-        # Each epoch starts a new episode (the last epoch's ended with it); the run's first
-        # reset is seeded
-        o, _ = env.reset(seed=seed if epoch == 0 else None)
-        ep_ret, ep_len = 0, 0
-        for t in range(local_steps_per_epoch):
-            a, v_t, logp_t = sess.run(get_action_ops, feed_dict={x_ph: o.reshape(1, -1)})
-            a, v_t, logp_t = a[0], v_t[0], logp_t[0]
+        # One environment starts a new episode each epoch (the last epoch's ended with it, and a
+        # resumed run repeats the one-go run exactly); several go on with theirs, as a copy's
+        # share of a batch is often shorter than an episode. The run's first reset is seeded.
+        if num_envs == 1 or epoch == start.epoch:
+            o, _ = envs.reset(seed=seed if epoch == 0 else None)
+            ep_ret, ep_len = np.zeros(num_envs), np.zeros(num_envs, dtype=int)
 
-            next_o, r, terminated, truncated, _ = env.step(a)
+        for t in range(steps_per_env):
+            # one step of every copy: o is (num_envs, obs_dim), and so on down the line
+            a, v_t, logp_t = sess.run(get_action_ops, feed_dict={x_ph: o})
+
+            next_o, r, terminated, truncated, _ = envs.step(a)
             ep_ret += r
             ep_len += 1
 
-            # into the buffer; values also to the log
+            # into the buffer, a row of the [steps, envs] arrays; values also to the log
             buf.store(o, a, r, v_t, logp_t)
             logger.store(VVals=v_t)
 
-            # the next step starts from the new observation
+            # the next step starts from the new observations
             o = next_o
 
             # Truncation is not termination: a time limit (the env's own, or max_ep_len)
             # ends the episode, but the last state still has a future worth V(s).
-            timeout = truncated or ep_len == max_ep_len
-            epoch_ended = t == local_steps_per_epoch - 1
+            timeout = truncated | (ep_len == max_ep_len)
+            done = terminated | timeout
+            epoch_ended = t == steps_per_env - 1
 
-            if terminated or timeout or epoch_ended:
-                if epoch_ended and not (terminated or timeout):
-                    print(f'Note: the epoch ended mid-episode, after {ep_len} steps; bootstrapping.', flush=True)
-                # bootstrap the value of the last state, unless it is terminal
-                if terminated:
-                    last_val = 0
-                else:
-                    last_val = sess.run(v, feed_dict={x_ph: o.reshape(1, -1)})[0]
-                buf.finish_path(last_val)
-                if terminated or timeout:
-                    # a cut-off partial episode would skew the logged returns
-                    logger.store(EpRet=ep_ret, EpLen=ep_len)
-                if not epoch_ended:  # (the next epoch starts its own episode)
-                    o, _ = env.reset()
-                    ep_ret, ep_len = 0, 0
+            if done.any() or epoch_ended:
+                if epoch_ended and num_envs == 1 and not done[0]:
+                    print(f'Note: the epoch ended mid-episode, after {ep_len[0]} steps; bootstrapping.', flush=True)
+                # the values of the last states (o holds each copy's own: no copy has reset yet)
+                if (~terminated & (timeout | epoch_ended)).any():
+                    last_v = sess.run(v, feed_dict={x_ph: o})
+                for i in range(num_envs):
+                    if done[i] or epoch_ended:
+                        # bootstrap the value of the last state, unless it is terminal
+                        buf.finish_path(0 if terminated[i] else last_v[i], env=i)
+                    if done[i]:
+                        logger.store(EpRet=ep_ret[i], EpLen=ep_len[i])
+                # the copies whose episodes ended start new ones (one copy: the next epoch does)
+                if done.any() and (num_envs > 1 or not epoch_ended):
+                    o, _ = envs.reset(options={'reset_mask': done})
+                    ep_ret[done], ep_len[done] = 0, 0
 
         # Update the policy and value function on the batch
         data = buf.get()
@@ -437,12 +468,13 @@ def trpo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
         # checkpoint; after Ctrl-C or SIGTERM, save now and stop (on every MPI process)
         stopping = checkpoint.stop_requested()
         if (epoch % save_freq == 0) or (epoch == epochs - 1) or stopping:
-            logger.save_state({'env': env}, None)
+            logger.save_state({'env': envs}, None)
             checkpoint.save(epoch=epoch + 1)
         if stopping:
             checkpoint.exit()
 
     # Done: the session's resources are freed (its graph goes with it)
+    envs.close()
     sess.close()
 
 
