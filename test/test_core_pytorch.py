@@ -34,9 +34,9 @@ def test_gae_hand_computed():
     d1 = 0.0 + 0.9 * 1.5 - 1.0   # 0.35
     d2 = 2.0 + 0.9 * 3.0 - 1.5   # 3.2
     gl = gamma * lam
-    np.testing.assert_allclose(buf.adv_buf, [d0 + gl * d1 + gl ** 2 * d2, d1 + gl * d2, d2], rtol=1e-6)
+    np.testing.assert_allclose(buf.adv_buf[:, 0], [d0 + gl * d1 + gl ** 2 * d2, d1 + gl * d2, d2], rtol=1e-6)
     # rewards-to-go bootstrap from last_val
-    np.testing.assert_allclose(buf.ret_buf, [1 + 0.9 * 0 + 0.81 * 2 + 0.729 * 3, 0 + 0.9 * 2 + 0.81 * 3, 2 + 0.9 * 3],
+    np.testing.assert_allclose(buf.ret_buf[:, 0], [1 + 0.9 * 0 + 0.81 * 2 + 0.729 * 3, 0 + 0.9 * 2 + 0.81 * 3, 2 + 0.9 * 3],
                                rtol=1e-6)
 
 
@@ -59,11 +59,11 @@ def test_buffer_get_normalizes_advantages_and_resets():
         buf.store(np.ones(2) * i, [0.1 * i], float(i), 0.0, -1.0)
     buf.finish_path(0.0)
     data = buf.get()
-    assert set(data) == {'obs', 'act', 'ret', 'adv', 'logp'}
+    assert set(data) == {'obs', 'act', 'ret', 'adv', 'logp', 'val'}
     assert data['obs'].shape == (4, 2) and data['act'].shape == (4, 1)
     assert abs(data['adv'].mean().item()) < 1e-6
     assert abs(data['adv'].std(unbiased=False).item() - 1) < 1e-4
-    assert buf.ptr == 0 and buf.path_start_idx == 0
+    assert buf.ptr == 0 and (buf.path_start_idx == 0).all()
 
 
 @pytest.mark.parametrize('env_id', ['CartPole-v1', 'Pendulum-v1'])

@@ -46,7 +46,9 @@ def stop_after_first_row(proc, run_dir, sig, timeout=300):
     ('td3_pytorch', signal.SIGINT, 130, OFF_POLICY + ['--epochs', 6]),
     ('sac_tf1', signal.SIGTERM, 143, OFF_POLICY + ['--epochs', 6]),
     ('ppo_pytorch', signal.SIGINT, 130, ON_POLICY + ['--epochs', 12, '--cpu', 2]),
-], ids=['td3_pytorch-SIGINT', 'sac_tf1-SIGTERM', 'ppo_pytorch-cpu2-SIGINT'])
+    # the copies in subprocesses get the terminal's Ctrl-C too: they must outlive the last epoch
+    ('ppo_tf1', signal.SIGINT, 130, ON_POLICY + ['--epochs', 12, '--num_envs', 2, '--vector_mode', 'async']),
+], ids=['td3_pytorch-SIGINT', 'sac_tf1-SIGTERM', 'ppo_pytorch-cpu2-SIGINT', 'ppo_tf1-async-SIGINT'])
 def test_a_stopped_run_checkpoints_and_resumes_to_the_end(data_dir, algo, sig, code, extra):
     run_dir = data_dir / 'x' / 'x_s0'
     proc = start(algo, *extra, '--exp_name', 'x', '--data_dir', data_dir)

@@ -302,7 +302,8 @@ def _set_env_states(env, states: Dict[str, Any]) -> None:
     """Put back what :func:`_env_states` took."""
     if hasattr(env, 'single_action_space'):
         generators = list(env.get_attr('np_random'))
-        for generator, state in zip(generators, states['env']):
+        copies = states['env'] if isinstance(states['env'], list) else [states['env']]  # (written for one env)
+        for generator, state in zip(generators, copies):
             generator.bit_generator.state = state
         env.set_attr('np_random', generators)
     else:

@@ -7,6 +7,8 @@ of the same environment, with a one-line warning, and turns an unknown id into a
 copies of an environment together, for the on-policy algorithms' ``num_envs``.
 """
 import difflib
+import os
+import signal
 import sys
 from typing import Any, Callable, Dict, Optional
 
@@ -153,8 +155,23 @@ def make_vector_env(env_fn: Callable[[], Any], num_envs: int = 1, vector_mode: s
     from gymnasium.vector import AutoresetMode
     if vector_mode not in VECTOR_MODES:
         raise SpinupError(f"vector_mode must be 'sync' or 'async', not {vector_mode!r}.")
-    vector_class = gym.vector.SyncVectorEnv if vector_mode == 'sync' else gym.vector.AsyncVectorEnv
-    return vector_class([env_fn] * num_envs, autoreset_mode=AutoresetMode.DISABLED)
+    if vector_mode == 'sync':
+        return gym.vector.SyncVectorEnv([env_fn] * num_envs, autoreset_mode=AutoresetMode.DISABLED)
+    return gym.vector.AsyncVectorEnv([CopyInSubprocess(env_fn)] * num_envs, autoreset_mode=AutoresetMode.DISABLED)
+
+
+class CopyInSubprocess:
+    """``env_fn`` for an async vector's subprocesses: a copy built in one ignores Ctrl-C, which
+    a terminal sends to every process of the command, so that the training process can finish
+    its epoch, save and stop (see :mod:`spinup.utils.checkpoint`) with its copies still there."""
+
+    def __init__(self, env_fn: Callable[[], Any]):
+        self.env_fn, self.parent = env_fn, os.getpid()
+
+    def __call__(self):
+        if os.getpid() != self.parent:  # (the vector builds one copy in this process, to read its spaces)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+        return self.env_fn()
 
 
 def steps_per_copy(local_steps: int, num_envs: int, vector_mode: str = 'sync') -> int:

@@ -220,7 +220,7 @@ class Logger:
 
         A gymnasium environment in ``state_dict`` is saved as its description (registered id,
         keyword arguments, time limit) under ``<key>_spec``, from which ``test_policy``
-        builds it again, rendering included. With ``itr``, the files are numbered
+        builds it again, rendering included; a vector of environments, as one of its copies. With ``itr``, the files are numbered
         (``vars3.pkl``, ``model3.pt``, ``tf1_save3/``) and earlier snapshots are kept; without it, they are
         overwritten.
         """
@@ -229,6 +229,9 @@ class Logger:
             desc = env_description(value) if _is_env(value) else None
             if desc is not None:
                 state[f'{key}_spec'] = desc
+            elif _is_env(value) and hasattr(value, 'single_action_space'):
+                # a vector of environments made from no registered id: one copy of them, to play
+                state[key] = value.envs[0] if hasattr(value, 'envs') else value.env_fns[0]()
             else:
                 state[key] = value
         fname = 'vars.pkl' if itr is None else f'vars{itr}.pkl'

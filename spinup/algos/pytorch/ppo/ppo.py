@@ -373,7 +373,9 @@ def ppo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
     """
 
     check_inputs('PPO', steps_per_epoch=steps_per_epoch, save_freq=save_freq, num_envs=num_envs,
-                 update_epochs=update_epochs, num_minibatches=num_minibatches or 1)
+                 update_epochs=update_epochs, num_minibatches=1 if num_minibatches is None else num_minibatches)
+    if max_grad_norm is not None and max_grad_norm <= 0:
+        raise SpinupError(f'max_grad_norm must be above 0 (or None, not to clip), not {max_grad_norm}.')
 
     # Each process collects its share of an epoch's steps, each environment copy its share of that
     local_steps_per_epoch = local_steps(steps_per_epoch)

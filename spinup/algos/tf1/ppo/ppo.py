@@ -144,14 +144,22 @@ def train_op(loss, optimizers_and_vars, max_grad_norm: Optional[float]):
     """An op that takes one step of each optimizer on its variables, down the gradient of
     ``loss``, with the global norm of all those gradients (as one vector) clipped to
     ``max_grad_norm`` first (None does not clip)."""
-    grads_and_vars = [optimizer.compute_gradients(loss, var_list=var_list)
-                      for optimizer, var_list in optimizers_and_vars]
+    # Each optimizer averages its gradients over MPI processes, and syncs its variables after
+    # the step: one after the other, so that every process makes those calls in the same order
+    grads_and_vars, before = [], []
+    for optimizer, var_list in optimizers_and_vars:
+        with tf.control_dependencies(before):
+            grads_and_vars.append(optimizer.compute_gradients(loss, var_list=var_list))
+        before = [g for g, _ in grads_and_vars[-1]]
     if max_grad_norm is not None:
         clipped, _ = tf.clip_by_global_norm([g for gvs in grads_and_vars for g, _ in gvs], max_grad_norm)
         clipped = iter(clipped)
         grads_and_vars = [[(next(clipped), v) for _, v in gvs] for gvs in grads_and_vars]
-    return tf.group([optimizer.apply_gradients(gvs)
-                     for (optimizer, _), gvs in zip(optimizers_and_vars, grads_and_vars)])
+    steps = []
+    for (optimizer, _), gvs in zip(optimizers_and_vars, grads_and_vars):
+        with tf.control_dependencies(steps[-1:]):
+            steps.append(optimizer.apply_gradients(gvs))
+    return tf.group(steps)
 
 
 def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray], *,
@@ -352,7 +360,9 @@ def ppo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
     """
 
     check_inputs('PPO', steps_per_epoch=steps_per_epoch, save_freq=save_freq, num_envs=num_envs,
-                 update_epochs=update_epochs, num_minibatches=num_minibatches or 1)
+                 update_epochs=update_epochs, num_minibatches=1 if num_minibatches is None else num_minibatches)
+    if max_grad_norm is not None and max_grad_norm <= 0:
+        raise SpinupError(f'max_grad_norm must be above 0 (or None, not to clip), not {max_grad_norm}.')
 
     # Each process collects its share of an epoch's steps, each environment copy its share of that
     local_steps_per_epoch = local_steps(steps_per_epoch)
