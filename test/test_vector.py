@@ -275,3 +275,12 @@ def test_vector_run_composes_with_mpi_async_resume_relaunch_and_test_policy(tmp_
     played = run_cli('test_policy', run, '--norender', '--episodes', '2', cwd=tmp_path)
     assert_ok(played)
     assert played.stdout.count('EpRet') >= 2
+
+
+def test_plot_smoothing_skips_epochs_in_which_no_episode_ended():
+    """With many copies whose episodes end together, some epochs log no EpRet (NaN): a smoothed
+    curve averages the epochs around them instead of turning NaN."""
+    from spinup.utils.plot import smooth_curve
+    y = np.array([1.0, np.nan, 3.0, np.nan, np.nan, np.nan, 5.0])
+    np.testing.assert_allclose(smooth_curve(y, 3), [1, 2, 3, 3, np.nan, 5, 5])
+    np.testing.assert_allclose(smooth_curve(np.arange(5.0), 3), [0.5, 1, 2, 3, 3.5])

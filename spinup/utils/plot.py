@@ -31,13 +31,17 @@ ESTIMATORS = {'mean': np.mean, 'median': np.median, 'max': np.max, 'min': np.min
 def smooth_curve(y: np.ndarray, smooth: int) -> np.ndarray:
     """Moving average of ``y`` over a centred window of ``smooth`` points, shrinking at the ends.
 
-    Same length as ``y``, also when the window is longer than ``y``.
+    Same length as ``y``, also when the window is longer than ``y``. NaN points (epochs in
+    which no episode ended, common with many environment copies) are left out of the
+    average; a window of NaN alone stays NaN.
     """
     window = np.ones(smooth)
     start, n = (smooth - 1) // 2, len(y)
-    total = np.convolve(y, window, 'full')[start:start + n]
-    count = np.convolve(np.ones(n), window, 'full')[start:start + n]
-    return total / count
+    known = ~np.isnan(y)
+    total = np.convolve(np.where(known, y, 0.0), window, 'full')[start:start + n]
+    count = np.convolve(known.astype(np.float64), window, 'full')[start:start + n]
+    with np.errstate(invalid='ignore', divide='ignore'):
+        return np.where(count > 0, total / np.maximum(count, 1), np.nan)
 
 
 def plot_data(data, xaxis: str = 'Epoch', value: str = 'AverageEpRet', condition: str = 'Condition1',
