@@ -108,6 +108,10 @@ def shrink(command: str) -> List[str]:
     module, args = argv[2], argv[3:]
     if module == 'spinup.utils.bench':
         args = _set_flags(args, {'--steps': '400', '--epochs': '1'})  # (400: split by 1, 4 or 8 copies)
+        if '--num_envs' in args:  # the most copies asked for, alone: each is a run
+            counts = args[args.index('--num_envs') + 1:]
+            counts = counts[:next((i for i, a in enumerate(counts) if a.startswith('--')), len(counts))]
+            args = _set_flags(args, {'--num_envs': counts[-1]})
     elif module == 'spinup.run' and args and '--help' not in args:
         cmd = args[0]
         if cmd == 'test_policy':
