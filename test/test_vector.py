@@ -254,12 +254,13 @@ def test_ppo2_options_solve_cartpole(backend, tmp_path):
 
 @pytest.mark.slow
 def test_vector_run_composes_with_mpi_async_resume_relaunch_and_test_policy(tmp_path):
-    """Two MPI processes with two async copies each; resumed for a third epoch; relaunched with
-    its num_envs; its saved agent plays one copy in test_policy."""
+    """Two MPI processes with two async copies each, with TensorBoard scalars; resumed for a
+    third epoch; relaunched with its num_envs; its saved agent plays one copy in test_policy."""
     common = ['--env', 'CartPole-v1', '--steps_per_epoch', '400', '--hid', '[16]', '--data_dir', tmp_path]
     assert_ok(run_cli('ppo_tf1', *common, '--exp_name', 'vec', '--epochs', '2', '--cpu', '2',
-                      '--num_envs', '2', '--vector_mode', 'async', cwd=tmp_path))
+                      '--num_envs', '2', '--vector_mode', 'async', '--tensorboard', cwd=tmp_path))
     run = tmp_path / 'vec' / 'vec_s0'
+    assert list(run.glob('**/events.out.tfevents.*'))
     config = json.loads((run / 'config.json').read_text())
     assert config['num_envs'] == 2 and config['vector_mode'] == 'async'
 
@@ -284,3 +285,16 @@ def test_plot_smoothing_skips_epochs_in_which_no_episode_ended():
     y = np.array([1.0, np.nan, 3.0, np.nan, np.nan, np.nan, 5.0])
     np.testing.assert_allclose(smooth_curve(y, 3), [1, 2, 3, 3, np.nan, 5, 5])
     np.testing.assert_allclose(smooth_curve(np.arange(5.0), 3), [0.5, 1, 2, 3, 3.5])
+
+
+@pytest.mark.slow
+def test_benchmark_runner_passes_num_envs_on(tmp_path):
+    """A preset block's kwargs reach the algorithm: a benchmark run with 2 copies."""
+    from spinup.benchmarks.presets import Experiment
+    from spinup.benchmarks.runner import run_benchmark
+    exp = Experiment('ppo', 'tf1', 'CartPole-v1', 0, 2, 400, (8,), 'tanh', dict(num_envs=2, num_minibatches=4))
+    run_benchmark([exp], str(tmp_path), workers=1)
+    run = tmp_path / exp.relpath
+    assert json.loads((run / 'config.json').read_text())['num_envs'] == 2
+    progress = pd.read_csv(run / 'progress.txt', sep='\t')
+    assert progress['TotalEnvInteracts'].tolist() == [400, 800]
