@@ -15,8 +15,8 @@ NOT_LINUX_ARM = "sys_platform != 'linux' or platform_machine != 'aarch64'"
 TF = '>=2.18,<2.21'
 GYM = '>=1.0,<2'
 
-# Sphinx, and the theme the site uses
-DOCS = ['sphinx>=8,<10', 'furo>=2024.8']
+# Sphinx, the theme the site uses, and MathJax 3.2 copied into the site (math renders offline)
+DOCS = ['sphinx>=8,<10', 'furo>=2024.8', 'sphinx-mathjax-offline>=0.0.2']
 # train_mnist.py learns offline on scikit-learn's bundled digits
 EXAMPLES = ['scikit-learn>=1.3']
 # benchmark run --ray: experiments as tasks on a Ray cluster

@@ -20,6 +20,9 @@ extensions = [
     'sphinx.ext.autodoc',
     'sphinx.ext.napoleon',
     'sphinx.ext.mathjax',
+    # MathJax 3 from the sphinx-mathjax-offline package (the docs extra), copied into the built
+    # site's _static/mathjax/ and loaded from there: the pages render their math with no network
+    'sphinx-mathjax-offline',
     'sphinx.ext.viewcode',
 ]
 
@@ -30,10 +33,6 @@ napoleon_numpy_docstring = False
 autodoc_member_order = 'bysource'
 autodoc_typehints = 'description'
 autodoc_preserve_defaults = True
-
-# MathJax from its usual address unless SPINUP_MATHJAX names a local copy (for offline builds).
-if os.environ.get('SPINUP_MATHJAX'):
-    mathjax_path = os.environ['SPINUP_MATHJAX']
 
 html_theme = 'furo'
 html_title = f'Spinning Up, rebuilt {release}'
