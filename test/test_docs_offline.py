@@ -2,7 +2,8 @@
 sphinx-mathjax-offline package of the docs extra), and headless Chromium, cut off from every
 network, turns each equation of the PPO page into MathJax's output.
 
-Needs Debian's ``chromium`` (``travis_setup.sh`` installs it); without it the tests skip, saying so.
+The rendering needs Debian's ``chromium`` (``travis_setup.sh`` installs it); without it those
+tests skip, saying so.
 The network is cut twice where the system allows: in a network namespace of its own
 (``unshare -rn``) and by a resolver that finds no host; Chromium's network log then shows that
 the page asked for nothing over the network.
@@ -20,7 +21,7 @@ from docs_pages import DOCS, REPO
 
 CHROMIUM = next((shutil.which(name) for name in ('chromium', 'chromium-browser', 'google-chrome')
                  if shutil.which(name)), None)
-pytestmark = pytest.mark.skipif(
+needs_chromium = pytest.mark.skipif(
     CHROMIUM is None, reason='Chromium is not installed (Debian: apt-get install chromium, '
                              'or bash travis_setup.sh): the offline rendering of the docs is not checked')
 
@@ -95,6 +96,7 @@ def test_the_site_carries_mathjax_and_loads_it_from_its_own_folder(site):
     assert list((site / '_static' / 'mathjax' / 'output' / 'chtml' / 'fonts').rglob('*.woff'))
 
 
+@needs_chromium
 def test_the_ppo_page_renders_every_equation_with_no_network(site, tmp_path):
     page = site / 'algorithms' / 'ppo.html'
     expected = math_count(page.read_text())
@@ -108,6 +110,7 @@ def test_the_ppo_page_renders_every_equation_with_no_network(site, tmp_path):
         assert delimiter not in text, f'raw TeX left on the page: {delimiter}'
 
 
+@needs_chromium
 def test_the_check_sees_math_left_raw_when_mathjax_is_on_a_server(site, tmp_path):
     """The same page with MathJax's usual server address instead (as the site had before):
     offline, its equations stay raw TeX, and the page's request for MathJax shows in the log."""
