@@ -1,4 +1,7 @@
 """The command line: parsing, name resolution, environment ids, and clear errors for bad input."""
+import subprocess
+import sys
+
 import pytest
 import torch
 
@@ -152,3 +155,16 @@ def test_bad_input_gives_one_clear_line(tmp_path, args, message):
     assert len(errors) == 1, result.stderr
     assert message in errors[0], errors[0]
     assert not list(tmp_path.glob('**/progress.txt')), 'a run started despite bad input'
+
+
+@pytest.mark.parametrize('name, package', [('ppo_pytorch', 'torch'), ('sac_tf1', 'tensorflow')])
+def test_an_algorithm_whose_framework_is_missing_is_one_line(name, package, tmp_path):
+    """With its framework not installed (here hidden), an algorithm is refused in one line
+    that says what to install, not with an import traceback."""
+    code = (f"import runpy, sys; sys.modules[{package!r}] = None; "
+            f"sys.argv = ['spinup.run', {name!r}, '--env', 'Pendulum-v1', '--data_dir', {str(tmp_path)!r}]; "
+            f"runpy.run_module('spinup.run', run_name='__main__')")
+    result = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert result.returncode == 2, result.stderr
+    assert 'Traceback' not in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith(f'Error: {name} needs {package}, which is not installed: pip install')

@@ -14,7 +14,7 @@ from conftest import assert_ok, run_cli, run_python
 
 PPO_COLUMNS = ['Epoch', 'AverageEpRet', 'StdEpRet', 'MaxEpRet', 'MinEpRet', 'EpLen', 'AverageVVals',
                'StdVVals', 'MaxVVals', 'MinVVals', 'TotalEnvInteracts', 'LossPi', 'LossV', 'DeltaLossPi',
-               'DeltaLossV', 'Entropy', 'KL', 'ClipFrac', 'StopIter', 'Time']
+               'DeltaLossV', 'Entropy', 'KL', 'ClipFrac', 'StopIter', 'ExplainedVar', 'Time']
 
 
 BACKENDS = ['pytorch', 'tf1']

@@ -168,7 +168,16 @@ def test_resume_extends_a_finished_run(finished_run, tmp_path):
     assert rows(tmp_path / 'fresh' / 'fresh_s0')['Epoch'].tolist() == [0]
 
 
-def test_a_second_signal_stops_at_once(tmp_path):
+@pytest.fixture
+def python_ctrl_c():
+    """Python's own Ctrl-C handler to start from, as in a terminal (a shell that starts the
+    suite in the background without job control has it ignored instead), put back after."""
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, before)
+
+
+def test_a_second_signal_stops_at_once(tmp_path, python_ctrl_c):
     from spinup.utils.checkpoint import Checkpoint
     from spinup.utils.logx import EpochLogger
     checkpoint = Checkpoint(EpochLogger(output_dir=str(tmp_path)), envs={})
@@ -186,7 +195,7 @@ def test_a_second_signal_stops_at_once(tmp_path):
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
-def test_ctrl_c_after_a_run_that_failed_interrupts_as_usual(tmp_path):
+def test_ctrl_c_after_a_run_that_failed_interrupts_as_usual(tmp_path, python_ctrl_c):
     from spinup.utils.checkpoint import Checkpoint
     from spinup.utils.logx import EpochLogger
 

@@ -8,6 +8,8 @@ asked for: a TF1 user never waits for torch, and the reverse.
 import importlib
 from typing import Callable, Dict, Tuple
 
+from spinup.utils.errors import SpinupError
+
 ALGOS = ('vpg', 'trpo', 'ppo', 'ddpg', 'td3', 'sac')
 BACKENDS = ('tf1', 'pytorch')
 
@@ -34,10 +36,22 @@ CONTINUOUS_ONLY = frozenset({'ddpg', 'td3', 'sac'})
 OFF_POLICY = frozenset({'ddpg', 'td3', 'sac'})
 
 
+# The package each backend's algorithms need, and how to install it
+FRAMEWORKS = {'pytorch': ('torch', 'pip install torch==2.13.0 (see the README for its CPU build)'),
+              'tf1': ('tensorflow', 'pip install "tensorflow-cpu>=2.18,<2.21" (tensorflow on macOS)')}
+
+
 def load(name: str) -> Callable:
-    """Import and return the algorithm function registered as ``name``."""
+    """Import and return the algorithm function registered as ``name``; refuse, in one line,
+    one whose framework is not installed."""
     module, function = REGISTRY[name]
-    return getattr(importlib.import_module(module), function)
+    try:
+        return getattr(importlib.import_module(module), function)
+    except ModuleNotFoundError as err:
+        package, how = FRAMEWORKS[split_name(name)[1]]
+        if err.name is None or err.name.split('.')[0] != package:
+            raise
+        raise SpinupError(f'{name} needs {package}, which is not installed: {how}.') from None
 
 
 def split_name(name: str) -> Tuple[str, str]:
