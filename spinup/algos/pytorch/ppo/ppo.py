@@ -529,6 +529,7 @@ def ppo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
             logger.save_state({'env': envs}, None)
             checkpoint.save(epoch=epoch + 1)
         if stopping:
+            envs.close()  # (an async vector's subprocesses end now, not while Python exits)
             checkpoint.exit()
     envs.close()
 

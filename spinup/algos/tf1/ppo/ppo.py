@@ -531,6 +531,7 @@ def ppo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
             logger.save_state({'env': envs}, None)
             checkpoint.save(epoch=epoch + 1)
         if stopping:
+            envs.close()  # (an async vector's subprocesses end now, not while Python exits)
             checkpoint.exit()
 
     # Done: the session's resources are freed (its graph goes with it)

@@ -471,6 +471,7 @@ def trpo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
             logger.save_state({'env': envs}, None)
             checkpoint.save(epoch=epoch + 1)
         if stopping:
+            envs.close()  # (an async vector's subprocesses end now, not while Python exits)
             checkpoint.exit()
 
     # Done: the session's resources are freed (its graph goes with it)
