@@ -140,6 +140,12 @@ def action_limit(action_space, algo: str) -> float:
 VECTOR_MODES = ('sync', 'async')
 
 
+def check_vector_mode(vector_mode: str) -> None:
+    """Refuse, in one clear line, a ``vector_mode`` that :func:`make_vector_env` does not know."""
+    if vector_mode not in VECTOR_MODES:
+        raise SpinupError(f"vector_mode must be 'sync' or 'async', not {vector_mode!r}.")
+
+
 def make_vector_env(env_fn: Callable[[], Any], num_envs: int = 1, vector_mode: str = 'sync'):
     """``num_envs`` copies of ``env_fn()`` stepped together as one gymnasium vector environment.
 
@@ -153,8 +159,7 @@ def make_vector_env(env_fn: Callable[[], Any], num_envs: int = 1, vector_mode: s
     """
     import gymnasium as gym
     from gymnasium.vector import AutoresetMode
-    if vector_mode not in VECTOR_MODES:
-        raise SpinupError(f"vector_mode must be 'sync' or 'async', not {vector_mode!r}.")
+    check_vector_mode(vector_mode)
     if vector_mode == 'sync':
         return gym.vector.SyncVectorEnv([env_fn] * num_envs, autoreset_mode=AutoresetMode.DISABLED)
     return gym.vector.AsyncVectorEnv([CopyInSubprocess(env_fn)] * num_envs, autoreset_mode=AutoresetMode.DISABLED)
@@ -178,8 +183,7 @@ def steps_per_copy(local_steps: int, num_envs: int, vector_mode: str = 'sync') -
     """Each environment copy's share of a process's ``local_steps`` steps an epoch. Refuses, in
     one clear line, a count that the copies do not split evenly, and a ``vector_mode`` that
     :func:`make_vector_env` does not know, before anything is built."""
-    if vector_mode not in VECTOR_MODES:
-        raise SpinupError(f"vector_mode must be 'sync' or 'async', not {vector_mode!r}.")
+    check_vector_mode(vector_mode)
     if local_steps % num_envs:
         raise SpinupError(f'steps_per_epoch must split evenly over the num_envs={num_envs} environment '
                           f'copies: each process collects {local_steps} steps an epoch; pick a multiple '
