@@ -9,8 +9,9 @@ import pytest
 from scipy.stats import trim_mean
 
 from spinup.benchmarks import report
-from spinup.benchmarks.report import (COLUMNS, MAX_POINTS, collect, final_performance, load_csv, main, summarize,
-                                      summary_markdown, thin_epochs, write_report)
+from spinup.benchmarks.report import (COLUMNS, MAX_POINTS, collect, compare, final_performance, load_csv,
+                                      load_references, main, performance_at, summarize, summary_markdown,
+                                      thin_epochs, undrawn_lines, write_figures, write_report)
 from spinup.utils.errors import SpinupError, run_main
 
 from conftest import run_python
@@ -167,7 +168,7 @@ def test_the_report_writes_its_files_small_and_valid(runs, tmp_path):
 
 
 def test_the_report_made_again_from_results_csv_alone_is_the_same(runs, tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(report, 'write_figures', lambda df, out_dir: [])  # tested above; slow to draw
+    monkeypatch.setattr(report, 'write_figures', lambda df, out_dir, references=None: [])  # tested above; slow to draw
     assert main([str(runs)]) == 0
     out = capsys.readouterr().out
     first = runs / 'report'
@@ -222,7 +223,150 @@ def test_the_committed_small_results_are_whole_and_regenerate_from_their_csv(tmp
         for kind in ('algorithms', 'head_to_head'):
             for ext in ('svg', 'png'):
                 assert (small / f'{env}_{kind}.{ext}').is_file(), f'{env}_{kind}.{ext}'
-    monkeypatch.setattr(report, 'write_figures', lambda df, out_dir: [])  # the statistics are what must agree
+    # the statistics are what must agree
+    monkeypatch.setattr(report, 'write_figures', lambda df, out_dir, references=None: [])
     assert main([str(small / 'results.csv'), '--out', str(tmp_path)]) == 0
     for name in ('summary.csv', 'summary.md'):
         assert (tmp_path / name).read_bytes() == (small / name).read_bytes(), name
+
+
+# ----- Reference points (--references) --------------------------------------------------------
+
+REFERENCE_HEADER = 'algorithm,env,step,value,low,high,source,reference_env,backend,seeds,url,how'
+
+
+def curves(runs, steps_per_epoch=1000):
+    """A tidy frame of whole runs: {(algo, backend, env): [Performance of each epoch, one list a seed]};
+    epoch k has steps_per_epoch (k + 1) steps."""
+    rows = [(algo, backend, env, seed, k, steps_per_epoch * (k + 1), float(v), 1.0 + k, 500.0)
+            for (algo, backend, env), seeds in runs.items() for seed, perf in enumerate(seeds)
+            for k, v in enumerate(perf)]
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def write_references(path, *rows):
+    path.write_text('\n'.join((REFERENCE_HEADER,) + rows) + '\n')
+    return str(path)
+
+
+def test_performance_at_a_step_averages_a_final_sized_window_centred_on_the_nearest_epoch():
+    # Performance = epoch number; 30 epochs: the final window is 3 epochs, the last step 30000
+    df = curves({('ppo', 'tf1', 'A'): [list(range(30))]})
+    at = {step: performance_at(df, step)['value'].tolist() for step in (30000, 31000, 11000, 11400, 500, 32000)}
+    assert at[30000] == at[31000] == [28.0] == final_performance(df)['final'].tolist()  # the final performance
+    assert at[11000] == at[11400] == [10.0]  # epochs 9, 10, 11 around epoch 10 (11000 steps)
+    assert at[500] == [1.0]  # epochs 0, 1, 2: moved inside the run
+    assert at[32000] == []  # more than 5 % past the run's last step: it does not reach there
+    two = curves({('ppo', 'tf1', 'A'): [list(range(20))]})  # a window of 2: the extra epoch before
+    assert performance_at(two, 11000)['value'].tolist() == [9.5]
+
+
+def test_comparison_verdicts_on_known_data(tmp_path):
+    # ppo tf1: 10 epochs (a final window of one), seed s scores 10 k + s at epoch k: 90, 91, 92 at the end
+    df = curves({('ppo', 'tf1', 'A'): [[10 * k + s for k in range(10)] for s in range(3)],
+                 ('ppo', 'pytorch', 'A'): [[10 * k + s - 50 for k in range(10)] for s in range(3)]})
+    refs = load_references(write_references(
+        tmp_path / 'references.csv',
+        'ppo,A,10000,91,,,Mid,A-v0,tf1,10,https://example.org,read off a plot',
+        'ppo,A,5000,0,-10,10,Low,A-v0,tf1,,,',  # ours 40..42 at epoch 4: above the band
+        'ppo,A,10000,200,,,High,A-v0,tf1,,,',
+        'ppo,A,10000,100,85,110,Band,A-v0,tf1,,,',  # the value is above ours, its band meets ours
+        'sac,A,10000,5,,,Other,A-v0,,,,',  # no sac runs, either backend
+        'ppo,A,20000,91,,,Far,A-v0,tf1,,,',  # our runs stop at 10000
+        'ppo,A,10000,91,,,Both,A-v0,,,,'))  # tf1 (90..92) and pytorch (40..42)
+    comparison = compare(df, refs)
+    got = {(r.source, r.backend): r.verdict for r in comparison.itertuples()}
+    assert got == {('Mid', 'tf1'): 'within', ('Low', 'tf1'): 'above', ('High', 'tf1'): 'below',
+                   ('Band', 'tf1'): 'within', ('Other', 'tf1'): 'n/a', ('Other', 'pytorch'): 'n/a',
+                   ('Far', 'tf1'): 'n/a', ('Both', 'tf1'): 'within', ('Both', 'pytorch'): 'below'}
+    mid = comparison[comparison['source'] == 'Mid'].iloc[0]
+    assert mid['iqm'] == trim_mean([90, 91, 92], 0.25) and mid['seeds'] == 3 and mid['low'] <= 91 <= mid['high']
+    assert mid['reference_seeds'] == '10' and mid['reference_env'] == 'A-v0'
+    assert comparison.loc[comparison['source'] == 'Low', 'iqm'].item() == 41
+    far = comparison[comparison['source'] == 'Far'].iloc[0]
+    assert far['seeds'] == 0 and np.isnan(far['iqm'])
+    assert list(comparison['algorithm']) == ['ppo'] * 7 + ['sac'] * 2  # the registry's order
+
+
+def test_reference_points_are_drawn_on_their_panels_and_far_ones_are_left_out(tmp_path, monkeypatch):
+    df = curves({(algo, backend, 'Hopper-v5'): [[100 * k + s for k in range(10)] for s in range(2)]
+                 for algo in ('ppo', 'sac') for backend in ('tf1', 'pytorch')})
+    refs = load_references(write_references(
+        tmp_path / 'references.csv',
+        'ppo,Hopper-v5,10000,900,850,950,Spinning Up (PyTorch),Hopper-v2,pytorch,10,,',
+        'sac,Hopper-v5,5000,400,,,CleanRL,Hopper-v4,,3,,',
+        'sac,Hopper-v5,10500,950,,,CleanRL,Hopper-v4,,3,,',  # 5 % past the runs' last step: drawn
+        'sac,Hopper-v5,3000000,3000,,,FarAway,Hopper-v4,,3,,',  # not drawn
+        'td3,Hopper-v5,5000,400,,,CleanRL,Hopper-v4,,3,,'))  # no td3 runs: not drawn
+    drawn = []
+    draw = report._draw_references
+
+    def record(ax, points, colors, markers):
+        drawn.extend((ax.get_title(), p.source, p.algorithm, color) for p, color in zip(points.itertuples(), colors))
+        draw(ax, points, colors, markers)
+    monkeypatch.setattr(report, '_draw_references', record)
+    write_figures(df, str(tmp_path), refs)
+    assert sorted(drawn) == sorted([
+        ('Hopper-v5 — PyTorch', 'Spinning Up (PyTorch)', 'ppo', report.ALGO_COLORS['ppo']),  # its backend only
+        ('ppo on Hopper-v5', 'Spinning Up (PyTorch)', 'ppo', report.BACKEND_COLORS['PyTorch']),
+        *[(title, 'CleanRL', 'sac', report.ALGO_COLORS['sac'])  # no backend: both panels
+          for title in ('Hopper-v5 — TF1', 'Hopper-v5 — PyTorch') for _ in range(2)],
+        *[('sac on Hopper-v5', 'CleanRL', 'sac', report.NEUTRAL_COLOR)] * 2])
+    for kind in ('algorithms', 'head_to_head'):
+        svg = (tmp_path / f'Hopper-v5_{kind}.svg').read_text()
+        assert ET.fromstring(svg).tag.endswith('svg')
+        assert '>CleanRL<' in svg and '>Spinning Up (PyTorch)<' in svg and 'FarAway' not in svg, kind
+    assert undrawn_lines(df, refs) == [
+        "reference points not drawn: 1 of sac on Hopper-v5, at step 3000000: beyond the runs' last step, 10000",
+        'reference points not drawn: 1 of td3 on Hopper-v5, at step 5000: no runs of td3 on Hopper-v5']
+
+
+def test_the_comparison_is_made_again_the_same_from_results_csv(runs, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(report, 'write_figures', lambda df, out_dir, references=None: [])  # tested above
+    refs = write_references(tmp_path / 'references.csv',
+                            'ppo,CartPole-v1,5000,60,40,80,Spinning Up (PyTorch),CartPole-v0,pytorch,3,,',
+                            'sac,InvertedPendulum-v5,4000,30,,,CleanRL,InvertedPendulum-v4,,5,https://x.org,a table',
+                            'sac,InvertedPendulum-v5,1000000,1000,,,CleanRL,InvertedPendulum-v4,,5,https://x.org,'
+                            'a table')
+    assert main([str(runs), '--references', refs]) == 0
+    out = capsys.readouterr().out
+    first = runs / 'report'
+    lines = out.splitlines()
+    assert str(first / 'comparison.md') in lines and str(first / 'comparison.csv') in lines
+    tally = next(line for line in lines if line.startswith('3 reference points, 5 comparisons'))
+    assert tally.endswith(f"2 n/a (see {first / 'comparison.md'})"), tally
+    assert "reference points not drawn: 1 of sac on InvertedPendulum-v5, at step 1000000: beyond the runs' " \
+           'last step, 5000' in lines
+    md = (first / 'comparison.md').read_text()
+    assert md.startswith('# Comparison with published results')
+    assert md.count('\n| sac | InvertedPendulum-v5 |') == 4 and md.count('\n| ppo | CartPole-v1 | PyTorch |') == 1
+    assert '\n- CleanRL: <https://x.org>\n' in md
+    assert list(pd.read_csv(first / 'comparison.csv').columns) == report.COMPARISON_COLUMNS
+    assert main([str(first / 'results.csv'), '--out', str(tmp_path / 'again'), '--references', refs]) == 0
+    for name in ('comparison.csv', 'comparison.md'):
+        assert (tmp_path / 'again' / name).read_bytes() == (first / name).read_bytes(), name
+
+
+@pytest.mark.parametrize('rows, message', [
+    (None, 'is not a file'),
+    (['algorithm,env,step,value,source', 'ppo,A,1000,5,X'], 'has no columns low, high, reference_env, backend'),
+    ([REFERENCE_HEADER], 'has no rows'),
+    ([REFERENCE_HEADER, 'ppo,A,1000,5,,,X,A,,,,', 'dqn,A,1000,5,,,X,A,,,,'], "line 3: unknown algorithm 'dqn'"),
+    ([REFERENCE_HEADER, 'ppo,A,1M,5,,,X,A,,,,'], "line 2: step '1M' is not a whole number"),
+    ([REFERENCE_HEADER, 'ppo,A,1000,about 5,,,X,A,,,,'], "line 2: value 'about 5' is not a number"),
+    ([REFERENCE_HEADER, 'ppo,A,1000,5,1,,X,A,,,,'], 'line 2: low and high go together'),
+    ([REFERENCE_HEADER, 'ppo,A,1000,5,6,7,X,A,,,,'], 'line 2: the band [6, 7] does not hold the value 5'),
+    ([REFERENCE_HEADER, 'ppo,A,1000,5,,,X,A,jax,,,'], "line 2: unknown backend 'jax'"),
+])
+def test_a_bad_references_csv_is_one_line_and_status_2(rows, message, tmp_path, capsys):
+    tidy({('ppo', 'tf1', 'A'): [1, 2]}).to_csv(tmp_path / 'results.csv', index=False)
+    path = tmp_path / 'references.csv'
+    if rows is not None:
+        path.write_text('\n'.join(rows) + '\n')
+    argv = [str(tmp_path / 'results.csv'), '--out', str(tmp_path / 'out'), '--references', str(path)]
+    with pytest.raises(SystemExit) as done:
+        run_main(lambda: main(argv))
+    err = capsys.readouterr().err
+    assert done.value.code == 2 and err.count('\n') == 1 and err.startswith('Error: '), err
+    assert message in err and 'Traceback' not in err, err
+    assert not (tmp_path / 'out').exists()  # refused before anything is written

@@ -4,7 +4,7 @@
     benchmark run PRESET [--data_dir DIR] [--workers N] [--ray [ADDRESS]] [--models]
                          [--algos A ...] [--backends B ...] [--envs E ...] [--seeds S ...]
                          [--epochs N] [--steps_per_epoch N] [--dry_run]
-    benchmark report DIR [--out OUTDIR]
+    benchmark report DIR [--out OUTDIR] [--references CSV]
 """
 import os
 import os.path as osp
@@ -15,7 +15,7 @@ from spinup.utils.errors import ArgumentParser, SpinupError
 
 USAGE = """python -m spinup.run benchmark list
 python -m spinup.run benchmark run PRESET [--data_dir DIR] [--workers N] [--ray [ADDRESS]] [options]
-python -m spinup.run benchmark report DIR [--out OUTDIR]"""
+python -m spinup.run benchmark report DIR [--out OUTDIR] [--references CSV]"""
 
 
 def print_presets() -> None:

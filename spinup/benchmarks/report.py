@@ -1,6 +1,6 @@
 """Collect benchmark runs into a tidy table, a summary with confidence intervals, and figures.
 
-``python -m spinup.run benchmark report DIR [--out OUTDIR]``
+``python -m spinup.run benchmark report DIR [--out OUTDIR] [--references CSV]``
 
 DIR holds run folders (a folder with ``config.json`` and ``progress.txt`` whose experiment
 name is ``<algo>_<backend>_<env>``, e.g. ``ppo_pytorch_CartPole-v1``), or is a
@@ -12,7 +12,10 @@ for runs, the CSV's own folder for a CSV):
 - ``summary.csv`` and ``summary.md``: per algorithm and environment, the final performance
   of each backend and the difference TF1 - PyTorch, each with a 95 % bootstrap interval;
 - ``<env>_algorithms.svg/.png``: every algorithm on ``env``, one panel per backend;
-- ``<env>_head_to_head.svg/.png``: TF1 against PyTorch, one panel per algorithm.
+- ``<env>_head_to_head.svg/.png``: TF1 against PyTorch, one panel per algorithm;
+- with ``--references``, a CSV of published points (:data:`REFERENCE_COLUMNS`): the points on
+  the figures, and ``comparison.csv`` and ``comparison.md``, our runs at each point's step
+  against it (:func:`compare`).
 
 The statistics follow Agarwal et al., "Deep RL at the Edge of the Statistical Precipice"
 (NeurIPS 2021): the final performance of a run is the mean ``Performance`` over its last
@@ -67,6 +70,16 @@ SKIP_REASONS = {
     'empty': 'whose progress.txt has no epochs',
     'unfinished': 'with unfinished runs (fewer progress rows than epochs; benchmark run finishes them)',
 }
+
+# Published points to compare with (--references): one row per point, in this column order.
+REFERENCE_COLUMNS = ['algorithm', 'env', 'step', 'value', 'low', 'high', 'source', 'reference_env', 'backend',
+                     'seeds', 'url', 'how']
+# The comparison: one row per reference point and backend of ours.
+COMPARISON_COLUMNS = ['algorithm', 'env', 'backend', 'source', 'reference_env', 'step', 'reference',
+                      'reference_low', 'reference_high', 'reference_seeds', 'seeds', 'iqm', 'low', 'high', 'verdict']
+REFERENCE_REACH = 1.05  # a point is drawn and compared up to 5 % past the last step of our runs
+SOURCE_MARKERS = ['o', 's', '^', 'D', 'v', 'P', 'X', '*']  # one shape per source, in the CSV's order
+NEUTRAL_COLOR = '#4d4d4d'  # the sources' legend entries, and a point for both backends among backend colours
 
 
 # ----- Reading runs --------------------------------------------------------------------------
@@ -207,6 +220,52 @@ def load_csv(path: str) -> pd.DataFrame:
     return _from_csv_text(path, path)
 
 
+def load_references(path: str) -> pd.DataFrame:
+    """Read a CSV of published points (:data:`REFERENCE_COLUMNS`), each row checked.
+
+    ``step`` becomes an integer; ``value``, ``low`` and ``high`` floats (``low`` and ``high``
+    NaN when empty); the other columns stay text, ``''`` when empty. ``backend`` is ``tf1``,
+    ``pytorch`` (the point is that backend's original implementation) or empty (both).
+    """
+    if not osp.isfile(path):
+        raise SpinupError(f'{path} is not a file: give a CSV of reference points with the columns '
+                          f"{', '.join(REFERENCE_COLUMNS)}.")
+    try:
+        refs = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
+    except pd.errors.EmptyDataError:
+        raise SpinupError(f'{path} is empty: give a CSV of reference points.') from None
+    except pd.errors.ParserError as err:
+        raise SpinupError(f'{path} is not a CSV table: {str(err).strip()}') from None
+    missing = [c for c in REFERENCE_COLUMNS if c not in refs.columns]
+    if missing:
+        raise SpinupError(f"{path} has no column{'s' if len(missing) > 1 else ''} {', '.join(missing)}: "
+                          f"a references CSV has the columns {', '.join(REFERENCE_COLUMNS)}.")
+    refs = refs[REFERENCE_COLUMNS].apply(lambda column: column.str.strip())
+    if refs.empty:
+        raise SpinupError(f'{path} has no rows: give at least one reference point.')
+
+    def refuse(bad: pd.Series, what: str) -> None:
+        if bad.any():
+            row = bad.idxmax()  # the first bad row; its line in the file counts the header
+            raise SpinupError(f'{path}, line {row + 2}: {what.format(**refs.loc[row])}.')
+    refuse(~refs['algorithm'].isin(ALGOS), f"unknown algorithm '{{algorithm}}' (one of {', '.join(ALGOS)})")
+    refuse(~refs['backend'].isin(('',) + tuple(BACKENDS)),
+           f"unknown backend '{{backend}}' ({', '.join(BACKENDS)}, or empty for both)")
+    refuse(refs['env'] == '', 'no env')
+    refuse(refs['source'] == '', 'no source (the label of the point in the figures)')
+    numbers = refs[['step', 'value', 'low', 'high']].apply(pd.to_numeric, errors='coerce')
+    refuse(numbers['step'].isna() | (numbers['step'] < 0) | (numbers['step'] % 1 != 0),
+           "step '{step}' is not a whole number of environment steps")
+    refuse(numbers['value'].isna() | np.isinf(numbers['value']), "value '{value}' is not a number")
+    for end in ('low', 'high'):
+        refuse((refs[end] != '') & (numbers[end].isna() | np.isinf(numbers[end])), f"{end} '{{{end}}}' is not a number")
+    refuse(numbers['low'].isna() != numbers['high'].isna(), 'low and high go together (both, or both empty)')
+    refuse((numbers['low'] > numbers['value']) | (numbers['value'] > numbers['high']),
+           'the band [{low}, {high}] does not hold the value {value}')
+    return refs.assign(step=numbers['step'].astype(np.int64), value=numbers['value'].astype(np.float64),
+                       low=numbers['low'].astype(np.float64), high=numbers['high'].astype(np.float64))
+
+
 # ----- Statistics -----------------------------------------------------------------------------
 
 def iqm(x: np.ndarray, axis: int = -1) -> np.ndarray:
@@ -260,13 +319,18 @@ def mean_band(x: np.ndarray) -> Tuple[float, float]:
     return low, high
 
 
+def final_epochs(epochs: int) -> int:
+    """How many epochs the final performance averages: 10 % of ``epochs``, rounded up, at least 1."""
+    return max(1, -(-epochs // FINAL_FRACTION))  # integer ceil: 0.1 * 30 is 3.0000000000000004
+
+
 def final_performance(df: pd.DataFrame) -> pd.DataFrame:
-    """One row per run: ``final`` (mean Performance over its last max(1, ceil(10 %)) epochs),
+    """One row per run: ``final`` (mean Performance over its last :func:`final_epochs` epochs),
     ``steps_per_s`` (at its last epoch) and ``epochs``."""
     rows = []
     for key, run in df.groupby(RUN_KEYS, sort=False):
         run = run.sort_values('epoch')
-        last = max(1, -(-len(run) // FINAL_FRACTION))  # integer ceil: 0.1 * 30 is 3.0000000000000004
+        last = final_epochs(len(run))
         rows.append((*key, run['Performance'].iloc[-last:].mean(), run['steps_per_s'].iloc[-1], len(run)))
     finals = pd.DataFrame(rows, columns=RUN_KEYS + ['final', 'steps_per_s', 'epochs'])
     return _sorted(finals, RUN_KEYS)
@@ -304,6 +368,84 @@ def summarize(df: pd.DataFrame) -> pd.DataFrame:
     summary = _sorted(pd.DataFrame(rows, columns=SUMMARY_COLUMNS), ['algorithm', 'env'])
     summary['diff_contains_0'] = summary['diff_contains_0'].astype('boolean')
     return summary
+
+
+def performance_at(df: pd.DataFrame, step: int) -> pd.DataFrame:
+    """One row per run that reaches ``step`` (its last TotalEnvInteracts times :data:`REFERENCE_REACH`
+    is ``step`` or more): ``value``, its mean Performance around ``step``.
+
+    The window has as many epochs as the final performance's (:func:`final_epochs`), centred on
+    the epoch nearest to ``step`` (with an even count, the extra epoch before it) and moved
+    inside the run at its ends; at the run's last step it is the final window, so the value is
+    the run's final performance.
+    """
+    rows = []
+    for key, run in df.groupby(RUN_KEYS, sort=False):
+        run = run.sort_values('epoch')
+        steps = run['TotalEnvInteracts'].to_numpy()
+        if step > REFERENCE_REACH * steps[-1]:
+            continue
+        n, nearest = len(run), int(np.argmin(np.abs(steps - step)))
+        width = final_epochs(n)
+        start = min(max(nearest - width // 2, 0), n - width)
+        rows.append((*key, run['Performance'].iloc[start:start + width].mean()))
+    return pd.DataFrame(rows, columns=RUN_KEYS + ['value'])
+
+
+def verdict(reference: float, reference_low: float, reference_high: float, low: float, high: float) -> str:
+    """Our interval [low, high] against a reference value (or its band, when not NaN): ``within`` when
+    they meet, ``above`` or ``below`` when ours lies wholly above or below, ``n/a`` with no interval."""
+    if np.isnan(low):
+        return 'n/a'
+    ref_low, ref_high = (reference, reference) if np.isnan(reference_low) else (reference_low, reference_high)
+    return 'above' if low > ref_high else 'below' if high < ref_low else 'within'
+
+
+def compare(df: pd.DataFrame, references: pd.DataFrame) -> pd.DataFrame:
+    """Our runs at each reference point (:func:`load_references`): one row per point and backend.
+
+    A point with a backend is compared with our runs of that backend, one without with each
+    backend. Columns :data:`COMPARISON_COLUMNS`: the point (``reference``, ``reference_low``,
+    ``reference_high``, ``reference_seeds``), then ``seeds`` (our runs that reach its step),
+    ``iqm`` and its 95 % bootstrap interval ``low``, ``high`` of their :func:`performance_at`
+    the step, and the :func:`verdict`.
+    """
+    rows = []
+    for _, ref in references.iterrows():
+        for backend in [ref['backend']] if ref['backend'] else BACKENDS:
+            runs = df[(df['algorithm'] == ref['algorithm']) & (df['backend'] == backend) & (df['env'] == ref['env'])]
+            x = performance_at(runs, ref['step'])['value'].to_numpy(np.float64)
+            x = x[np.isfinite(x)]
+            low, high = bootstrap_interval((x,), iqm)
+            rows.append({'algorithm': ref['algorithm'], 'env': ref['env'], 'backend': backend,
+                         'source': ref['source'], 'reference_env': ref['reference_env'], 'step': ref['step'],
+                         'reference': ref['value'], 'reference_low': ref['low'], 'reference_high': ref['high'],
+                         'reference_seeds': ref['seeds'], 'seeds': len(x),
+                         'iqm': float(iqm(x)) if len(x) else np.nan, 'low': low, 'high': high,
+                         'verdict': verdict(ref['value'], ref['low'], ref['high'], low, high)})
+    return _sorted(pd.DataFrame(rows, columns=COMPARISON_COLUMNS), ['algorithm', 'env', 'step', 'backend'])
+
+
+def reference_reach(df: pd.DataFrame, references: pd.DataFrame) -> pd.Series:
+    """For each reference point, the last TotalEnvInteracts of our runs of its algorithm on its env
+    (either backend), NaN when there are none. A point is drawn when its step is at most
+    :data:`REFERENCE_REACH` times that: the curves' x-range, not stretched."""
+    last = df.groupby(['algorithm', 'env'])['TotalEnvInteracts'].max().rename('last')
+    return references.join(last, on=['algorithm', 'env'])['last']
+
+
+def undrawn_lines(df: pd.DataFrame, references: pd.DataFrame) -> List[str]:
+    """One line per algorithm and env whose reference points are (some of them) left off the figures, saying why."""
+    last = reference_reach(df, references)
+    undrawn = references.assign(last=last)[last.isna() | (references['step'] > REFERENCE_REACH * last)]
+    lines = []
+    for (algo, env), points in undrawn.groupby(['algorithm', 'env'], sort=False):
+        steps = sorted(set(points['step']))
+        head = (f"reference points not drawn: {len(points)} of {algo} on {env}, at step{'s' if len(steps) > 1 else ''} "
+                f"{', '.join(map(str, steps))}")
+        lines.append(f'{head}: no runs of {algo} on {env}' if points['last'].isna().all() else
+                     f"{head}: beyond the runs' last step, {int(points['last'].iloc[0])}")
+    return lines
 
 
 # ----- Writing the report ---------------------------------------------------------------------
@@ -352,6 +494,40 @@ def summary_markdown(summary: pd.DataFrame) -> str:
     return '\n'.join(lines) + '\n'
 
 
+def comparison_markdown(comparison: pd.DataFrame, references: pd.DataFrame) -> str:
+    """The :func:`compare` table as Markdown, under a line saying what the numbers are, and the sources below."""
+    lines = [
+        '# Comparison with published results',
+        '',
+        f'Each row: a published point (the mean return its source gives at that many environment steps, '
+        f'[the band it gives]) against our runs of that algorithm in one backend. Ours: the IQM over seeds '
+        f'[95 % percentile-bootstrap interval] of each run\'s mean Performance over a window of as many '
+        f'epochs as the final 10 %, centred on the epoch nearest to the step (at a run\'s last step: its '
+        f'final performance); only runs that reach the step (within {round((REFERENCE_REACH - 1) * 100)} %) '
+        f'count. Verdict: within when the reference (or its band) meets our interval, above or below when '
+        f'our whole interval is above or below it, n/a with fewer than 2 runs there. The sources ran other '
+        f'versions of the environments, networks and seeds: a difference is a prompt to look, not a result.',
+        '',
+        '| algorithm | env | backend | source (its env, seeds) | step | reference [low, high] '
+        '| ours: IQM [low, high] (n) | verdict |',
+        '|---|---|---|---|---:|---:|---:|:---:|',
+    ]
+    for _, r in comparison.iterrows():
+        seeds = f"{r['reference_seeds']} seeds" if r['reference_seeds'] else ''
+        about = ', '.join(t for t in (r['reference_env'], seeds) if t)
+        reference = _number(r['reference'], 1) if np.isnan(r['reference_low']) else \
+            _with_interval(r['reference'], r['reference_low'], r['reference_high'])
+        ours = _with_interval(r['iqm'], r['low'], r['high'], r['seeds'] or None)
+        cells = [r['algorithm'], r['env'], BACKEND_LABELS[r['backend']], r['source'] + (f' ({about})' if about else ''),
+                 str(r['step']), reference, ours, r['verdict']]
+        lines.append('| ' + ' | '.join(cells) + ' |')
+    lines += ['', "Sources (how each point was read off them: the references CSV's column how):", '']
+    for source, points in references.groupby('source', sort=False):
+        urls = [u for u in points['url'].unique() if u]
+        lines.append(f'- {source}' + (': ' + ' '.join(f'<{u}>' for u in urls) if urls else ''))
+    return '\n'.join(lines) + '\n'
+
+
 def _file_stem(env: str) -> str:
     """An environment id made safe as a file name (``ALE/Pong-v5`` -> ``ALE-Pong-v5``)."""
     return re.sub(r'[^\w.\-]+', '-', env)
@@ -383,11 +559,29 @@ def _lineplot(ax, data: pd.DataFrame, hue: str, palette: Dict[str, str]) -> None
     ax.set_ylabel('')
 
 
-def _finish(fig, palette: Dict[str, str], present: List[str]) -> None:
-    """One legend for the whole figure (the colours are fixed), and the axis labels once."""
+def _draw_references(ax, points: pd.DataFrame, colors: List[str], markers: Dict[str, str]) -> None:
+    """Each reference point as a marker of its source's shape at (step, value), with a bar from
+    low to high when the source gives a band."""
+    for (_, p), color in zip(points.iterrows(), colors):
+        band = None if np.isnan(p['low']) else [[p['value'] - p['low']], [p['high'] - p['value']]]
+        ax.errorbar([p['step']], [p['value']], yerr=band, fmt=markers[p['source']], color=color, markersize=6,
+                    markeredgecolor='white', markeredgewidth=0.6, elinewidth=1, capsize=2, zorder=3)
+
+
+def _finish(fig, palette: Dict[str, str], present: List[str], markers: Optional[Dict[str, str]] = None) -> None:
+    """One legend for the whole figure (the colours are fixed; below them, a shape per source of
+    reference points), and the axis labels once."""
     from matplotlib.lines import Line2D
     handles = [Line2D([], [], color=palette[k], label=k) for k in present]
-    fig.legend(handles=handles, loc='outside upper center', ncols=len(handles), frameon=False, fontsize='small')
+    if markers:
+        sources = [Line2D([], [], color=NEUTRAL_COLOR, marker=m, linestyle='none', markersize=6, label=source)
+                   for source, m in markers.items()]
+        blank = Line2D([], [], linestyle='none', label=' ')
+        ncols = max(len(handles), len(sources))
+        rows = [handles + [blank] * (ncols - len(handles)), sources + [blank] * (ncols - len(sources))]
+        handles = [h for column in zip(*rows) for h in column]  # a legend fills column by column
+    fig.legend(handles=handles, loc='outside upper center', ncols=-(-len(handles) // (2 if markers else 1)),
+               frameon=False, fontsize='small')
     fig.supxlabel('TotalEnvInteracts', fontsize='medium')
     fig.supylabel('Performance', fontsize='medium')
 
@@ -417,16 +611,24 @@ def _save(fig, stem: str) -> List[str]:
     return paths
 
 
-def write_figures(df: pd.DataFrame, out_dir: str) -> List[str]:
+def write_figures(df: pd.DataFrame, out_dir: str, references: Optional[pd.DataFrame] = None) -> List[str]:
     """For each environment, ``<env>_algorithms`` and ``<env>_head_to_head`` as SVG and PNG; returns the paths.
 
     ``<env>_algorithms`` has a panel per backend with every algorithm run on ``env``;
-    ``<env>_head_to_head`` has a panel per algorithm with TF1 against PyTorch.
+    ``<env>_head_to_head`` has a panel per algorithm with TF1 against PyTorch. The
+    ``references`` (:func:`load_references`) within the runs' reach (:func:`reference_reach`)
+    are drawn on them: on the panel of their backend (both, without one), in their algorithm's
+    colour, or in the head-to-head figure their backend's (neutral without one).
     """
     import matplotlib
     from matplotlib.figure import Figure  # no pyplot: no window, no global figure to close
     import seaborn as sns
 
+    if references is None:
+        references = pd.DataFrame(columns=REFERENCE_COLUMNS)
+    shapes = {s: SOURCE_MARKERS[i % len(SOURCE_MARKERS)] for i, s in enumerate(references['source'].unique())}
+    references = references[references['step'] <= REFERENCE_REACH * reference_reach(df, references)]
+    references = references.assign(backend=references['backend'].map({'': '', **BACKEND_LABELS}))
     df = thin_epochs(df)
     df = df.assign(backend=df['backend'].map(BACKEND_LABELS))
     paths = []
@@ -435,13 +637,17 @@ def write_figures(df: pd.DataFrame, out_dir: str) -> List[str]:
             env_df = df[df['env'] == env]
             backends = [BACKEND_LABELS[b] for b in BACKENDS if BACKEND_LABELS[b] in set(env_df['backend'])]
             algos = [a for a in ALGOS if a in set(env_df['algorithm'])]
+            env_refs = references[(references['env'] == env) & references['backend'].isin(backends + [''])]
+            markers = {s: m for s, m in shapes.items() if s in set(env_refs['source'])}
 
             fig = Figure(figsize=(1 + 3.6 * len(backends), 3.2), layout='constrained')
             axes = fig.subplots(1, len(backends), sharey=True, squeeze=False)[0]
             for ax, backend in zip(axes, backends):
                 _lineplot(ax, env_df[env_df['backend'] == backend], 'algorithm', ALGO_COLORS)
                 ax.set_title(f'{env} — {backend}', fontsize='medium')
-            _finish(fig, ALGO_COLORS, algos)
+                points = env_refs[env_refs['backend'].isin([backend, ''])]
+                _draw_references(ax, points, [ALGO_COLORS[a] for a in points['algorithm']], markers)
+            _finish(fig, ALGO_COLORS, algos, markers)
             paths += _save(fig, osp.join(out_dir, f'{_file_stem(env)}_algorithms'))
 
             ncols = min(3, len(algos))
@@ -451,18 +657,22 @@ def write_figures(df: pd.DataFrame, out_dir: str) -> List[str]:
             for ax, algo in zip(axes, algos):
                 _lineplot(ax, env_df[env_df['algorithm'] == algo], 'backend', BACKEND_COLORS)
                 ax.set_title(f'{algo} on {env}', fontsize='medium')
+                points = env_refs[env_refs['algorithm'] == algo]
+                _draw_references(ax, points, [BACKEND_COLORS.get(b, NEUTRAL_COLOR) for b in points['backend']], markers)
             for ax in axes[len(algos):]:
                 ax.set_visible(False)
-            _finish(fig, BACKEND_COLORS, backends)
+            _finish(fig, BACKEND_COLORS, backends, markers)
             paths += _save(fig, osp.join(out_dir, f'{_file_stem(env)}_head_to_head'))
     return paths
 
 
-def write_report(df: pd.DataFrame, out_dir: str) -> List[str]:
-    """Write ``results.csv``, ``summary.csv``, ``summary.md`` and the figures to ``out_dir``.
+def write_report(df: pd.DataFrame, out_dir: str, references: Optional[pd.DataFrame] = None) -> List[str]:
+    """Write ``results.csv``, ``summary.csv``, ``summary.md`` and the figures to ``out_dir``; with
+    ``references`` (:func:`load_references`), ``comparison.csv`` and ``comparison.md`` too, and the
+    points on the figures.
 
-    The summary and figures are made from the values as written to results.csv, so a report
-    made again from that file alone is the same. Returns the paths written.
+    The summary, comparison and figures are made from the values as written to results.csv, so a
+    report made again from that file alone is the same. Returns the paths written.
     """
     try:
         os.makedirs(out_dir, exist_ok=True)
@@ -471,29 +681,38 @@ def write_report(df: pd.DataFrame, out_dir: str) -> List[str]:
     results_text = df[COLUMNS].to_csv(index=False, float_format=FLOAT_FORMAT)
     df = _from_csv_text(io.StringIO(results_text), 'the results')
     summary = summarize(df)
+    files = [('results.csv', results_text),
+             ('summary.csv', summary.to_csv(index=False, float_format=FLOAT_FORMAT)),
+             ('summary.md', summary_markdown(summary))]
+    if references is not None:
+        comparison = compare(df, references)
+        files += [('comparison.csv', comparison.to_csv(index=False, float_format=FLOAT_FORMAT)),
+                  ('comparison.md', comparison_markdown(comparison, references))]
     written = []
-    for name, text in [('results.csv', results_text),
-                       ('summary.csv', summary.to_csv(index=False, float_format=FLOAT_FORMAT)),
-                       ('summary.md', summary_markdown(summary))]:
+    for name, text in files:
         path = osp.join(out_dir, name)
         with atomic_path(path) as tmp:
             with open(tmp, 'w') as f:
                 f.write(text)
         written.append(path)
-    return written + write_figures(df, out_dir)
+    return written + write_figures(df, out_dir, references)
 
 
 # ----- Command line ---------------------------------------------------------------------------
 
 def main(argv: Optional[List[str]] = None) -> int:
-    """``python -m spinup.run benchmark report DIR [--out OUTDIR]``: write the report, print the
-    summary table and the paths written."""
+    """``python -m spinup.run benchmark report DIR [--out OUTDIR] [--references CSV]``: write the
+    report, print the summary table, the paths written, what was left out, and the comparison's verdicts."""
     parser = ArgumentParser(prog='python -m spinup.run benchmark report',
                             description='Collect benchmark runs into results.csv, a summary table and figures.')
     parser.add_argument('dir', help='a folder of benchmark runs, or a results.csv (or a folder holding one)')
     parser.add_argument('--out', '-o', default=None,
                         help='the folder to write to (default: DIR/report for runs, the CSV\'s folder for a CSV)')
+    parser.add_argument('--references', metavar='CSV', default=None,
+                        help='published points to draw on the figures and compare with (columns: '
+                             f"{', '.join(REFERENCE_COLUMNS)})")
     args = parser.parse_args(argv)
+    references = None if args.references is None else load_references(args.references)
     source = args.dir
     if not osp.exists(source):
         raise SpinupError(f'{source} does not exist: give a folder of benchmark runs or a results.csv.')
@@ -505,12 +724,20 @@ def main(argv: Optional[List[str]] = None) -> int:
     else:
         df = collect(source)
         out = args.out or osp.join(source, 'report')
-    paths = write_report(df, out)
+    paths = write_report(df, out, references)
     with open(osp.join(out, 'summary.md')) as f:
         print(f.read())
     print('\n'.join(paths))
     for line in skipped_lines(df.attrs.get('skipped', {})):
         print(line)
+    if references is not None:
+        verdicts = pd.read_csv(osp.join(out, 'comparison.csv'), usecols=['verdict'], keep_default_na=False)['verdict']
+        counts = verdicts.value_counts()
+        print(f"{len(references)} reference points, {len(verdicts)} comparisons (one per backend of ours): "
+              + ', '.join(f'{counts.get(v, 0)} {v}' for v in ('within', 'above', 'below', 'n/a'))
+              + f" (see {osp.join(out, 'comparison.md')})")
+        for line in undrawn_lines(df, references):
+            print(line)
     return 0
 
 
