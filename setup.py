@@ -25,6 +25,8 @@ RAY = ['ray>=2.55']
 TENSORBOARD = ['tensorboardX>=2.6']
 # tools/check_wheels.py resolves the requirements for every supported platform with uv
 TOOLS = ['uv>=0.8']
+# Atari: ale-py ships the games' ROMs; gymnasium's AtariPreprocessing resizes frames with OpenCV
+ATARI = ['ale-py>=0.10', 'opencv-python-headless>=4.8']
 
 setup(
     name='spinup',
@@ -64,13 +66,14 @@ setup(
         'tqdm',
     ],
     extras_require={
-        # the suite builds the docs, runs the examples and a Ray cluster and checks the wheels
-        # too, so the test extra includes those extras
+        # the suite plays Atari, builds the docs, runs the examples and a Ray cluster and checks
+        # the wheels too, so the test extra includes those extras
+        'atari': ATARI,
         'docs': DOCS,
         'examples': EXAMPLES,
         'ray': RAY,
         'tensorboard': TENSORBOARD,
         'tools': TOOLS,
-        'test': ['pytest>=8', 'pytest-xdist>=3.5', *DOCS, *EXAMPLES, *RAY, *TENSORBOARD, *TOOLS],
+        'test': ['pytest>=8', 'pytest-xdist>=3.5', *ATARI, *DOCS, *EXAMPLES, *RAY, *TENSORBOARD, *TOOLS],
     },
 )

@@ -18,7 +18,7 @@ from spinup.algos.pytorch.ppo import core as pt_core
 ON_POLICY = ['vpg', 'trpo', 'ppo']
 
 # SPEC section 4: the keyword arguments after env_fn, actor_critic, ac_kwargs=dict(), seed=0; and
-# before logger_kwargs, the on-policy algorithms' environment copies, and PPO2's options in PPO
+# before logger_kwargs, the on-policy algorithms' environment copies, and PPO2's options and the device in PPO
 SPEC_DEFAULTS = {
     'vpg': dict(steps_per_epoch=4000, epochs=50, gamma=0.99, pi_lr=3e-4, vf_lr=1e-3, train_v_iters=80,
                 lam=0.97, max_ep_len=1000, num_envs=1, vector_mode='sync', logger_kwargs=dict(), save_freq=10),
@@ -29,7 +29,7 @@ SPEC_DEFAULTS = {
                 train_pi_iters=80, train_v_iters=80, lam=0.97, max_ep_len=1000, target_kl=0.01,
                 num_envs=1, vector_mode='sync', num_minibatches=None, update_epochs=10, ent_coef=0.0,
                 vf_coef=0.5, clip_vloss=False, max_grad_norm=None, anneal_lr=False, anneal_clip=False,
-                logger_kwargs=dict(), save_freq=10),
+                device='cpu', logger_kwargs=dict(), save_freq=10),
     'ddpg': dict(steps_per_epoch=4000, epochs=100, replay_size=int(1e6), gamma=0.99, polyak=0.995, pi_lr=1e-3,
                  q_lr=1e-3, batch_size=100, start_steps=10000, update_after=1000, update_every=50,
                  act_noise=0.1, num_test_episodes=10, max_ep_len=1000, logger_kwargs=dict(), save_freq=1),

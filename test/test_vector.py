@@ -135,11 +135,11 @@ def record_buffer(monkeypatch, module, name):
             calls.append((env, int(self.path_start_idx[env]), self.ptr, last_val))
             super().finish_path(last_val, env)
 
-        def get(self):
+        def get(self, *device):
             epochs.append(dict(obs=self.obs_buf.copy(), rew=self.rew_buf.copy(), val=self.val_buf.copy(),
                                ret=self.ret_buf.copy(), adv=self.adv_buf.copy(), calls=list(calls)))
             calls.clear()
-            return super().get()
+            return super().get(*device)
 
     monkeypatch.setattr(module, name, Recording)
     return epochs

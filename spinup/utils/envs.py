@@ -6,6 +6,7 @@ of the same environment, with a one-line warning, and turns an unknown id into a
 :class:`SpinupError` that names the nearest match. :func:`make_vector_env` steps several
 copies of an environment together, for the on-policy algorithms' ``num_envs``.
 """
+import dataclasses
 import difflib
 import os
 import signal
@@ -31,6 +32,10 @@ def resolve_env_id(env_id: str) -> str:
     from gymnasium.envs.registration import get_env_id, parse_env_id
 
     registry = gym.registry
+    if env_id not in registry:
+        from spinup.utils.atari import looks_atari, register
+        if looks_atari(env_id):  # ale-py's games are registered once ale-py is imported
+            register()
     if env_id in registry and _served(registry[env_id]):
         return env_id
     try:
@@ -55,7 +60,9 @@ class EnvFn:
     """A picklable ``env_fn`` that builds a registered environment by id.
 
     ``EnvFn('CartPole-v1')()`` is ``gymnasium.make('CartPole-v1')``; it prints and
-    serializes as its id, so ``config.json`` shows what was run.
+    serializes as its id, so ``config.json`` shows what was run. An Atari game's id builds the
+    game with PPO2's preprocessing (:func:`spinup.utils.atari.make_atari`, which ``kwargs``
+    then configure).
     """
 
     def __init__(self, env_id: str, **kwargs: Any):
@@ -64,6 +71,9 @@ class EnvFn:
 
     def __call__(self):
         import gymnasium as gym
+        from spinup.utils.atari import is_atari, looks_atari, make_atari
+        if looks_atari(self.env_id) and is_atari(resolve_env_id(self.env_id)):
+            return make_atari(self.env_id, **self.kwargs)
         return gym.make(self.env_id, **self.kwargs)
 
     def __repr__(self) -> str:
@@ -83,18 +93,36 @@ def env_description(env) -> Optional[Dict[str, Any]]:
     if spec is None or spec.id is None:
         return None
     kwargs = {k: v for k, v in (spec.kwargs or {}).items() if k != 'render_mode'}
-    return {'env_id': spec.id, 'env_kwargs': kwargs, 'max_episode_steps': spec.max_episode_steps}
+    desc = {'env_id': spec.id, 'env_kwargs': kwargs, 'max_episode_steps': spec.max_episode_steps}
+    if spec.additional_wrappers:  # wrappers that record their arguments (the Atari ones do)
+        desc['wrappers'] = [dict(name=w.name, entry_point=w.entry_point, kwargs=w.kwargs)
+                            for w in spec.additional_wrappers]
+    return desc
+
+
+def reports_episodes(env) -> bool:
+    """Whether ``env`` (or a vector's copies) reports each whole episode's return and length in
+    ``info['episode']``, through gymnasium's ``RecordEpisodeStatistics``: the Atari games here
+    do, with the real score of a whole game, where training sees clipped rewards and a lost
+    life ends an episode. An algorithm then logs the figures the game reports."""
+    desc = env_description(env)
+    return desc is not None and any(w['name'] == 'RecordEpisodeStatistics' for w in desc.get('wrappers', ()))
 
 
 def make_from_description(desc: Dict[str, Any], render_mode: Optional[str] = None):
-    """Build the environment ``env_description`` described, optionally with a render mode."""
+    """Build the environment ``env_description`` described (its wrappers too), optionally
+    with a render mode."""
     import gymnasium as gym
+    from gymnasium.envs.registration import WrapperSpec
     kwargs = dict(desc.get('env_kwargs') or {})
     if render_mode is not None:
         kwargs['render_mode'] = render_mode
+    registered = gym.spec(resolve_env_id(desc['env_id']))
+    spec = dataclasses.replace(registered, kwargs={**registered.kwargs, **kwargs},
+                               additional_wrappers=tuple(WrapperSpec(**w) for w in desc.get('wrappers') or ()))
     if desc.get('max_episode_steps') is not None:
-        kwargs['max_episode_steps'] = desc['max_episode_steps']
-    return gym.make(desc['env_id'], **kwargs)
+        spec.max_episode_steps = desc['max_episode_steps']
+    return gym.make(spec)
 
 
 def check_flat_observations(obs_shape: Optional[tuple]) -> None:

@@ -271,15 +271,21 @@ def check_values(name: str, values: Dict[str, List[Any]]) -> None:
 
 def check_spaces(name: str, env_id: str) -> None:
     """The default MLP actor-critics take flat Box observations, and Box or Discrete actions
-    (Box only for the off-policy algorithms)."""
+    (Box only for the off-policy algorithms); PPO's CNN takes images with Discrete actions."""
     import gymnasium as gym
-    env = gym.make(env_id)
+    from spinup.utils.envs import EnvFn
+    env = EnvFn(env_id)()  # (an Atari game with its preprocessing)
     obs_space, act_space = env.observation_space, env.action_space
     env.close()
-    if not (isinstance(obs_space, gym.spaces.Box) and len(obs_space.shape) == 1):
-        raise SpinupError(f'{env_id} has {obs_space} observations, but {name} takes flat vectors '
-                          f'(a 1-D Box): choose an environment such as CartPole-v1 or Pendulum-v1.')
     algo, _ = split_name(name)
+    if isinstance(obs_space, gym.spaces.Box) and len(obs_space.shape) == 3 and algo == 'ppo':
+        if not isinstance(act_space, gym.spaces.Discrete):
+            raise SpinupError(f"{env_id} has {act_space} actions; {name}'s CNN takes Discrete actions.")
+        return
+    if not (isinstance(obs_space, gym.spaces.Box) and len(obs_space.shape) == 1):
+        images = ' (ppo takes images, such as Atari\'s)' if len(getattr(obs_space, 'shape', None) or ()) == 3 else ''
+        raise SpinupError(f'{env_id} has {obs_space} observations, but {name} takes flat vectors '
+                          f'(a 1-D Box){images}: choose an environment such as CartPole-v1 or Pendulum-v1.')
     if algo in CONTINUOUS_ONLY and not isinstance(act_space, gym.spaces.Box):
         raise SpinupError(f"{name} needs continuous (Box) actions, but {env_id} has "
                           f"{type(act_space).__name__} actions: use an on-policy algorithm "

@@ -26,7 +26,7 @@ import joblib
 import numpy as np
 
 from spinup.utils.display import has_screen, setup_offscreen_rendering
-from spinup.utils.envs import make_from_description, resolve_env_id
+from spinup.utils.envs import make_from_description, reports_episodes, resolve_env_id
 from spinup.utils.errors import ArgumentParser, SpinupError, killed_by, run_main
 from spinup.utils.serialization_utils import atomic_path, saved_dir
 
@@ -342,6 +342,9 @@ def run_policy(env, get_action: Callable, max_ep_len: Optional[int] = None, num_
             writer = imageio.get_writer(tmp, fps=env.metadata.get('render_fps') or 30, macro_block_size=1)
             stack.callback(writer.close)
 
+        # A game that reports its own episodes (Atari's whole games, where a lost life ends
+        # an episode for training) plays whole games, and reports their real scores
+        games = reports_episodes(env)
         o, _ = env.reset()
         ep_ret, ep_len = 0.0, 0
         if writer is not None:
@@ -349,12 +352,18 @@ def run_policy(env, get_action: Callable, max_ep_len: Optional[int] = None, num_
         while len(results) < num_episodes:
             if render and env.render_mode == 'human':
                 time.sleep(1e-3)
-            o, r, terminated, truncated, _ = env.step(get_action(o))
+            o, r, terminated, truncated, info = env.step(get_action(o))
             ep_ret += r
             ep_len += 1
             if writer is not None:
                 writer.append_data(env.render())
-            if terminated or truncated or (max_ep_len is not None and ep_len >= max_ep_len):
+            cut = max_ep_len is not None and ep_len >= max_ep_len
+            if games and (terminated or truncated) and 'episode' not in info and not cut:
+                o, _ = env.reset()  # a lost life: the game goes on
+                continue
+            if terminated or truncated or cut:
+                if games:  # the real score of the game, not the clipped rewards
+                    ep_ret = float(info['episode']['r'] if 'episode' in info else env.get_wrapper_attr('episode_returns'))
                 print(f'Episode {len(results)} \t EpRet {ep_ret:.3f} \t EpLen {ep_len}', flush=True)
                 results.append((ep_ret, ep_len))
                 o, _ = env.reset()

@@ -166,18 +166,137 @@ class MLPActorCritic(nn.Module):
     def step(self, obs):
         """Sample an action for ``obs``; return ``(a, v(obs), log pi(a|obs))`` as NumPy arrays.
 
-        With a Gaussian policy both forward passes run in NumPy (``numpy_mlp``): for one
-        observation, PyTorch's cost per call is most of the step.
+        With a Gaussian policy on the CPU both forward passes run in NumPy (``numpy_mlp``):
+        for one observation, PyTorch's cost per call is most of the step.
         """
-        if isinstance(self.pi, MLPGaussianActor):
+        if isinstance(self.pi, MLPGaussianActor) and obs.device.type == 'cpu':
             x = obs.numpy()
             a, logp_a = self.pi.sample_numpy(x)
             return a, numpy_mlp(self.v.v_net, x)[..., 0], logp_a
         with torch.inference_mode():
             a, logp_a = self.pi.sample(obs)
             v = self.v(obs)
-        return a.numpy(), v.numpy(), logp_a.numpy()
+        return a.cpu().numpy(), v.cpu().numpy(), logp_a.cpu().numpy()
 
     def act(self, obs):
         """Sample an action for ``obs`` (a tensor); return it as a NumPy array."""
         return self.step(obs)[0]
+
+
+def layer_init(layer: nn.Module, gain: float = math.sqrt(2)) -> nn.Module:
+    """Orthogonal weights scaled by ``gain`` and zero biases: PPO2's initialisation."""
+    nn.init.orthogonal_(layer.weight, gain)
+    nn.init.zeros_(layer.bias)
+    return layer
+
+
+def is_image(shape: Sequence[int]) -> bool:
+    """Whether observations of ``shape`` are images, ``(channels, height, width)``."""
+    return len(shape) == 3
+
+
+class NatureCNN(nn.Module):
+    """The trunk of the Nature DQN network, which PPO2 uses on Atari: three convolutions
+    (32 8x8 filters, stride 4; 64 4x4, stride 2; 64 3x3, stride 1) and a fully connected
+    layer of 512, all ReLU. It takes ``uint8`` images of shape (B, C, H, W) and scales them
+    to [0, 1] itself, so that batches of observations stay bytes until here."""
+
+    def __init__(self, obs_shape: Sequence[int], hidden_sizes: Sequence[int] = (512,),
+                 activation: Type[nn.Module] = nn.ReLU):
+        super().__init__()
+        channels, height, width = obs_shape
+        if min(height, width) < 36:
+            raise SpinupError(f'the CNN actor-critic needs images of at least 36x36 pixels, not {height}x{width}.')
+        self.convs = nn.Sequential(
+            layer_init(nn.Conv2d(channels, 32, 8, stride=4)), activation(),
+            layer_init(nn.Conv2d(32, 64, 4, stride=2)), activation(),
+            layer_init(nn.Conv2d(64, 64, 3, stride=1)), activation(), nn.Flatten())
+        with torch.no_grad():
+            flat = self.convs(torch.zeros(1, *obs_shape)).shape[1]
+        sizes = [flat, *hidden_sizes]
+        self.fc = nn.Sequential(*(m for j in range(len(sizes) - 1)
+                                  for m in (layer_init(nn.Linear(sizes[j], sizes[j + 1])), activation())))
+        self.out_dim = sizes[-1]
+
+    def forward(self, obs):
+        x = obs.float() / 255.0
+        if x.dim() == 3:  # one image, not a batch
+            return self.fc(self.convs(x[None]))[0]
+        return self.fc(self.convs(x))
+
+
+class CNNActorCritic(nn.Module):
+    """PPO2's Atari agent: one :class:`NatureCNN` trunk that both heads read, a categorical
+    policy head (``pi``) and a value head (``v``). Since the two share the trunk, PPO trains
+    them together, on one loss and with one optimizer; :meth:`evaluate` runs the trunk once
+    for both.
+
+    Initialisation (PPO2's): orthogonal, gain sqrt(2) in the trunk, 0.01 for the policy's
+    logits (a nearly uniform first policy) and 1 for the value.
+    """
+
+    def __init__(self, observation_space, action_space, hidden_sizes=(512,), activation=nn.ReLU):
+        super().__init__()
+        if not is_image(observation_space.shape):
+            raise SpinupError(f'the CNN actor-critic takes images (channels, height, width), not observations '
+                              f'of shape {observation_space.shape}.')
+        if not isinstance(action_space, Discrete):
+            raise SpinupError(f'the CNN actor-critic handles Discrete actions, not {action_space}.')
+        self.trunk = NatureCNN(observation_space.shape, hidden_sizes, activation)
+        self.pi = CNNCategoricalActor(self.trunk, action_space.n)
+        self.v = CNNCritic(self.trunk)
+
+    def evaluate(self, obs, act):
+        """pi(.|obs), log pi(act|obs) and V(obs), through the trunk once."""
+        features = self.trunk(obs)
+        pi = self.pi.head_distribution(features)
+        return pi, pi.log_prob(act), self.v.head(features).squeeze(-1)
+
+    def step(self, obs):
+        """Sample an action for ``obs``; return ``(a, v(obs), log pi(a|obs))`` as NumPy arrays."""
+        with torch.inference_mode():
+            features = self.trunk(obs)
+            pi = self.pi.head_distribution(features)
+            a = pi.sample()
+            v = self.v.head(features).squeeze(-1)
+            logp_a = pi.log_prob(a)
+        return a.cpu().numpy(), v.cpu().numpy(), logp_a.cpu().numpy()
+
+    def act(self, obs):
+        """Sample an action for ``obs`` (a tensor); return it as a NumPy array."""
+        return self.step(obs)[0]
+
+
+class CNNCategoricalActor(Actor):
+    """pi(.|s) = Categorical(softmax(head(trunk(s)))), the trunk shared with the critic."""
+
+    def __init__(self, trunk: NatureCNN, act_dim: int):
+        super().__init__()
+        self.trunk = trunk
+        self.head = layer_init(nn.Linear(trunk.out_dim, act_dim), gain=0.01)
+
+    def head_distribution(self, features):
+        return Categorical(logits=self.head(features), validate_args=False)
+
+    def _distribution(self, obs):
+        return self.head_distribution(self.trunk(obs))
+
+    def _log_prob_from_distribution(self, pi, act):
+        return pi.log_prob(act)
+
+
+class CNNCritic(nn.Module):
+    """V(s) = head(trunk(s)), the trunk shared with the policy."""
+
+    def __init__(self, trunk: NatureCNN):
+        super().__init__()
+        self.trunk = trunk
+        self.head = layer_init(nn.Linear(trunk.out_dim, 1), gain=1.0)
+
+    def forward(self, obs):
+        return torch.squeeze(self.head(self.trunk(obs)), -1)
+
+
+def default_actor_critic(observation_space) -> type:
+    """The agent PPO builds when given none: the CNN for images, the MLP otherwise."""
+    return CNNActorCritic if is_image(observation_space.shape) else MLPActorCritic

@@ -14,7 +14,8 @@ from torch.optim import Adam
 
 import spinup.algos.pytorch.ppo.core as core
 from spinup.utils.checkpoint import Checkpoint
-from spinup.utils.envs import make_vector_env, steps_per_copy
+from spinup.utils.devices import torch_device
+from spinup.utils.envs import make_vector_env, reports_episodes, steps_per_copy
 from spinup.utils.errors import SpinupError, check_inputs
 from spinup.utils.logx import EpochLogger
 from spinup.utils.mpi_pytorch import mpi_avg_grads, setup_pytorch_for_mpi, sync_params
@@ -27,12 +28,13 @@ class PPOBuffer:
 
     With ``num_envs`` environments stepped together, each array holds ``[steps, envs, ...]``:
     a row a step, a column an environment copy. Each column holds its copy's trajectories one
-    after another, and GAE runs down each column on its own.
+    after another, and GAE runs down each column on its own. Image observations stay
+    ``uint8`` (``obs_dtype``): the network scales them.
     """
 
-    def __init__(self, obs_dim, act_dim, size, gamma=0.99, lam=0.97, num_envs=1):
+    def __init__(self, obs_dim, act_dim, size, gamma=0.99, lam=0.97, num_envs=1, obs_dtype=np.float32):
         rows = (size, num_envs)
-        self.obs_buf = np.zeros(core.combined_shape(rows, obs_dim), dtype=np.float32)
+        self.obs_buf = np.zeros(core.combined_shape(rows, obs_dim), dtype=obs_dtype)
         self.act_buf = np.zeros(core.combined_shape(rows, act_dim), dtype=np.float32)
         self.adv_buf = np.zeros(rows, dtype=np.float32)
         self.rew_buf = np.zeros(rows, dtype=np.float32)
@@ -78,10 +80,10 @@ class PPOBuffer:
 
         self.path_start_idx[env] = self.ptr
 
-    def get(self) -> Dict[str, torch.Tensor]:
-        """Return the epoch's data, its ``[steps, envs]`` rows laid end to end (one sample a
-        step of a copy), with advantages normalized (mean 0, std 1 across all processes), and
-        empty the buffer."""
+    def get(self, device: torch.device = torch.device('cpu')) -> Dict[str, torch.Tensor]:
+        """Return the epoch's data on ``device``, its ``[steps, envs]`` rows laid end to end
+        (one sample a step of a copy), with advantages normalized (mean 0, std 1 across all
+        processes), and empty the buffer. Everything is float32 but ``uint8`` observations."""
         assert self.ptr == self.max_size, 'the buffer must be full before get()'
         self.ptr, self.path_start_idx[:] = 0, 0
         # [docs advantage-normalization]
@@ -90,12 +92,14 @@ class PPOBuffer:
         # [docs advantage-normalization end]
         data = dict(obs=self.obs_buf, act=self.act_buf, ret=self.ret_buf,
                     adv=self.adv_buf, logp=self.logp_buf, val=self.val_buf)
-        return {k: torch.as_tensor(v.reshape(-1, *v.shape[2:]), dtype=torch.float32) for k, v in data.items()}
+        return {k: torch.as_tensor(v.reshape(-1, *v.shape[2:]), dtype=None if v.dtype == np.uint8 else torch.float32,
+                                   device=device) for k, v in data.items()}
 
 
-def compute_loss_pi(ac, data: Dict[str, torch.Tensor], clip_ratio: float, ent_coef: float = 0.0):
+def compute_loss_pi(ac, data: Dict[str, torch.Tensor], clip_ratio: float, ent_coef: float = 0.0, pi_logp=None):
     """The clipped surrogate loss, less ``ent_coef`` times the policy's entropy (a bonus that
-    keeps it exploring), and diagnostics: approximate KL, entropy, clip fraction.
+    keeps it exploring), and diagnostics: approximate KL, entropy, clip fraction. ``pi_logp``:
+    ``ac.pi(obs, act)`` if it was computed already (see :func:`evaluate`).
 
     L = -mean( min( ratio * A, clip(ratio, 1-eps, 1+eps) * A ) ) - ent_coef * mean(H[pi(.|s)]),
     ratio = pi(a|s) / pi_old(a|s)
@@ -103,7 +107,7 @@ def compute_loss_pi(ac, data: Dict[str, torch.Tensor], clip_ratio: float, ent_co
     obs, act, adv, logp_old = data['obs'], data['act'], data['adv'], data['logp']
 
     # [docs policy-loss]
-    pi, logp = ac.pi(obs, act)
+    pi, logp = ac.pi(obs, act) if pi_logp is None else pi_logp
     ratio = torch.exp(logp - logp_old)
     clip_adv = torch.clamp(ratio, 1 - clip_ratio, 1 + clip_ratio) * adv
     loss_pi = -(torch.min(ratio * adv, clip_adv)).mean()
@@ -118,8 +122,9 @@ def compute_loss_pi(ac, data: Dict[str, torch.Tensor], clip_ratio: float, ent_co
     return loss_pi, dict(kl=approx_kl, ent=ent.item(), cf=clipfrac)
 
 
-def compute_loss_v(ac, data: Dict[str, torch.Tensor], clip_range: Optional[float] = None):
-    """Mean-squared error of V(s) against the rewards-to-go.
+def compute_loss_v(ac, data: Dict[str, torch.Tensor], clip_range: Optional[float] = None, v=None):
+    """Mean-squared error of V(s) against the rewards-to-go (``v``: ``ac.v(obs)`` if it was
+    computed already).
 
     With a ``clip_range`` (PPO2's value clipping), the new value may not gain by moving more
     than ``clip_range`` from the value ``val`` it had when the data was collected:
@@ -127,7 +132,7 @@ def compute_loss_v(ac, data: Dict[str, torch.Tensor], clip_range: Optional[float
     """
     obs, ret = data['obs'], data['ret']
     # [docs value-clipping]
-    v = ac.v(obs)
+    v = ac.v(obs) if v is None else v
     loss_v = (v - ret) ** 2
     if clip_range is not None:
         v_clipped = data['val'] + torch.clamp(v - data['val'], -clip_range, clip_range)
@@ -136,11 +141,25 @@ def compute_loss_v(ac, data: Dict[str, torch.Tensor], clip_range: Optional[float
     return loss_v.mean()
 
 
+def evaluate(ac, obs, act):
+    """pi(.|obs), log pi(act|obs) and V(obs): in one pass through a trunk that the policy and
+    the value function share, where the agent has an ``evaluate`` method for it."""
+    if hasattr(ac, 'evaluate'):
+        return ac.evaluate(obs, act)
+    pi, logp = ac.pi(obs, act)
+    return pi, logp, ac.v(obs)
+
+
+def shares_parameters(ac) -> bool:
+    """Whether the policy and the value function share parameters (a common trunk)."""
+    return not {id(p) for p in ac.pi.parameters()}.isdisjoint(id(p) for p in ac.v.parameters())
+
+
 def explained_variance(data: Dict[str, torch.Tensor]) -> float:
     """1 - Var(R - V) / Var(R) over all processes' data, with V the values at collection: 1
     when the value function predicts the returns exactly, 0 when it is no better than their
     mean, below 0 when worse."""
-    ret, val = np.asarray(data['ret']), np.asarray(data['val'])
+    ret, val = data['ret'].cpu().numpy(), data['val'].cpu().numpy()
     var_ret = mpi_statistics_scalar(ret)[1] ** 2
     return float('nan') if var_ret == 0 else 1 - mpi_statistics_scalar(ret - val)[1] ** 2 / var_ret
 
@@ -216,7 +235,8 @@ def update_minibatches(ac, data: Dict[str, torch.Tensor], pi_optimizer, vf_optim
     shuffled minibatches, one gradient step on each, on the joint loss
     ``LossPi + vf_coef * LossV / 2`` (the policy loss with its entropy bonus; PPO2 halves the
     squared error). The global norm of the gradient is clipped to ``max_grad_norm`` before
-    each step. With a ``target_kl``, the update stops after a pass whose mean KL (of the
+    each step. An agent whose policy and value function share a trunk has one optimizer,
+    ``pi_optimizer`` (``vf_optimizer`` is then None). With a ``target_kl``, the update stops after a pass whose mean KL (of the
     policy before each of its steps) passed ``1.5 * target_kl``.
 
     Logged: ``LossPi``, ``LossV`` and ``Entropy`` as means over the first pass's minibatches,
@@ -224,24 +244,26 @@ def update_minibatches(ac, data: Dict[str, torch.Tensor], pi_optimizer, vf_optim
     ``ClipFrac`` over the last pass; ``StopIter``, the passes made.
     """
     vclip = clip_ratio if clip_vloss else None
+    optimizers = [o for o in (pi_optimizer, vf_optimizer) if o is not None]
     n = len(data['obs'])
     minibatch_size = n // num_minibatches
     passes = []
     # [docs minibatches]
     for _ in range(update_epochs):
-        order = torch.randperm(n)
+        order = torch.randperm(n, device=data['obs'].device)
         infos = []
         for start in range(0, n, minibatch_size):
             minibatch = {k: v[order[start:start + minibatch_size]] for k, v in data.items()}
-            loss_pi, pi_info = compute_loss_pi(ac, minibatch, clip_ratio, ent_coef)
-            loss_v = compute_loss_v(ac, minibatch, vclip)
-            pi_optimizer.zero_grad()
-            vf_optimizer.zero_grad()
+            pi, logp, v = evaluate(ac, minibatch['obs'], minibatch['act'])
+            loss_pi, pi_info = compute_loss_pi(ac, minibatch, clip_ratio, ent_coef, pi_logp=(pi, logp))
+            loss_v = compute_loss_v(ac, minibatch, vclip, v=v)
+            for optimizer in optimizers:
+                optimizer.zero_grad()
             (loss_pi + vf_coef * 0.5 * loss_v).backward()
             mpi_avg_grads(ac)  # average grads across MPI processes
             clip_grads(ac.parameters(), max_grad_norm)
-            pi_optimizer.step()
-            vf_optimizer.step()
+            for optimizer in optimizers:
+                optimizer.step()
             infos.append(dict(pi=loss_pi.item(), v=loss_v.item(), **pi_info))
         passes.append({k: np.mean([info[k] for info in infos]) for k in infos[0]})
         if target_kl is not None and mpi_avg(passes[-1]['kl']) > 1.5 * target_kl:
@@ -262,7 +284,7 @@ def ppo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
         num_envs: int = 1, vector_mode: str = 'sync',
         num_minibatches: Optional[int] = None, update_epochs: int = 10, ent_coef: float = 0.0,
         vf_coef: float = 0.5, clip_vloss: bool = False, max_grad_norm: Optional[float] = None,
-        anneal_lr: bool = False, anneal_clip: bool = False,
+        anneal_lr: bool = False, anneal_clip: bool = False, device: str = 'cpu',
         logger_kwargs: Dict[str, Any] = dict(), save_freq: int = 10,
         resume_from: Optional[str] = None) -> None:
     """PPO-Clip: several steps of gradient ascent on a clipped surrogate objective per batch
@@ -272,7 +294,9 @@ def ppo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
         env_fn (callable): Makes the environment (gymnasium API), e.g. ``EnvFn('CartPole-v1')``.
 
         actor_critic (type): Class of the agent, built as ``actor_critic(env.observation_space,
-            env.action_space, **ac_kwargs)``. It must be a ``torch.nn.Module`` with:
+            env.action_space, **ac_kwargs)``. The default, ``MLPActorCritic``, becomes
+            ``CNNActorCritic`` for image observations (channels, height, width), such as
+            Atari's. It must be a ``torch.nn.Module`` with:
 
             ================  ==========================  ===========================================
             member            takes                       returns
@@ -289,9 +313,14 @@ def ppo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
             ================  ==========================  ===========================================
 
             ``pi`` and ``v`` are also the modules whose parameters the two optimizers train.
+            If they share parameters (a common trunk), one optimizer trains the whole agent
+            on the joint loss of PPO2's update (see ``num_minibatches``), and an
+            ``evaluate(obs, act)`` method, if there is one, gives ``pi``, ``logp`` and ``v``
+            in one pass through the trunk.
 
         ac_kwargs (dict): Keyword arguments for ``actor_critic``; the default agent takes
-            ``hidden_sizes`` ((64, 64)) and ``activation`` (``torch.nn.Tanh``).
+            ``hidden_sizes`` ((64, 64); the CNN's fully connected layers, (512,)) and
+            ``activation`` (``torch.nn.Tanh``; the CNN's, ``torch.nn.ReLU``).
 
         seed (int): Seeds Python, NumPy, PyTorch and the environment. MPI process ``k`` uses
             ``seed + 10000 * k``.
@@ -338,7 +367,8 @@ def ppo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
             ``train_v_iters``). A number switches to PPO2's update: ``update_epochs`` passes
             over the batch, each in this many shuffled minibatches, one gradient step on each
             on the joint loss ``LossPi + vf_coef * LossV / 2``. (4 to 32.) PPO2's
-            ``nminibatches``.
+            ``nminibatches``. An agent with a shared trunk always trains on the joint loss;
+            None is then one minibatch, the whole batch.
 
         update_epochs (int): Passes over the batch in PPO2's update. (3 to 10.) The paper's K,
             PPO2's ``noptepochs``.
@@ -362,6 +392,9 @@ def ppo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
         anneal_clip (bool): Anneal ``clip_ratio`` linearly to 0 the same way (PPO2 does on
             Atari).
 
+        device (str): Where the agent lives, acts and learns: ``'cpu'``, ``'cuda'`` (or
+            ``'cuda:N'``), or ``'auto'`` (a GPU where PyTorch sees one, else the CPU).
+
         logger_kwargs (dict): Keyword arguments for :class:`EpochLogger` (``output_dir``,
             ``exp_name``, ``tensorboard``); ``setup_logger_kwargs`` makes them.
 
@@ -372,6 +405,7 @@ def ppo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
             ``epochs`` in all; None starts a new run. (``python -m spinup.run resume RUN``.)
     """
 
+    device = torch_device(device)
     check_inputs('PPO', steps_per_epoch=steps_per_epoch, save_freq=save_freq, num_envs=num_envs,
                  update_epochs=update_epochs, num_minibatches=1 if num_minibatches is None else num_minibatches)
     if max_grad_norm is not None and max_grad_norm <= 0:
@@ -383,6 +417,9 @@ def ppo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
     if num_minibatches is not None and local_steps_per_epoch % num_minibatches:
         raise SpinupError(f'num_minibatches={num_minibatches} must split the {local_steps_per_epoch} steps '
                           f'each process collects an epoch evenly.')
+
+    if device.type != 'cpu' and num_procs() > 1:
+        raise SpinupError(f'device={str(device)!r} runs in one process: leave out --cpu (MPI), or use the CPU.')
 
     # One thread a process: the networks are small and MPI processes share the cores
     setup_pytorch_for_mpi()
@@ -403,23 +440,40 @@ def ppo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
     obs_dim = envs.single_observation_space.shape
     act_dim = envs.single_action_space.shape
     envs.action_space.seed(seed)
+    games = reports_episodes(envs)  # (whether EpRet is the score the game reports; see below)
 
-    # The agent: policy pi and value function v
-    ac = actor_critic(envs.single_observation_space, envs.single_action_space, **ac_kwargs)
+    # The agent: policy pi and value function v (a CNN with one trunk for images), on its device
+    if actor_critic is core.MLPActorCritic:
+        actor_critic = core.default_actor_critic(envs.single_observation_space)
+    ac = actor_critic(envs.single_observation_space, envs.single_action_space, **ac_kwargs).to(device)
+    shared = shares_parameters(ac)
 
     # Every MPI process starts from process 0's weights
     sync_params(ac)
 
+    # Observations go to the agent as float32, or as the bytes of images, which it scales itself
+    obs_dtype = np.uint8 if envs.single_observation_space.dtype == np.uint8 else np.float32
+
+    def as_obs(o: np.ndarray) -> torch.Tensor:
+        return torch.as_tensor(o, dtype=torch.uint8 if obs_dtype == np.uint8 else torch.float32, device=device)
+
     var_counts = tuple(core.count_vars(module) for module in [ac.pi, ac.v])
-    logger.log('\nParameters: pi %d, v %d\n' % var_counts)
+    trunk = core.count_vars(ac.trunk) if shared and hasattr(ac, 'trunk') else 0
+    logger.log('\nParameters: pi %d, v %d%s\n' % (*var_counts, f', of which a shared trunk {trunk}' if trunk else ''))
 
     # Experience buffer: each process collects its share of the epoch, each copy its share of that
-    buf = PPOBuffer(obs_dim, act_dim, steps_per_env, gamma, lam, num_envs)
+    buf = PPOBuffer(obs_dim, act_dim, steps_per_env, gamma, lam, num_envs, obs_dtype)
 
     # Optimizers, one for the policy and one for the value function (fused: one kernel updates
-    # every parameter: the same Adam step, and an epoch's update about an eighth faster)
-    pi_optimizer = Adam(ac.pi.parameters(), lr=pi_lr, fused=True)
-    vf_optimizer = Adam(ac.v.parameters(), lr=vf_lr, fused=True)
+    # every parameter: the same Adam step, and an epoch's update about an eighth faster); a
+    # shared trunk makes them one, for the whole agent, on the joint loss
+    if shared:
+        pi_optimizer, vf_optimizer = Adam(ac.parameters(), lr=pi_lr, fused=True), None
+        num_minibatches = num_minibatches or 1
+    else:
+        pi_optimizer = Adam(ac.pi.parameters(), lr=pi_lr, fused=True)
+        vf_optimizer = Adam(ac.v.parameters(), lr=vf_lr, fused=True)
+    optimizers = dict(pi_optimizer=pi_optimizer, vf_optimizer=vf_optimizer)
 
     # Saving: the whole agent goes to pyt_save/model.pt
     logger.setup_pytorch_saver(ac)
@@ -427,7 +481,7 @@ def ppo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
     # Checkpoints: all that training needs to go on (weights, optimizer states, random states),
     # written with each save; a resumed run loads one and starts at the epoch after it
     checkpoint = Checkpoint(logger, envs=dict(env=envs),
-                            parts=dict(ac=ac, pi_optimizer=pi_optimizer, vf_optimizer=vf_optimizer))
+                            parts=dict(ac=ac, **{k: o for k, o in optimizers.items() if o is not None}))
     start = checkpoint.restore(resume_from, epoch=0)
 
     # Main loop: each epoch, collect a batch with the current policy, then update and log
@@ -444,14 +498,15 @@ def ppo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
         frac = 1 - epoch / epochs
         if anneal_lr:
             pi_optimizer.param_groups[0]['lr'] = frac * pi_lr
-            vf_optimizer.param_groups[0]['lr'] = frac * vf_lr
+            if vf_optimizer is not None:
+                vf_optimizer.param_groups[0]['lr'] = frac * vf_lr
         clip_now = frac * clip_ratio if anneal_clip else clip_ratio
 
         for t in range(steps_per_env):
             # one step of every copy: o is (num_envs, obs_dim), and so on down the line
-            a, v, logp = ac.step(torch.as_tensor(o, dtype=torch.float32))
+            a, v, logp = ac.step(as_obs(o))
 
-            next_o, r, terminated, truncated, _ = envs.step(a)
+            next_o, r, terminated, truncated, info = envs.step(a)
             ep_ret += r
             ep_len += 1
 
@@ -474,12 +529,12 @@ def ppo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
                     print(f'Note: the epoch ended mid-episode, after {ep_len[0]} steps; bootstrapping.', flush=True)
                 # the values of the last states (o holds each copy's own: no copy has reset yet)
                 if (~terminated & (timeout | epoch_ended)).any():
-                    _, last_v, _ = ac.step(torch.as_tensor(o, dtype=torch.float32))
+                    _, last_v, _ = ac.step(as_obs(o))
                 for i in range(num_envs):
                     if done[i] or epoch_ended:
                         # bootstrap the value of the last state, unless it is terminal
                         buf.finish_path(0 if terminated[i] else last_v[i], env=i)
-                    if done[i]:
+                    if done[i] and not games:
                         logger.store(EpRet=ep_ret[i], EpLen=ep_len[i])
                 # the copies whose episodes ended start new ones (one copy: the next epoch does)
                 if done.any() and (num_envs > 1 or not epoch_ended):
@@ -487,9 +542,14 @@ def ppo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
                     ep_ret[done], ep_len[done] = 0, 0
             # [docs episode-end end]
 
+            # a game that reports its own score (Atari's real score of a whole game, where a
+            # lost life ends the training episode and rewards are clipped) logs that instead
+            for i in np.flatnonzero(info.get('_episode', ())) if games else ():
+                logger.store(EpRet=info['episode']['r'][i], EpLen=info['episode']['l'][i])
+
         # Update the policy and value function on the batch: the whole of it at once, or
         # PPO2's passes over minibatches
-        data = buf.get()
+        data = buf.get(device)
         if num_minibatches is None:
             diagnostics = update(ac, data, pi_optimizer, vf_optimizer, clip_ratio=clip_now,
                                  train_pi_iters=train_pi_iters, train_v_iters=train_v_iters,

@@ -38,7 +38,10 @@ def placeholders(*args) -> list:
 
 
 def placeholder_from_space(space: Space) -> tf.Tensor:
-    """A placeholder for a batch of elements of ``space``: float vectors (Box) or integers (Discrete)."""
+    """A placeholder for a batch of elements of ``space``: float vectors (Box), the bytes of
+    images (a ``uint8`` Box), or integers (Discrete)."""
+    if isinstance(space, Box) and space.dtype == np.uint8:
+        return tf.placeholder(dtype=tf.uint8, shape=combined_shape(None, space.shape))
     if isinstance(space, Box):
         return placeholder(space.shape)
     if isinstance(space, Discrete):
@@ -104,8 +107,13 @@ def mlp_categorical_policy(x, a, hidden_sizes, activation, output_activation, ac
     Returns ``pi`` (B,) sampled actions, ``logp`` (B,) log pi(a|s) of the actions fed to
     ``a``, ``logp_pi`` (B,) log pi(pi|s), and ``ent`` (B,) the entropy of pi(.|s).
     """
-    act_dim = action_space.n
-    logits = mlp(x, list(hidden_sizes) + [act_dim], activation, None)
+    logits = mlp(x, list(hidden_sizes) + [action_space.n], activation, None)
+    return categorical_from_logits(logits, a)
+
+
+def categorical_from_logits(logits: tf.Tensor, a: tf.Tensor):
+    """A categorical policy's ``pi, logp, logp_pi, ent`` from its ``logits`` (B, act_dim)."""
+    act_dim = int(logits.shape[-1])
     logp_all = tf.nn.log_softmax(logits)
     # (drawn through the graph's random generator, whose state a checkpoint keeps)
     seed = tf1_random_generator().make_seeds(1)[:, 0]
@@ -168,3 +176,78 @@ def mlp_actor_critic(x, a, hidden_sizes=(64, 64), activation=tf.tanh, output_act
     with tf.variable_scope('v'):
         v = tf.squeeze(mlp(x, list(hidden_sizes) + [1], activation, None), axis=1)  # shape [batch]
     return pi, logp, logp_pi, ent, v
+
+
+def is_image(shape: Sequence[int]) -> bool:
+    """Whether observations of ``shape`` are images, ``(channels, height, width)``."""
+    return len(shape) == 3
+
+
+def orthogonal_dense(x: tf.Tensor, units: int, gain: float, activation: Optional[Callable] = None,
+                     name: str = 'dense') -> tf.Tensor:
+    """``activation(x W + b)``, with ``W`` orthogonal scaled by ``gain`` and ``b`` zero (PPO2's)."""
+    with tf.variable_scope(name):
+        kernel = tf.get_variable('kernel', [int(x.shape[-1]), units], initializer=tf.orthogonal_initializer(gain))
+        bias = tf.get_variable('bias', [units], initializer=tf.zeros_initializer())
+        y = tf.matmul(x, kernel) + bias
+    return y if activation is None else activation(y)
+
+
+def conv(x: tf.Tensor, filters: int, size: int, stride: int, activation: Callable, name: str) -> tf.Tensor:
+    """``activation(conv(x) + b)`` on NHWC images: ``filters`` of ``size`` x ``size`` at ``stride``,
+    no padding, orthogonal kernels (gain sqrt(2)) and zero biases."""
+    with tf.variable_scope(name):
+        kernel = tf.get_variable('kernel', [size, size, int(x.shape[-1]), filters],
+                                 initializer=tf.orthogonal_initializer(np.sqrt(2)))
+        bias = tf.get_variable('bias', [filters], initializer=tf.zeros_initializer())
+        return activation(tf.nn.conv2d(x, kernel, strides=stride, padding='VALID') + bias)
+
+
+def nature_cnn(x: tf.Tensor, hidden_sizes: Sequence[int] = (512,), activation: Callable = tf.nn.relu) -> tf.Tensor:
+    """The trunk of the Nature DQN network, which PPO2 uses on Atari: three convolutions
+    (32 8x8 filters, stride 4; 64 4x4, stride 2; 64 3x3, stride 1) and a fully connected
+    layer of 512, all ReLU. It takes ``uint8`` images (B, C, H, W) and scales them to
+    [0, 1] itself, so that batches of observations stay bytes until here."""
+    channels, height, width = (int(d) for d in x.shape[1:])
+    if min(height, width) < 36:
+        raise SpinupError(f'the CNN actor-critic needs images of at least 36x36 pixels, not {height}x{width}.')
+    h = tf.transpose(tf.cast(x, tf.float32) / 255.0, [0, 2, 3, 1])  # to NHWC, which the CPU's convolutions take
+    h = conv(h, 32, 8, 4, activation, 'conv_0')
+    h = conv(h, 64, 4, 2, activation, 'conv_1')
+    h = conv(h, 64, 3, 1, activation, 'conv_2')
+    h = tf.reshape(h, [-1, int(np.prod(h.shape[1:]))])
+    for j, units in enumerate(hidden_sizes):
+        h = orthogonal_dense(h, units, np.sqrt(2), activation, name=f'dense_{j}')
+    return h
+
+
+def cnn_actor_critic(x, a, hidden_sizes=(512,), activation=tf.nn.relu, output_activation=None,
+                     action_space=None):
+    """PPO2's Atari agent: one :func:`nature_cnn` trunk (scope ``trunk``) that both heads read,
+    a categorical policy head (scope ``pi``) and a value head (scope ``v``). Since the two
+    share the trunk, PPO trains them together, on one loss and with one optimizer.
+
+    Initialisation (PPO2's): orthogonal, gain sqrt(2) in the trunk, 0.01 for the policy's
+    logits (a nearly uniform first policy) and 1 for the value.
+
+    Returns:
+        ``pi, logp, logp_pi, ent, v``, as :func:`mlp_actor_critic`.
+    """
+    if not is_image(tuple(x.shape[1:])):
+        raise SpinupError(f'the CNN actor-critic takes images (channels, height, width), not observations '
+                          f'of shape {tuple(x.shape[1:])}.')
+    if not isinstance(action_space, Discrete):
+        raise SpinupError(f'the CNN actor-critic handles Discrete actions, not {action_space}.')
+    with tf.variable_scope('trunk'):
+        features = nature_cnn(x, hidden_sizes, activation)
+    with tf.variable_scope('pi'):
+        logits = orthogonal_dense(features, action_space.n, 0.01, name='logits')
+        pi, logp, logp_pi, ent = categorical_from_logits(logits, a)
+    with tf.variable_scope('v'):
+        v = tf.squeeze(orthogonal_dense(features, 1, 1.0, name='value'), axis=1)
+    return pi, logp, logp_pi, ent, v
+
+
+def default_actor_critic(observation_space) -> Callable:
+    """The agent PPO builds when given none: the CNN for images, the MLP otherwise."""
+    return cnn_actor_critic if is_image(observation_space.shape) else mlp_actor_critic

@@ -15,10 +15,10 @@ import tensorflow.compat.v1 as tf
 
 import spinup.algos.tf1.ppo.core as core
 from spinup.utils.checkpoint import Checkpoint
-from spinup.utils.envs import make_vector_env, steps_per_copy
+from spinup.utils.envs import make_vector_env, reports_episodes, steps_per_copy
 from spinup.utils.errors import SpinupError, check_inputs
 from spinup.utils.logx import EpochLogger
-from spinup.utils.mpi_tf import MpiAdamOptimizer, own_graph, session_config, sync_all_params
+from spinup.utils.mpi_tf import MpiAdamOptimizer, own_graph, session_config, sync_all_params, tf1_gpus
 from spinup.utils.mpi_tools import local_steps, mpi_avg, mpi_fork, mpi_statistics_scalar, num_procs, proc_id
 
 tf.disable_v2_behavior()
@@ -30,12 +30,13 @@ class PPOBuffer:
 
     With ``num_envs`` environments stepped together, each array holds ``[steps, envs, ...]``:
     a row a step, a column an environment copy. Each column holds its copy's trajectories one
-    after another, and GAE runs down each column on its own.
+    after another, and GAE runs down each column on its own. Image observations stay
+    ``uint8`` (``obs_dtype``): the network scales them.
     """
 
-    def __init__(self, obs_dim, act_dim, size, gamma=0.99, lam=0.97, num_envs=1):
+    def __init__(self, obs_dim, act_dim, size, gamma=0.99, lam=0.97, num_envs=1, obs_dtype=np.float32):
         rows = (size, num_envs)
-        self.obs_buf = np.zeros(core.combined_shape(rows, obs_dim), dtype=np.float32)
+        self.obs_buf = np.zeros(core.combined_shape(rows, obs_dim), dtype=obs_dtype)
         self.act_buf = np.zeros(core.combined_shape(rows, act_dim), dtype=np.float32)
         self.adv_buf = np.zeros(rows, dtype=np.float32)
         self.rew_buf = np.zeros(rows, dtype=np.float32)
@@ -89,7 +90,8 @@ class PPOBuffer:
         self.adv_buf[:] = (self.adv_buf - adv_mean) / (adv_std + 1e-8)  # (in place: it stays float32)
         data = dict(obs=self.obs_buf, act=self.act_buf, ret=self.ret_buf,
                     adv=self.adv_buf, logp=self.logp_buf, val=self.val_buf)
-        return {k: np.asarray(v.reshape(-1, *v.shape[2:]), dtype=np.float32) for k, v in data.items()}
+        return {k: np.asarray(v.reshape(-1, *v.shape[2:]), dtype=np.uint8 if v.dtype == np.uint8 else np.float32)
+                for k, v in data.items()}
 
 
 def compute_loss_pi(logp, logp_old, adv, ent, clip_ratio, ent_coef: float = 0.0):
@@ -250,7 +252,7 @@ def ppo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
         num_envs: int = 1, vector_mode: str = 'sync',
         num_minibatches: Optional[int] = None, update_epochs: int = 10, ent_coef: float = 0.0,
         vf_coef: float = 0.5, clip_vloss: bool = False, max_grad_norm: Optional[float] = None,
-        anneal_lr: bool = False, anneal_clip: bool = False,
+        anneal_lr: bool = False, anneal_clip: bool = False, device: str = 'cpu',
         logger_kwargs: Dict[str, Any] = dict(), save_freq: int = 10,
         resume_from: Optional[str] = None) -> None:
     """PPO-Clip: several steps of gradient ascent on a clipped surrogate objective per batch
@@ -262,7 +264,9 @@ def ppo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
         actor_critic (callable): Builds the agent's graph, called as ``actor_critic(x_ph, a_ph,
             action_space=env.action_space, **ac_kwargs)`` with the observation and action
             placeholders. It builds the policy under the variable scope ``pi`` and the value
-            function under ``v``, and returns five tensors:
+            function under ``v`` (and what they share under ``trunk``), and returns five
+            tensors. The default, ``mlp_actor_critic``, becomes ``cnn_actor_critic`` for image
+            observations (channels, height, width), such as Atari's.
 
             ============  ===============  ==========================================================
             tensor        shape            meaning
@@ -277,8 +281,12 @@ def ppo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
                                            MLP's output
             ============  ===============  ==========================================================
 
+            With a ``trunk``, one optimizer trains every variable on the joint loss of PPO2's
+            update (see ``num_minibatches``).
+
         ac_kwargs (dict): Keyword arguments for ``actor_critic``; the default agent takes
-            ``hidden_sizes`` ((64, 64)) and ``activation`` (``tf.tanh``).
+            ``hidden_sizes`` ((64, 64); the CNN's fully connected layers, (512,)) and
+            ``activation`` (``tf.tanh``; the CNN's, ``tf.nn.relu``).
 
         seed (int): Seeds Python, NumPy, TensorFlow and the environment. MPI process ``k`` uses
             ``seed + 10000 * k``.
@@ -349,6 +357,10 @@ def ppo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
         anneal_clip (bool): Anneal ``clip_ratio`` linearly to 0 the same way (PPO2 does on
             Atari).
 
+        device (str): ``'cpu'`` runs on the CPU even where TensorFlow sees a GPU; ``'cuda'``
+            (or ``'cuda:N'``) asks for a GPU that TensorFlow sees; ``'auto'`` lets TensorFlow
+            place the ops on what it sees.
+
         logger_kwargs (dict): Keyword arguments for :class:`EpochLogger` (``output_dir``,
             ``exp_name``, ``tensorboard``); ``setup_logger_kwargs`` makes them.
 
@@ -359,6 +371,7 @@ def ppo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
             ``epochs`` in all; None starts a new run. (``python -m spinup.run resume RUN``.)
     """
 
+    gpus = tf1_gpus(device)
     check_inputs('PPO', steps_per_epoch=steps_per_epoch, save_freq=save_freq, num_envs=num_envs,
                  update_epochs=update_epochs, num_minibatches=1 if num_minibatches is None else num_minibatches)
     if max_grad_norm is not None and max_grad_norm <= 0:
@@ -387,19 +400,25 @@ def ppo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
     obs_dim = envs.single_observation_space.shape
     act_dim = envs.single_action_space.shape
     envs.action_space.seed(seed)
+    games = reports_episodes(envs)  # (whether EpRet is the score the game reports; see below)
 
     # Placeholders: observations and actions, and the batch's advantages, returns and old log-probs
     x_ph, a_ph = core.placeholders_from_spaces(envs.single_observation_space, envs.single_action_space)
     adv_ph, ret_ph, logp_old_ph = core.placeholders(None, None, None)
 
-    # The agent: policy pi and value function v
+    # The agent: policy pi and value function v (a CNN with one trunk for images)
+    if actor_critic is core.mlp_actor_critic:
+        actor_critic = core.default_actor_critic(envs.single_observation_space)
     pi, logp, logp_pi, ent, v = actor_critic(x_ph, a_ph, action_space=envs.single_action_space, **ac_kwargs)
+    shared = bool(core.get_vars('trunk'))
 
-    var_counts = tuple(core.count_vars(scope) for scope in ['pi', 'v'])
-    logger.log('\nParameters: pi %d, v %d\n' % var_counts)
+    trunk = core.count_vars('trunk')  # (counted in both, as PyTorch counts it)
+    var_counts = tuple(core.count_vars(scope) + trunk for scope in ['pi', 'v'])
+    logger.log('\nParameters: pi %d, v %d%s\n' % (*var_counts, f', of which a shared trunk {trunk}' if shared else ''))
 
     # Experience buffer: each process collects its share of the epoch, each copy its share of that
-    buf = PPOBuffer(obs_dim, act_dim, steps_per_env, gamma, lam, num_envs)
+    obs_dtype = np.uint8 if envs.single_observation_space.dtype == np.uint8 else np.float32
+    buf = PPOBuffer(obs_dim, act_dim, steps_per_env, gamma, lam, num_envs, obs_dtype)
 
     # What changes from epoch to epoch (annealed) and the values at collection, fed in
     val_ph = core.placeholder(None)
@@ -410,9 +429,16 @@ def ppo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
     loss_v = compute_loss_v(v, ret_ph, val_ph, clip_ph if clip_vloss else None)
 
     # Optimizers, one for the policy and one for the value function (gradients averaged over
-    # MPI): each on its own loss for the whole-batch update, or both on PPO2's joint loss
+    # MPI): each on its own loss for the whole-batch update, or both on PPO2's joint loss; a
+    # shared trunk makes them one, for every variable, on the joint loss
     pi_optimizer, vf_optimizer = MpiAdamOptimizer(learning_rate=pi_lr_ph), MpiAdamOptimizer(learning_rate=vf_lr_ph)
-    if num_minibatches is None:
+    if shared:
+        num_minibatches = num_minibatches or 1
+        with tf.control_dependencies([loss_pi, loss_v, *pi_info.values()]):  # diagnostics before the step
+            train_ops = dict(train=train_op(loss_pi + vf_coef * 0.5 * loss_v,
+                                            [(pi_optimizer, core.get_vars('trunk') + core.get_vars('pi') +
+                                              core.get_vars('v'))], max_grad_norm))
+    elif num_minibatches is None:
         train_ops = dict(train_pi=train_op(loss_pi, [(pi_optimizer, core.get_vars('pi'))], max_grad_norm),
                          train_v=train_op(loss_v, [(vf_optimizer, core.get_vars('v'))], max_grad_norm))
     else:
@@ -422,7 +448,7 @@ def ppo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
                                              (vf_optimizer, core.get_vars('v'))], max_grad_norm))
 
     # Session; every MPI process starts from process 0's weights
-    sess = tf.Session(config=session_config())
+    sess = tf.Session(config=session_config(gpus))
     sess.run(tf.global_variables_initializer())
     sess.run(sync_all_params())
 
@@ -458,7 +484,7 @@ def ppo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
             # one step of every copy: o is (num_envs, obs_dim), and so on down the line
             a, v_t, logp_t = sess.run(get_action_ops, feed_dict={x_ph: o})
 
-            next_o, r, terminated, truncated, _ = envs.step(a)
+            next_o, r, terminated, truncated, info = envs.step(a)
             ep_ret += r
             ep_len += 1
 
@@ -485,12 +511,17 @@ def ppo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
                     if done[i] or epoch_ended:
                         # bootstrap the value of the last state, unless it is terminal
                         buf.finish_path(0 if terminated[i] else last_v[i], env=i)
-                    if done[i]:
+                    if done[i] and not games:
                         logger.store(EpRet=ep_ret[i], EpLen=ep_len[i])
                 # the copies whose episodes ended start new ones (one copy: the next epoch does)
                 if done.any() and (num_envs > 1 or not epoch_ended):
                     o, _ = envs.reset(options={'reset_mask': done})
                     ep_ret[done], ep_len[done] = 0, 0
+
+            # a game that reports its own score (Atari's real score of a whole game, where a
+            # lost life ends the training episode and rewards are clipped) logs that instead
+            for i in np.flatnonzero(info.get('_episode', ())) if games else ():
+                logger.store(EpRet=info['episode']['r'][i], EpLen=info['episode']['l'][i])
 
         # Update the policy and value function on the batch: the whole of it at once, or
         # PPO2's passes over minibatches
