@@ -58,3 +58,19 @@ def test_the_table_starts_each_row_with_the_algorithm_and_shows_every_phase():
     assert lines[0].split() == ['steps/s', 'raw', 'ratio', *bench.PHASES, 'matmul', '%', 'ops', '%', 'return']
     assert lines[1].split() == ['ppo_pytorch', '2,000', '4,000', '0.50', '100', '200', '50', '150', '0', '-', '-', '-150.0']
     assert lines[2].split()[-3:] == ['40', '80', '-150.0']
+
+
+def test_a_cnn_run_is_timed_as_the_mlp_runs_are():
+    # PPO's CNN on an Atari game, with PPO2's update given through kwargs: the CNN's own step
+    # counts as the policy, and the update as the update
+    result = bench.algo_throughput('ppo_pytorch', 'BreakoutNoFrameskip-v4', [32], steps=64, epochs=1,
+                                   num_envs=2, num_minibatches=2, update_epochs=1)
+    check_breakdown(result, {'policy', 'env', 'bookkeeping', 'update'})
+    assert bench.raw_throughput('BreakoutNoFrameskip-v4', [32], 50) > 0  # the CNN drives the game
+
+
+@pytest.mark.parametrize('kwargs', ['[1, 2]', '{"a": ', '{1: 2}'])
+def test_kwargs_that_are_not_a_dict_of_arguments_are_one_line(kwargs):
+    from spinup.utils.errors import SpinupError
+    with pytest.raises(SpinupError, match='--kwargs takes a dict'):
+        bench.main(['ppo_pytorch', '--kwargs', kwargs])

@@ -75,3 +75,23 @@ def test_a_failed_run_is_reported_once_and_the_others_finish(tmp_path):
     assert output.count("unknown environment id 'NoSuchEnv-v0'") == 1, output
     assert 'Traceback' not in output
     assert is_finished(str(data / 'ppo_pytorch_CartPole-v1' / 'ppo_pytorch_CartPole-v1_s0'), 1)
+
+
+def test_the_mujoco_and_atari_presets_hold_the_runs_their_pages_describe():
+    medium = experiments(PRESETS['mujoco-medium'])
+    assert len(medium) == 6 * 2 * 2 * 3  # algorithms x backends x environments x seeds
+    steps = {run.algo: run.steps for run in medium}
+    assert steps == dict(vpg=1_000_000, trpo=1_000_000, ppo=1_000_000, ddpg=100_000, td3=100_000, sac=100_000)
+    assert {run.env for run in medium} == {'HalfCheetah-v5', 'Hopper-v5'}
+
+    small, full = experiments(PRESETS['atari-small']), experiments(PRESETS['atari'])
+    assert [(run.pair, run.seed) for run in small] == [('ppo_tf1', 0), ('ppo_pytorch', 0)]
+    assert len(full) == 3 * 2 * 3
+    for run in small + full:  # PPO2's Atari settings, the CNN's layer of 512
+        assert (run.hidden_sizes, run.activation, run.steps_per_epoch) == ((512,), 'relu', 1024)
+        assert dict(run.kwargs, anneal_lr=True, anneal_clip=True, device='auto') == dict(
+            num_envs=8, num_minibatches=4, update_epochs=4, pi_lr=2.5e-4, clip_ratio=0.1, anneal_lr=True,
+            anneal_clip=True, clip_vloss=True, vf_coef=0.5, ent_coef=0.01, max_grad_norm=0.5, gamma=0.99,
+            lam=0.95, target_kl=None, max_ep_len=27000, save_freq=100, device='auto')
+    assert small[0].steps >= 1_000_000 and full[0].steps >= 10_000_000
+    assert not small[0].kwargs['anneal_lr'] and full[0].kwargs['anneal_lr']

@@ -4,7 +4,9 @@
 Every run of a family shares its settings, those of the original Spinning Up benchmark:
 
 - on-policy (VPG, TRPO, PPO): a (64, 32) tanh network, 4000 steps an epoch;
-- off-policy (DDPG, TD3, SAC): a (256, 256) relu network, test episodes after every epoch.
+- off-policy (DDPG, TD3, SAC): a (256, 256) relu network, test episodes after every epoch;
+- Atari (PPO): the Nature CNN with a fully connected layer of 512, relu, and PPO2's Atari
+  settings (:data:`PPO2_ATARI`): 8 games of 128 steps an epoch.
 
 A preset lists blocks (some algorithms on some environments, with one budget) and the seeds
 and backends every block runs with. ``run PRESET --algos ... --envs ... --seeds ...`` narrows
@@ -18,7 +20,18 @@ from spinup.algos import ALGOS, BACKENDS, OFF_POLICY
 FAMILY_SETTINGS: Dict[str, Dict[str, Any]] = {
     'on-policy': dict(hidden_sizes=(64, 32), activation='tanh', steps_per_epoch=4000),
     'off-policy': dict(hidden_sizes=(256, 256), activation='relu', steps_per_epoch=4000),
+    'atari': dict(hidden_sizes=(512,), activation='relu', steps_per_epoch=1024),
 }
+
+# PPO2's Atari hyperparameters (baselines' ppo2 defaults for Atari, which CleanRL and the RL
+# Zoo share): 8 copies x 128 steps, 4 passes over 4 minibatches, lr 2.5e-4 and clip 0.1 both
+# annealed to 0, value clipping, entropy bonus 0.01, gradient norm 0.5, lambda 0.95, no early
+# stop. Games run to the emulator's own limit (108,000 frames, 27,000 steps).
+PPO2_ATARI: Dict[str, Any] = dict(
+    num_envs=8, num_minibatches=4, update_epochs=4, pi_lr=2.5e-4, clip_ratio=0.1, anneal_lr=True,
+    anneal_clip=True, clip_vloss=True, vf_coef=0.5, ent_coef=0.01, max_grad_norm=0.5, gamma=0.99,
+    lam=0.95, target_kl=None, max_ep_len=27000, save_freq=100)
+ATARI_GAMES = ('BreakoutNoFrameskip-v4', 'PongNoFrameskip-v4', 'BeamRiderNoFrameskip-v4')
 
 
 def family(algo: str) -> str:
@@ -33,6 +46,7 @@ class Block:
     epochs: int
     steps_per_epoch: Optional[int] = None  # None: the family's
     kwargs: Mapping[str, Any] = field(default_factory=dict)  # more arguments of the algorithms
+    settings: Optional[str] = None  # the FAMILY_SETTINGS the block takes; None: each algorithm's family's
 
 
 @dataclass(frozen=True)
@@ -105,6 +119,17 @@ PRESETS: Dict[str, Preset] = {p.name: p for p in [
                Block(ON, MUJOCO_TASKS[:2], epochs=250),
                Block(OFF, MUJOCO_TASKS[:2], epochs=25),
            )),
+    Preset('atari-small', 'under 2 hours on 2 cores with 2 workers: PPO on Breakout, 1M steps, both '
+           'backends, 1 seed', seeds=(0,), blocks=(
+               # 1M steps are the first 10 % of PPO2's 10M, over which its annealed rates fall
+               # only to 0.9 of their first values: here they stay at those
+               Block(('ppo',), ATARI_GAMES[:1], epochs=977, settings='atari',
+                     kwargs={**PPO2_ATARI, 'anneal_lr': False, 'anneal_clip': False}),
+           )),
+    Preset('atari', "PPO2's Atari protocol: Breakout, Pong and BeamRider, 10M steps, 3 seeds (a cluster job, "
+           "or a GPU)", seeds=(0, 1, 2), blocks=(
+               Block(('ppo',), ATARI_GAMES, epochs=9766, settings='atari', kwargs={**PPO2_ATARI, 'device': 'auto'}),
+           )),
     Preset('mujoco', "the original's protocol on today's tasks: 3M steps, 10 seeds (a cluster job)",
            seeds=tuple(range(10)), blocks=(
                Block(ON + OFF, MUJOCO_TASKS, epochs=750),
@@ -133,7 +158,7 @@ def experiments(preset: Preset, algos: Optional[Sequence[str]] = None, backends:
             for algo in block.algos:
                 if algos is not None and algo not in algos:
                     continue
-                settings = FAMILY_SETTINGS[family(algo)]
+                settings = FAMILY_SETTINGS[block.settings or family(algo)]
                 for env in block.envs:
                     for backend in backends or preset.backends:
                         runs.append(Experiment(
@@ -152,5 +177,5 @@ def custom(algos: Sequence[str], envs: Sequence[str], epochs: int) -> Preset:
                   blocks=(Block(tuple(algos), tuple(envs), epochs=epochs),))
 
 
-__all__ = ['ALGOS', 'BACKENDS', 'Block', 'Experiment', 'FAMILY_SETTINGS', 'PRESETS', 'Preset', 'custom',
+__all__ = ['ALGOS', 'ATARI_GAMES', 'BACKENDS', 'Block', 'PPO2_ATARI', 'Experiment', 'FAMILY_SETTINGS', 'PRESETS', 'Preset', 'custom',
            'experiments', 'family']

@@ -57,30 +57,36 @@ MATMUL_OPS = {'aten::mm', 'aten::addmm', 'aten::bmm', 'aten::baddbmm', 'aten::mv
 
 
 def raw_throughput(env_id: str, hidden_sizes: Sequence[int], n_steps: int, seed: int = 0) -> float:
-    """Steps per second of ``env_id`` driven by one forward pass of an MLP a step (PyTorch, one thread)."""
+    """Steps per second of ``env_id`` driven by one forward pass of an MLP a step (PyTorch, one
+    thread); for images (Atari), of PPO's CNN."""
     import gymnasium as gym
     import numpy as np
     import torch
     import torch.nn as nn
 
+    from spinup.utils.envs import EnvFn
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
-    env = gym.make(env_id)
-    obs_dim = env.observation_space.shape[0]
+    env = EnvFn(env_id)()
     discrete = isinstance(env.action_space, gym.spaces.Discrete)
     act_dim = env.action_space.n if discrete else env.action_space.shape[0]
-    sizes = [obs_dim, *hidden_sizes, act_dim]
-    layers: List[nn.Module] = []
-    for i in range(len(sizes) - 1):
-        layers += [nn.Linear(sizes[i], sizes[i + 1]), nn.Tanh()]
-    net = nn.Sequential(*layers[:-1])
+    if len(env.observation_space.shape) == 3:
+        from spinup.algos.pytorch.ppo.core import CNNActorCritic
+        cnn = CNNActorCritic(env.observation_space, env.action_space, hidden_sizes)
+        net = lambda obs: cnn.pi.head(cnn.trunk(obs))  # noqa: E731
+    else:
+        sizes = [env.observation_space.shape[0], *hidden_sizes, act_dim]
+        layers: List[nn.Module] = []
+        for i in range(len(sizes) - 1):
+            layers += [nn.Linear(sizes[i], sizes[i + 1]), nn.Tanh()]
+        net = nn.Sequential(*layers[:-1])
 
     def drive(steps: int) -> float:
         o, _ = env.reset(seed=seed)
         start = time.perf_counter()
         with torch.no_grad():
             for _ in range(steps):
-                out = net(torch.as_tensor(o, dtype=torch.float32)).numpy()
+                out = net(torch.as_tensor(o, dtype=None if o.dtype == np.uint8 else torch.float32)).numpy()
                 a = int(np.argmax(out)) if discrete else out
                 o, _, terminated, truncated, _ = env.step(a)
                 if terminated or truncated:
@@ -329,10 +335,11 @@ def _clocked(algo: Callable, backend: str, clock: RunClock, profile_updates: boo
         stack.enter_context(_patched(EpochLogger, 'save_state', clock.timed('save', EpochLogger.save_state)))
         stack.enter_context(_patched(Checkpoint, 'save', clock.timed('save', Checkpoint.save)))
         if backend == 'pytorch':
-            agent = module.core.MLPActorCritic
-            for method in ('step', 'act'):
-                if method in vars(agent):
-                    stack.enter_context(_patched(agent, method, clock.timed('policy', vars(agent)[method])))
+            agents = [module.core.MLPActorCritic, getattr(module.core, 'CNNActorCritic', None)]
+            for agent in filter(None, agents):
+                for method in ('step', 'act'):
+                    if method in vars(agent):
+                        stack.enter_context(_patched(agent, method, clock.timed('policy', vars(agent)[method])))
             if profile_updates:
                 clock.profiler = _torch_profiler
         else:
@@ -345,11 +352,13 @@ def _clocked(algo: Callable, backend: str, clock: RunClock, profile_updates: boo
 
 
 def algo_throughput(name: str, env_id: str, hidden_sizes: Sequence[int], steps: int, epochs: int,
-                    seed: int = 0, num_envs: Optional[int] = None, vector_mode: Optional[str] = None) -> Dict[str, Any]:
+                    seed: int = 0, num_envs: Optional[int] = None, vector_mode: Optional[str] = None,
+                    **kwargs: Any) -> Dict[str, Any]:
     """Train ``name`` quietly in this process; return its steps/s, final average return, the
     seconds per environment step of each phase and, for off-policy algorithms, the matrix
     library's share of the update (``matrix_share``) and each op's (``op_shares``). ``num_envs``
-    and ``vector_mode``, for VPG, TRPO and PPO, set the vector of environments (its defaults if None)."""
+    and ``vector_mode``, for VPG, TRPO and PPO, set the vector of environments (its defaults if None);
+    ``kwargs`` are more of the algorithm's arguments."""
     import pandas as pd
 
     from spinup.algos import OFF_POLICY, REGISTRY, load, split_name
@@ -375,7 +384,7 @@ def algo_throughput(name: str, env_id: str, hidden_sizes: Sequence[int], steps: 
         with contextlib.redirect_stdout(io.StringIO()), _clocked(algo, backend, clock, off_policy):
             # (the on-policy algorithms' vectors are timed as a whole: see _timed_vector)
             algo(env_fn if off_policy else EnvFn(env_id), ac_kwargs=dict(hidden_sizes=list(hidden_sizes)),
-                 seed=seed, steps_per_epoch=steps, epochs=epochs, **vector,
+                 seed=seed, steps_per_epoch=steps, epochs=epochs, **vector, **kwargs,
                  logger_kwargs=dict(output_dir=out_dir, exp_name='bench'))
         progress = pd.read_table(os.path.join(out_dir, 'progress.txt'))
     last = progress.iloc[-1]
@@ -445,6 +454,8 @@ def main(argv=None) -> int:
                         help='environment copies (vpg, trpo, ppo): one run for each number given')
     parser.add_argument('--vector_mode', nargs='+', default=None, choices=['sync', 'async'],
                         help='the kind of vector (vpg, trpo, ppo): one run for each kind given')
+    parser.add_argument('--kwargs', default='{}', metavar='DICT',
+                        help='more arguments of the algorithms, e.g. \'{"num_minibatches": 4}\'')
     args = parser.parse_args(argv)
     vectors = [(n, mode) for n in (args.num_envs or [None]) for mode in (args.vector_mode or [None])]
     if any(n is not None and n < 1 for n, _ in vectors):
@@ -455,6 +466,12 @@ def main(argv=None) -> int:
         hidden_sizes = list(ast.literal_eval(args.hid))
     except (ValueError, SyntaxError, TypeError):
         raise SpinupError(f'--hid takes a list of layer widths such as "[64,32]", not {args.hid!r}.') from None
+    try:
+        kwargs = ast.literal_eval(args.kwargs)
+    except (ValueError, SyntaxError, TypeError):
+        kwargs = None
+    if not (isinstance(kwargs, dict) and all(isinstance(k, str) for k in kwargs)):
+        raise SpinupError(f'--kwargs takes a dict of arguments such as \'{{"num_minibatches": 4}}\', not {args.kwargs!r}.')
 
     # This process renders nothing, and runs TF1 algorithms after making environments: MuJoCo
     # comes in without its OpenGL renderer, which TensorFlow cannot share a process with.
@@ -477,14 +494,14 @@ def main(argv=None) -> int:
                 result['envs'] = vector_throughput(env_id, num_envs or 1, vector_mode or 'sync',
                                                    min(total, RAW_STEPS), args.seed)
             result.update(algo_throughput(name, env_id, hidden_sizes, args.steps, args.epochs, args.seed,
-                                          num_envs, vector_mode))
+                                          num_envs, vector_mode, **kwargs))
             rows.append((label, result))
 
     print()
     print(table(rows))
     print()
     print('steps/s: training steps a second, test episodes left out. raw: the raw limit, measured just')
-    print('before the run: the environment stepped with one MLP forward pass a step, nothing else.')
+    print('before the run: the environment stepped with one MLP (for images, CNN) forward pass a step, nothing else.')
     print('ratio: steps/s over raw. envs (with --num_envs or --vector_mode): the same vector of environments')
     print('stepped with random actions alone. policy .. test: microseconds per environment step in each phase')
     print('(policy: choosing actions; env: the environment; bookkeeping: buffers, logging, saving; update;')
