@@ -264,7 +264,8 @@ class Checkpoint:
             self._saver.restore(self.session, osp.join(folder, 'tf1', 'variables'))
         else:
             import torch
-            saved = torch.load(osp.join(folder, 'model.pt'), weights_only=True)
+            # (read onto the CPU: load_state_dict copies each tensor to its part's device)
+            saved = torch.load(osp.join(folder, 'model.pt'), weights_only=True, map_location='cpu')
             for name, part in self.parts.items():
                 part.load_state_dict(saved[name])
         if self.buffer is not None:

@@ -296,14 +296,15 @@ def load_pytorch_policy(fpath: str, itr: str, deterministic: bool = False) -> Ca
     import torch
     fname = osp.join(fpath, 'pyt_save', f'model{itr}.pt')
     print(f'\n\nLoading from {fname}.\n\n')
-    model = torch.load(fname, weights_only=False)  # a whole module, not only weights
+    # a whole module, not only weights; on the CPU, wherever it trained
+    model = torch.load(fname, weights_only=False, map_location='cpu')
     takes_deterministic = 'deterministic' in inspect.signature(model.act).parameters
     if deterministic and not takes_deterministic:
         print(NO_DETERMINISTIC_MODE)
 
     def get_action(x):
         with torch.no_grad():
-            x = torch.as_tensor(x, dtype=torch.float32)
+            x = torch.as_tensor(x, dtype=torch.uint8 if getattr(x, 'dtype', None) == np.uint8 else torch.float32)
             if takes_deterministic:
                 return model.act(x, deterministic)
             return model.act(x)
