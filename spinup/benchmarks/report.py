@@ -196,21 +196,28 @@ def skipped_lines(skipped: Dict[str, int]) -> List[str]:
             for reason, n in skipped.items() if n]
 
 
-def _from_csv_text(source, name: str) -> pd.DataFrame:
-    """The tidy frame in the CSV ``source`` (a path or a text buffer), its columns checked."""
+def _read_table(source, name: str, columns: List[str], what: str, fix: str, **read_csv) -> pd.DataFrame:
+    """The CSV ``source`` (a path or a text buffer) called ``name``, with its ``columns`` in
+    that order; an empty file, one that is not a table, missing columns or no rows are each
+    one line, which says the file should be ``what`` and, when empty, to ``fix``."""
     try:
-        df = pd.read_csv(source)
+        df = pd.read_csv(source, **read_csv)
     except pd.errors.EmptyDataError:
-        raise SpinupError(f'{name} is empty: make the report from the run folders.') from None
+        raise SpinupError(f'{name} is empty: {fix}.') from None
     except pd.errors.ParserError as err:
         raise SpinupError(f'{name} is not a CSV table: {str(err).strip()}') from None
-    missing = [c for c in COLUMNS if c not in df.columns]
+    missing = [c for c in columns if c not in df.columns]
     if missing:
-        raise SpinupError(f"{name} has no column{'s' if len(missing) > 1 else ''} {', '.join(missing)}: "
-                          'it is not a results.csv of a benchmark report.')
+        raise SpinupError(f"{name} has no column{'s' if len(missing) > 1 else ''} {', '.join(missing)}: {what}.")
     if df.empty:
-        raise SpinupError(f'{name} has no rows: make the report from the run folders.')
-    return df[COLUMNS]
+        raise SpinupError(f'{name} has no rows: {fix}.')
+    return df[columns]
+
+
+def _from_csv_text(source, name: str) -> pd.DataFrame:
+    """The tidy frame in the CSV ``source`` (a path or a text buffer), its columns checked."""
+    return _read_table(source, name, COLUMNS, 'it is not a results.csv of a benchmark report',
+                       'make the report from the run folders')
 
 
 def load_csv(path: str) -> pd.DataFrame:
@@ -230,19 +237,10 @@ def load_references(path: str) -> pd.DataFrame:
     if not osp.isfile(path):
         raise SpinupError(f'{path} is not a file: give a CSV of reference points with the columns '
                           f"{', '.join(REFERENCE_COLUMNS)}.")
-    try:
-        refs = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
-    except pd.errors.EmptyDataError:
-        raise SpinupError(f'{path} is empty: give a CSV of reference points.') from None
-    except pd.errors.ParserError as err:
-        raise SpinupError(f'{path} is not a CSV table: {str(err).strip()}') from None
-    missing = [c for c in REFERENCE_COLUMNS if c not in refs.columns]
-    if missing:
-        raise SpinupError(f"{path} has no column{'s' if len(missing) > 1 else ''} {', '.join(missing)}: "
-                          f"a references CSV has the columns {', '.join(REFERENCE_COLUMNS)}.")
-    refs = refs[REFERENCE_COLUMNS].apply(lambda column: column.str.strip())
-    if refs.empty:
-        raise SpinupError(f'{path} has no rows: give at least one reference point.')
+    refs = _read_table(path, path, REFERENCE_COLUMNS, f"a references CSV has the columns {', '.join(REFERENCE_COLUMNS)}",
+                       'give a CSV of at least one reference point', dtype=str, keep_default_na=False,
+                       skipinitialspace=True)
+    refs = refs.apply(lambda column: column.str.strip())
 
     def refuse(bad: pd.Series, what: str) -> None:
         if bad.any():
