@@ -466,9 +466,9 @@ def ppo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
 
     # Optimizers, one for the policy and one for the value function (fused: one kernel updates
     # every parameter: the same Adam step, and an epoch's update about an eighth faster); a
-    # shared trunk makes them one, for the whole agent, on the joint loss
+    # shared trunk makes them one, for the whole agent, on the joint loss, with PPO2's epsilon
     if shared:
-        pi_optimizer, vf_optimizer = Adam(ac.parameters(), lr=pi_lr, fused=True), None
+        pi_optimizer, vf_optimizer = Adam(ac.parameters(), lr=pi_lr, eps=1e-5, fused=True), None
         num_minibatches = num_minibatches or 1
     else:
         pi_optimizer = Adam(ac.pi.parameters(), lr=pi_lr, fused=True)

@@ -430,9 +430,10 @@ def ppo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
 
     # Optimizers, one for the policy and one for the value function (gradients averaged over
     # MPI): each on its own loss for the whole-batch update, or both on PPO2's joint loss; a
-    # shared trunk makes them one, for every variable, on the joint loss
+    # shared trunk makes them one, for every variable, on the joint loss, with PPO2's epsilon
     pi_optimizer, vf_optimizer = MpiAdamOptimizer(learning_rate=pi_lr_ph), MpiAdamOptimizer(learning_rate=vf_lr_ph)
     if shared:
+        pi_optimizer = MpiAdamOptimizer(learning_rate=pi_lr_ph, epsilon=1e-5)
         num_minibatches = num_minibatches or 1
         with tf.control_dependencies([loss_pi, loss_v, *pi_info.values()]):  # diagnostics before the step
             train_ops = dict(train=train_op(loss_pi + vf_coef * 0.5 * loss_v,
