@@ -112,6 +112,9 @@ def shrink(command: str) -> List[str]:
             counts = args[args.index('--num_envs') + 1:]
             counts = counts[:next((i for i, a in enumerate(counts) if a.startswith('--')), len(counts))]
             args = _set_flags(args, {'--num_envs': counts[-1]})
+        if '--vector_mode' in args:  # and one kind of vector, the first given
+            modes = args[args.index('--vector_mode') + 1:]
+            args = _set_flags(args, {'--vector_mode': modes[0]})
     elif module == 'spinup.run' and args and '--help' not in args:
         cmd = args[0]
         if cmd == 'test_policy':
