@@ -431,22 +431,19 @@ def ppo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
     # Optimizers, one for the policy and one for the value function (gradients averaged over
     # MPI): each on its own loss for the whole-batch update, or both on PPO2's joint loss; a
     # shared trunk makes them one, for every variable, on the joint loss, with PPO2's epsilon
-    pi_optimizer, vf_optimizer = MpiAdamOptimizer(learning_rate=pi_lr_ph), MpiAdamOptimizer(learning_rate=vf_lr_ph)
     if shared:
-        pi_optimizer = MpiAdamOptimizer(learning_rate=pi_lr_ph, epsilon=1e-5)
         num_minibatches = num_minibatches or 1
-        with tf.control_dependencies([loss_pi, loss_v, *pi_info.values()]):  # diagnostics before the step
-            train_ops = dict(train=train_op(loss_pi + vf_coef * 0.5 * loss_v,
-                                            [(pi_optimizer, core.get_vars('trunk') + core.get_vars('pi') +
-                                              core.get_vars('v'))], max_grad_norm))
-    elif num_minibatches is None:
-        train_ops = dict(train_pi=train_op(loss_pi, [(pi_optimizer, core.get_vars('pi'))], max_grad_norm),
-                         train_v=train_op(loss_v, [(vf_optimizer, core.get_vars('v'))], max_grad_norm))
+        optimizers = [(MpiAdamOptimizer(learning_rate=pi_lr_ph, epsilon=1e-5),
+                       core.get_vars('trunk') + core.get_vars('pi') + core.get_vars('v'))]
+    else:
+        optimizers = [(MpiAdamOptimizer(learning_rate=pi_lr_ph), core.get_vars('pi')),
+                      (MpiAdamOptimizer(learning_rate=vf_lr_ph), core.get_vars('v'))]
+    if num_minibatches is None:
+        train_ops = dict(train_pi=train_op(loss_pi, optimizers[:1], max_grad_norm),
+                         train_v=train_op(loss_v, optimizers[1:], max_grad_norm))
     else:
         with tf.control_dependencies([loss_pi, loss_v, *pi_info.values()]):  # diagnostics before the step
-            train_ops = dict(train=train_op(loss_pi + vf_coef * 0.5 * loss_v,
-                                            [(pi_optimizer, core.get_vars('pi')),
-                                             (vf_optimizer, core.get_vars('v'))], max_grad_norm))
+            train_ops = dict(train=train_op(loss_pi + vf_coef * 0.5 * loss_v, optimizers, max_grad_norm))
 
     # Session; every MPI process starts from process 0's weights
     sess = tf.Session(config=session_config(gpus))
