@@ -236,8 +236,9 @@ def update_minibatches(ac, data: Dict[str, torch.Tensor], pi_optimizer, vf_optim
     ``LossPi + vf_coef * LossV / 2`` (the policy loss with its entropy bonus; PPO2 halves the
     squared error). The global norm of the gradient is clipped to ``max_grad_norm`` before
     each step. An agent whose policy and value function share a trunk has one optimizer,
-    ``pi_optimizer`` (``vf_optimizer`` is then None). With a ``target_kl``, the update stops after a pass whose mean KL (of the
-    policy before each of its steps) passed ``1.5 * target_kl``.
+    ``pi_optimizer`` (``vf_optimizer`` is then None). With a ``target_kl``, the update stops
+    after a pass whose mean KL (of the policy before each of its steps) passed
+    ``1.5 * target_kl``.
 
     Logged: ``LossPi``, ``LossV`` and ``Entropy`` as means over the first pass's minibatches,
     before each step; the ``DeltaLoss``-es from the first pass to the last; ``KL`` and
