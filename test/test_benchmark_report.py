@@ -1,5 +1,6 @@
 """The benchmark report, on synthetic run folders: no training."""
 import json
+import re
 import warnings
 import xml.etree.ElementTree as ET
 
@@ -207,27 +208,38 @@ def test_the_report_imports_neither_torch_nor_tensorflow():
     assert out.strip() == '[]'
 
 
-def test_the_committed_small_results_are_whole_and_regenerate_from_their_csv(tmp_path, monkeypatch):
-    """docs/benchmarks/small: all twelve pairs with their seeds, a figure of each kind for each
-    environment, and a summary that the CSV alone gives again, byte for byte."""
+# The presets whose results are committed under docs/benchmarks/<preset>/.
+COMMITTED = ('small', 'atari-small')
+
+
+@pytest.mark.parametrize('preset', COMMITTED)
+def test_the_committed_results_are_whole_and_regenerate_from_their_csv(preset, tmp_path, monkeypatch):
+    """docs/benchmarks/<preset>: every run of the preset, all its epochs, a figure of each kind for
+    each environment, and a summary (and comparison, where there are reference points) that the
+    CSV alone gives again, byte for byte."""
     from pathlib import Path
 
     from spinup.benchmarks.presets import PRESETS, experiments
-    small = Path(__file__).resolve().parent.parent / 'docs' / 'benchmarks' / 'small'
-    results = load_csv(str(small / 'results.csv'))
-    runs = experiments(PRESETS['small'])
+    folder = Path(__file__).resolve().parent.parent / 'docs' / 'benchmarks' / preset
+    results = load_csv(str(folder / 'results.csv'))
+    runs = experiments(PRESETS[preset])
     assert set(map(tuple, results[['algorithm', 'backend', 'env', 'seed']].drop_duplicates().values)) == \
         {(e.algo, e.backend, e.env, e.seed) for e in runs}
     assert len(results) == sum(e.epochs for e in runs)
     for env in {e.env for e in runs}:
         for kind in ('algorithms', 'head_to_head'):
             for ext in ('svg', 'png'):
-                assert (small / f'{env}_{kind}.{ext}').is_file(), f'{env}_{kind}.{ext}'
+                assert (folder / f'{env}_{kind}.{ext}').is_file(), f'{env}_{kind}.{ext}'
     # the statistics are what must agree
     monkeypatch.setattr(report, 'write_figures', lambda df, out_dir, references=None: [])
-    assert main([str(small / 'results.csv'), '--out', str(tmp_path)]) == 0
-    for name in ('summary.csv', 'summary.md'):
-        assert (tmp_path / name).read_bytes() == (small / name).read_bytes(), name
+    names = ['summary.csv', 'summary.md']
+    argv = [str(folder / 'results.csv'), '--out', str(tmp_path)]
+    if (folder / 'references.csv').is_file():
+        names += ['comparison.csv', 'comparison.md']
+        argv += ['--references', str(folder / 'references.csv')]
+    assert main(argv) == 0
+    for name in names:
+        assert (tmp_path / name).read_bytes() == (folder / name).read_bytes(), name
 
 
 # ----- Reference points (--references) --------------------------------------------------------
@@ -319,6 +331,24 @@ def test_reference_points_are_drawn_on_their_panels_and_far_ones_are_left_out(tm
     assert undrawn_lines(df, refs) == [
         "reference points not drawn: 1 of sac on Hopper-v5, at step 3000000: beyond the runs' last step, 10000",
         'reference points not drawn: 1 of td3 on Hopper-v5, at step 5000: no runs of td3 on Hopper-v5']
+
+
+def test_a_one_panel_figure_widens_to_hold_the_legend_of_its_sources(tmp_path):
+    """One algorithm in one backend, three sources with long names: the head-to-head figure is one
+    panel, narrower than its legend would be, so it grows until every name is inside it."""
+    df = curves({('ppo', 'pytorch', 'Pong'): [[k for k in range(10)]]})
+    refs = load_references(write_references(
+        tmp_path / 'references.csv',
+        *[f'ppo,Pong,5000,4,,,A source with a rather long name number {i},Pong,,3,,' for i in range(3)]))
+    write_figures(df, str(tmp_path), refs)
+    root = ET.fromstring((tmp_path / 'Pong_head_to_head.svg').read_text())
+    width = float(root.get('width').removesuffix('pt'))
+    assert width > 72 * (0.6 + 3.3)  # wider than a one-panel figure
+    texts = [t for t in root.iter() if t.tag.endswith('text')]
+    assert texts  # the labels are drawn as text, at x within the figure
+    for t in texts:
+        for x in re.findall(r'translate\((-?[\d.]+)', t.get('transform', '')):
+            assert 0 <= float(x) <= width, t.get('transform')
 
 
 def test_the_comparison_is_made_again_the_same_from_results_csv(runs, tmp_path, capsys, monkeypatch):

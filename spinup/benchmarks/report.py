@@ -578,8 +578,12 @@ def _finish(fig, palette: Dict[str, str], present: List[str], markers: Optional[
         ncols = max(len(handles), len(sources))
         rows = [handles + [blank] * (ncols - len(handles)), sources + [blank] * (ncols - len(sources))]
         handles = [h for column in zip(*rows) for h in column]  # a legend fills column by column
-    fig.legend(handles=handles, loc='outside upper center', ncols=-(-len(handles) // (2 if markers else 1)),
-               frameon=False, fontsize='small')
+    legend = fig.legend(handles=handles, loc='outside upper center', ncols=-(-len(handles) // (2 if markers else 1)),
+                        frameon=False, fontsize='small')
+    # a figure of one or two panels can be narrower than its legend (sources' names are long)
+    width = legend.get_window_extent().width / fig.dpi + 0.3
+    if width > fig.get_figwidth():
+        fig.set_figwidth(width)
     fig.supxlabel('TotalEnvInteracts', fontsize='medium')
     fig.supylabel('Performance', fontsize='medium')
 
