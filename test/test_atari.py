@@ -197,14 +197,16 @@ def test_tf1_cnn_shapes_and_dtypes():
     np.testing.assert_allclose(w.T @ w, 1e-4 * np.eye(w.shape[1]), atol=1e-6)
 
 
-# A run on Breakout in each backend: saved, played in a fresh process with a video, resumed
+# A run on Breakout in each backend: saved, played in a fresh process with a video, resumed.
+# PyTorch's steps its games in subprocesses (async), as the atari preset does.
 
 @pytest.fixture(scope='module', params=BACKENDS)
 def breakout_run(request, tmp_path_factory):
     data = tmp_path_factory.mktemp(f'atari_{request.param}')
+    vector_mode = 'async' if request.param == 'pytorch' else 'sync'
     out = cli(f'ppo_{request.param}', '--env', BREAKOUT, '--num_envs', '2', '--steps_per_epoch', '256',
               '--epochs', '2', '--num_minibatches', '2', '--update_epochs', '1', '--max_ep_len', '27000',
-              '--exp_name', 'breakout', '--data_dir', str(data))
+              '--vector_mode', vector_mode, '--exp_name', 'breakout', '--data_dir', str(data))
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
     return request.param, data / 'breakout' / 'breakout_s0', out.stdout
 
@@ -216,6 +218,7 @@ def test_a_run_on_breakout_builds_the_cnn_and_saves_it(breakout_run):
     assert progress['TotalEnvInteracts'].tolist() == [256, 512]
     config = json.loads((run / 'config.json').read_text())
     assert config['env_fn'] and BREAKOUT in json.dumps(config['env_fn'])
+    assert config['vector_mode'] == ('async' if backend == 'pytorch' else 'sync')
     assert (run / ('pyt_save/model.pt' if backend == 'pytorch' else 'tf1_save')).exists()
 
 

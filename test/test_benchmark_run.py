@@ -89,9 +89,10 @@ def test_the_mujoco_and_atari_presets_hold_the_runs_their_pages_describe():
     assert len(full) == 3 * 2 * 3
     for run in small + full:  # PPO2's Atari settings, the CNN's layer of 512
         assert (run.hidden_sizes, run.activation, run.steps_per_epoch) == ((512,), 'relu', 1024)
-        assert dict(run.kwargs, anneal_lr=True, anneal_clip=True, device='auto') == dict(
+        assert dict(run.kwargs, anneal_lr=True, anneal_clip=True, device='auto', vector_mode='async') == dict(
             num_envs=8, num_minibatches=4, update_epochs=4, pi_lr=2.5e-4, clip_ratio=0.1, anneal_lr=True,
             anneal_clip=True, clip_vloss=True, vf_coef=0.5, ent_coef=0.01, max_grad_norm=0.5, gamma=0.99,
-            lam=0.95, target_kl=None, max_ep_len=27000, save_freq=100, device='auto')
+            lam=0.95, target_kl=None, max_ep_len=27000, save_freq=100, device='auto', vector_mode='async')
     assert small[0].steps >= 1_000_000 and full[0].steps >= 10_000_000
     assert not small[0].kwargs['anneal_lr'] and full[0].kwargs['anneal_lr']
+    assert 'vector_mode' not in small[0].kwargs  # sync, which 2 cores run as fast
