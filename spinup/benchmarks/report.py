@@ -493,7 +493,8 @@ def summary_markdown(summary: pd.DataFrame) -> str:
 
 
 def comparison_markdown(comparison: pd.DataFrame, references: pd.DataFrame) -> str:
-    """The :func:`compare` table as Markdown, under a line saying what the numbers are, and the sources below."""
+    """The :func:`compare` table as Markdown, under a line saying what the numbers are, and the sources below.
+    Rows that no run reaches (``seeds`` 0) are counted under the table, not listed: comparison.csv has them."""
     lines = [
         '# Comparison with published results',
         '',
@@ -510,7 +511,8 @@ def comparison_markdown(comparison: pd.DataFrame, references: pd.DataFrame) -> s
         '| ours: IQM [low, high] (n) | verdict |',
         '|---|---|---|---|---:|---:|---:|:---:|',
     ]
-    for _, r in comparison.iterrows():
+    unreached = comparison[comparison['seeds'] == 0]
+    for _, r in comparison[comparison['seeds'] > 0].iterrows():
         seeds = f"{r['reference_seeds']} seeds" if r['reference_seeds'] else ''
         about = ', '.join(t for t in (r['reference_env'], seeds) if t)
         reference = _number(r['reference'], 1) if np.isnan(r['reference_low']) else \
@@ -519,6 +521,11 @@ def comparison_markdown(comparison: pd.DataFrame, references: pd.DataFrame) -> s
         cells = [r['algorithm'], r['env'], BACKEND_LABELS[r['backend']], r['source'] + (f' ({about})' if about else ''),
                  str(r['step']), reference, ours, r['verdict']]
         lines.append('| ' + ' | '.join(cells) + ' |')
+    if len(unreached):
+        steps = ', '.join(str(step) for step in sorted(set(unreached['step'])))
+        lines += ['', f'Not in the table: {len(unreached)} rows of points that none of our runs reaches (their '
+                      f'algorithm and env have no runs, or the runs stop short of the step; steps {steps}). '
+                      f'comparison.csv has every row.']
     lines += ['', "Sources (how each point was read off them: the references CSV's column how):", '']
     for source, points in references.groupby('source', sort=False):
         urls = [u for u in points['url'].unique() if u]
