@@ -1,5 +1,6 @@
 """``benchmark run`` and ``benchmark report`` through the command line: the smoke preset killed
 midway and run again, run once more (nothing to do), reported; a failed run in a user grid."""
+import io
 import os
 import signal
 import subprocess
@@ -7,9 +8,10 @@ import sys
 import time
 
 import pandas as pd
+import pytest
 
 from spinup.benchmarks.presets import PRESETS, experiments
-from spinup.benchmarks.runner import is_finished
+from spinup.benchmarks.runner import Progress, is_finished, run_seconds
 
 SMOKE = experiments(PRESETS['smoke'])
 
@@ -96,3 +98,24 @@ def test_the_mujoco_and_atari_presets_hold_the_runs_their_pages_describe():
     assert small[0].steps >= 1_000_000 and full[0].steps >= 10_000_000
     assert not small[0].kwargs['anneal_lr'] and full[0].kwargs['anneal_lr']
     assert 'vector_mode' not in small[0].kwargs  # sync, which 2 cores run as fast
+
+
+def test_the_estimate_prices_the_runs_left_by_runs_finished_in_an_earlier_sitting(tmp_path):
+    run = tmp_path / 'run'
+    run.mkdir()
+    (run / 'progress.txt').write_text('Epoch\tAverageEpRet\tTime\n0\t1.5\t5.5\n1\t2.5\t1000.0\n')
+    assert run_seconds(str(run)) == 1000.0  # the last epoch's Time
+    assert run_seconds(str(tmp_path / 'nothing')) is None
+    (run / 'progress.txt').write_text('Epoch\tAverageEpRet\n0\t1.5\n')
+    assert run_seconds(str(run)) is None
+
+    medium = experiments(PRESETS['mujoco-medium'])
+    ppo = [e for e in medium if e.pair == 'ppo_tf1']  # 1M steps each
+    ddpg = next(e for e in medium if e.pair == 'ddpg_tf1')  # 100k steps
+    # a DDPG run of 400 s finished earlier: on its own it prices a PPO run at 4000 s (400 s / 100k steps)
+    guess = Progress(ppo[1:3], parallel=2, stream=io.StringIO(), finished=[(ddpg, 400.0)])
+    assert guess.eta() == pytest.approx(4000.0)
+    # a PPO run of the same pair finished earlier in 1000 s: each PPO run left is priced at that
+    known = Progress(ppo[1:3], parallel=2, stream=io.StringIO(), finished=[(ddpg, 400.0), (ppo[0], 1000.0)])
+    assert known.eta() == pytest.approx(1000.0)  # two runs of 1000 s, two at a time
+    assert 'ETA 16:40' in known.line()

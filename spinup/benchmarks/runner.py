@@ -66,6 +66,18 @@ def is_finished(run_dir: str, epochs: int) -> bool:
     return rows >= epochs
 
 
+def run_seconds(run_dir: str) -> Optional[float]:
+    """The ``Time`` of the last epoch of the run in ``run_dir``: the seconds it ran, over all its
+    sittings (a resumed run's clock goes on from its checkpoint). None when it cannot be read."""
+    try:
+        with open(osp.join(run_dir, 'progress.txt')) as f:
+            header, *rows = [line.rstrip('\n').split('\t') for line in f if line.strip()]
+        seconds = float(rows[-1][header.index('Time')])
+    except (OSError, ValueError, IndexError):
+        return None
+    return seconds if seconds > 0 else None
+
+
 def resumable(run_dir: str, epochs: int) -> bool:
     """Whether ``run_dir`` holds an unfinished run whose checkpoint it can go on from."""
     folder = find(run_dir) if osp.isfile(osp.join(run_dir, 'config.json')) else None
@@ -101,21 +113,30 @@ class Progress:
 
     The estimate prices each run left by the seconds per environment step that finished runs
     of the same algorithm and backend took (else of the same family, else of any), start-up
-    included, and shares the total among the ``parallel`` runs that go at once. With
-    ``queued=True`` (Ray) a started run may still wait for a CPU, so its time counts whole.
+    included, and shares the total among the ``parallel`` runs that go at once. Runs finished
+    in an earlier sitting count too, with the ``Time`` of their last epoch (``finished``: pairs
+    of a run and those seconds). With ``queued=True`` (Ray) a started run may still wait for a
+    CPU, so its time counts whole.
     """
 
-    def __init__(self, runs: Sequence[Experiment], parallel: int, stream=None, queued: bool = False):
+    def __init__(self, runs: Sequence[Experiment], parallel: int, stream=None, queued: bool = False,
+                 finished: Sequence[Tuple[Experiment, float]] = ()):
         self.runs = {exp.run_name: exp for exp in runs}
         self.parallel = max(1, min(parallel, len(runs)))
         self.queued = queued
         self.running_label = 'queued or running' if queued else 'running'
         self.started: Dict[str, float] = {}
         self.per_step: Dict[str, List[float]] = {}  # 'ppo_tf1', 'on-policy', 'all' -> seconds per step
+        for exp, seconds in finished:
+            self._learn(exp, seconds)
         self.done = self.failed = 0
         self.start = time.time()
         self.stream = stream or sys.stdout
         self.live = self.stream.isatty()
+
+    def _learn(self, exp: Experiment, seconds: float) -> None:
+        for group in _groups(exp):
+            self.per_step.setdefault(group, []).append(seconds / exp.steps)
 
     def _seconds(self, exp: Experiment) -> Optional[float]:
         for group in _groups(exp):
@@ -148,8 +169,7 @@ class Progress:
             exp, took = self.runs.pop(k), time.time() - self.started.pop(k)
             if kind == 'done':
                 self.done += 1
-                for group in _groups(exp):
-                    self.per_step.setdefault(group, []).append(took / exp.steps)
+                self._learn(exp, took)
             else:
                 self.failed += 1
         if self.live:
@@ -195,7 +215,10 @@ def run_benchmark(runs: Sequence[Experiment], data_dir: str, workers: int = 2,
     todo = [exp for exp in runs if not is_finished(osp.join(data_dir, exp.relpath), exp.epochs)]
     print(f'{len(runs)} runs: {len(runs) - len(todo)} finished already, {len(todo)} to run '
           f"{'as Ray tasks' if use_ray else f'{workers} at a time'}, into {data_dir}", flush=True)
-    progress = Progress(todo, workers, queued=use_ray)
+    left = {exp.run_name for exp in todo}
+    finished = [(exp, run_seconds(osp.join(data_dir, exp.relpath))) for exp in runs if exp.run_name not in left]
+    progress = Progress(todo, workers, queued=use_ray,
+                        finished=[(exp, seconds) for exp, seconds in finished if seconds is not None])
     t0 = time.time()
     try:
         if use_ray:
