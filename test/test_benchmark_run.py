@@ -119,3 +119,13 @@ def test_the_estimate_prices_the_runs_left_by_runs_finished_in_an_earlier_sittin
     known = Progress(ppo[1:3], parallel=2, stream=io.StringIO(), finished=[(ddpg, 400.0), (ppo[0], 1000.0)])
     assert known.eta() == pytest.approx(1000.0)  # two runs of 1000 s, two at a time
     assert 'ETA 16:40' in known.line()
+
+
+def test_list_names_every_preset_in_aligned_columns():
+    done = subprocess.run(benchmark('list'), capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    rows = [line for line in done.stdout.splitlines() if ' runs, ' in line]
+    assert [row.split()[0] for row in rows] == list(PRESETS)
+    assert len({row.index(' runs, ') for row in rows}) == 1, rows  # long names do not push a column
+    medium = next(row for row in rows if row.split()[0] == 'mujoco-medium')
+    assert ' 72 runs,    39.60M steps: about 6 hours on 2 cores' in medium

@@ -20,11 +20,12 @@ python -m spinup.run benchmark report DIR [--out OUTDIR] [--references CSV]"""
 
 def print_presets() -> None:
     print('Benchmark presets (python -m spinup.run benchmark run PRESET):\n')
+    width = max(map(len, PRESETS))
     for name, preset in PRESETS.items():
         runs = experiments(preset)
         steps = sum(exp.steps for exp in runs)
-        print(f'  {name:7s} {len(runs):4d} runs, {steps / 1e6:8.2f}M steps: {preset.about}')
-    print("  custom  a grid of your own: --algos, --envs and --epochs (and --seeds, --backends)\n"
+        print(f'  {name:{width}s} {len(runs):4d} runs, {steps / 1e6:8.2f}M steps: {preset.about}')
+    print(f"  {'custom':{width}s} a grid of your own: --algos, --envs and --epochs (and --seeds, --backends)\n"
           "\nThe presets are written out in spinup/benchmarks/presets.py.")
 
 

@@ -113,7 +113,7 @@ PRESETS: Dict[str, Preset] = {p.name: p for p in [
                Block(OFF, ('Pendulum-v1', 'InvertedPendulum-v5'), epochs=5, steps_per_epoch=2000,
                      kwargs=dict(start_steps=2000, num_test_episodes=5)),
            )),
-    Preset('mujoco-medium', 'about 5 hours on 2 cores with 2 workers: all 12 pairs on HalfCheetah and Hopper, '
+    Preset('mujoco-medium', 'about 6 hours on 2 cores with 2 workers: all 12 pairs on HalfCheetah and Hopper, '
            '3 seeds; 1M steps on-policy, 100k off-policy',
            seeds=(0, 1, 2), blocks=(
                Block(ON, MUJOCO_TASKS[:2], epochs=250),
