@@ -100,25 +100,36 @@ def test_the_mujoco_and_atari_presets_hold_the_runs_their_pages_describe():
     assert 'vector_mode' not in small[0].kwargs  # sync, which 2 cores run as fast
 
 
-def test_the_estimate_prices_the_runs_left_by_runs_finished_in_an_earlier_sitting(tmp_path):
-    run = tmp_path / 'run'
-    run.mkdir()
-    (run / 'progress.txt').write_text('Epoch\tAverageEpRet\tTime\n0\t1.5\t5.5\n1\t2.5\t1000.0\n')
-    assert run_seconds(str(run)) == 1000.0  # the last epoch's Time
-    assert run_seconds(str(tmp_path / 'nothing')) is None
-    (run / 'progress.txt').write_text('Epoch\tAverageEpRet\n0\t1.5\n')
-    assert run_seconds(str(run)) is None
-
+def test_the_estimate_prices_the_runs_left_by_the_time_of_finished_runs(tmp_path):
     medium = experiments(PRESETS['mujoco-medium'])
     ppo = [e for e in medium if e.pair == 'ppo_tf1']  # 1M steps each
     ddpg = next(e for e in medium if e.pair == 'ddpg_tf1')  # 100k steps
-    # a DDPG run of 400 s finished earlier: on its own it prices a PPO run at 4000 s (400 s / 100k steps)
-    guess = Progress(ppo[1:3], parallel=2, stream=io.StringIO(), finished=[(ddpg, 400.0)])
+
+    def finish(exp, *times):
+        run = tmp_path / exp.relpath
+        run.mkdir(parents=True, exist_ok=True)
+        rows = ''.join(f'{k}\t1.5\t{t}\n' for k, t in enumerate(times))
+        (run / 'progress.txt').write_text(f'Epoch\tAverageEpRet\tTime\n{rows}\n\n')  # blank lines at the end
+        return str(run)
+
+    assert run_seconds(finish(ddpg, 5.5, 400.0)) == 400.0  # the last epoch's Time
+    for bad in ([], ['nan'], ['inf']):
+        assert run_seconds(finish(ppo[3], *bad)) is None, bad
+    assert run_seconds(str(tmp_path / 'nothing')) is None
+    # a DDPG run of 400 s finished in an earlier sitting: alone, it prices a PPO run at 4000 s (400 s / 100k)
+    guess = Progress(ppo[1:3], parallel=2, stream=io.StringIO(), data_dir=str(tmp_path), finished=[ddpg])
     assert guess.eta() == pytest.approx(4000.0)
-    # a PPO run of the same pair finished earlier in 1000 s: each PPO run left is priced at that
-    known = Progress(ppo[1:3], parallel=2, stream=io.StringIO(), finished=[(ddpg, 400.0), (ppo[0], 1000.0)])
+    # a PPO run of the same pair took 1000 s: each PPO run left is priced at that
+    finish(ppo[0], 10.0, 1000.0)
+    known = Progress(ppo[1:3], parallel=2, stream=io.StringIO(), data_dir=str(tmp_path), finished=[ddpg, ppo[0]])
     assert known.eta() == pytest.approx(1000.0)  # two runs of 1000 s, two at a time
     assert 'ETA 16:40' in known.line()
+    # a run resumed in this sitting finishes within seconds here, but its clock says 3000 s in all
+    resumed = Progress(ppo[1:3], parallel=2, stream=io.StringIO(), data_dir=str(tmp_path))
+    resumed.event('start', ppo[1].run_name)
+    finish(ppo[1], 2900.0, 3000.0)
+    resumed.event('done', ppo[1].run_name)
+    assert resumed.eta() == pytest.approx(3000.0)  # the one left, alone
 
 
 def test_list_names_every_preset_in_aligned_columns():

@@ -494,7 +494,8 @@ def summary_markdown(summary: pd.DataFrame) -> str:
 
 def comparison_markdown(comparison: pd.DataFrame, references: pd.DataFrame) -> str:
     """The :func:`compare` table as Markdown, under a line saying what the numbers are, and the sources below.
-    Rows that no run reaches (``seeds`` 0) are counted under the table, not listed: comparison.csv has them."""
+    Rows where no run gives a value (``seeds`` 0) are counted under the table, not listed: comparison.csv
+    has them."""
     lines = [
         '# Comparison with published results',
         '',
@@ -522,10 +523,11 @@ def comparison_markdown(comparison: pd.DataFrame, references: pd.DataFrame) -> s
                  str(r['step']), reference, ours, r['verdict']]
         lines.append('| ' + ' | '.join(cells) + ' |')
     if len(unreached):
-        steps = ', '.join(str(step) for step in sorted(set(unreached['step'])))
-        lines += ['', f'Not in the table: {len(unreached)} rows of points that none of our runs reaches (their '
-                      f'algorithm and env have no runs, or the runs stop short of the step; steps {steps}). '
-                      f'comparison.csv has every row.']
+        steps = sorted(set(unreached['step']))
+        lines += ['', f"Not in the table: {len(unreached)} row{'s' if len(unreached) > 1 else ''} where none of "
+                      f"our runs gives a value (no runs of that algorithm, env and backend, runs that stop short "
+                      f"of the step, or no finished episode near it; step{'s' if len(steps) > 1 else ''} "
+                      f"{', '.join(map(str, steps))}). comparison.csv has every row."]
     lines += ['', "Sources (how each point was read off them: the references CSV's column how):", '']
     for source, points in references.groupby('source', sort=False):
         urls = [u for u in points['url'].unique() if u]

@@ -9,6 +9,7 @@ grid without duplicating a run.
 """
 import functools
 import json
+import math
 import os
 import os.path as osp
 import re
@@ -75,7 +76,7 @@ def run_seconds(run_dir: str) -> Optional[float]:
         seconds = float(rows[-1][header.index('Time')])
     except (OSError, ValueError, IndexError):
         return None
-    return seconds if seconds > 0 else None
+    return seconds if math.isfinite(seconds) and seconds > 0 else None
 
 
 def resumable(run_dir: str, epochs: int) -> bool:
@@ -112,29 +113,36 @@ class Progress:
     """One line: runs done / running / failed / left, and an estimate of the time left.
 
     The estimate prices each run left by the seconds per environment step that finished runs
-    of the same algorithm and backend took (else of the same family, else of any), start-up
-    included, and shares the total among the ``parallel`` runs that go at once. Runs finished
-    in an earlier sitting count too, with the ``Time`` of their last epoch (``finished``: pairs
-    of a run and those seconds). With ``queued=True`` (Ray) a started run may still wait for a
-    CPU, so its time counts whole.
+    of the same algorithm and backend took (else of the same family, else of any), and shares
+    the total among the ``parallel`` runs that go at once (but no less than the longest run
+    left). A finished run's seconds are the ``Time`` of its last epoch in ``data_dir``
+    (start-up left out; a resumed run's clock goes on from its checkpoint, so it counts
+    whole), else the wall time it took here; the runs ``finished`` in earlier sittings count
+    too. With ``queued=True`` (Ray) a started run may still wait for a CPU, so its time
+    counts whole.
     """
 
     def __init__(self, runs: Sequence[Experiment], parallel: int, stream=None, queued: bool = False,
-                 finished: Sequence[Tuple[Experiment, float]] = ()):
+                 data_dir: Optional[str] = None, finished: Sequence[Experiment] = ()):
         self.runs = {exp.run_name: exp for exp in runs}
+        self.data_dir = data_dir
         self.parallel = max(1, min(parallel, len(runs)))
         self.queued = queued
         self.running_label = 'queued or running' if queued else 'running'
         self.started: Dict[str, float] = {}
         self.per_step: Dict[str, List[float]] = {}  # 'ppo_tf1', 'on-policy', 'all' -> seconds per step
-        for exp, seconds in finished:
-            self._learn(exp, seconds)
+        for exp in finished:
+            self._learn(exp)
         self.done = self.failed = 0
         self.start = time.time()
         self.stream = stream or sys.stdout
         self.live = self.stream.isatty()
 
-    def _learn(self, exp: Experiment, seconds: float) -> None:
+    def _learn(self, exp: Experiment, took: Optional[float] = None) -> None:
+        seconds = run_seconds(osp.join(self.data_dir, exp.relpath)) if self.data_dir else None
+        seconds = seconds or took
+        if seconds is None:
+            return
         for group in _groups(exp):
             self.per_step.setdefault(group, []).append(seconds / exp.steps)
 
@@ -145,14 +153,14 @@ class Progress:
         return None
 
     def eta(self) -> Optional[float]:
-        now, total = time.time(), 0.0
+        now, left = time.time(), []
         for k, exp in self.runs.items():
             seconds = self._seconds(exp)
             if seconds is None:
                 return None
             running = k in self.started and not self.queued
-            total += max(0.0, seconds - (now - self.started[k])) if running else seconds
-        return total / self.parallel
+            left.append(max(0.0, seconds - (now - self.started[k])) if running else seconds)
+        return max(sum(left) / self.parallel, max(left, default=0.0))  # no sooner than the longest run left
 
     def line(self) -> str:
         from tqdm import tqdm
@@ -216,9 +224,8 @@ def run_benchmark(runs: Sequence[Experiment], data_dir: str, workers: int = 2,
     print(f'{len(runs)} runs: {len(runs) - len(todo)} finished already, {len(todo)} to run '
           f"{'as Ray tasks' if use_ray else f'{workers} at a time'}, into {data_dir}", flush=True)
     left = {exp.run_name for exp in todo}
-    finished = [(exp, run_seconds(osp.join(data_dir, exp.relpath))) for exp in runs if exp.run_name not in left]
-    progress = Progress(todo, workers, queued=use_ray,
-                        finished=[(exp, seconds) for exp, seconds in finished if seconds is not None])
+    progress = Progress(todo, workers, queued=use_ray, data_dir=data_dir,
+                        finished=[exp for exp in runs if exp.run_name not in left])
     t0 = time.time()
     try:
         if use_ray:
