@@ -209,7 +209,7 @@ def test_the_report_imports_neither_torch_nor_tensorflow():
 
 
 # The presets whose results are committed under docs/benchmarks/<preset>/.
-COMMITTED = ('small', 'atari-small')
+COMMITTED = ('small', 'mujoco-medium', 'atari-small')
 
 
 @pytest.mark.parametrize('preset', COMMITTED)
