@@ -48,3 +48,38 @@ def data_dir(tmp_path):
     d = tmp_path / 'data'
     d.mkdir()
     return d
+
+
+# --- progress.txt written on another machine ----------------------------------------------
+
+# Columns logged after the epoch's update acts (every other column of an on-policy epoch is
+# read from the data the epoch collected, or from the losses before its update)
+AFTER_UPDATE = ('KL', 'DeltaLossPi', 'DeltaLossV', 'ClipFrac', 'StopIter', 'BacktrackIters')
+
+
+def assert_progress_close(now, before, context='', counts=('Epoch', 'TotalEnvInteracts', 'EpLen')):
+    """``now`` (this machine's progress.txt, a DataFrame) repeats ``before`` (one committed in
+    the repository, written on another machine), Time aside.
+
+    Counts are equal. Floats carry float32 rounding, which differs between CPUs (another
+    vendor's kernels, another SIMD width: about 1e-7 relative) and which every update then
+    amplifies (TRPO's conjugate gradient most, about 1e-3 relative two epochs on). So what the
+    first epoch collected, before any update acts, agrees within rtol 1e-5 (atol 1e-6 for the
+    quantities that are zero but for rounding, such as PPO's first LossPi); the rest within
+    1 % of the largest value of its column. A changed step, episode end, bootstrap or loss
+    moves the first epoch by far more than 1e-5 and the episode counts by whole steps.
+    """
+    import numpy as np
+    assert set(before.columns) <= set(now.columns), context
+    assert len(now) == len(before), context
+    for column in before.columns.drop('Time'):
+        got, want = now[column].to_numpy(float), before[column].to_numpy(float)
+        where = f'{context} {column}'
+        if column in counts and np.all(np.isnan(want) | (want == np.round(want))):
+            np.testing.assert_array_equal(got, want, err_msg=where)
+            continue
+        first = 0 if column in AFTER_UPDATE else 1
+        np.testing.assert_allclose(got[:first], want[:first], rtol=1e-5, atol=1e-6, err_msg=f'{where}, epoch 0')
+        scale = np.nanmax(np.abs(want), initial=0.0)
+        np.testing.assert_allclose(got[first:], want[first:], rtol=1e-2, atol=1e-2 * scale + 1e-6,
+                                   err_msg=f'{where}, after the first update')
