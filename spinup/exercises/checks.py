@@ -317,9 +317,14 @@ def check_gaussian_policy(checker: Checker, sample: Callable, log_prob: Callable
 
 
 def judge_training(checker: Checker, progress_file: str, env: str, epochs: int, steps: int,
-                   threshold: float = 500.0) -> None:
+                   threshold: float = 50.0) -> None:
     """The training part of exercise 1.2: the mean ``AverageEpRet`` of the last 5 epochs of
-    the run whose ``progress.txt`` is ``progress_file`` must be above ``threshold``."""
+    the run whose ``progress.txt`` is ``progress_file`` must be above ``threshold``.
+
+    The bar says "the policy learns", not "it masters the task": a random policy balances
+    the pendulum for about 10 steps, and the solutions, over seeds 0-7 in each backend at the
+    exercise's budget, ended between 140 and 861 (seeds differ far more than backends), so a
+    correct policy clears 50 on any seed and CPU with room, and a broken one does not."""
     import pandas as pd
     returns = pd.read_table(progress_file)['AverageEpRet']
     last5 = returns.tail(5).mean()

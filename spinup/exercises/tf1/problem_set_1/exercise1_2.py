@@ -8,7 +8,8 @@ the library's.
 
 Run this file to check it: first quick checks of shapes, log-likelihoods and gradients (a
 few seconds), then PPO with your policy on InvertedPendulum-v5 for 20 epochs of 4000 steps
-(a minute or two): it passes when the average return of the last 5 epochs is above 500.
+(a minute or two): it passes when the average return of the last 5 epochs is above 50
+(a random policy's is about 10).
 Flags: --epochs, --steps_per_epoch, --seed, --data_dir.
 """
 import numpy as np  # noqa: F401 (for np.log, np.pi, np.e)
