@@ -237,8 +237,9 @@ def test_plot_completes_prefixes_and_filters(tmp_path):
 
 @pytest.mark.slow
 def test_cartpole_learns_at_the_defaults(data_dir):
-    """Issue check: PPO at its defaults reaches the maximum return of CartPole within 20 epochs
-    (seed 0 first reaches 500 at epoch 13 in PyTorch, 12 in TF1, on the development machine).
+    """PPO at its defaults reaches the maximum return of CartPole within 20 epochs (seeds 0-4
+    all reached 500 in PyTorch, their first 3 epochs averaging 28 to 36; seed 0 first reaches
+    500 at epoch 13 in PyTorch, 12 in TF1).
     One backend here, to keep the suite within its budget: the cross-backend tests hold the two
     to the same losses, and the committed ``small`` benchmark shows TF1's curves over 3 seeds."""
     assert_ok(run_cli('ppo_pytorch', '--env', 'CartPole-v1', '--exp_name', 'learn', '--epochs', '20',
