@@ -13,7 +13,7 @@ from typing import List, Optional
 
 from spinup.algos import ALGOS, REGISTRY, load, split_name
 from spinup.utils.errors import run_main
-from spinup.utils.flags import RUN_KWARGS, UTILITIES, check_flags, check_types, check_values, parse_flags, resolve_algo
+from spinup.cli.flags import RUN_KWARGS, UTILITIES, check_flags, check_types, check_values, parse_flags, resolve_algo
 
 
 def run_algorithm(name: str, args: List[str]) -> None:
@@ -91,10 +91,10 @@ def main(argv: Optional[List[str]] = None) -> int:
         from spinup.benchmarks.command import main as benchmark_main
         return benchmark_main(args)
     if cmd == 'resume':
-        from spinup.utils.resume import main as resume_main
+        from spinup.cli.resume import main as resume_main
         return resume_main(args)
     if cmd == 'relaunch':
-        from spinup.utils.relaunch import main as relaunch_main
+        from spinup.cli.relaunch import main as relaunch_main
         return relaunch_main(args)
     run_algorithm(resolve_algo(cmd), args)
     return 0

@@ -106,7 +106,7 @@ def shrink(command: str) -> List[str]:
     argv = shlex.split(command, comments=True)
     assert argv[:2] == ['python', '-m'], command
     module, args = argv[2], argv[3:]
-    if module == 'spinup.utils.bench':
+    if module == 'spinup.benchmarks.speed':
         args = _set_flags(args, {'--steps': '400', '--epochs': '1'})  # (400: split by 1, 4 or 8 copies)
         if '--num_envs' in args:  # the most copies asked for, alone: each is a run
             counts = args[args.index('--num_envs') + 1:]

@@ -264,3 +264,20 @@ def test_images_for_an_algorithm_without_a_cnn_are_one_line():
     out = cli('vpg_pytorch', '--env', BREAKOUT, '--epochs', '1')
     lines = out.stderr.strip().splitlines()
     assert out.returncode != 0 and len(lines) == 1 and 'ppo takes images' in lines[0], out.stderr
+
+
+@pytest.mark.parametrize('backend', ['pytorch', 'tf1'])
+def test_the_default_agent_picks_the_cnn_and_an_explicit_mlp_is_kept(backend, tmp_path):
+    """PPO's default agent is the CNN for images; an MLP given explicitly is the agent PPO
+    builds (here refused in one line: its input must be flat), never swapped for the CNN."""
+    import importlib
+
+    from spinup.utils.errors import SpinupError
+    ppo = importlib.import_module(f'spinup.algos.{backend}.ppo.ppo')
+    mlp = ppo.core.MLPActorCritic if backend == 'pytorch' else ppo.core.mlp_actor_critic
+    with pytest.raises(SpinupError, match='the MLP actor-critic needs flat vector observations'):
+        ppo.ppo(EnvFn(BREAKOUT), actor_critic=mlp, steps_per_epoch=16, epochs=1,
+                logger_kwargs=dict(output_dir=str(tmp_path / 'mlp')))
+    ppo.ppo(EnvFn(BREAKOUT), steps_per_epoch=16, epochs=1, num_minibatches=2, update_epochs=1,
+            logger_kwargs=dict(output_dir=str(tmp_path / 'default')))
+    assert pd.read_table(tmp_path / 'default' / 'progress.txt')['TotalEnvInteracts'].tolist() == [16]

@@ -1,7 +1,7 @@
 """The speed benchmark's breakdown: where a run's time goes, and the update's matrix share."""
 import pytest
 
-from spinup.utils import bench
+from spinup.benchmarks import speed as bench
 
 
 @pytest.fixture

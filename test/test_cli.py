@@ -7,7 +7,7 @@ import torch
 
 from conftest import run_cli, run_python
 from spinup.utils.envs import resolve_env_id
-from spinup.utils import flags
+from spinup.cli import flags
 from spinup.utils.errors import SpinupError
 
 

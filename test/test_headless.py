@@ -164,7 +164,7 @@ def test_opengl_loaded_before_tensorflow_is_refused_in_one_line():
 
 def test_bench_runs_tf1_after_making_mujoco_environments():
     """The bench makes HalfCheetah for its raw limit, then trains TF1 in the same process."""
-    result = subprocess.run([sys.executable, '-m', 'spinup.utils.bench', 'ppo_tf1', '--steps', '200',
+    result = subprocess.run([sys.executable, '-m', 'spinup.benchmarks.speed', 'ppo_tf1', '--steps', '200',
                              '--epochs', '1', '--hid', '[16]'], capture_output=True, text=True,
                             timeout=300, env={**os.environ, 'MUJOCO_GL': 'osmesa'})
     assert_ok(result)

@@ -108,7 +108,7 @@ def test_config_names_the_algorithm_past_a_loggers_own_methods(tmp_path):
 
 
 def test_each_seed_of_an_experiment_relaunches_into_one_new_experiment(tmp_path):
-    from spinup.utils.relaunch import _new_exp_name
+    from spinup.cli.relaunch import _new_exp_name
     (tmp_path / 'y_relaunch' / 'y_relaunch_s0').mkdir(parents=True)
     assert _new_exp_name('y', str(tmp_path), 10) == 'y_relaunch'  # seed 10 joins seed 0's relaunch
     assert _new_exp_name('y', str(tmp_path), 0) == 'y_relaunch2'

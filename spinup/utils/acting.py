@@ -3,7 +3,7 @@
 An agent acts once every environment step, on a single observation. For networks this
 small the arithmetic takes a few microseconds, and PyTorch's own cost per call (module
 calls, operator dispatch, tensor wrapping) is most of the step. ``numpy_mlp`` computes the
-same forward pass with less machinery; ``python -m spinup.utils.bench`` shows what it saves
+same forward pass with less machinery; ``python -m spinup.benchmarks.speed`` shows what it saves
 in its policy column, and the VPG, TRPO and PPO pages name it.
 """
 import weakref

@@ -45,6 +45,7 @@ import numpy as np
 
 from spinup.utils.errors import SpinupError, Terminated
 from spinup.utils.mpi_tools import mpi_sum, num_procs, proc_id
+from spinup.utils.phases import phase
 from spinup.utils.serialization_utils import atomic_dir, saved_dir
 
 FOLDER = 'checkpoint'
@@ -206,6 +207,7 @@ class Checkpoint:
             state['torch'] = torch.get_rng_state()
         return state
 
+    @phase('save')
     def save(self, **counters: int) -> None:
         """Write a checkpoint at this point of the loop, whose ``counters`` (epochs done, steps
         taken, ...) a resumed run starts from. Under MPI, call it on every process."""

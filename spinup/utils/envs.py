@@ -8,11 +8,13 @@ copies of an environment together, for the on-policy algorithms' ``num_envs``.
 """
 import dataclasses
 import difflib
+import functools
 import os
 import signal
 import sys
 from typing import Any, Callable, Dict, Optional
 
+from spinup.utils import phases
 from spinup.utils.errors import SpinupError
 
 
@@ -183,14 +185,64 @@ def make_vector_env(env_fn: Callable[[], Any], num_envs: int = 1, vector_mode: s
     processes. The copies never reset themselves (gymnasium's ``AutoresetMode.DISABLED``): the
     algorithm resets the copies whose episodes ended with ``reset(options={'reset_mask': done})``,
     so the observation a step returns is always that step's own, the true final one at an
-    episode's end, to bootstrap a truncated episode from.
+    episode's end, to bootstrap a truncated episode from. One sync copy is a
+    ``OneCopyVector``: the same results, without the cost of the general loop over copies.
     """
     import gymnasium as gym
     from gymnasium.vector import AutoresetMode
     check_vector_mode(vector_mode)
-    if vector_mode == 'sync':
-        return gym.vector.SyncVectorEnv([env_fn] * num_envs, autoreset_mode=AutoresetMode.DISABLED)
-    return gym.vector.AsyncVectorEnv([CopyInSubprocess(env_fn)] * num_envs, autoreset_mode=AutoresetMode.DISABLED)
+    if vector_mode == 'sync' and num_envs == 1:
+        envs = one_copy_vector_class()([env_fn], autoreset_mode=AutoresetMode.DISABLED)
+    elif vector_mode == 'sync':
+        envs = gym.vector.SyncVectorEnv([env_fn] * num_envs, autoreset_mode=AutoresetMode.DISABLED)
+    else:
+        envs = gym.vector.AsyncVectorEnv([CopyInSubprocess(env_fn)] * num_envs,
+                                         autoreset_mode=AutoresetMode.DISABLED)
+    if phases.is_listened_to():  # a tool times this run: mark the vector's steps and resets
+        envs.step, envs.reset = phases.phase('env')(envs.step), phases.phase('reset')(envs.reset)
+    return envs
+
+
+@functools.lru_cache(maxsize=None)
+def one_copy_vector_class():
+    """``OneCopyVector``, a ``SyncVectorEnv`` of one copy that steps it directly (made on
+    first use: importing this module does not import gymnasium)."""
+    import gymnasium as gym
+    import numpy as np
+
+    class OneCopyVector(gym.vector.SyncVectorEnv):
+        """A sync vector of one copy, whose ``step`` goes straight to the copy: what the general
+        one does for many copies (iterate over the batched action, concatenate observations,
+        gather infos key by key) cost as much as a MuJoCo step for one. It returns what
+        ``SyncVectorEnv`` returns, arrays of one row and the same infos, and resets as it does."""
+
+        def step(self, actions):
+            assert not self._autoreset_envs[0], 'the copy ended its episode: reset it first'
+            obs, reward, terminated, truncated, info = self.envs[0].step(actions[0])
+            self._observations[0] = obs
+            self._rewards[0], self._terminations[0], self._truncations[0] = reward, terminated, truncated
+            self._autoreset_envs = self._terminations | self._truncations
+            return (self._observations.copy() if self.copy else self._observations, self._rewards.copy(),
+                    self._terminations.copy(), self._truncations.copy(), one_copy_info(info))
+
+    def one_copy_info(info: Dict[str, Any]) -> Dict[str, Any]:
+        """``info`` as a vector of one gathers it (``VectorEnv._add_info``): each value in an
+        array of one, of the type gymnasium picks, beside a mask ``_key`` that is True."""
+        batched: Dict[str, Any] = {}
+        for key, value in info.items():
+            if isinstance(value, dict):
+                batched[key] = one_copy_info(value)
+            elif type(value) in (int, float, bool) or isinstance(value, np.number):
+                batched[key] = np.array([value], dtype=type(value))
+            elif isinstance(value, np.ndarray):
+                batched[key] = value[None].copy()
+            else:
+                batched[key] = np.full(1, fill_value=None, dtype=object)
+                batched[key][0] = value
+            batched[f'_{key}'] = np.ones(1, dtype=np.bool_)
+        return batched
+
+    return OneCopyVector
 
 
 class CopyInSubprocess:

@@ -22,8 +22,9 @@ import joblib
 import numpy as np
 
 from spinup.utils.envs import env_description
-from spinup.utils.mpi_tools import mpi_statistics_scalar, num_procs, proc_id
 from spinup.utils.errors import SpinupError
+from spinup.utils.mpi_tools import mpi_statistics_scalar, num_procs, proc_id
+from spinup.utils.phases import phase
 from spinup.utils.serialization_utils import atomic_dir, atomic_path, convert_json, saved_dir
 
 color2num = dict(gray=30, red=31, green=32, yellow=33, blue=34, magenta=35, cyan=36, white=37, crimson=38)
@@ -215,6 +216,7 @@ class Logger:
             out.write(output)
 
     @_root_only
+    @phase('save')
     def save_state(self, state_dict: Dict[str, Any], itr: Optional[int] = None) -> None:
         """Save ``state_dict`` to ``vars.pkl`` and the model with every registered saver.
 

@@ -57,11 +57,14 @@ class ExperimentError(SpinupError):
 
 def _resolve_thunk(thunk: Union[str, Callable]) -> Callable:
     if isinstance(thunk, str):
-        from spinup.algos import REGISTRY, load
+        # an algorithm by name, through the package's own lazy exports (the utilities sit
+        # below the algorithms and never import them)
+        import spinup
+        names = sorted(set(spinup.__all__) - {'__version__'})
         name = thunk.split('.')[-1]  # accept 'spinup.ppo_pytorch' as well as 'ppo_pytorch'
-        if name not in REGISTRY:
-            raise SpinupError(f"unknown algorithm '{thunk}': choose one of {', '.join(sorted(REGISTRY))}.")
-        return load(name)
+        if name not in names:
+            raise SpinupError(f"unknown algorithm '{thunk}': choose one of {', '.join(names)}.")
+        return getattr(spinup, name)
     return thunk
 
 

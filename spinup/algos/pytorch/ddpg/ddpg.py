@@ -19,6 +19,7 @@ from spinup.utils.checkpoint import Checkpoint
 from spinup.utils.errors import check_inputs
 from spinup.utils.logx import EpochLogger
 from spinup.utils.mpi_pytorch import setup_pytorch_for_mpi
+from spinup.utils.phases import phase
 
 
 class ReplayBuffer:
@@ -52,8 +53,9 @@ class ReplayBuffer:
 
     def sample_batches(self, n: int, batch_size=32) -> List[Dict[str, torch.Tensor]]:
         """``n`` batches: the same draws as ``n`` calls of ``sample_batch``, gathered in one
-        pass over the buffer (about 40 microseconds a batch, against 200 for one call right
-        after an update; see the speed page). The ``n`` batches are in memory together."""
+        pass over the buffer, faster than one call after each update, which finds the caches
+        emptied by the update's memory traffic (see the speed page). The ``n`` batches are in
+        memory together."""
         idxs = np.random.randint(0, self.size, size=(n, batch_size))
         batches = dict(obs=self.obs_buf[idxs], obs2=self.obs2_buf[idxs], act=self.act_buf[idxs],
                        rew=self.rew_buf[idxs], done=self.done_buf[idxs])
@@ -91,20 +93,22 @@ def compute_loss_pi(ac, data: Dict[str, torch.Tensor]):
 
 
 def polyak_update(ac, ac_targ, polyak: float) -> None:
-    """Move the target networks towards the main ones: theta_targ <- polyak * theta_targ + (1 - polyak) * theta."""
+    """Move the target networks towards the main ones:
+    theta_targ <- polyak * theta_targ + (1 - polyak) * theta."""
     # [docs polyak]
     with torch.no_grad():
         for p, p_targ in zip(ac.parameters(), ac_targ.parameters()):
-            # lerp_ computes p_targ + (1 - polyak) * (p - p_targ) in place, the same average in one op
+            # lerp_: p_targ + (1 - polyak) * (p - p_targ) in place, the same average in one op
             p_targ.lerp_(p, 1 - polyak)
     # [docs polyak end]
 
 
+@phase('update')
 def update(ac, ac_targ, data: Dict[str, torch.Tensor], pi_optimizer, q_optimizer, *,
            gamma: float, polyak: float) -> Dict[str, Any]:
     """One DDPG update on a batch: a gradient step on Q, one on the policy, then the targets
     move by polyak averaging. Returns ``LossQ``, ``LossPi`` and ``QVals`` for the log."""
-    # First a gradient descent step for Q.
+    # Lines 10-11: first a gradient descent step for Q, towards the targets y.
     q_optimizer.zero_grad()
     loss_q, loss_info = compute_loss_q(ac, ac_targ, data, gamma)
     loss_q.backward()
@@ -114,7 +118,7 @@ def update(ac, ac_targ, data: Dict[str, torch.Tensor], pi_optimizer, q_optimizer
     # Freeze Q during the policy step: the policy loss then computes no gradients for it.
     ac.q.requires_grad_(False)
 
-    # Next a gradient descent step for the policy.
+    # Line 12: next a gradient descent step for the policy.
     pi_optimizer.zero_grad()
     loss_pi = compute_loss_pi(ac, data)
     loss_pi.backward()
@@ -124,7 +128,7 @@ def update(ac, ac_targ, data: Dict[str, torch.Tensor], pi_optimizer, q_optimizer
     ac.q.requires_grad_(True)
     # [docs freeze-q end]
 
-    # Finally, the target networks trail the main ones.
+    # Line 13: finally, the target networks trail the main ones.
     polyak_update(ac, ac_targ, polyak)
     return dict(LossQ=loss_q.item(), LossPi=loss_pi.item(), **loss_info)
 
@@ -228,7 +232,7 @@ def ddpg(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str
 
     # The environment, and a second one for the test episodes
     env, test_env = env_fn(), env_fn()
-    act_limit = core.action_limit(env.action_space, 'DDPG')  # actions lie in [-act_limit, act_limit]
+    act_limit = core.action_limit(env.action_space, 'DDPG')  # actions in [-act_limit, act_limit]
     obs_dim = env.observation_space.shape
     act_dim = env.action_space.shape[0]
     env.action_space.seed(seed)
@@ -248,7 +252,7 @@ def ddpg(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str
     replay_buffer = ReplayBuffer(obs_dim, act_dim, replay_size)
 
     # Optimizers, one for the policy and one for the Q-function (fused: one kernel updates
-    # every parameter: the same Adam step, measured 2.5 times as fast for (256, 256) networks)
+    # every parameter, the same Adam step, faster)
     pi_optimizer = Adam(ac.pi.parameters(), lr=pi_lr, fused=True)
     q_optimizer = Adam(ac.q.parameters(), lr=q_lr, fused=True)
 
@@ -259,7 +263,7 @@ def ddpg(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str
     def get_action(o, noise_scale):
         """mu(o) plus Gaussian exploration noise, clipped to the action limits."""
         a = ac.act(torch.as_tensor(o, dtype=torch.float32))
-        if noise_scale > 0:  # (no draw at test time, which would shift the training's random numbers)
+        if noise_scale > 0:  # no draw at test time: it would shift the training's random numbers
             a = np.clip(a + noise_scale * np.random.randn(act_dim), -act_limit, act_limit)
         return a
     # [docs action-noise end]
@@ -282,9 +286,9 @@ def ddpg(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str
     # states, the replay buffer, random states), written with each save and on Ctrl-C; a
     # resumed run loads one and goes on from its step
     checkpoint = Checkpoint(logger, envs=dict(env=env, test_env=test_env), buffer=replay_buffer,
-                            parts=dict(ac=ac, ac_targ=ac_targ, pi_optimizer=pi_optimizer, q_optimizer=q_optimizer))
+                            parts=dict(ac=ac, ac_targ=ac_targ, pi_optimizer=pi_optimizer,
+                                       q_optimizer=q_optimizer))
     start = checkpoint.restore(resume_from, epoch=0, total_steps=0)
-    total_steps = start.total_steps
 
     # First observations: the first resets are seeded (the test environment's differently, so
     # its episodes differ too); a resumed run's environments go on from their saved states
@@ -294,52 +298,9 @@ def ddpg(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str
         test_env.reset(seed=seed + 1)
     ep_ret, ep_len = 0, 0
 
-    # Main loop: act, store, update every update_every steps; test, log and save each epoch
-    for epoch in range(start.epoch, epochs):
-        for _ in range(total_steps - epoch * steps_per_epoch, steps_per_epoch):  # (resumed: from mid-epoch)
-            # [docs exploration]
-            # Uniformly random actions for the first start_steps, for exploration;
-            # afterwards the policy's, with Gaussian noise.
-            if total_steps < start_steps:
-                a = env.action_space.sample()
-            else:
-                a = get_action(o, act_noise)
-            # [docs exploration end]
-
-            o2, r, terminated, truncated, _ = env.step(a)
-            ep_ret += r
-            ep_len += 1
-            total_steps += 1
-
-            # [docs store-terminated]
-            # Truncation is not termination: only a terminal state stores done = 1; after a
-            # time limit (the env's own, or max_ep_len) the backup bootstraps from Q(s', .).
-            replay_buffer.store(o, a, r, o2, terminated)
-            # [docs store-terminated end]
-
-            # the next step starts from the new observation
-            o = o2
-
-            if terminated or truncated or ep_len == max_ep_len:
-                logger.store(EpRet=ep_ret, EpLen=ep_len)
-                o, _ = env.reset()
-                ep_ret, ep_len = 0, 0
-
-            # [docs update-schedule]
-            # Update every update_every steps, with as many gradient steps
-            if total_steps >= update_after and total_steps % update_every == 0:
-                # one batch per gradient step, all drawn at once
-                for batch in replay_buffer.sample_batches(update_every, batch_size):
-                    logger.store(**update(ac, ac_targ, batch, pi_optimizer, q_optimizer,
-                                          gamma=gamma, polyak=polyak))
-            # [docs update-schedule end]
-
-            # Ctrl-C or SIGTERM: save here, with a checkpoint to go on from, and stop
-            if checkpoint.stop_requested():
-                logger.save_state({'env': env}, None)
-                checkpoint.save(epoch=epoch, total_steps=total_steps)
-                checkpoint.exit()
-
+    def end_epoch(epoch):
+        """The end of an epoch: test the policy, write the epoch's row of progress.txt, and
+        save the agent and a checkpoint (every save_freq epochs and after the last one)."""
         # Test the noiseless policy
         test_agent()
 
@@ -350,7 +311,7 @@ def ddpg(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str
         logger.log_tabular('TestEpRet', with_min_and_max=True)
         logger.log_tabular('EpLen', average_only=True)
         logger.log_tabular('TestEpLen', average_only=True)
-        logger.log_tabular('TotalEnvInteracts', total_steps)
+        logger.log_tabular('TotalEnvInteracts', (epoch + 1) * steps_per_epoch)
         logger.log_tabular('QVals', with_min_and_max=True)
         logger.log_tabular('LossPi', average_only=True)
         logger.log_tabular('LossQ', average_only=True)
@@ -361,7 +322,67 @@ def ddpg(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str
         # Save the agent and a checkpoint
         if (epoch % save_freq == 0) or (epoch == epochs - 1):
             logger.save_state({'env': env}, None)
-            checkpoint.save(epoch=epoch + 1, total_steps=total_steps)
+            checkpoint.save(epoch=epoch + 1, total_steps=(epoch + 1) * steps_per_epoch)
+
+    # A run stopped on an epoch's last step had yet to test, log and save that epoch: its
+    # resumed run does it first
+    if start.epoch < epochs and start.total_steps == (start.epoch + 1) * steps_per_epoch:
+        end_epoch(start.epoch)
+
+    # Main loop (line 3): act, store, update every update_every steps; test, log and save
+    # each epoch. t counts the steps taken before this one: a resumed run goes on from its
+    # saved step.
+    total_steps = steps_per_epoch * epochs
+    for t in range(start.total_steps, total_steps):
+        # [docs exploration]
+        # Line 4: uniformly random actions for the first start_steps, for exploration;
+        # afterwards the policy's, with Gaussian noise.
+        if t < start_steps:
+            a = env.action_space.sample()
+        else:
+            a = get_action(o, act_noise)
+        # [docs exploration end]
+
+        # Lines 5-6: step the environment, store the transition, and go on from s'
+        o2, r, terminated, truncated, _ = env.step(a)
+        ep_ret += r
+        ep_len += 1
+
+        # [docs store-terminated]
+        # Truncation is not termination: only a terminal state stores done = 1; after a
+        # time limit (the env's own, or max_ep_len) the backup bootstraps from Q(s', .).
+        replay_buffer.store(o, a, r, o2, terminated)
+        # [docs store-terminated end]
+
+        # the next step starts from the new observation
+        o = o2
+
+        # Line 7: the episode ended (terminated, or timed out): log it, reset the env
+        if terminated or truncated or ep_len == max_ep_len:
+            logger.store(EpRet=ep_ret, EpLen=ep_len)
+            o, _ = env.reset()
+            ep_ret, ep_len = 0, 0
+
+        # [docs update-schedule]
+        # Lines 8-9: update every update_every steps, with as many gradient steps (t + 1:
+        # the steps taken, this one included)
+        if t + 1 >= update_after and (t + 1) % update_every == 0:
+            # one batch per gradient step, all drawn at once (line 10)
+            for batch in replay_buffer.sample_batches(update_every, batch_size):
+                logger.store(**update(ac, ac_targ, batch, pi_optimizer, q_optimizer,
+                                      gamma=gamma, polyak=polyak))
+        # [docs update-schedule end]
+
+        # Ctrl-C or SIGTERM: save here, with a checkpoint to go on from, and stop
+        if checkpoint.stop_requested():
+            logger.save_state({'env': env}, None)
+            # (the checkpoint counts the epoch under way and the steps taken)
+            checkpoint.save(epoch=t // steps_per_epoch, total_steps=t + 1)
+            checkpoint.exit()
+
+        # Lines 14-15: end of epoch handling: test, log and save
+        if (t + 1) % steps_per_epoch == 0:
+            end_epoch(t // steps_per_epoch)
 
 
 if __name__ == '__main__':

@@ -14,10 +14,11 @@ from torch.distributions.normal import Normal
 from spinup.utils.acting import numpy_mlp
 from spinup.utils.envs import check_flat_observations
 from spinup.utils.errors import SpinupError
+from spinup.utils.phases import phase
 
 
 def combined_shape(length: Union[int, Tuple[int, ...]],
-                   shape: Optional[Union[int, Tuple[int, ...]]] = None) -> Tuple:
+                   shape: Optional[Union[int, Tuple[int, ...]]] = None) -> Tuple[int, ...]:
     """Shape of ``length`` stacked items of ``shape``: ``(length,)``, ``(length, shape)`` or
     ``(length, *shape)``. ``length`` may be a tuple itself: ``combined_shape((steps, envs), 3)``
     is ``(steps, envs, 3)``."""
@@ -149,7 +150,7 @@ class MLPCritic(nn.Module):
 
 
 class MLPActorCritic(nn.Module):
-    """The default PPO agent: an MLP policy ``pi`` (categorical or Gaussian) and an MLP value ``v``."""
+    """The default agent: an MLP policy ``pi`` (categorical or Gaussian) and an MLP value ``v``."""
 
     def __init__(self, observation_space, action_space, hidden_sizes=(64, 64), activation=nn.Tanh):
         super().__init__()
@@ -163,6 +164,7 @@ class MLPActorCritic(nn.Module):
             raise SpinupError(f'the MLP actor-critic handles Box (1-D) and Discrete actions, not {action_space}.')
         self.v = MLPCritic(obs_dim, hidden_sizes, activation)
 
+    @phase('policy')
     def step(self, obs):
         """Sample an action for ``obs``; return ``(a, v(obs), log pi(a|obs))`` as NumPy arrays.
 
@@ -178,6 +180,7 @@ class MLPActorCritic(nn.Module):
             v = self.v(obs)
         return a.cpu().numpy(), v.cpu().numpy(), logp_a.cpu().numpy()
 
+    @phase('policy')
     def act(self, obs):
         """Sample an action for ``obs`` (a tensor); return it as a NumPy array."""
         return self.step(obs)[0]
@@ -255,6 +258,7 @@ class CNNActorCritic(nn.Module):
         pi = self.pi.head_distribution(features)
         return pi, pi.log_prob(act), self.v.head(features).squeeze(-1)
 
+    @phase('policy')
     def step(self, obs):
         """Sample an action for ``obs``; return ``(a, v(obs), log pi(a|obs))`` as NumPy arrays."""
         with torch.inference_mode():
@@ -265,6 +269,7 @@ class CNNActorCritic(nn.Module):
             logp_a = pi.log_prob(a)
         return a.cpu().numpy(), v.cpu().numpy(), logp_a.cpu().numpy()
 
+    @phase('policy')
     def act(self, obs):
         """Sample an action for ``obs`` (a tensor); return it as a NumPy array."""
         return self.step(obs)[0]
@@ -303,3 +308,10 @@ class CNNCritic(nn.Module):
 def default_actor_critic(observation_space) -> type:
     """The agent PPO builds when given none: the CNN for images, the MLP otherwise."""
     return CNNActorCritic if is_image(observation_space.shape) else MLPActorCritic
+
+
+def pick_actor_critic(observation_space, action_space, **kwargs) -> nn.Module:
+    """PPO's default agent, picked by the observations: ``CNNActorCritic`` for images
+    (channels, height, width), ``MLPActorCritic`` otherwise."""
+    agent = default_actor_critic(observation_space)
+    return agent(observation_space, action_space, **kwargs)

@@ -6,6 +6,7 @@ collects a batch, updates, logs and saves, once an epoch.
 """
 import random
 import time
+from functools import partial
 from typing import Any, Callable, Dict, Optional
 
 import numpy as np
@@ -20,6 +21,7 @@ from spinup.utils.errors import SpinupError, check_inputs
 from spinup.utils.logx import EpochLogger
 from spinup.utils.mpi_pytorch import mpi_avg_grads, setup_pytorch_for_mpi, sync_params
 from spinup.utils.mpi_tools import local_steps, mpi_avg, mpi_fork, mpi_statistics_scalar, num_procs, proc_id
+from spinup.utils.phases import phase
 
 
 class PPOBuffer:
@@ -171,6 +173,7 @@ def clip_grads(parameters, max_grad_norm: Optional[float]) -> None:
         torch.nn.utils.clip_grad_norm_(parameters, max_grad_norm)
 
 
+@phase('update')
 def update(ac, data: Dict[str, torch.Tensor], pi_optimizer, vf_optimizer, *, clip_ratio: float,
            train_pi_iters: int, train_v_iters: int, target_kl: Optional[float], ent_coef: float = 0.0,
            clip_vloss: bool = False, max_grad_norm: Optional[float] = None) -> Dict[str, float]:
@@ -227,6 +230,7 @@ def update(ac, data: Dict[str, torch.Tensor], pi_optimizer, vf_optimizer, *, cli
                 ClipFrac=mpi_avg(pi_info_new['cf']), StopIter=stop_iter)
 
 
+@phase('update')
 def update_minibatches(ac, data: Dict[str, torch.Tensor], pi_optimizer, vf_optimizer, *,
                        clip_ratio: float, update_epochs: int, num_minibatches: int,
                        target_kl: Optional[float], ent_coef: float, vf_coef: float, clip_vloss: bool,
@@ -277,7 +281,7 @@ def update_minibatches(ac, data: Dict[str, torch.Tensor], pi_optimizer, vf_optim
                 StopIter=len(passes))
 
 
-def ppo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str, Any] = dict(),
+def ppo(env_fn: Callable, actor_critic=core.pick_actor_critic, ac_kwargs: Dict[str, Any] = dict(),
         seed: int = 0, steps_per_epoch: int = 4000, epochs: int = 50, gamma: float = 0.99,
         clip_ratio: float = 0.2, pi_lr: float = 3e-4, vf_lr: float = 1e-3,
         train_pi_iters: int = 80, train_v_iters: int = 80, lam: float = 0.97,
@@ -295,9 +299,10 @@ def ppo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
         env_fn (callable): Makes the environment (gymnasium API), e.g. ``EnvFn('CartPole-v1')``.
 
         actor_critic (type): Class of the agent, built as ``actor_critic(env.observation_space,
-            env.action_space, **ac_kwargs)``. The default, ``MLPActorCritic``, becomes
-            ``CNNActorCritic`` for image observations (channels, height, width), such as
-            Atari's. It must be a ``torch.nn.Module`` with:
+            env.action_space, **ac_kwargs)``. The default, ``pick_actor_critic``, builds
+            ``CNNActorCritic`` for images (channels, height, width), such as Atari's, and
+            ``MLPActorCritic`` otherwise; a class given is used as it is. It must be a
+            ``torch.nn.Module`` with:
 
             ================  ==========================  ===========================================
             member            takes                       returns
@@ -441,11 +446,10 @@ def ppo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
     obs_dim = envs.single_observation_space.shape
     act_dim = envs.single_action_space.shape
     envs.action_space.seed(seed)
-    games = reports_episodes(envs)  # (whether EpRet is the score the game reports; see below)
+    games = reports_episodes(envs)  # (whether EpRet is the score the game reports: log_episodes)
 
-    # The agent: policy pi and value function v (a CNN with one trunk for images), on its device
-    if actor_critic is core.MLPActorCritic:
-        actor_critic = core.default_actor_critic(envs.single_observation_space)
+    # The agent: policy pi and value function v, on its device (by default an MLP, or for
+    # images the Nature CNN with one trunk for both)
     ac = actor_critic(envs.single_observation_space, envs.single_action_space, **ac_kwargs).to(device)
     shared = shares_parameters(ac)
 
@@ -465,9 +469,8 @@ def ppo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
     # Experience buffer: each process collects its share of the epoch, each copy its share of that
     buf = PPOBuffer(obs_dim, act_dim, steps_per_env, gamma, lam, num_envs, obs_dtype)
 
-    # Optimizers, one for the policy and one for the value function (fused: one kernel updates
-    # every parameter: the same Adam step, and an epoch's update about an eighth faster); a
-    # shared trunk makes them one, for the whole agent, on the joint loss, with PPO2's epsilon
+    # Optimizers, one for the policy and one for the value function; a shared trunk makes them
+    # one, for the whole agent, on the joint loss, with PPO2's epsilon
     if shared:
         pi_optimizer, vf_optimizer = Adam(ac.parameters(), lr=pi_lr, eps=1e-5, fused=True), None
         num_minibatches = num_minibatches or 1
@@ -475,6 +478,26 @@ def ppo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
         pi_optimizer = Adam(ac.pi.parameters(), lr=pi_lr, fused=True)
         vf_optimizer = Adam(ac.v.parameters(), lr=vf_lr, fused=True)
     optimizers = dict(pi_optimizer=pi_optimizer, vf_optimizer=vf_optimizer)
+
+    # The update (lines 8-13): PPO's, on the whole batch at once, or PPO2's passes over
+    # shuffled minibatches on the joint loss
+    if num_minibatches is None:
+        update_kind = partial(update, train_pi_iters=train_pi_iters, train_v_iters=train_v_iters)
+    else:
+        update_kind = partial(update_minibatches, update_epochs=update_epochs,
+                              num_minibatches=num_minibatches, vf_coef=vf_coef)
+
+    # EpRet and EpLen: each episode's return and length as the loop counts them, or, for a game
+    # that reports its own score (Atari's: whole games, where a lost life ends a training
+    # episode and rewards are clipped), the score the game reports
+    def log_episodes(done: np.ndarray, info: Dict[str, Any]) -> None:
+        if games:
+            episode = info.get('episode', {})
+            ended, ret, length = info.get('_episode', ()), episode.get('r'), episode.get('l')
+        else:
+            ended, ret, length = done, ep_ret, ep_len
+        for i in np.flatnonzero(ended):
+            logger.store(EpRet=ret[i], EpLen=length[i])
 
     # Saving: the whole agent goes to pyt_save/model.pt
     logger.setup_pytorch_saver(ac)
@@ -485,13 +508,14 @@ def ppo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
                             parts=dict(ac=ac, **{k: o for k, o in optimizers.items() if o is not None}))
     start = checkpoint.restore(resume_from, epoch=0)
 
-    # Main loop: each epoch, collect a batch with the current policy, then update and log
+    # Main loop (line 2): each epoch, collect a batch with the current policy, then update and log.
+    # One copy starts a new episode each epoch (the last epoch's ended with it, and a resumed run
+    # repeats the one-go run exactly); several go on with theirs, as PPO2's do, since a copy's
+    # share of a batch is often shorter than an episode. The run's first reset is seeded.
+    new_episode_each_epoch = num_envs == 1
     start_time = time.time() - start.elapsed
     for epoch in range(start.epoch, epochs):
-        # One environment starts a new episode each epoch (the last epoch's ended with it, and a
-        # resumed run repeats the one-go run exactly); several go on with theirs, as a copy's
-        # share of a batch is often shorter than an episode. The run's first reset is seeded.
-        if num_envs == 1 or epoch == start.epoch:
+        if epoch == start.epoch or new_episode_each_epoch:
             o, _ = envs.reset(seed=seed if epoch == 0 else None)
             ep_ret, ep_len = np.zeros(num_envs), np.zeros(num_envs, dtype=int)
 
@@ -504,63 +528,41 @@ def ppo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
         clip_now = frac * clip_ratio if anneal_clip else clip_ratio
 
         for t in range(steps_per_env):
-            # one step of every copy: o is (num_envs, obs_dim), and so on down the line
+            # Line 4: act, step, store (o is (num_envs, obs_dim), and so on down the line)
             a, v, logp = ac.step(as_obs(o))
-
             next_o, r, terminated, truncated, info = envs.step(a)
             ep_ret += r
             ep_len += 1
-
-            # into the buffer, a row of the [steps, envs] arrays; values also to the log
             buf.store(o, a, r, v, logp)
             logger.store(VVals=v)
-
-            # the next step starts from the new observations
             o = next_o
 
             # [docs episode-end]
-            # Truncation is not termination: a time limit (the env's own, or max_ep_len)
-            # ends the episode, but the last state still has a future worth V(s).
+            # Lines 5-7. Truncation is not termination: a time limit (the env's own, or
+            # max_ep_len) ends the episode, but the last state still has a future worth V(s).
             timeout = truncated | (ep_len == max_ep_len)
             done = terminated | timeout
             epoch_ended = t == steps_per_env - 1
-
             if done.any() or epoch_ended:
-                if epoch_ended and num_envs == 1 and not done[0]:
-                    print(f'Note: the epoch ended mid-episode, after {ep_len[0]} steps; bootstrapping.', flush=True)
-                # the values of the last states (o holds each copy's own: no copy has reset yet)
-                if (~terminated & (timeout | epoch_ended)).any():
+                # each trajectory that stops here bootstraps from the value of its last state
+                # (o holds each copy's own: no copy has reset yet), unless that state is terminal
+                stops = done | epoch_ended
+                if (stops & ~terminated).any():
                     _, last_v, _ = ac.step(as_obs(o))
-                for i in range(num_envs):
-                    if done[i] or epoch_ended:
-                        # bootstrap the value of the last state, unless it is terminal
-                        buf.finish_path(0 if terminated[i] else last_v[i], env=i)
-                    if done[i] and not games:
-                        logger.store(EpRet=ep_ret[i], EpLen=ep_len[i])
-                # the copies whose episodes ended start new ones (one copy: the next epoch does)
-                if done.any() and (num_envs > 1 or not epoch_ended):
+                for i in np.flatnonzero(stops):
+                    buf.finish_path(0 if terminated[i] else last_v[i], env=i)
+                log_episodes(done, info)
+                # the copies whose episodes ended start new ones (one copy: at the next epoch)
+                if done.any() and not (epoch_ended and new_episode_each_epoch):
                     o, _ = envs.reset(options={'reset_mask': done})
                     ep_ret[done], ep_len[done] = 0, 0
             # [docs episode-end end]
 
-            # a game that reports its own score (Atari's real score of a whole game, where a
-            # lost life ends the training episode and rewards are clipped) logs that instead
-            for i in np.flatnonzero(info.get('_episode', ())) if games else ():
-                logger.store(EpRet=info['episode']['r'][i], EpLen=info['episode']['l'][i])
-
-        # Update the policy and value function on the batch: the whole of it at once, or
-        # PPO2's passes over minibatches
+        # Lines 8-13: update the policy and value function on the batch
         data = buf.get(device)
-        if num_minibatches is None:
-            diagnostics = update(ac, data, pi_optimizer, vf_optimizer, clip_ratio=clip_now,
-                                 train_pi_iters=train_pi_iters, train_v_iters=train_v_iters,
-                                 target_kl=target_kl, ent_coef=ent_coef, clip_vloss=clip_vloss,
-                                 max_grad_norm=max_grad_norm)
-        else:
-            diagnostics = update_minibatches(ac, data, pi_optimizer, vf_optimizer, clip_ratio=clip_now,
-                                             update_epochs=update_epochs, num_minibatches=num_minibatches,
-                                             target_kl=target_kl, ent_coef=ent_coef, vf_coef=vf_coef,
-                                             clip_vloss=clip_vloss, max_grad_norm=max_grad_norm)
+        diagnostics = update_kind(ac, data, pi_optimizer, vf_optimizer, clip_ratio=clip_now,
+                                  target_kl=target_kl, ent_coef=ent_coef, clip_vloss=clip_vloss,
+                                  max_grad_norm=max_grad_norm)
         logger.store(ExplainedVar=explained_variance(data), **diagnostics)
 
         # One row of progress.txt

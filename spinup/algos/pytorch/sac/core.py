@@ -8,6 +8,7 @@ import torch.nn.functional as F
 from torch.distributions.normal import Normal
 
 from spinup.utils.envs import action_limit, check_flat_observations
+from spinup.utils.phases import phase
 
 
 def combined_shape(length: int, shape: Optional[Union[int, Tuple[int, ...]]] = None) -> Tuple[int, ...]:
@@ -104,6 +105,7 @@ class MLPActorCritic(nn.Module):
         self.q1 = MLPQFunction(obs_dim, act_dim, hidden_sizes, activation)
         self.q2 = MLPQFunction(obs_dim, act_dim, hidden_sizes, activation)
 
+    @phase('policy')
     def act(self, obs, deterministic=False):
         """An action for ``obs`` (a tensor) as a NumPy array: sampled, or the squashed mean if ``deterministic``."""
         with torch.inference_mode():

@@ -21,6 +21,7 @@ from spinup.utils.envs import check_continuous
 from spinup.utils.errors import check_inputs
 from spinup.utils.logx import EpochLogger
 from spinup.utils.mpi_pytorch import setup_pytorch_for_mpi
+from spinup.utils.phases import phase
 
 
 class ReplayBuffer:
@@ -54,8 +55,9 @@ class ReplayBuffer:
 
     def sample_batches(self, n: int, batch_size=32) -> List[Dict[str, torch.Tensor]]:
         """``n`` batches: the same draws as ``n`` calls of ``sample_batch``, gathered in one
-        pass over the buffer (about 40 microseconds a batch, against 200 for one call right
-        after an update; see the speed page). The ``n`` batches are in memory together."""
+        pass over the buffer, faster than one call after each update, which finds the caches
+        emptied by the update's memory traffic (see the speed page). The ``n`` batches are in
+        memory together."""
         idxs = np.random.randint(0, self.size, size=(n, batch_size))
         batches = dict(obs=self.obs_buf[idxs], obs2=self.obs2_buf[idxs], act=self.act_buf[idxs],
                        rew=self.rew_buf[idxs], done=self.done_buf[idxs])
@@ -103,21 +105,23 @@ def compute_loss_pi(ac, data: Dict[str, torch.Tensor], alpha: float):
 
 
 def polyak_update(ac, ac_targ, polyak: float) -> None:
-    """Move the target networks towards the main ones: theta_targ <- polyak * theta_targ + (1 - polyak) * theta."""
+    """Move the target networks towards the main ones:
+    theta_targ <- polyak * theta_targ + (1 - polyak) * theta."""
     # [docs polyak]
     with torch.no_grad():
         for p, p_targ in zip(ac.parameters(), ac_targ.parameters()):
-            # lerp_ computes p_targ + (1 - polyak) * (p - p_targ) in place, the same average in one op
+            # lerp_: p_targ + (1 - polyak) * (p - p_targ) in place, the same average in one op
             p_targ.lerp_(p, 1 - polyak)
     # [docs polyak end]
 
 
+@phase('update')
 def update(ac, ac_targ, data: Dict[str, torch.Tensor], pi_optimizer, q_optimizer, *,
            gamma: float, polyak: float, alpha: float) -> Dict[str, Any]:
     """One SAC update on a batch: a gradient step on both Qs, one on the policy, then the
     targets move by polyak averaging. Returns ``LossQ``, ``Q1Vals``, ``Q2Vals``, ``LossPi``
     and ``LogPi`` for the log."""
-    # First a gradient descent step for both Qs.
+    # Lines 8-9: first a gradient descent step for both Qs, towards the targets y.
     q_optimizer.zero_grad()
     loss_q, q_info = compute_loss_q(ac, ac_targ, data, gamma, alpha)
     loss_q.backward()
@@ -128,7 +132,7 @@ def update(ac, ac_targ, data: Dict[str, torch.Tensor], pi_optimizer, q_optimizer
     ac.q1.requires_grad_(False)
     ac.q2.requires_grad_(False)
 
-    # Next a gradient descent step for the policy.
+    # Line 10: next a gradient descent step for the policy.
     pi_optimizer.zero_grad()
     loss_pi, pi_info = compute_loss_pi(ac, data, alpha)
     loss_pi.backward()
@@ -139,7 +143,7 @@ def update(ac, ac_targ, data: Dict[str, torch.Tensor], pi_optimizer, q_optimizer
     ac.q2.requires_grad_(True)
     # [docs freeze-q end]
 
-    # Finally, the target networks trail the main ones.
+    # Line 11: finally, the target networks trail the main ones.
     polyak_update(ac, ac_targ, polyak)
     return dict(LossQ=loss_q.item(), LossPi=loss_pi.item(), **q_info, **pi_info)
 
@@ -165,9 +169,9 @@ def sac(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
             ================  ===========================  =========================================
             member            takes                        returns
             ================  ===========================  =========================================
-            ``act(obs, d)``   observations, (obs_dim,)     NumPy actions, (act_dim,) or (B, act_dim):
-                              or (B, obs_dim), and ``d``,  sampled, or the squashed mean if ``d``
-                              a bool (deterministic)
+            ``act(obs, d)``   observations, (obs_dim,)     NumPy actions, (act_dim,) or
+                              or (B, obs_dim), and ``d``,  (B, act_dim): sampled, or the
+                              a bool (deterministic)       squashed mean if ``d``
             ``pi(obs)``       observations                 ``(a, logp_pi)``: reparameterised
                                                            samples a ~ pi(.|obs) (B, act_dim),
                                                            within the action limits, and
@@ -270,7 +274,7 @@ def sac(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
     q_params = list(itertools.chain(ac.q1.parameters(), ac.q2.parameters()))
 
     # Optimizers, one for the policy and one for both Q-functions (fused: one kernel updates
-    # every parameter: the same Adam step, measured 2.5 times as fast for (256, 256) networks)
+    # every parameter, the same Adam step, faster)
     pi_optimizer = Adam(ac.pi.parameters(), lr=lr, fused=True)
     q_optimizer = Adam(q_params, lr=lr, fused=True)
 
@@ -299,9 +303,9 @@ def sac(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
     # states, the replay buffer, random states), written with each save and on Ctrl-C; a
     # resumed run loads one and goes on from its step
     checkpoint = Checkpoint(logger, envs=dict(env=env, test_env=test_env), buffer=replay_buffer,
-                            parts=dict(ac=ac, ac_targ=ac_targ, pi_optimizer=pi_optimizer, q_optimizer=q_optimizer))
+                            parts=dict(ac=ac, ac_targ=ac_targ, pi_optimizer=pi_optimizer,
+                                       q_optimizer=q_optimizer))
     start = checkpoint.restore(resume_from, epoch=0, total_steps=0)
-    total_steps = start.total_steps
 
     # First observations: the first resets are seeded (the test environment's differently, so
     # its episodes differ too); a resumed run's environments go on from their saved states
@@ -311,52 +315,9 @@ def sac(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
         test_env.reset(seed=seed + 1)
     ep_ret, ep_len = 0, 0
 
-    # Main loop: act, store, update every update_every steps; test, log and save each epoch
-    for epoch in range(start.epoch, epochs):
-        for _ in range(total_steps - epoch * steps_per_epoch, steps_per_epoch):  # (resumed: from mid-epoch)
-            # [docs exploration]
-            # Uniformly random actions for the first start_steps, for exploration;
-            # afterwards the policy's samples.
-            if total_steps < start_steps:
-                a = env.action_space.sample()
-            else:
-                a = get_action(o)
-            # [docs exploration end]
-
-            o2, r, terminated, truncated, _ = env.step(a)
-            ep_ret += r
-            ep_len += 1
-            total_steps += 1
-
-            # [docs store-terminated]
-            # Truncation is not termination: only a terminal state stores done = 1; after a
-            # time limit (the env's own, or max_ep_len) the backup bootstraps from Q(s', .).
-            replay_buffer.store(o, a, r, o2, terminated)
-            # [docs store-terminated end]
-
-            # the next step starts from the new observation
-            o = o2
-
-            if terminated or truncated or ep_len == max_ep_len:
-                logger.store(EpRet=ep_ret, EpLen=ep_len)
-                o, _ = env.reset()
-                ep_ret, ep_len = 0, 0
-
-            # [docs update-schedule]
-            # Update every update_every steps, with as many gradient steps
-            if total_steps >= update_after and total_steps % update_every == 0:
-                # one batch per gradient step, all drawn at once
-                for batch in replay_buffer.sample_batches(update_every, batch_size):
-                    logger.store(**update(ac, ac_targ, batch, pi_optimizer, q_optimizer,
-                                          gamma=gamma, polyak=polyak, alpha=alpha))
-            # [docs update-schedule end]
-
-            # Ctrl-C or SIGTERM: save here, with a checkpoint to go on from, and stop
-            if checkpoint.stop_requested():
-                logger.save_state({'env': env}, None)
-                checkpoint.save(epoch=epoch, total_steps=total_steps)
-                checkpoint.exit()
-
+    def end_epoch(epoch):
+        """The end of an epoch: test the policy, write the epoch's row of progress.txt, and
+        save the agent and a checkpoint (every save_freq epochs and after the last one)."""
         # Test the deterministic policy (the mean action)
         test_agent()
 
@@ -367,7 +328,7 @@ def sac(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
         logger.log_tabular('TestEpRet', with_min_and_max=True)
         logger.log_tabular('EpLen', average_only=True)
         logger.log_tabular('TestEpLen', average_only=True)
-        logger.log_tabular('TotalEnvInteracts', total_steps)
+        logger.log_tabular('TotalEnvInteracts', (epoch + 1) * steps_per_epoch)
         logger.log_tabular('Q1Vals', with_min_and_max=True)
         logger.log_tabular('Q2Vals', with_min_and_max=True)
         logger.log_tabular('LogPi', with_min_and_max=True)
@@ -380,7 +341,67 @@ def sac(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
         # Save the agent and a checkpoint
         if (epoch % save_freq == 0) or (epoch == epochs - 1):
             logger.save_state({'env': env}, None)
-            checkpoint.save(epoch=epoch + 1, total_steps=total_steps)
+            checkpoint.save(epoch=epoch + 1, total_steps=(epoch + 1) * steps_per_epoch)
+
+    # A run stopped on an epoch's last step had yet to test, log and save that epoch: its
+    # resumed run does it first
+    if start.epoch < epochs and start.total_steps == (start.epoch + 1) * steps_per_epoch:
+        end_epoch(start.epoch)
+
+    # Main loop (line 2): act, store, update every update_every steps; test, log and save
+    # each epoch. t counts the steps taken before this one: a resumed run goes on from its
+    # saved step.
+    total_steps = steps_per_epoch * epochs
+    for t in range(start.total_steps, total_steps):
+        # [docs exploration]
+        # Line 3: uniformly random actions for the first start_steps, for exploration;
+        # afterwards the policy's samples.
+        if t < start_steps:
+            a = env.action_space.sample()
+        else:
+            a = get_action(o)
+        # [docs exploration end]
+
+        # Line 4: step the environment, store the transition, and go on from s'
+        o2, r, terminated, truncated, _ = env.step(a)
+        ep_ret += r
+        ep_len += 1
+
+        # [docs store-terminated]
+        # Truncation is not termination: only a terminal state stores done = 1; after a
+        # time limit (the env's own, or max_ep_len) the backup bootstraps from Q(s', .).
+        replay_buffer.store(o, a, r, o2, terminated)
+        # [docs store-terminated end]
+
+        # the next step starts from the new observation
+        o = o2
+
+        # Line 5: the episode ended (terminated, or timed out): log it, reset the env
+        if terminated or truncated or ep_len == max_ep_len:
+            logger.store(EpRet=ep_ret, EpLen=ep_len)
+            o, _ = env.reset()
+            ep_ret, ep_len = 0, 0
+
+        # [docs update-schedule]
+        # Lines 6-7: update every update_every steps, with as many gradient steps (t + 1:
+        # the steps taken, this one included)
+        if t + 1 >= update_after and (t + 1) % update_every == 0:
+            # one batch per gradient step, all drawn at once (line 8)
+            for batch in replay_buffer.sample_batches(update_every, batch_size):
+                logger.store(**update(ac, ac_targ, batch, pi_optimizer, q_optimizer,
+                                      gamma=gamma, polyak=polyak, alpha=alpha))
+        # [docs update-schedule end]
+
+        # Ctrl-C or SIGTERM: save here, with a checkpoint to go on from, and stop
+        if checkpoint.stop_requested():
+            logger.save_state({'env': env}, None)
+            # (the checkpoint counts the epoch under way and the steps taken)
+            checkpoint.save(epoch=t // steps_per_epoch, total_steps=t + 1)
+            checkpoint.exit()
+
+        # Lines 12-13: end of epoch handling: test, log and save
+        if (t + 1) % steps_per_epoch == 0:
+            end_epoch(t // steps_per_epoch)
 
 
 if __name__ == '__main__':

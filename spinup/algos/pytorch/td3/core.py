@@ -6,6 +6,7 @@ import torch
 import torch.nn as nn
 
 from spinup.utils.envs import action_limit, check_flat_observations
+from spinup.utils.phases import phase
 
 
 def combined_shape(length: int, shape: Optional[Union[int, Tuple[int, ...]]] = None) -> Tuple[int, ...]:
@@ -66,6 +67,7 @@ class MLPActorCritic(nn.Module):
         self.q1 = MLPQFunction(obs_dim, act_dim, hidden_sizes, activation)
         self.q2 = MLPQFunction(obs_dim, act_dim, hidden_sizes, activation)
 
+    @phase('policy')
     def act(self, obs):
         """The policy's action mu(obs) for ``obs`` (a tensor), as a NumPy array (no exploration noise)."""
         with torch.inference_mode():

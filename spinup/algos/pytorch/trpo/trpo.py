@@ -22,7 +22,9 @@ from spinup.utils.envs import make_vector_env, steps_per_copy
 from spinup.utils.errors import SpinupError, check_inputs
 from spinup.utils.logx import EpochLogger
 from spinup.utils.mpi_pytorch import mpi_avg_grads, setup_pytorch_for_mpi, sync_params
-from spinup.utils.mpi_tools import local_steps, mpi_avg, mpi_fork, mpi_statistics_scalar, num_procs, proc_id
+from spinup.utils.mpi_tools import (local_steps, mpi_avg, mpi_fork, mpi_statistics_scalar,
+                                    num_procs, proc_id)
+from spinup.utils.phases import phase
 
 
 class TRPOBuffer:
@@ -72,7 +74,8 @@ class TRPOBuffer:
         vals = np.append(self.val_buf[path_slice, env], last_val)
 
         # [docs gae]
-        # GAE-Lambda: A_t = sum_l (gamma*lam)^l delta_{t+l}, delta_t = r_t + gamma V(s_{t+1}) - V(s_t)
+        # GAE-Lambda: A_t = sum_l (gamma*lam)^l delta_{t+l},
+        # with delta_t = r_t + gamma V(s_{t+1}) - V(s_t)
         deltas = rews[:-1] + self.gamma * vals[1:] - vals[:-1]
         self.adv_buf[path_slice, env] = core.discount_cumsum(deltas, self.gamma * self.lam)
 
@@ -90,11 +93,12 @@ class TRPOBuffer:
         self.ptr, self.path_start_idx[:] = 0, 0
         # [docs advantage-normalization]
         adv_mean, adv_std = mpi_statistics_scalar(self.adv_buf)
-        self.adv_buf[:] = (self.adv_buf - adv_mean) / (adv_std + 1e-8)  # (in place: it stays float32)
+        self.adv_buf[:] = (self.adv_buf - adv_mean) / (adv_std + 1e-8)  # in place: stays float32
         # [docs advantage-normalization end]
         data = dict(obs=self.obs_buf, act=self.act_buf, ret=self.ret_buf,
                     adv=self.adv_buf, logp=self.logp_buf, val=self.val_buf)
-        return {k: torch.as_tensor(v.reshape(-1, *v.shape[2:]), dtype=torch.float32) for k, v in data.items()}
+        return {k: torch.as_tensor(v.reshape(-1, *v.shape[2:]), dtype=torch.float32)
+                for k, v in data.items()}
 
 
 EPS = 1e-8
@@ -135,7 +139,8 @@ def compute_kl(ac, obs: torch.Tensor, pi_old) -> torch.Tensor:
     return kl_divergence(pi_old, pi).mean()
 
 
-def hessian_vector_product(ac, obs: torch.Tensor, pi_old, x: torch.Tensor, damping_coeff: float) -> torch.Tensor:
+def hessian_vector_product(ac, obs: torch.Tensor, pi_old, x: torch.Tensor,
+                           damping_coeff: float) -> torch.Tensor:
     """H x + damping_coeff * x, where H is the Hessian of the mean KL with respect to the
     policy's parameters (flattened), averaged across MPI processes.
 
@@ -152,7 +157,8 @@ def hessian_vector_product(ac, obs: torch.Tensor, pi_old, x: torch.Tensor, dampi
     # [docs hessian-vector-product end]
 
 
-def conjugate_gradient(Ax: Callable[[torch.Tensor], torch.Tensor], b: torch.Tensor, iters: int) -> torch.Tensor:
+def conjugate_gradient(Ax: Callable[[torch.Tensor], torch.Tensor], b: torch.Tensor,
+                       iters: int) -> torch.Tensor:
     """Approximately solve A x = b for a symmetric positive-definite A known only through
     the product ``Ax(v) = A v``, in ``iters`` steps of conjugate gradient.
 
@@ -177,6 +183,7 @@ def conjugate_gradient(Ax: Callable[[torch.Tensor], torch.Tensor], b: torch.Tens
     # [docs conjugate-gradient end]
 
 
+@phase('update')
 def update(ac, data: Dict[str, torch.Tensor], vf_optimizer, *, delta: float, damping_coeff: float,
            cg_iters: int, backtrack_iters: int, backtrack_coeff: float, train_v_iters: int,
            algo: str = 'trpo') -> Dict[str, float]:
@@ -199,7 +206,7 @@ def update(ac, data: Dict[str, torch.Tensor], vf_optimizer, *, delta: float, dam
         pi_old, _ = ac.pi(obs)  # the data-collecting policy, held fixed for the KL
         v_l_old = compute_loss_v(ac, data).item()
 
-    # The gradient g of the loss, and the direction x = H^-1 g by conjugate gradient
+    # Lines 9-10: the gradient g of the loss, and the direction x = H^-1 g by conjugate gradient
     params = list(ac.pi.parameters())
     loss_pi, pi_info_old = compute_loss_pi(ac, data)
     pi_l_old = mpi_avg(loss_pi.item())
@@ -210,7 +217,7 @@ def update(ac, data: Dict[str, torch.Tensor], vf_optimizer, *, delta: float, dam
         return hessian_vector_product(ac, obs, pi_old, x, damping_coeff)
 
     x = conjugate_gradient(Hx, g, cg_iters)
-    alpha = torch.sqrt(2 * delta / (x @ Hx(x) + EPS))  # the step that reaches KL = delta
+    alpha = torch.sqrt(2 * delta / (x @ Hx(x) + EPS))  # the step that reaches KL = delta (line 11)
     old_params = parameters_to_vector(params).detach().clone()
 
     def set_and_eval(step):
@@ -223,23 +230,26 @@ def update(ac, data: Dict[str, torch.Tensor], vf_optimizer, *, delta: float, dam
 
     # [docs line-search]
     if algo == 'npg':
-        # the natural policy gradient step, as it is
+        # Line 12: the natural policy gradient step, as it is
         kl, pi_l_new = set_and_eval(step=1.0)
         backtracks = 0
     else:
-        # TRPO: the longest step of the line search that keeps the KL within delta and improves the loss
+        # Lines 13-16, TRPO: the longest step of the line search that keeps the KL within delta
+        # and improves the loss
         for j in range(backtrack_iters):
             kl, pi_l_new = set_and_eval(step=backtrack_coeff ** j)
             if kl <= delta and pi_l_new < pi_l_old:
                 backtracks = j
                 break
         else:
-            print('Note: the line search accepted no step; the policy keeps its old parameters.', flush=True)
+            # Line 17: no step was accepted
+            print('Note: the line search accepted no step; the policy keeps its old parameters.',
+                  flush=True)
             kl, pi_l_new = set_and_eval(step=0.0)
             backtracks = backtrack_iters
     # [docs line-search end]
 
-    # Value function learning.
+    # Line 18: value function learning.
     for _ in range(train_v_iters):
         vf_optimizer.zero_grad()
         loss_v = compute_loss_v(ac, data)
@@ -256,8 +266,9 @@ def update(ac, data: Dict[str, torch.Tensor], vf_optimizer, *, delta: float, dam
 
 def trpo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str, Any] = dict(),
          seed: int = 0, steps_per_epoch: int = 4000, epochs: int = 50, gamma: float = 0.99,
-         delta: float = 0.01, vf_lr: float = 1e-3, train_v_iters: int = 80, damping_coeff: float = 0.1,
-         cg_iters: int = 10, backtrack_iters: int = 10, backtrack_coeff: float = 0.8, lam: float = 0.97,
+         delta: float = 0.01, vf_lr: float = 1e-3, train_v_iters: int = 80,
+         damping_coeff: float = 0.1, cg_iters: int = 10, backtrack_iters: int = 10,
+         backtrack_coeff: float = 0.8, lam: float = 0.97,
          max_ep_len: int = 1000, num_envs: int = 1, vector_mode: str = 'sync',
          logger_kwargs: Dict[str, Any] = dict(), save_freq: int = 10,
          algo: str = 'trpo', resume_from: Optional[str] = None) -> None:
@@ -272,9 +283,9 @@ def trpo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str
         actor_critic (type): Class of the agent, built as ``actor_critic(env.observation_space,
             env.action_space, **ac_kwargs)``. It must be a ``torch.nn.Module`` with:
 
-            ================  ==========================  ===========================================
+            ================  ==========================  ==========================================
             member            takes                       returns
-            ================  ==========================  ===========================================
+            ================  ==========================  ==========================================
             ``step(obs)``     observations, (B, obs_dim)  NumPy ``a`` (B, act_dim), or (B,) for
                                                           discrete actions; ``v`` (B,) the value
                                                           estimates; ``logp_a`` (B,) log pi(a|obs)
@@ -284,7 +295,7 @@ def trpo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str
                                                           (B,) tensor (None without ``act``)
             ``v(obs)``        observations                the value tensor, shape (B,): squeeze
                                                           the last axis of an MLP's output
-            ================  ==========================  ===========================================
+            ================  ==========================  ==========================================
 
             ``v`` is the module whose parameters the value optimizer trains; ``pi``'s
             parameters move by the natural gradient, and its distributions must have a
@@ -401,7 +412,7 @@ def trpo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str
                             parts=dict(ac=ac, vf_optimizer=vf_optimizer))
     start = checkpoint.restore(resume_from, epoch=0)
 
-    # Main loop: each epoch, collect a batch with the current policy, then update and log
+    # Main loop (line 2): each epoch, collect a batch with the current policy, then update and log
     start_time = time.time() - start.elapsed
     for epoch in range(start.epoch, epochs):
         # One environment starts a new episode each epoch (the last epoch's ended with it, and a
@@ -412,7 +423,7 @@ def trpo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str
             ep_ret, ep_len = np.zeros(num_envs), np.zeros(num_envs, dtype=int)
 
         for t in range(steps_per_env):
-            # one step of every copy: o is (num_envs, obs_dim), and so on down the line
+            # Line 4: act, step, store (o is (num_envs, obs_dim), and so on down the line)
             a, v, logp = ac.step(torch.as_tensor(o, dtype=torch.float32))
 
             next_o, r, terminated, truncated, _ = envs.step(a)
@@ -427,15 +438,16 @@ def trpo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str
             o = next_o
 
             # [docs episode-end]
-            # Truncation is not termination: a time limit (the env's own, or max_ep_len)
-            # ends the episode, but the last state still has a future worth V(s).
+            # Lines 5-7. Truncation is not termination: a time limit (the env's own, or
+            # max_ep_len) ends the episode, but the last state still has a future worth V(s).
             timeout = truncated | (ep_len == max_ep_len)
             done = terminated | timeout
             epoch_ended = t == steps_per_env - 1
 
             if done.any() or epoch_ended:
                 if epoch_ended and num_envs == 1 and not done[0]:
-                    print(f'Note: the epoch ended mid-episode, after {ep_len[0]} steps; bootstrapping.', flush=True)
+                    print(f'Note: the epoch ended mid-episode, after {ep_len[0]} steps; '
+                          'bootstrapping.', flush=True)
                 # the values of the last states (o holds each copy's own: no copy has reset yet)
                 if (~terminated & (timeout | epoch_ended)).any():
                     _, last_v, _ = ac.step(torch.as_tensor(o, dtype=torch.float32))
@@ -451,12 +463,13 @@ def trpo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str
                     ep_ret[done], ep_len[done] = 0, 0
             # [docs episode-end end]
 
-        # Update the policy and value function on the batch
+        # Lines 8-18: update the policy and value function on the batch
         logger.store(**update(ac, buf.get(), vf_optimizer, delta=delta, damping_coeff=damping_coeff,
                               cg_iters=cg_iters, backtrack_iters=backtrack_iters,
-                              backtrack_coeff=backtrack_coeff, train_v_iters=train_v_iters, algo=algo))
+                              backtrack_coeff=backtrack_coeff, train_v_iters=train_v_iters,
+                              algo=algo))
 
-        # One row of progress.txt
+        # Line 19: one row of progress.txt
         # [docs logging]
         logger.log_tabular('Epoch', epoch)
         logger.log_tabular('EpRet', with_min_and_max=True)
@@ -474,8 +487,8 @@ def trpo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str
         logger.dump_tabular()
         # [docs logging end]
 
-        # Save the agent (after the update, so the last save holds the final policy) and a
-        # checkpoint; after Ctrl-C or SIGTERM, save now and stop (on every MPI process)
+        # Line 19: save the agent (after the update, so the last save holds the final policy)
+        # and a checkpoint; after Ctrl-C or SIGTERM, save now and stop (on every MPI process)
         stopping = checkpoint.stop_requested()
         if (epoch % save_freq == 0) or (epoch == epochs - 1) or stopping:
             logger.save_state({'env': envs}, None)

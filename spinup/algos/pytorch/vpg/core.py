@@ -14,6 +14,7 @@ from torch.distributions.normal import Normal
 from spinup.utils.acting import numpy_mlp
 from spinup.utils.envs import check_flat_observations
 from spinup.utils.errors import SpinupError
+from spinup.utils.phases import phase
 
 
 def combined_shape(length: Union[int, Tuple[int, ...]],
@@ -149,7 +150,7 @@ class MLPCritic(nn.Module):
 
 
 class MLPActorCritic(nn.Module):
-    """The default VPG agent: an MLP policy ``pi`` (categorical or Gaussian) and an MLP value ``v``."""
+    """The default agent: an MLP policy ``pi`` (categorical or Gaussian) and an MLP value ``v``."""
 
     def __init__(self, observation_space, action_space, hidden_sizes=(64, 64), activation=nn.Tanh):
         super().__init__()
@@ -163,21 +164,25 @@ class MLPActorCritic(nn.Module):
             raise SpinupError(f'the MLP actor-critic handles Box (1-D) and Discrete actions, not {action_space}.')
         self.v = MLPCritic(obs_dim, hidden_sizes, activation)
 
+    @phase('policy')
     def step(self, obs):
         """Sample an action for ``obs``; return ``(a, v(obs), log pi(a|obs))`` as NumPy arrays.
 
-        With a Gaussian policy both forward passes run in NumPy (``numpy_mlp``): for one
-        observation, PyTorch's cost per call is most of the step.
+        With a Gaussian policy on the CPU both forward passes run in NumPy (``numpy_mlp``):
+        for one observation, PyTorch's cost per call is most of the step.
         """
-        if isinstance(self.pi, MLPGaussianActor):
+        if isinstance(self.pi, MLPGaussianActor) and obs.device.type == 'cpu':
             x = obs.numpy()
             a, logp_a = self.pi.sample_numpy(x)
             return a, numpy_mlp(self.v.v_net, x)[..., 0], logp_a
         with torch.inference_mode():
             a, logp_a = self.pi.sample(obs)
             v = self.v(obs)
-        return a.numpy(), v.numpy(), logp_a.numpy()
+        return a.cpu().numpy(), v.cpu().numpy(), logp_a.cpu().numpy()
 
+    @phase('policy')
     def act(self, obs):
         """Sample an action for ``obs`` (a tensor); return it as a NumPy array."""
         return self.step(obs)[0]
+
+

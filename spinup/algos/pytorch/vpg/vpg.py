@@ -18,7 +18,9 @@ from spinup.utils.envs import make_vector_env, steps_per_copy
 from spinup.utils.errors import check_inputs
 from spinup.utils.logx import EpochLogger
 from spinup.utils.mpi_pytorch import mpi_avg_grads, setup_pytorch_for_mpi, sync_params
-from spinup.utils.mpi_tools import local_steps, mpi_avg, mpi_fork, mpi_statistics_scalar, num_procs, proc_id
+from spinup.utils.mpi_tools import (local_steps, mpi_avg, mpi_fork, mpi_statistics_scalar,
+                                    num_procs, proc_id)
+from spinup.utils.phases import phase
 
 
 class VPGBuffer:
@@ -68,7 +70,8 @@ class VPGBuffer:
         vals = np.append(self.val_buf[path_slice, env], last_val)
 
         # [docs gae]
-        # GAE-Lambda: A_t = sum_l (gamma*lam)^l delta_{t+l}, delta_t = r_t + gamma V(s_{t+1}) - V(s_t)
+        # GAE-Lambda: A_t = sum_l (gamma*lam)^l delta_{t+l},
+        # with delta_t = r_t + gamma V(s_{t+1}) - V(s_t)
         deltas = rews[:-1] + self.gamma * vals[1:] - vals[:-1]
         self.adv_buf[path_slice, env] = core.discount_cumsum(deltas, self.gamma * self.lam)
 
@@ -86,11 +89,12 @@ class VPGBuffer:
         self.ptr, self.path_start_idx[:] = 0, 0
         # [docs advantage-normalization]
         adv_mean, adv_std = mpi_statistics_scalar(self.adv_buf)
-        self.adv_buf[:] = (self.adv_buf - adv_mean) / (adv_std + 1e-8)  # (in place: it stays float32)
+        self.adv_buf[:] = (self.adv_buf - adv_mean) / (adv_std + 1e-8)  # in place: stays float32
         # [docs advantage-normalization end]
         data = dict(obs=self.obs_buf, act=self.act_buf, ret=self.ret_buf,
                     adv=self.adv_buf, logp=self.logp_buf, val=self.val_buf)
-        return {k: torch.as_tensor(v.reshape(-1, *v.shape[2:]), dtype=torch.float32) for k, v in data.items()}
+        return {k: torch.as_tensor(v.reshape(-1, *v.shape[2:]), dtype=torch.float32)
+                for k, v in data.items()}
 
 
 def compute_loss_pi(ac, data: Dict[str, torch.Tensor]):
@@ -117,6 +121,7 @@ def compute_loss_v(ac, data: Dict[str, torch.Tensor]):
     return ((ac.v(obs) - ret) ** 2).mean()
 
 
+@phase('update')
 def update(ac, data: Dict[str, torch.Tensor], pi_optimizer, vf_optimizer, *,
            train_v_iters: int) -> Dict[str, float]:
     """One VPG update on an epoch's data; returns the diagnostics to log.
@@ -133,14 +138,14 @@ def update(ac, data: Dict[str, torch.Tensor], pi_optimizer, vf_optimizer, *,
     pi_l_old = pi_l_old.item()
 
     # [docs update-steps]
-    # Train the policy with a single step of gradient descent.
+    # Line 9: train the policy with a single step of gradient descent.
     pi_optimizer.zero_grad()
     loss_pi, _ = compute_loss_pi(ac, data)
     loss_pi.backward()
     mpi_avg_grads(ac.pi)  # average grads across MPI processes
     pi_optimizer.step()
 
-    # Value function learning.
+    # Line 10: value function learning.
     for _ in range(train_v_iters):
         vf_optimizer.zero_grad()
         loss_v = compute_loss_v(ac, data)
@@ -173,9 +178,9 @@ def vpg(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
         actor_critic (type): Class of the agent, built as ``actor_critic(env.observation_space,
             env.action_space, **ac_kwargs)``. It must be a ``torch.nn.Module`` with:
 
-            ================  ==========================  ===========================================
+            ================  ==========================  ==========================================
             member            takes                       returns
-            ================  ==========================  ===========================================
+            ================  ==========================  ==========================================
             ``step(obs)``     observations, (B, obs_dim)  NumPy ``a`` (B, act_dim), or (B,) for
                                                           discrete actions; ``v`` (B,) the value
                                                           estimates; ``logp_a`` (B,) log pi(a|obs)
@@ -185,7 +190,7 @@ def vpg(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
                                                           (B,) tensor (None without ``act``)
             ``v(obs)``        observations                the value tensor, shape (B,): squeeze
                                                           the last axis of an MLP's output
-            ================  ==========================  ===========================================
+            ================  ==========================  ==========================================
 
             ``pi`` and ``v`` are also the modules whose parameters the two optimizers train.
 
@@ -272,7 +277,7 @@ def vpg(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
     buf = VPGBuffer(obs_dim, act_dim, steps_per_env, gamma, lam, num_envs)
 
     # Optimizers, one for the policy and one for the value function (fused: one kernel updates
-    # every parameter: the same Adam step, and an epoch's update about an eighth faster)
+    # every parameter, the same Adam step, faster)
     pi_optimizer = Adam(ac.pi.parameters(), lr=pi_lr, fused=True)
     vf_optimizer = Adam(ac.v.parameters(), lr=vf_lr, fused=True)
 
@@ -285,7 +290,7 @@ def vpg(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
                             parts=dict(ac=ac, pi_optimizer=pi_optimizer, vf_optimizer=vf_optimizer))
     start = checkpoint.restore(resume_from, epoch=0)
 
-    # Main loop: each epoch, collect a batch with the current policy, then update and log
+    # Main loop (line 2): each epoch, collect a batch with the current policy, then update and log
     start_time = time.time() - start.elapsed
     for epoch in range(start.epoch, epochs):
         # One environment starts a new episode each epoch (the last epoch's ended with it, and a
@@ -296,7 +301,7 @@ def vpg(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
             ep_ret, ep_len = np.zeros(num_envs), np.zeros(num_envs, dtype=int)
 
         for t in range(steps_per_env):
-            # one step of every copy: o is (num_envs, obs_dim), and so on down the line
+            # Line 4: act, step, store (o is (num_envs, obs_dim), and so on down the line)
             a, v, logp = ac.step(torch.as_tensor(o, dtype=torch.float32))
 
             next_o, r, terminated, truncated, _ = envs.step(a)
@@ -311,15 +316,16 @@ def vpg(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
             o = next_o
 
             # [docs episode-end]
-            # Truncation is not termination: a time limit (the env's own, or max_ep_len)
-            # ends the episode, but the last state still has a future worth V(s).
+            # Lines 5-7. Truncation is not termination: a time limit (the env's own, or
+            # max_ep_len) ends the episode, but the last state still has a future worth V(s).
             timeout = truncated | (ep_len == max_ep_len)
             done = terminated | timeout
             epoch_ended = t == steps_per_env - 1
 
             if done.any() or epoch_ended:
                 if epoch_ended and num_envs == 1 and not done[0]:
-                    print(f'Note: the epoch ended mid-episode, after {ep_len[0]} steps; bootstrapping.', flush=True)
+                    print(f'Note: the epoch ended mid-episode, after {ep_len[0]} steps; '
+                          'bootstrapping.', flush=True)
                 # the values of the last states (o holds each copy's own: no copy has reset yet)
                 if (~terminated & (timeout | epoch_ended)).any():
                     _, last_v, _ = ac.step(torch.as_tensor(o, dtype=torch.float32))
@@ -335,10 +341,11 @@ def vpg(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
                     ep_ret[done], ep_len[done] = 0, 0
             # [docs episode-end end]
 
-        # Update the policy and value function on the batch
-        logger.store(**update(ac, buf.get(), pi_optimizer, vf_optimizer, train_v_iters=train_v_iters))
+        # Lines 8-10: update the policy and value function on the batch
+        logger.store(**update(ac, buf.get(), pi_optimizer, vf_optimizer,
+                              train_v_iters=train_v_iters))
 
-        # One row of progress.txt
+        # Line 11: one row of progress.txt
         # [docs logging]
         logger.log_tabular('Epoch', epoch)
         logger.log_tabular('EpRet', with_min_and_max=True)
@@ -355,8 +362,8 @@ def vpg(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
         logger.dump_tabular()
         # [docs logging end]
 
-        # Save the agent (after the update, so the last save holds the final policy) and a
-        # checkpoint; after Ctrl-C or SIGTERM, save now and stop (on every MPI process)
+        # Line 11: save the agent (after the update, so the last save holds the final policy)
+        # and a checkpoint; after Ctrl-C or SIGTERM, save now and stop (on every MPI process)
         stopping = checkpoint.stop_requested()
         if (epoch % save_freq == 0) or (epoch == epochs - 1) or stopping:
             logger.save_state({'env': envs}, None)

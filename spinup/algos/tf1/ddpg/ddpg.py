@@ -17,6 +17,7 @@ from spinup.utils.checkpoint import Checkpoint
 from spinup.utils.errors import check_inputs
 from spinup.utils.logx import EpochLogger
 from spinup.utils.mpi_tf import own_graph, session_config
+from spinup.utils.phases import phase
 
 tf.disable_v2_behavior()
 
@@ -52,8 +53,9 @@ class ReplayBuffer:
 
     def sample_batches(self, n: int, batch_size=32) -> List[Dict[str, np.ndarray]]:
         """``n`` batches: the same draws as ``n`` calls of ``sample_batch``, gathered in one
-        pass over the buffer (about 40 microseconds a batch, against 200 for one call right
-        after an update; see the speed page). The ``n`` batches are in memory together."""
+        pass over the buffer, faster than one call after each update, which finds the caches
+        emptied by the update's memory traffic (see the speed page). The ``n`` batches are in
+        memory together."""
         idxs = np.random.randint(0, self.size, size=(n, batch_size))
         batches = dict(obs=self.obs_buf[idxs], obs2=self.obs2_buf[idxs], act=self.act_buf[idxs],
                        rew=self.rew_buf[idxs], done=self.done_buf[idxs])
@@ -83,7 +85,8 @@ def compute_loss_pi(q_pi):
 def polyak_update(main_vars: list, targ_vars: list, polyak: float):
     """The op that moves the target networks towards the main ones:
     theta_targ <- polyak * theta_targ + (1 - polyak) * theta. With polyak = 0 it copies them."""
-    assert [v.name.split('/', 1)[1] for v in main_vars] == [v.name.split('/', 1)[1] for v in targ_vars], \
+    assert ([v.name.split('/', 1)[1] for v in main_vars]
+            == [v.name.split('/', 1)[1] for v in targ_vars]), \
         'the main and target networks must hold the same variables, built in the same order'
     # [docs polyak]
     return tf.group([tf.assign(v_targ, polyak * v_targ + (1 - polyak) * v_main)
@@ -91,6 +94,7 @@ def polyak_update(main_vars: list, targ_vars: list, polyak: float):
     # [docs polyak end]
 
 
+@phase('update')
 def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray]) -> Dict[str, Any]:
     """One DDPG update on a batch: a gradient step on Q, one on the policy, then the targets
     move by polyak averaging. Returns ``LossQ``, ``LossPi`` and ``QVals`` for the log.
@@ -98,12 +102,12 @@ def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray]) -> Dict[
     ``ops`` holds the graph's ``loss_q``, ``q``, ``loss_pi`` tensors and the ``train_q``,
     ``train_pi``, ``target_update`` ops; ``feed_dict`` maps the placeholders to the batch.
     """
-    # First a gradient descent step for Q.
+    # Lines 10-11: first a gradient descent step for Q, towards the targets y.
     loss_q, q, _ = sess.run([ops['loss_q'], ops['q'], ops['train_q']], feed_dict)
 
-    # Next a gradient descent step for the policy (a separate run, so it sees the new Q; its
-    # optimizer's var_list holds only the policy's variables, so Q stays as it is), and
-    # then the target networks trail the main ones (target_update waits for train_pi).
+    # Lines 12-13: next a gradient descent step for the policy (a separate run, so it sees the
+    # new Q; its optimizer's var_list holds only the policy's variables, so Q stays as it is),
+    # and then the target networks trail the main ones (target_update waits for train_pi).
     loss_pi, _, _ = sess.run([ops['loss_pi'], ops['train_pi'], ops['target_update']], feed_dict)
     return dict(LossQ=loss_q, LossPi=loss_pi, QVals=q)
 
@@ -129,14 +133,14 @@ def ddpg(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
             policy under the scope ``pi`` and the Q-function under ``q``, and returns three
             tensors:
 
-            ============  ===============  ==========================================================
+            ============  ===============  =========================================================
             tensor        shape            meaning
-            ============  ===============  ==========================================================
+            ============  ===============  =========================================================
             ``pi``        (B, act_dim)     the deterministic actions mu(x), within the action limits
             ``q``         (B,)             Q(x, a_ph): squeeze the last axis of an MLP's output
             ``q_pi``      (B,)             Q(x, pi): the same Q network applied to the policy's
                                            actions
-            ============  ===============  ==========================================================
+            ============  ===============  =========================================================
 
         ac_kwargs (dict): Keyword arguments for ``actor_critic``; the default agent takes
             ``hidden_sizes`` ((256, 256)) and ``activation`` (``tf.nn.relu``).
@@ -196,14 +200,15 @@ def ddpg(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
     logger = EpochLogger(**logger_kwargs, resume_from=resume_from)
     logger.save_config(locals())
 
-    # Seeds: Python, NumPy and TensorFlow (this call's own graph) now, the environments at their first reset
+    # Seeds: Python, NumPy and TensorFlow (this call's own graph) now, the environments at their
+    # first reset
     random.seed(seed)
     np.random.seed(seed)
     tf.set_random_seed(seed)
 
     # The environment, and a second one for the test episodes
     env, test_env = env_fn(), env_fn()
-    act_limit = core.action_limit(env.action_space, 'DDPG')  # actions lie in [-act_limit, act_limit]
+    act_limit = core.action_limit(env.action_space, 'DDPG')  # actions in [-act_limit, act_limit]
     obs_dim = env.observation_space.shape
     act_dim = env.action_space.shape[0]
     env.action_space.seed(seed)
@@ -231,8 +236,10 @@ def ddpg(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
 
     # Optimizers, one for the policy and one for the Q-function; each trains only its own
     # variables, so the policy step leaves Q as it is
-    train_pi = tf.train.AdamOptimizer(learning_rate=pi_lr).minimize(loss_pi, var_list=core.get_vars('main/pi'))
-    train_q = tf.train.AdamOptimizer(learning_rate=q_lr).minimize(loss_q, var_list=core.get_vars('main/q'))
+    train_pi = tf.train.AdamOptimizer(learning_rate=pi_lr).minimize(
+        loss_pi, var_list=core.get_vars('main/pi'))
+    train_q = tf.train.AdamOptimizer(learning_rate=q_lr).minimize(
+        loss_q, var_list=core.get_vars('main/q'))
 
     # Polyak averaging of the target networks, after the policy step; and their start as a copy
     with tf.control_dependencies([train_pi]):
@@ -254,7 +261,7 @@ def ddpg(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
     def get_action(o, noise_scale):
         """mu(o) plus Gaussian exploration noise, clipped to the action limits."""
         a = sess.run(pi, feed_dict={x_ph: o.reshape(1, -1)})[0]
-        if noise_scale > 0:  # (no draw at test time, which would shift the training's random numbers)
+        if noise_scale > 0:  # no draw at test time: it would shift the training's random numbers
             a = np.clip(a + noise_scale * np.random.randn(act_dim), -act_limit, act_limit)
         return a
 
@@ -276,7 +283,6 @@ def ddpg(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
     checkpoint = Checkpoint(logger, envs=dict(env=env, test_env=test_env), session=sess,
                             buffer=replay_buffer)
     start = checkpoint.restore(resume_from, epoch=0, total_steps=0)
-    total_steps = start.total_steps
 
     # First observations: the first resets are seeded (the test environment's differently, so
     # its episodes differ too); a resumed run's environments go on from their saved states
@@ -286,47 +292,9 @@ def ddpg(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
         test_env.reset(seed=seed + 1)
     ep_ret, ep_len = 0, 0
 
-    # Main loop: act, store, update every update_every steps; test, log and save each epoch
-    for epoch in range(start.epoch, epochs):
-        for _ in range(total_steps - epoch * steps_per_epoch, steps_per_epoch):  # (resumed: from mid-epoch)
-            # Uniformly random actions for the first start_steps, for exploration;
-            # afterwards the policy's, with Gaussian noise.
-            if total_steps < start_steps:
-                a = env.action_space.sample()
-            else:
-                a = get_action(o, act_noise)
-
-            o2, r, terminated, truncated, _ = env.step(a)
-            ep_ret += r
-            ep_len += 1
-            total_steps += 1
-
-            # Truncation is not termination: only a terminal state stores done = 1; after a
-            # time limit (the env's own, or max_ep_len) the backup bootstraps from Q(s', .).
-            replay_buffer.store(o, a, r, o2, terminated)
-
-            # the next step starts from the new observation
-            o = o2
-
-            if terminated or truncated or ep_len == max_ep_len:
-                logger.store(EpRet=ep_ret, EpLen=ep_len)
-                o, _ = env.reset()
-                ep_ret, ep_len = 0, 0
-
-            # Update every update_every steps, with as many gradient steps
-            if total_steps >= update_after and total_steps % update_every == 0:
-                # one batch per gradient step, all drawn at once
-                for batch in replay_buffer.sample_batches(update_every, batch_size):
-                    feed_dict = {x_ph: batch['obs'], x2_ph: batch['obs2'], a_ph: batch['act'],
-                                 r_ph: batch['rew'], d_ph: batch['done']}
-                    logger.store(**update(sess, ops, feed_dict))
-
-            # Ctrl-C or SIGTERM: save here, with a checkpoint to go on from, and stop
-            if checkpoint.stop_requested():
-                logger.save_state({'env': env}, None)
-                checkpoint.save(epoch=epoch, total_steps=total_steps)
-                checkpoint.exit()
-
+    def end_epoch(epoch):
+        """The end of an epoch: test the policy, write the epoch's row of progress.txt, and
+        save the agent and a checkpoint (every save_freq epochs and after the last one)."""
         # Test the noiseless policy
         test_agent()
 
@@ -336,7 +304,7 @@ def ddpg(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
         logger.log_tabular('TestEpRet', with_min_and_max=True)
         logger.log_tabular('EpLen', average_only=True)
         logger.log_tabular('TestEpLen', average_only=True)
-        logger.log_tabular('TotalEnvInteracts', total_steps)
+        logger.log_tabular('TotalEnvInteracts', (epoch + 1) * steps_per_epoch)
         logger.log_tabular('QVals', with_min_and_max=True)
         logger.log_tabular('LossPi', average_only=True)
         logger.log_tabular('LossQ', average_only=True)
@@ -346,7 +314,62 @@ def ddpg(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
         # Save the agent and a checkpoint
         if (epoch % save_freq == 0) or (epoch == epochs - 1):
             logger.save_state({'env': env}, None)
-            checkpoint.save(epoch=epoch + 1, total_steps=total_steps)
+            checkpoint.save(epoch=epoch + 1, total_steps=(epoch + 1) * steps_per_epoch)
+
+    # A run stopped on an epoch's last step had yet to test, log and save that epoch: its
+    # resumed run does it first
+    if start.epoch < epochs and start.total_steps == (start.epoch + 1) * steps_per_epoch:
+        end_epoch(start.epoch)
+
+    # Main loop (line 3): act, store, update every update_every steps; test, log and save
+    # each epoch. t counts the steps taken before this one: a resumed run goes on from its
+    # saved step.
+    total_steps = steps_per_epoch * epochs
+    for t in range(start.total_steps, total_steps):
+        # Line 4: uniformly random actions for the first start_steps, for exploration;
+        # afterwards the policy's, with Gaussian noise.
+        if t < start_steps:
+            a = env.action_space.sample()
+        else:
+            a = get_action(o, act_noise)
+
+        # Lines 5-6: step the environment, store the transition, and go on from s'
+        o2, r, terminated, truncated, _ = env.step(a)
+        ep_ret += r
+        ep_len += 1
+
+        # Truncation is not termination: only a terminal state stores done = 1; after a
+        # time limit (the env's own, or max_ep_len) the backup bootstraps from Q(s', .).
+        replay_buffer.store(o, a, r, o2, terminated)
+
+        # the next step starts from the new observation
+        o = o2
+
+        # Line 7: the episode ended (terminated, or timed out): log it, reset the env
+        if terminated or truncated or ep_len == max_ep_len:
+            logger.store(EpRet=ep_ret, EpLen=ep_len)
+            o, _ = env.reset()
+            ep_ret, ep_len = 0, 0
+
+        # Lines 8-9: update every update_every steps, with as many gradient steps (t + 1:
+        # the steps taken, this one included)
+        if t + 1 >= update_after and (t + 1) % update_every == 0:
+            # one batch per gradient step, all drawn at once (line 10)
+            for batch in replay_buffer.sample_batches(update_every, batch_size):
+                feed_dict = {x_ph: batch['obs'], x2_ph: batch['obs2'], a_ph: batch['act'],
+                             r_ph: batch['rew'], d_ph: batch['done']}
+                logger.store(**update(sess, ops, feed_dict))
+
+        # Ctrl-C or SIGTERM: save here, with a checkpoint to go on from, and stop
+        if checkpoint.stop_requested():
+            logger.save_state({'env': env}, None)
+            # (the checkpoint counts the epoch under way and the steps taken)
+            checkpoint.save(epoch=t // steps_per_epoch, total_steps=t + 1)
+            checkpoint.exit()
+
+        # Lines 14-15: end of epoch handling: test, log and save
+        if (t + 1) % steps_per_epoch == 0:
+            end_epoch(t // steps_per_epoch)
 
     # Done: the session's resources are freed (its graph goes with it)
     sess.close()

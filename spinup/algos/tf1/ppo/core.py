@@ -251,3 +251,10 @@ def cnn_actor_critic(x, a, hidden_sizes=(512,), activation=tf.nn.relu, output_ac
 def default_actor_critic(observation_space) -> Callable:
     """The agent PPO builds when given none: the CNN for images, the MLP otherwise."""
     return cnn_actor_critic if is_image(observation_space.shape) else mlp_actor_critic
+
+
+def pick_actor_critic(x, a, action_space, **kwargs):
+    """PPO's default agent, picked by the observations: ``cnn_actor_critic`` for images
+    (channels, height, width), ``mlp_actor_critic`` otherwise."""
+    agent = cnn_actor_critic if is_image(tuple(x.shape.as_list()[1:])) else mlp_actor_critic
+    return agent(x, a, action_space=action_space, **kwargs)

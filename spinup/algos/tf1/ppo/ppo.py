@@ -8,6 +8,7 @@ section by section; only the framework differs.
 """
 import random
 import time
+from functools import partial
 from typing import Any, Callable, Dict, Optional
 
 import numpy as np
@@ -20,6 +21,7 @@ from spinup.utils.errors import SpinupError, check_inputs
 from spinup.utils.logx import EpochLogger
 from spinup.utils.mpi_tf import MpiAdamOptimizer, own_graph, session_config, sync_all_params, tf1_gpus
 from spinup.utils.mpi_tools import local_steps, mpi_avg, mpi_fork, mpi_statistics_scalar, num_procs, proc_id
+from spinup.utils.phases import phase
 
 tf.disable_v2_behavior()
 
@@ -164,6 +166,7 @@ def train_op(loss, optimizers_and_vars, max_grad_norm: Optional[float]):
     return tf.group(steps)
 
 
+@phase('update')
 def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray], *,
            train_pi_iters: int, train_v_iters: int, target_kl: Optional[float]) -> Dict[str, float]:
     """One PPO update on an epoch's data, on the whole batch at once; returns the diagnostics to log.
@@ -206,6 +209,7 @@ def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray], *,
                 ClipFrac=mpi_avg(cf), StopIter=stop_iter)
 
 
+@phase('update')
 def update_minibatches(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray], *,
                        update_epochs: int, num_minibatches: int,
                        target_kl: Optional[float]) -> Dict[str, float]:
@@ -244,7 +248,7 @@ def update_minibatches(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarra
 
 
 @own_graph  # each call builds into a new graph; the caller's default graph is left alone
-def ppo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[str, Any] = dict(),
+def ppo(env_fn: Callable, actor_critic=core.pick_actor_critic, ac_kwargs: Dict[str, Any] = dict(),
         seed: int = 0, steps_per_epoch: int = 4000, epochs: int = 50, gamma: float = 0.99,
         clip_ratio: float = 0.2, pi_lr: float = 3e-4, vf_lr: float = 1e-3,
         train_pi_iters: int = 80, train_v_iters: int = 80, lam: float = 0.97,
@@ -265,8 +269,9 @@ def ppo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
             action_space=env.action_space, **ac_kwargs)`` with the observation and action
             placeholders. It builds the policy under the variable scope ``pi`` and the value
             function under ``v`` (and what they share under ``trunk``), and returns five
-            tensors. The default, ``mlp_actor_critic``, becomes ``cnn_actor_critic`` for image
-            observations (channels, height, width), such as Atari's.
+            tensors. The default, ``pick_actor_critic``, builds ``cnn_actor_critic`` for
+            images (channels, height, width), such as Atari's, and ``mlp_actor_critic``
+            otherwise; a function given is used as it is.
 
             ============  ===============  ==========================================================
             tensor        shape            meaning
@@ -400,15 +405,14 @@ def ppo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
     obs_dim = envs.single_observation_space.shape
     act_dim = envs.single_action_space.shape
     envs.action_space.seed(seed)
-    games = reports_episodes(envs)  # (whether EpRet is the score the game reports; see below)
+    games = reports_episodes(envs)  # (whether EpRet is the score the game reports: log_episodes)
 
     # Placeholders: observations and actions, and the batch's advantages, returns and old log-probs
     x_ph, a_ph = core.placeholders_from_spaces(envs.single_observation_space, envs.single_action_space)
     adv_ph, ret_ph, logp_old_ph = core.placeholders(None, None, None)
 
-    # The agent: policy pi and value function v (a CNN with one trunk for images)
-    if actor_critic is core.mlp_actor_critic:
-        actor_critic = core.default_actor_critic(envs.single_observation_space)
+    # The agent: policy pi and value function v (by default an MLP, or for images the Nature
+    # CNN with one trunk for both)
     pi, logp, logp_pi, ent, v = actor_critic(x_ph, a_ph, action_space=envs.single_action_space, **ac_kwargs)
     shared = bool(core.get_vars('trunk'))
 
@@ -438,12 +442,19 @@ def ppo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
     else:
         optimizers = [(MpiAdamOptimizer(learning_rate=pi_lr_ph), core.get_vars('pi')),
                       (MpiAdamOptimizer(learning_rate=vf_lr_ph), core.get_vars('v'))]
+
+    # The update (lines 8-13): PPO's, on the whole batch at once, or PPO2's passes over
+    # shuffled minibatches on the joint loss
     if num_minibatches is None:
         train_ops = dict(train_pi=train_op(loss_pi, optimizers[:1], max_grad_norm),
                          train_v=train_op(loss_v, optimizers[1:], max_grad_norm))
+        update_kind = partial(update, train_pi_iters=train_pi_iters, train_v_iters=train_v_iters)
     else:
-        with tf.control_dependencies([loss_pi, loss_v, *pi_info.values()]):  # diagnostics before the step
-            train_ops = dict(train=train_op(loss_pi + vf_coef * 0.5 * loss_v, optimizers, max_grad_norm))
+        with tf.control_dependencies([loss_pi, loss_v, *pi_info.values()]):  # diagnostics first
+            loss = loss_pi + vf_coef * 0.5 * loss_v
+            train_ops = dict(train=train_op(loss, optimizers, max_grad_norm))
+        update_kind = partial(update_minibatches, update_epochs=update_epochs,
+                              num_minibatches=num_minibatches)
 
     # Session; every MPI process starts from process 0's weights
     sess = tf.Session(config=session_config(gpus))
@@ -457,19 +468,32 @@ def ppo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
     ops = dict(loss_pi=loss_pi, loss_v=loss_v, **train_ops, **pi_info)
     get_action_ops = [pi, v, logp_pi]
 
+    # EpRet and EpLen: each episode's return and length as the loop counts them, or, for a game
+    # that reports its own score (Atari's: whole games, where a lost life ends a training
+    # episode and rewards are clipped), the score the game reports
+    def log_episodes(done: np.ndarray, info: Dict[str, Any]) -> None:
+        if games:
+            episode = info.get('episode', {})
+            ended, ret, length = info.get('_episode', ()), episode.get('r'), episode.get('l')
+        else:
+            ended, ret, length = done, ep_ret, ep_len
+        for i in np.flatnonzero(ended):
+            logger.store(EpRet=ret[i], EpLen=length[i])
+
     # Checkpoints: all that training needs to go on (every variable: weights, optimizer slots,
     # the policy's random generator; the other random states), written with each save; a
     # resumed run loads one and starts at the epoch after it
     checkpoint = Checkpoint(logger, envs=dict(env=envs), session=sess)
     start = checkpoint.restore(resume_from, epoch=0)
 
-    # Main loop: each epoch, collect a batch with the current policy, then update and log
+    # Main loop (line 2): each epoch, collect a batch with the current policy, then update and log.
+    # One copy starts a new episode each epoch (the last epoch's ended with it, and a resumed run
+    # repeats the one-go run exactly); several go on with theirs, as PPO2's do, since a copy's
+    # share of a batch is often shorter than an episode. The run's first reset is seeded.
+    new_episode_each_epoch = num_envs == 1
     start_time = time.time() - start.elapsed
     for epoch in range(start.epoch, epochs):
-        # One environment starts a new episode each epoch (the last epoch's ended with it, and a
-        # resumed run repeats the one-go run exactly); several go on with theirs, as a copy's
-        # share of a batch is often shorter than an episode. The run's first reset is seeded.
-        if num_envs == 1 or epoch == start.epoch:
+        if epoch == start.epoch or new_episode_each_epoch:
             o, _ = envs.reset(seed=seed if epoch == 0 else None)
             ep_ret, ep_len = np.zeros(num_envs), np.zeros(num_envs, dtype=int)
 
@@ -479,60 +503,40 @@ def ppo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
         clip_now = frac * clip_ratio if anneal_clip else clip_ratio
 
         for t in range(steps_per_env):
-            # one step of every copy: o is (num_envs, obs_dim), and so on down the line
+            # Line 4: act, step, store (o is (num_envs, obs_dim), and so on down the line)
             a, v_t, logp_t = sess.run(get_action_ops, feed_dict={x_ph: o})
-
             next_o, r, terminated, truncated, info = envs.step(a)
             ep_ret += r
             ep_len += 1
-
-            # into the buffer, a row of the [steps, envs] arrays; values also to the log
             buf.store(o, a, r, v_t, logp_t)
             logger.store(VVals=v_t)
-
-            # the next step starts from the new observations
             o = next_o
 
-            # Truncation is not termination: a time limit (the env's own, or max_ep_len)
-            # ends the episode, but the last state still has a future worth V(s).
+            # Lines 5-7. Truncation is not termination: a time limit (the env's own, or
+            # max_ep_len) ends the episode, but the last state still has a future worth V(s).
             timeout = truncated | (ep_len == max_ep_len)
             done = terminated | timeout
             epoch_ended = t == steps_per_env - 1
-
             if done.any() or epoch_ended:
-                if epoch_ended and num_envs == 1 and not done[0]:
-                    print(f'Note: the epoch ended mid-episode, after {ep_len[0]} steps; bootstrapping.', flush=True)
-                # the values of the last states (o holds each copy's own: no copy has reset yet)
-                if (~terminated & (timeout | epoch_ended)).any():
+                # each trajectory that stops here bootstraps from the value of its last state
+                # (o holds each copy's own: no copy has reset yet), unless that state is terminal
+                stops = done | epoch_ended
+                if (stops & ~terminated).any():
                     last_v = sess.run(v, feed_dict={x_ph: o})
-                for i in range(num_envs):
-                    if done[i] or epoch_ended:
-                        # bootstrap the value of the last state, unless it is terminal
-                        buf.finish_path(0 if terminated[i] else last_v[i], env=i)
-                    if done[i] and not games:
-                        logger.store(EpRet=ep_ret[i], EpLen=ep_len[i])
-                # the copies whose episodes ended start new ones (one copy: the next epoch does)
-                if done.any() and (num_envs > 1 or not epoch_ended):
+                for i in np.flatnonzero(stops):
+                    buf.finish_path(0 if terminated[i] else last_v[i], env=i)
+                log_episodes(done, info)
+                # the copies whose episodes ended start new ones (one copy: at the next epoch)
+                if done.any() and not (epoch_ended and new_episode_each_epoch):
                     o, _ = envs.reset(options={'reset_mask': done})
                     ep_ret[done], ep_len[done] = 0, 0
 
-            # a game that reports its own score (Atari's real score of a whole game, where a
-            # lost life ends the training episode and rewards are clipped) logs that instead
-            for i in np.flatnonzero(info.get('_episode', ())) if games else ():
-                logger.store(EpRet=info['episode']['r'][i], EpLen=info['episode']['l'][i])
-
-        # Update the policy and value function on the batch: the whole of it at once, or
-        # PPO2's passes over minibatches
+        # Lines 8-13: update the policy and value function on the batch
         data = buf.get()
         feed_dict = {x_ph: data['obs'], a_ph: data['act'], adv_ph: data['adv'], ret_ph: data['ret'],
                      logp_old_ph: data['logp'], val_ph: data['val'], clip_ph: clip_now,
                      pi_lr_ph: lr_scale * pi_lr, vf_lr_ph: lr_scale * vf_lr}
-        if num_minibatches is None:
-            diagnostics = update(sess, ops, feed_dict, train_pi_iters=train_pi_iters,
-                                 train_v_iters=train_v_iters, target_kl=target_kl)
-        else:
-            diagnostics = update_minibatches(sess, ops, feed_dict, update_epochs=update_epochs,
-                                             num_minibatches=num_minibatches, target_kl=target_kl)
+        diagnostics = update_kind(sess, ops, feed_dict, target_kl=target_kl)
         logger.store(ExplainedVar=explained_variance(data), **diagnostics)
 
         # One row of progress.txt

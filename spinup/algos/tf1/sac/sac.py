@@ -19,6 +19,7 @@ from spinup.utils.envs import check_continuous
 from spinup.utils.errors import check_inputs
 from spinup.utils.logx import EpochLogger
 from spinup.utils.mpi_tf import own_graph, session_config
+from spinup.utils.phases import phase
 
 tf.disable_v2_behavior()
 
@@ -54,8 +55,9 @@ class ReplayBuffer:
 
     def sample_batches(self, n: int, batch_size=32) -> List[Dict[str, np.ndarray]]:
         """``n`` batches: the same draws as ``n`` calls of ``sample_batch``, gathered in one
-        pass over the buffer (about 40 microseconds a batch, against 200 for one call right
-        after an update; see the speed page). The ``n`` batches are in memory together."""
+        pass over the buffer, faster than one call after each update, which finds the caches
+        emptied by the update's memory traffic (see the speed page). The ``n`` batches are in
+        memory together."""
         idxs = np.random.randint(0, self.size, size=(n, batch_size))
         batches = dict(obs=self.obs_buf[idxs], obs2=self.obs2_buf[idxs], act=self.act_buf[idxs],
                        rew=self.rew_buf[idxs], done=self.done_buf[idxs])
@@ -95,12 +97,14 @@ def compute_loss_pi(q1_pi, q2_pi, logp_pi, alpha: float):
 def polyak_update(main_vars: list, targ_vars: list, polyak: float):
     """The op that moves the target networks towards the main ones:
     theta_targ <- polyak * theta_targ + (1 - polyak) * theta. With polyak = 0 it copies them."""
-    assert [v.name.split('/', 1)[1] for v in main_vars] == [v.name.split('/', 1)[1] for v in targ_vars], \
+    assert ([v.name.split('/', 1)[1] for v in main_vars]
+            == [v.name.split('/', 1)[1] for v in targ_vars]), \
         'the main and target networks must hold the same variables, built in the same order'
     return tf.group([tf.assign(v_targ, polyak * v_targ + (1 - polyak) * v_main)
                      for v_main, v_targ in zip(main_vars, targ_vars)])
 
 
+@phase('update')
 def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray]) -> Dict[str, Any]:
     """One SAC update on a batch: a gradient step on both Qs, one on the policy, then the
     targets move by polyak averaging. Returns ``LossQ``, ``Q1Vals``, ``Q2Vals``, ``LossPi``
@@ -110,14 +114,15 @@ def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray]) -> Dict[
     the ``train_q``, ``train_pi``, ``target_update`` ops; ``feed_dict`` maps the placeholders
     to the batch.
     """
-    # First a gradient descent step for both Qs.
+    # Lines 8-9: first a gradient descent step for both Qs, towards the targets y.
     loss_q, q1, q2, _ = sess.run([ops['loss_q'], ops['q1'], ops['q2'], ops['train_q']], feed_dict)
 
-    # Next a gradient descent step for the policy (a separate run, so it sees the new Qs; its
-    # optimizer's var_list holds only the policy's variables, so the Qs stay as they are),
-    # and then the target networks trail the main ones (target_update waits for train_pi).
-    loss_pi, logp_pi, _, _ = sess.run([ops['loss_pi'], ops['logp_pi'], ops['train_pi'], ops['target_update']],
-                                      feed_dict)
+    # Lines 10-11: next a gradient descent step for the policy (a separate run, so it sees the
+    # new Qs; its optimizer's var_list holds only the policy's variables, so the Qs stay as
+    # they are), and then the target networks trail the main ones (target_update waits for
+    # train_pi).
+    loss_pi, logp_pi, _, _ = sess.run([ops['loss_pi'], ops['logp_pi'], ops['train_pi'],
+                                       ops['target_update']], feed_dict)
     return dict(LossQ=loss_q, Q1Vals=q1, Q2Vals=q2, LossPi=loss_pi, LogPi=logp_pi)
 
 
@@ -144,9 +149,9 @@ def sac(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
             the scope ``pi`` and the Q-functions under ``q1`` and ``q2``, and returns five
             tensors:
 
-            ============  ===============  ==========================================================
+            ============  ===============  =========================================================
             tensor        shape            meaning
-            ============  ===============  ==========================================================
+            ============  ===============  =========================================================
             ``mu``        (B, act_dim)     the deterministic (squashed mean) actions, within the
                                            action limits
             ``pi``        (B, act_dim)     actions sampled from pi(.|x), reparameterised, within
@@ -154,7 +159,7 @@ def sac(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
             ``logp_pi``   (B,)             log pi(pi|x)
             ``q1``        (B,)             Q1(x, a_ph): squeeze the last axis of an MLP's output
             ``q2``        (B,)             Q2(x, a_ph), likewise
-            ============  ===============  ==========================================================
+            ============  ===============  =========================================================
 
         ac_kwargs (dict): Keyword arguments for ``actor_critic``; the default agent takes
             ``hidden_sizes`` ((256, 256)) and ``activation`` (``tf.nn.relu``).
@@ -213,7 +218,8 @@ def sac(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
     logger = EpochLogger(**logger_kwargs, resume_from=resume_from)
     logger.save_config(locals())
 
-    # Seeds: Python, NumPy and TensorFlow (this call's own graph) now, the environments at their first reset
+    # Seeds: Python, NumPy and TensorFlow (this call's own graph) now, the environments at their
+    # first reset
     random.seed(seed)
     np.random.seed(seed)
     tf.set_random_seed(seed)
@@ -230,17 +236,21 @@ def sac(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
 
     # The agent: policy pi and Q-functions q1, q2
     with tf.variable_scope('main'):
-        mu, pi, logp_pi, q1, q2 = actor_critic(x_ph, a_ph, action_space=env.action_space, **ac_kwargs)
+        mu, pi, logp_pi, q1, q2 = actor_critic(x_ph, a_ph, action_space=env.action_space,
+                                               **ac_kwargs)
 
     with tf.variable_scope('main', reuse=True):
         # the Qs at the policy's own reparameterised action, for the policy loss
         _, _, _, q1_pi, q2_pi = actor_critic(x_ph, pi, action_space=env.action_space, **ac_kwargs)
         # a' ~ pi(.|s') and log pi(a'|s'), from the *current* policy, for the Q backup
-        _, pi2, logp_pi2, _, _ = actor_critic(x2_ph, a_ph, action_space=env.action_space, **ac_kwargs)
+        _, pi2, logp_pi2, _, _ = actor_critic(x2_ph, a_ph, action_space=env.action_space,
+                                              **ac_kwargs)
 
-    # Target Q networks, at a' (the target scope has a policy too, averaged like the rest, but unused)
+    # Target Q networks, at a' (the target scope has a policy too, averaged like the rest, but
+    # unused)
     with tf.variable_scope('target'):
-        _, _, _, q1_targ, q2_targ = actor_critic(x2_ph, pi2, action_space=env.action_space, **ac_kwargs)
+        _, _, _, q1_targ, q2_targ = actor_critic(x2_ph, pi2, action_space=env.action_space,
+                                                 **ac_kwargs)
 
     var_counts = tuple(core.count_vars(scope) for scope in ['main/pi', 'main/q1', 'main/q2'])
     logger.log('\nParameters: pi %d, q1 %d, q2 %d\n' % var_counts)
@@ -255,7 +265,8 @@ def sac(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
     # Optimizers, one for the policy and one for both Q-functions; each trains only its own
     # variables, so the policy step leaves the Qs as they are
     q_vars = core.get_vars('main/q1') + core.get_vars('main/q2')
-    train_pi = tf.train.AdamOptimizer(learning_rate=lr).minimize(loss_pi, var_list=core.get_vars('main/pi'))
+    train_pi = tf.train.AdamOptimizer(learning_rate=lr).minimize(
+        loss_pi, var_list=core.get_vars('main/pi'))
     train_q = tf.train.AdamOptimizer(learning_rate=lr).minimize(loss_q, var_list=q_vars)
 
     # Polyak averaging of the target networks, after the policy step; and their start as a copy
@@ -298,7 +309,6 @@ def sac(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
     checkpoint = Checkpoint(logger, envs=dict(env=env, test_env=test_env), session=sess,
                             buffer=replay_buffer)
     start = checkpoint.restore(resume_from, epoch=0, total_steps=0)
-    total_steps = start.total_steps
 
     # First observations: the first resets are seeded (the test environment's differently, so
     # its episodes differ too); a resumed run's environments go on from their saved states
@@ -308,47 +318,9 @@ def sac(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
         test_env.reset(seed=seed + 1)
     ep_ret, ep_len = 0, 0
 
-    # Main loop: act, store, update every update_every steps; test, log and save each epoch
-    for epoch in range(start.epoch, epochs):
-        for _ in range(total_steps - epoch * steps_per_epoch, steps_per_epoch):  # (resumed: from mid-epoch)
-            # Uniformly random actions for the first start_steps, for exploration;
-            # afterwards the policy's samples.
-            if total_steps < start_steps:
-                a = env.action_space.sample()
-            else:
-                a = get_action(o)
-
-            o2, r, terminated, truncated, _ = env.step(a)
-            ep_ret += r
-            ep_len += 1
-            total_steps += 1
-
-            # Truncation is not termination: only a terminal state stores done = 1; after a
-            # time limit (the env's own, or max_ep_len) the backup bootstraps from Q(s', .).
-            replay_buffer.store(o, a, r, o2, terminated)
-
-            # the next step starts from the new observation
-            o = o2
-
-            if terminated or truncated or ep_len == max_ep_len:
-                logger.store(EpRet=ep_ret, EpLen=ep_len)
-                o, _ = env.reset()
-                ep_ret, ep_len = 0, 0
-
-            # Update every update_every steps, with as many gradient steps
-            if total_steps >= update_after and total_steps % update_every == 0:
-                # one batch per gradient step, all drawn at once
-                for batch in replay_buffer.sample_batches(update_every, batch_size):
-                    feed_dict = {x_ph: batch['obs'], x2_ph: batch['obs2'], a_ph: batch['act'],
-                                 r_ph: batch['rew'], d_ph: batch['done']}
-                    logger.store(**update(sess, ops, feed_dict))
-
-            # Ctrl-C or SIGTERM: save here, with a checkpoint to go on from, and stop
-            if checkpoint.stop_requested():
-                logger.save_state({'env': env}, None)
-                checkpoint.save(epoch=epoch, total_steps=total_steps)
-                checkpoint.exit()
-
+    def end_epoch(epoch):
+        """The end of an epoch: test the policy, write the epoch's row of progress.txt, and
+        save the agent and a checkpoint (every save_freq epochs and after the last one)."""
         # Test the deterministic policy (the mean action)
         test_agent()
 
@@ -358,7 +330,7 @@ def sac(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
         logger.log_tabular('TestEpRet', with_min_and_max=True)
         logger.log_tabular('EpLen', average_only=True)
         logger.log_tabular('TestEpLen', average_only=True)
-        logger.log_tabular('TotalEnvInteracts', total_steps)
+        logger.log_tabular('TotalEnvInteracts', (epoch + 1) * steps_per_epoch)
         logger.log_tabular('Q1Vals', with_min_and_max=True)
         logger.log_tabular('Q2Vals', with_min_and_max=True)
         logger.log_tabular('LogPi', with_min_and_max=True)
@@ -370,7 +342,62 @@ def sac(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
         # Save the agent and a checkpoint
         if (epoch % save_freq == 0) or (epoch == epochs - 1):
             logger.save_state({'env': env}, None)
-            checkpoint.save(epoch=epoch + 1, total_steps=total_steps)
+            checkpoint.save(epoch=epoch + 1, total_steps=(epoch + 1) * steps_per_epoch)
+
+    # A run stopped on an epoch's last step had yet to test, log and save that epoch: its
+    # resumed run does it first
+    if start.epoch < epochs and start.total_steps == (start.epoch + 1) * steps_per_epoch:
+        end_epoch(start.epoch)
+
+    # Main loop (line 2): act, store, update every update_every steps; test, log and save
+    # each epoch. t counts the steps taken before this one: a resumed run goes on from its
+    # saved step.
+    total_steps = steps_per_epoch * epochs
+    for t in range(start.total_steps, total_steps):
+        # Line 3: uniformly random actions for the first start_steps, for exploration;
+        # afterwards the policy's samples.
+        if t < start_steps:
+            a = env.action_space.sample()
+        else:
+            a = get_action(o)
+
+        # Line 4: step the environment, store the transition, and go on from s'
+        o2, r, terminated, truncated, _ = env.step(a)
+        ep_ret += r
+        ep_len += 1
+
+        # Truncation is not termination: only a terminal state stores done = 1; after a
+        # time limit (the env's own, or max_ep_len) the backup bootstraps from Q(s', .).
+        replay_buffer.store(o, a, r, o2, terminated)
+
+        # the next step starts from the new observation
+        o = o2
+
+        # Line 5: the episode ended (terminated, or timed out): log it, reset the env
+        if terminated or truncated or ep_len == max_ep_len:
+            logger.store(EpRet=ep_ret, EpLen=ep_len)
+            o, _ = env.reset()
+            ep_ret, ep_len = 0, 0
+
+        # Lines 6-7: update every update_every steps, with as many gradient steps (t + 1:
+        # the steps taken, this one included)
+        if t + 1 >= update_after and (t + 1) % update_every == 0:
+            # one batch per gradient step, all drawn at once (line 8)
+            for batch in replay_buffer.sample_batches(update_every, batch_size):
+                feed_dict = {x_ph: batch['obs'], x2_ph: batch['obs2'], a_ph: batch['act'],
+                             r_ph: batch['rew'], d_ph: batch['done']}
+                logger.store(**update(sess, ops, feed_dict))
+
+        # Ctrl-C or SIGTERM: save here, with a checkpoint to go on from, and stop
+        if checkpoint.stop_requested():
+            logger.save_state({'env': env}, None)
+            # (the checkpoint counts the epoch under way and the steps taken)
+            checkpoint.save(epoch=t // steps_per_epoch, total_steps=t + 1)
+            checkpoint.exit()
+
+        # Lines 12-13: end of epoch handling: test, log and save
+        if (t + 1) % steps_per_epoch == 0:
+            end_epoch(t // steps_per_epoch)
 
     # Done: the session's resources are freed (its graph goes with it)
     sess.close()

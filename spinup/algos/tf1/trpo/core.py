@@ -38,7 +38,10 @@ def placeholders(*args) -> list:
 
 
 def placeholder_from_space(space: Space) -> tf.Tensor:
-    """A placeholder for a batch of elements of ``space``: float vectors (Box) or integers (Discrete)."""
+    """A placeholder for a batch of elements of ``space``: float vectors (Box), the bytes of
+    images (a ``uint8`` Box), or integers (Discrete)."""
+    if isinstance(space, Box) and space.dtype == np.uint8:
+        return tf.placeholder(dtype=tf.uint8, shape=combined_shape(None, space.shape))
     if isinstance(space, Box):
         return placeholder(space.shape)
     if isinstance(space, Discrete):

@@ -21,7 +21,9 @@ from spinup.utils.errors import SpinupError, check_inputs
 from spinup.utils.logx import EpochLogger
 from spinup.utils.mpi_tf import (MpiAdamOptimizer, assign_params_from_flat, flat_concat, own_graph,
                                  session_config, sync_all_params)
-from spinup.utils.mpi_tools import local_steps, mpi_avg, mpi_fork, mpi_statistics_scalar, num_procs, proc_id
+from spinup.utils.mpi_tools import (local_steps, mpi_avg, mpi_fork, mpi_statistics_scalar,
+                                    num_procs, proc_id)
+from spinup.utils.phases import phase
 
 tf.disable_v2_behavior()
 
@@ -72,7 +74,8 @@ class TRPOBuffer:
         rews = np.append(self.rew_buf[path_slice, env], last_val)
         vals = np.append(self.val_buf[path_slice, env], last_val)
 
-        # GAE-Lambda: A_t = sum_l (gamma*lam)^l delta_{t+l}, delta_t = r_t + gamma V(s_{t+1}) - V(s_t)
+        # GAE-Lambda: A_t = sum_l (gamma*lam)^l delta_{t+l},
+        # with delta_t = r_t + gamma V(s_{t+1}) - V(s_t)
         deltas = rews[:-1] + self.gamma * vals[1:] - vals[:-1]
         self.adv_buf[path_slice, env] = core.discount_cumsum(deltas, self.gamma * self.lam)
 
@@ -88,10 +91,11 @@ class TRPOBuffer:
         assert self.ptr == self.max_size, 'the buffer must be full before get()'
         self.ptr, self.path_start_idx[:] = 0, 0
         adv_mean, adv_std = mpi_statistics_scalar(self.adv_buf)
-        self.adv_buf[:] = (self.adv_buf - adv_mean) / (adv_std + 1e-8)  # (in place: it stays float32)
+        self.adv_buf[:] = (self.adv_buf - adv_mean) / (adv_std + 1e-8)  # in place: stays float32
         data = dict(obs=self.obs_buf, act=self.act_buf, ret=self.ret_buf,
                     adv=self.adv_buf, logp=self.logp_buf, val=self.val_buf)
-        return {k: np.asarray(v.reshape(-1, *v.shape[2:]), dtype=np.float32) for k, v in data.items()}
+        return {k: np.asarray(v.reshape(-1, *v.shape[2:]), dtype=np.float32)
+                for k, v in data.items()}
 
 
 EPS = 1e-8
@@ -128,10 +132,12 @@ def natural_gradient_ops(loss_pi, d_kl, pi_params: list, damping_coeff: float) -
     vec_ph, hvp = core.hessian_vector_product(d_kl, pi_params)
     return dict(gradient=core.flat_grad(loss_pi, pi_params), vec_ph=vec_ph,
                 hvp=hvp + damping_coeff * vec_ph,  # damping: H + damping I
-                get_pi_params=flat_concat(pi_params), set_pi_params=assign_params_from_flat(vec_ph, pi_params))
+                get_pi_params=flat_concat(pi_params),
+                set_pi_params=assign_params_from_flat(vec_ph, pi_params))
 
 
-def conjugate_gradient(Ax: Callable[[np.ndarray], np.ndarray], b: np.ndarray, iters: int) -> np.ndarray:
+def conjugate_gradient(Ax: Callable[[np.ndarray], np.ndarray], b: np.ndarray,
+                       iters: int) -> np.ndarray:
     """Approximately solve A x = b for a symmetric positive-definite A known only through
     the product ``Ax(v) = A v``, in ``iters`` steps of conjugate gradient.
 
@@ -154,6 +160,7 @@ def conjugate_gradient(Ax: Callable[[np.ndarray], np.ndarray], b: np.ndarray, it
     return x
 
 
+@phase('update')
 def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray], *, delta: float,
            cg_iters: int, backtrack_iters: int, backtrack_coeff: float, train_v_iters: int,
            algo: str = 'trpo') -> Dict[str, float]:
@@ -181,7 +188,7 @@ def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray], *, delta
     inputs = {**feed_dict, **{ops['info_phs'][k]: info_vals[k] for k in info_vals}}
     v_l_old = sess.run(ops['loss_v'], inputs)
 
-    # The gradient g of the loss, and the direction x = H^-1 g by conjugate gradient
+    # Lines 9-10: the gradient g of the loss, and the direction x = H^-1 g by conjugate gradient
     g, pi_l_old, ent = sess.run([ops['gradient'], ops['loss_pi'], ops['ent']], inputs)
     g, pi_l_old = mpi_avg(g).astype(np.float32), mpi_avg(pi_l_old)  # average across MPI processes
 
@@ -189,7 +196,7 @@ def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray], *, delta
         return mpi_avg(sess.run(ops['hvp'], {**inputs, ops['vec_ph']: x})).astype(np.float32)
 
     x = conjugate_gradient(Hx, g, cg_iters)
-    alpha = np.sqrt(2 * delta / (x @ Hx(x) + EPS))  # the step that reaches KL = delta
+    alpha = np.sqrt(2 * delta / (x @ Hx(x) + EPS))  # the step that reaches KL = delta (line 11)
     old_params = sess.run(ops['get_pi_params'])
 
     def set_and_eval(step):
@@ -199,22 +206,25 @@ def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray], *, delta
         return mpi_avg(kl), mpi_avg(loss)
 
     if algo == 'npg':
-        # the natural policy gradient step, as it is
+        # Line 12: the natural policy gradient step, as it is
         kl, pi_l_new = set_and_eval(step=1.0)
         backtracks = 0
     else:
-        # TRPO: the longest step of the line search that keeps the KL within delta and improves the loss
+        # Lines 13-16, TRPO: the longest step of the line search that keeps the KL within delta
+        # and improves the loss
         for j in range(backtrack_iters):
             kl, pi_l_new = set_and_eval(step=backtrack_coeff ** j)
             if kl <= delta and pi_l_new < pi_l_old:
                 backtracks = j
                 break
         else:
-            print('Note: the line search accepted no step; the policy keeps its old parameters.', flush=True)
+            # Line 17: no step was accepted
+            print('Note: the line search accepted no step; the policy keeps its old parameters.',
+                  flush=True)
             kl, pi_l_new = set_and_eval(step=0.0)
             backtracks = backtrack_iters
 
-    # Value function learning.
+    # Line 18: value function learning.
     for _ in range(train_v_iters):
         sess.run(ops['train_v'], inputs)
 
@@ -227,8 +237,9 @@ def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray], *, delta
 @own_graph  # each call builds into a new graph; the caller's default graph is left alone
 def trpo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[str, Any] = dict(),
          seed: int = 0, steps_per_epoch: int = 4000, epochs: int = 50, gamma: float = 0.99,
-         delta: float = 0.01, vf_lr: float = 1e-3, train_v_iters: int = 80, damping_coeff: float = 0.1,
-         cg_iters: int = 10, backtrack_iters: int = 10, backtrack_coeff: float = 0.8, lam: float = 0.97,
+         delta: float = 0.01, vf_lr: float = 1e-3, train_v_iters: int = 80,
+         damping_coeff: float = 0.1, cg_iters: int = 10, backtrack_iters: int = 10,
+         backtrack_coeff: float = 0.8, lam: float = 0.97,
          max_ep_len: int = 1000, num_envs: int = 1, vector_mode: str = 'sync',
          logger_kwargs: Dict[str, Any] = dict(), save_freq: int = 10,
          algo: str = 'trpo', resume_from: Optional[str] = None) -> None:
@@ -245,9 +256,9 @@ def trpo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
             placeholders. It builds the policy under the variable scope ``pi`` and the value
             function under ``v``, and returns eight outputs:
 
-            ============  ===============  ==========================================================
+            ============  ===============  =========================================================
             tensor        shape            meaning
-            ============  ===============  ==========================================================
+            ============  ===============  =========================================================
             ``pi``        (B, act_dim),    actions sampled from pi(.|x)
                           or (B,) if
                           discrete
@@ -263,7 +274,7 @@ def trpo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
                                            given by ``info_phs``
             ``v``         (B,)             the value estimate V(x): squeeze the last axis of an
                                            MLP's output
-            ============  ===============  ==========================================================
+            ============  ===============  =========================================================
 
         ac_kwargs (dict): Keyword arguments for ``actor_critic``; the default agent takes
             ``hidden_sizes`` ((64, 64)) and ``activation`` (``tf.tanh``).
@@ -335,7 +346,8 @@ def trpo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
     logger = EpochLogger(**logger_kwargs, resume_from=resume_from)
     logger.save_config(locals())
 
-    # Seeds: Python, NumPy and TensorFlow (this call's own graph) now, the environment at its first reset
+    # Seeds: Python, NumPy and TensorFlow (this call's own graph) now, the environment at its
+    # first reset
     seed += 10000 * proc_id()
     random.seed(seed)
     np.random.seed(seed)
@@ -349,13 +361,13 @@ def trpo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
     envs.action_space.seed(seed)
 
     # Placeholders: observations and actions, and the batch's advantages, returns and old log-probs
-    x_ph, a_ph = core.placeholders_from_spaces(envs.single_observation_space, envs.single_action_space)
+    x_ph, a_ph = core.placeholders_from_spaces(envs.single_observation_space,
+                                               envs.single_action_space)
     adv_ph, ret_ph, logp_old_ph = core.placeholders(None, None, None)
 
     # The agent: policy pi and value function v
-    pi, logp, logp_pi, ent, info, info_phs, d_kl, v = actor_critic(x_ph, a_ph,
-                                                                   action_space=envs.single_action_space,
-                                                                   **ac_kwargs)
+    pi, logp, logp_pi, ent, info, info_phs, d_kl, v = actor_critic(
+        x_ph, a_ph, action_space=envs.single_action_space, **ac_kwargs)
 
     var_counts = tuple(core.count_vars(scope) for scope in ['pi', 'v'])
     logger.log('\nParameters: pi %d, v %d\n' % var_counts)
@@ -392,7 +404,7 @@ def trpo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
     checkpoint = Checkpoint(logger, envs=dict(env=envs), session=sess)
     start = checkpoint.restore(resume_from, epoch=0)
 
-    # Main loop: each epoch, collect a batch with the current policy, then update and log
+    # Main loop (line 2): each epoch, collect a batch with the current policy, then update and log
     start_time = time.time() - start.elapsed
     for epoch in range(start.epoch, epochs):
         # One environment starts a new episode each epoch (the last epoch's ended with it, and a
@@ -403,7 +415,7 @@ def trpo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
             ep_ret, ep_len = np.zeros(num_envs), np.zeros(num_envs, dtype=int)
 
         for t in range(steps_per_env):
-            # one step of every copy: o is (num_envs, obs_dim), and so on down the line
+            # Line 4: act, step, store (o is (num_envs, obs_dim), and so on down the line)
             a, v_t, logp_t = sess.run(get_action_ops, feed_dict={x_ph: o})
 
             next_o, r, terminated, truncated, _ = envs.step(a)
@@ -417,15 +429,16 @@ def trpo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
             # the next step starts from the new observations
             o = next_o
 
-            # Truncation is not termination: a time limit (the env's own, or max_ep_len)
-            # ends the episode, but the last state still has a future worth V(s).
+            # Lines 5-7. Truncation is not termination: a time limit (the env's own, or
+            # max_ep_len) ends the episode, but the last state still has a future worth V(s).
             timeout = truncated | (ep_len == max_ep_len)
             done = terminated | timeout
             epoch_ended = t == steps_per_env - 1
 
             if done.any() or epoch_ended:
                 if epoch_ended and num_envs == 1 and not done[0]:
-                    print(f'Note: the epoch ended mid-episode, after {ep_len[0]} steps; bootstrapping.', flush=True)
+                    print(f'Note: the epoch ended mid-episode, after {ep_len[0]} steps; '
+                          'bootstrapping.', flush=True)
                 # the values of the last states (o holds each copy's own: no copy has reset yet)
                 if (~terminated & (timeout | epoch_ended)).any():
                     last_v = sess.run(v, feed_dict={x_ph: o})
@@ -440,7 +453,7 @@ def trpo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
                     o, _ = envs.reset(options={'reset_mask': done})
                     ep_ret[done], ep_len[done] = 0, 0
 
-        # Update the policy and value function on the batch
+        # Lines 8-18: update the policy and value function on the batch
         data = buf.get()
         feed_dict = {x_ph: data['obs'], a_ph: data['act'], adv_ph: data['adv'],
                      ret_ph: data['ret'], logp_old_ph: data['logp']}
@@ -448,7 +461,7 @@ def trpo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
                               backtrack_iters=backtrack_iters, backtrack_coeff=backtrack_coeff,
                               train_v_iters=train_v_iters, algo=algo))
 
-        # One row of progress.txt
+        # Line 19: one row of progress.txt
         logger.log_tabular('Epoch', epoch)
         logger.log_tabular('EpRet', with_min_and_max=True)
         logger.log_tabular('EpLen', average_only=True)
@@ -464,8 +477,8 @@ def trpo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
         logger.log_tabular('Time', time.time() - start_time)
         logger.dump_tabular()
 
-        # Save the agent (after the update, so the last save holds the final policy) and a
-        # checkpoint; after Ctrl-C or SIGTERM, save now and stop (on every MPI process)
+        # Line 19: save the agent (after the update, so the last save holds the final policy)
+        # and a checkpoint; after Ctrl-C or SIGTERM, save now and stop (on every MPI process)
         stopping = checkpoint.stop_requested()
         if (epoch % save_freq == 0) or (epoch == epochs - 1) or stopping:
             logger.save_state({'env': envs}, None)

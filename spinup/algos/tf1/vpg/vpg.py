@@ -18,7 +18,9 @@ from spinup.utils.envs import make_vector_env, steps_per_copy
 from spinup.utils.errors import check_inputs
 from spinup.utils.logx import EpochLogger
 from spinup.utils.mpi_tf import MpiAdamOptimizer, own_graph, session_config, sync_all_params
-from spinup.utils.mpi_tools import local_steps, mpi_avg, mpi_fork, mpi_statistics_scalar, num_procs, proc_id
+from spinup.utils.mpi_tools import (local_steps, mpi_avg, mpi_fork, mpi_statistics_scalar,
+                                    num_procs, proc_id)
+from spinup.utils.phases import phase
 
 tf.disable_v2_behavior()
 
@@ -69,7 +71,8 @@ class VPGBuffer:
         rews = np.append(self.rew_buf[path_slice, env], last_val)
         vals = np.append(self.val_buf[path_slice, env], last_val)
 
-        # GAE-Lambda: A_t = sum_l (gamma*lam)^l delta_{t+l}, delta_t = r_t + gamma V(s_{t+1}) - V(s_t)
+        # GAE-Lambda: A_t = sum_l (gamma*lam)^l delta_{t+l},
+        # with delta_t = r_t + gamma V(s_{t+1}) - V(s_t)
         deltas = rews[:-1] + self.gamma * vals[1:] - vals[:-1]
         self.adv_buf[path_slice, env] = core.discount_cumsum(deltas, self.gamma * self.lam)
 
@@ -85,10 +88,11 @@ class VPGBuffer:
         assert self.ptr == self.max_size, 'the buffer must be full before get()'
         self.ptr, self.path_start_idx[:] = 0, 0
         adv_mean, adv_std = mpi_statistics_scalar(self.adv_buf)
-        self.adv_buf[:] = (self.adv_buf - adv_mean) / (adv_std + 1e-8)  # (in place: it stays float32)
+        self.adv_buf[:] = (self.adv_buf - adv_mean) / (adv_std + 1e-8)  # in place: stays float32
         data = dict(obs=self.obs_buf, act=self.act_buf, ret=self.ret_buf,
                     adv=self.adv_buf, logp=self.logp_buf, val=self.val_buf)
-        return {k: np.asarray(v.reshape(-1, *v.shape[2:]), dtype=np.float32) for k, v in data.items()}
+        return {k: np.asarray(v.reshape(-1, *v.shape[2:]), dtype=np.float32)
+                for k, v in data.items()}
 
 
 def compute_loss_pi(logp, logp_old, adv, ent):
@@ -114,6 +118,7 @@ def compute_loss_v(v, ret):
     return tf.reduce_mean((v - ret) ** 2)
 
 
+@phase('update')
 def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray], *,
            train_v_iters: int) -> Dict[str, float]:
     """One VPG update on an epoch's data; returns the diagnostics to log.
@@ -130,10 +135,10 @@ def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray], *,
     pi_l_old, v_l_old, ent = sess.run([ops['loss_pi'], ops['loss_v'], ops['ent']], feed_dict)
 
     # [docs update-steps]
-    # Train the policy with a single step of gradient descent.
+    # Line 9: train the policy with a single step of gradient descent.
     sess.run(ops['train_pi'], feed_dict)  # MpiAdamOptimizer averages grads across processes
 
-    # Value function learning.
+    # Line 10: value function learning.
     for _ in range(train_v_iters):
         sess.run(ops['train_v'], feed_dict)
     # [docs update-steps end]
@@ -163,9 +168,9 @@ def vpg(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
             placeholders. It builds the policy under the variable scope ``pi`` and the value
             function under ``v``, and returns five tensors:
 
-            ============  ===============  ==========================================================
+            ============  ===============  =========================================================
             tensor        shape            meaning
-            ============  ===============  ==========================================================
+            ============  ===============  =========================================================
             ``pi``        (B, act_dim),    actions sampled from pi(.|x)
                           or (B,) if
                           discrete
@@ -174,7 +179,7 @@ def vpg(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
             ``ent``       (B,)             the entropy of pi(.|x)
             ``v``         (B,)             the value estimate V(x): squeeze the last axis of an
                                            MLP's output
-            ============  ===============  ==========================================================
+            ============  ===============  =========================================================
 
         ac_kwargs (dict): Keyword arguments for ``actor_critic``; the default agent takes
             ``hidden_sizes`` ((64, 64)) and ``activation`` (``tf.tanh``).
@@ -230,7 +235,8 @@ def vpg(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
     logger = EpochLogger(**logger_kwargs, resume_from=resume_from)
     logger.save_config(locals())
 
-    # Seeds: Python, NumPy and TensorFlow (this call's own graph) now, the environment at its first reset
+    # Seeds: Python, NumPy and TensorFlow (this call's own graph) now, the environment at its
+    # first reset
     seed += 10000 * proc_id()
     random.seed(seed)
     np.random.seed(seed)
@@ -244,11 +250,13 @@ def vpg(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
     envs.action_space.seed(seed)
 
     # Placeholders: observations and actions, and the batch's advantages, returns and old log-probs
-    x_ph, a_ph = core.placeholders_from_spaces(envs.single_observation_space, envs.single_action_space)
+    x_ph, a_ph = core.placeholders_from_spaces(envs.single_observation_space,
+                                               envs.single_action_space)
     adv_ph, ret_ph, logp_old_ph = core.placeholders(None, None, None)
 
     # The agent: policy pi and value function v
-    pi, logp, logp_pi, ent, v = actor_critic(x_ph, a_ph, action_space=envs.single_action_space, **ac_kwargs)
+    pi, logp, logp_pi, ent, v = actor_critic(x_ph, a_ph, action_space=envs.single_action_space,
+                                             **ac_kwargs)
 
     var_counts = tuple(core.count_vars(scope) for scope in ['pi', 'v'])
     logger.log('\nParameters: pi %d, v %d\n' % var_counts)
@@ -282,7 +290,7 @@ def vpg(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
     checkpoint = Checkpoint(logger, envs=dict(env=envs), session=sess)
     start = checkpoint.restore(resume_from, epoch=0)
 
-    # Main loop: each epoch, collect a batch with the current policy, then update and log
+    # Main loop (line 2): each epoch, collect a batch with the current policy, then update and log
     start_time = time.time() - start.elapsed
     for epoch in range(start.epoch, epochs):
         # One environment starts a new episode each epoch (the last epoch's ended with it, and a
@@ -293,7 +301,7 @@ def vpg(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
             ep_ret, ep_len = np.zeros(num_envs), np.zeros(num_envs, dtype=int)
 
         for t in range(steps_per_env):
-            # one step of every copy: o is (num_envs, obs_dim), and so on down the line
+            # Line 4: act, step, store (o is (num_envs, obs_dim), and so on down the line)
             a, v_t, logp_t = sess.run(get_action_ops, feed_dict={x_ph: o})
 
             next_o, r, terminated, truncated, _ = envs.step(a)
@@ -307,15 +315,16 @@ def vpg(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
             # the next step starts from the new observations
             o = next_o
 
-            # Truncation is not termination: a time limit (the env's own, or max_ep_len)
-            # ends the episode, but the last state still has a future worth V(s).
+            # Lines 5-7. Truncation is not termination: a time limit (the env's own, or
+            # max_ep_len) ends the episode, but the last state still has a future worth V(s).
             timeout = truncated | (ep_len == max_ep_len)
             done = terminated | timeout
             epoch_ended = t == steps_per_env - 1
 
             if done.any() or epoch_ended:
                 if epoch_ended and num_envs == 1 and not done[0]:
-                    print(f'Note: the epoch ended mid-episode, after {ep_len[0]} steps; bootstrapping.', flush=True)
+                    print(f'Note: the epoch ended mid-episode, after {ep_len[0]} steps; '
+                          'bootstrapping.', flush=True)
                 # the values of the last states (o holds each copy's own: no copy has reset yet)
                 if (~terminated & (timeout | epoch_ended)).any():
                     last_v = sess.run(v, feed_dict={x_ph: o})
@@ -330,13 +339,13 @@ def vpg(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
                     o, _ = envs.reset(options={'reset_mask': done})
                     ep_ret[done], ep_len[done] = 0, 0
 
-        # Update the policy and value function on the batch
+        # Lines 8-10: update the policy and value function on the batch
         data = buf.get()
         feed_dict = {x_ph: data['obs'], a_ph: data['act'], adv_ph: data['adv'],
                      ret_ph: data['ret'], logp_old_ph: data['logp']}
         logger.store(**update(sess, ops, feed_dict, train_v_iters=train_v_iters))
 
-        # One row of progress.txt
+        # Line 11: one row of progress.txt
         logger.log_tabular('Epoch', epoch)
         logger.log_tabular('EpRet', with_min_and_max=True)
         logger.log_tabular('EpLen', average_only=True)
@@ -351,8 +360,8 @@ def vpg(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
         logger.log_tabular('Time', time.time() - start_time)
         logger.dump_tabular()
 
-        # Save the agent (after the update, so the last save holds the final policy) and a
-        # checkpoint; after Ctrl-C or SIGTERM, save now and stop (on every MPI process)
+        # Line 11: save the agent (after the update, so the last save holds the final policy)
+        # and a checkpoint; after Ctrl-C or SIGTERM, save now and stop (on every MPI process)
         stopping = checkpoint.stop_requested()
         if (epoch % save_freq == 0) or (epoch == epochs - 1) or stopping:
             logger.save_state({'env': envs}, None)

@@ -29,6 +29,7 @@ from spinup.utils.checkpoint import Checkpoint
 from spinup.utils.errors import check_inputs
 from spinup.utils.logx import EpochLogger
 from spinup.utils.mpi_pytorch import setup_pytorch_for_mpi
+from spinup.utils.phases import phase
 
 
 class ReplayBuffer:
@@ -62,8 +63,9 @@ class ReplayBuffer:
 
     def sample_batches(self, n: int, batch_size=32) -> List[Dict[str, torch.Tensor]]:
         """``n`` batches: the same draws as ``n`` calls of ``sample_batch``, gathered in one
-        pass over the buffer (about 40 microseconds a batch, against 200 for one call right
-        after an update; see the speed page). The ``n`` batches are in memory together."""
+        pass over the buffer, faster than one call after each update, which finds the caches
+        emptied by the update's memory traffic (see the speed page). The ``n`` batches are in
+        memory together."""
         idxs = np.random.randint(0, self.size, size=(n, batch_size))
         batches = dict(obs=self.obs_buf[idxs], obs2=self.obs2_buf[idxs], act=self.act_buf[idxs],
                        rew=self.rew_buf[idxs], done=self.done_buf[idxs])
@@ -115,33 +117,37 @@ def compute_loss_pi(ac, data: Dict[str, torch.Tensor]):
 
 
 def polyak_update(ac, ac_targ, polyak: float) -> None:
-    """Move the target networks towards the main ones: theta_targ <- polyak * theta_targ + (1 - polyak) * theta."""
+    """Move the target networks towards the main ones:
+    theta_targ <- polyak * theta_targ + (1 - polyak) * theta."""
     with torch.no_grad():
         for p, p_targ in zip(ac.parameters(), ac_targ.parameters()):
-            # lerp_ computes p_targ + (1 - polyak) * (p - p_targ) in place, the same average in one op
+            # lerp_: p_targ + (1 - polyak) * (p - p_targ) in place, the same average in one op
             p_targ.lerp_(p, 1 - polyak)
 
 
+@phase('update')
 def update(ac, ac_targ, data: Dict[str, torch.Tensor], pi_optimizer, q_optimizer, *,
            gamma: float, polyak: float, target_noise: float, noise_clip: float, act_limit: float,
            update_policy: bool) -> Dict[str, Any]:
     """One TD3 update on a batch: a gradient step on both Qs; then, if ``update_policy`` (one
     update in ``policy_delay``), a step on the policy and the polyak move of the targets.
     Returns ``LossQ``, ``Q1Vals``, ``Q2Vals``, and ``LossPi`` when the policy moved."""
-    # First a gradient descent step for both Qs.
+    # Lines 8-9: first a gradient descent step for both Qs, towards the targets y.
     q_optimizer.zero_grad()
-    loss_q, loss_info = compute_loss_q(ac, ac_targ, data, gamma, target_noise, noise_clip, act_limit)
+    loss_q, loss_info = compute_loss_q(ac, ac_targ, data, gamma, target_noise, noise_clip,
+                                       act_limit)
     loss_q.backward()
     q_optimizer.step()
     info = dict(LossQ=loss_q.item(), **loss_info)
 
-    # Delayed policy updates: the policy and the targets move once every policy_delay Q steps.
+    # Line 10. Delayed policy updates: the policy and the targets move once every
+    # policy_delay Q steps.
     if update_policy:
         # Freeze the Qs during the policy step: the policy loss then computes no gradients for them.
         ac.q1.requires_grad_(False)
         ac.q2.requires_grad_(False)
 
-        # Next a gradient descent step for the policy.
+        # Line 11: next a gradient descent step for the policy.
         pi_optimizer.zero_grad()
         loss_pi = compute_loss_pi(ac, data)
         loss_pi.backward()
@@ -151,7 +157,7 @@ def update(ac, ac_targ, data: Dict[str, torch.Tensor], pi_optimizer, q_optimizer
         ac.q1.requires_grad_(True)
         ac.q2.requires_grad_(True)
 
-        # Finally, the target networks trail the main ones.
+        # Line 12: finally, the target networks trail the main ones.
         polyak_update(ac, ac_targ, polyak)
         info['LossPi'] = loss_pi.item()
     return info
@@ -250,7 +256,8 @@ def td3(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
             ``epochs`` in all; None starts a new run. (``python -m spinup.run resume RUN``.)
     """
     check_inputs('TD3', one_process=True, steps_per_epoch=steps_per_epoch, replay_size=replay_size,
-                 batch_size=batch_size, update_every=update_every, policy_delay=policy_delay, save_freq=save_freq)
+                 batch_size=batch_size, update_every=update_every, policy_delay=policy_delay,
+                 save_freq=save_freq)
 
     # One thread a process: the networks are small
     setup_pytorch_for_mpi()
@@ -289,7 +296,7 @@ def td3(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
     q_params = list(itertools.chain(ac.q1.parameters(), ac.q2.parameters()))
 
     # Optimizers, one for the policy and one for both Q-functions (fused: one kernel updates
-    # every parameter: the same Adam step, measured 2.5 times as fast for (256, 256) networks)
+    # every parameter, the same Adam step, faster)
     pi_optimizer = Adam(ac.pi.parameters(), lr=pi_lr, fused=True)
     q_optimizer = Adam(q_params, lr=q_lr, fused=True)
 
@@ -299,7 +306,7 @@ def td3(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
     def get_action(o, noise_scale):
         """mu(o) plus Gaussian exploration noise, clipped to the action limits."""
         a = ac.act(torch.as_tensor(o, dtype=torch.float32))
-        if noise_scale > 0:  # (no draw at test time, which would shift the training's random numbers)
+        if noise_scale > 0:  # no draw at test time: it would shift the training's random numbers
             a = np.clip(a + noise_scale * np.random.randn(act_dim), -act_limit, act_limit)
         return a
 
@@ -319,9 +326,10 @@ def td3(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
     # states, the replay buffer, random states), written with each save and on Ctrl-C; a
     # resumed run loads one and goes on from its step
     checkpoint = Checkpoint(logger, envs=dict(env=env, test_env=test_env), buffer=replay_buffer,
-                            parts=dict(ac=ac, ac_targ=ac_targ, pi_optimizer=pi_optimizer, q_optimizer=q_optimizer))
+                            parts=dict(ac=ac, ac_targ=ac_targ, pi_optimizer=pi_optimizer,
+                                       q_optimizer=q_optimizer))
     start = checkpoint.restore(resume_from, epoch=0, total_steps=0, num_updates=0)
-    total_steps, num_updates = start.total_steps, start.num_updates
+    num_updates = start.num_updates
 
     # First observations: the first resets are seeded (the test environment's differently, so
     # its episodes differ too); a resumed run's environments go on from their saved states
@@ -331,49 +339,9 @@ def td3(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
         test_env.reset(seed=seed + 1)
     ep_ret, ep_len = 0, 0
 
-    # Main loop: act, store, update every update_every steps; test, log and save each epoch
-    for epoch in range(start.epoch, epochs):
-        for _ in range(total_steps - epoch * steps_per_epoch, steps_per_epoch):  # (resumed: from mid-epoch)
-            # Uniformly random actions for the first start_steps, for exploration;
-            # afterwards the policy's, with Gaussian noise.
-            if total_steps < start_steps:
-                a = env.action_space.sample()
-            else:
-                a = get_action(o, act_noise)
-
-            o2, r, terminated, truncated, _ = env.step(a)
-            ep_ret += r
-            ep_len += 1
-            total_steps += 1
-
-            # Truncation is not termination: only a terminal state stores done = 1; after a
-            # time limit (the env's own, or max_ep_len) the backup bootstraps from Q(s', .).
-            replay_buffer.store(o, a, r, o2, terminated)
-
-            # the next step starts from the new observation
-            o = o2
-
-            if terminated or truncated or ep_len == max_ep_len:
-                logger.store(EpRet=ep_ret, EpLen=ep_len)
-                o, _ = env.reset()
-                ep_ret, ep_len = 0, 0
-
-            # Update every update_every steps, with as many gradient steps
-            if total_steps >= update_after and total_steps % update_every == 0:
-                # one batch per gradient step, all drawn at once
-                for batch in replay_buffer.sample_batches(update_every, batch_size):
-                    logger.store(**update(ac, ac_targ, batch, pi_optimizer, q_optimizer,
-                                          gamma=gamma, polyak=polyak, target_noise=target_noise,
-                                          noise_clip=noise_clip, act_limit=act_limit,
-                                          update_policy=num_updates % policy_delay == 0))
-                    num_updates += 1
-
-            # Ctrl-C or SIGTERM: save here, with a checkpoint to go on from, and stop
-            if checkpoint.stop_requested():
-                logger.save_state({'env': env}, None)
-                checkpoint.save(epoch=epoch, total_steps=total_steps, num_updates=num_updates)
-                checkpoint.exit()
-
+    def end_epoch(epoch):
+        """The end of an epoch: test the policy, write the epoch's row of progress.txt, and
+        save the agent and a checkpoint (every save_freq epochs and after the last one)."""
         # Test the noiseless policy
         test_agent()
 
@@ -383,7 +351,7 @@ def td3(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
         logger.log_tabular('TestEpRet', with_min_and_max=True)
         logger.log_tabular('EpLen', average_only=True)
         logger.log_tabular('TestEpLen', average_only=True)
-        logger.log_tabular('TotalEnvInteracts', total_steps)
+        logger.log_tabular('TotalEnvInteracts', (epoch + 1) * steps_per_epoch)
         logger.log_tabular('Q1Vals', with_min_and_max=True)
         logger.log_tabular('Q2Vals', with_min_and_max=True)
         logger.log_tabular('LossPi', average_only=True)
@@ -394,7 +362,66 @@ def td3(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
         # Save the agent and a checkpoint
         if (epoch % save_freq == 0) or (epoch == epochs - 1):
             logger.save_state({'env': env}, None)
-            checkpoint.save(epoch=epoch + 1, total_steps=total_steps, num_updates=num_updates)
+            checkpoint.save(epoch=epoch + 1, total_steps=(epoch + 1) * steps_per_epoch,
+                            num_updates=num_updates)
+
+    # A run stopped on an epoch's last step had yet to test, log and save that epoch: its
+    # resumed run does it first
+    if start.epoch < epochs and start.total_steps == (start.epoch + 1) * steps_per_epoch:
+        end_epoch(start.epoch)
+
+    # Main loop (line 2): act, store, update every update_every steps; test, log and save
+    # each epoch. t counts the steps taken before this one: a resumed run goes on from its
+    # saved step.
+    total_steps = steps_per_epoch * epochs
+    for t in range(start.total_steps, total_steps):
+        # Line 3: uniformly random actions for the first start_steps, for exploration;
+        # afterwards the policy's, with Gaussian noise.
+        if t < start_steps:
+            a = env.action_space.sample()
+        else:
+            a = get_action(o, act_noise)
+
+        # Line 4: step the environment, store the transition, and go on from s'
+        o2, r, terminated, truncated, _ = env.step(a)
+        ep_ret += r
+        ep_len += 1
+
+        # Truncation is not termination: only a terminal state stores done = 1; after a
+        # time limit (the env's own, or max_ep_len) the backup bootstraps from Q(s', .).
+        replay_buffer.store(o, a, r, o2, terminated)
+
+        # the next step starts from the new observation
+        o = o2
+
+        # Line 5: the episode ended (terminated, or timed out): log it, reset the env
+        if terminated or truncated or ep_len == max_ep_len:
+            logger.store(EpRet=ep_ret, EpLen=ep_len)
+            o, _ = env.reset()
+            ep_ret, ep_len = 0, 0
+
+        # Lines 6-7: update every update_every steps, with as many gradient steps (t + 1:
+        # the steps taken, this one included)
+        if t + 1 >= update_after and (t + 1) % update_every == 0:
+            # one batch per gradient step, all drawn at once (line 8)
+            for batch in replay_buffer.sample_batches(update_every, batch_size):
+                logger.store(**update(ac, ac_targ, batch, pi_optimizer, q_optimizer,
+                                      gamma=gamma, polyak=polyak, target_noise=target_noise,
+                                      noise_clip=noise_clip, act_limit=act_limit,
+                                      update_policy=num_updates % policy_delay == 0))
+                num_updates += 1  # n <- n + 1 (line 13)
+
+        # Ctrl-C or SIGTERM: save here, with a checkpoint to go on from, and stop
+        if checkpoint.stop_requested():
+            logger.save_state({'env': env}, None)
+            # (the checkpoint counts the epoch under way and the steps taken)
+            checkpoint.save(epoch=t // steps_per_epoch, total_steps=t + 1,
+                            num_updates=num_updates)
+            checkpoint.exit()
+
+        # Lines 14-15: end of epoch handling: test, log and save
+        if (t + 1) % steps_per_epoch == 0:
+            end_epoch(t // steps_per_epoch)
 
 
 if __name__ == '__main__':

@@ -26,6 +26,7 @@ from spinup.utils.checkpoint import Checkpoint, tf1_random_generator
 from spinup.utils.errors import check_inputs
 from spinup.utils.logx import EpochLogger
 from spinup.utils.mpi_tf import own_graph, session_config
+from spinup.utils.phases import phase
 
 tf.disable_v2_behavior()
 
@@ -61,8 +62,9 @@ class ReplayBuffer:
 
     def sample_batches(self, n: int, batch_size=32) -> List[Dict[str, np.ndarray]]:
         """``n`` batches: the same draws as ``n`` calls of ``sample_batch``, gathered in one
-        pass over the buffer (about 40 microseconds a batch, against 200 for one call right
-        after an update; see the speed page). The ``n`` batches are in memory together."""
+        pass over the buffer, faster than one call after each update, which finds the caches
+        emptied by the update's memory traffic (see the speed page). The ``n`` batches are in
+        memory together."""
         idxs = np.random.randint(0, self.size, size=(n, batch_size))
         batches = dict(obs=self.obs_buf[idxs], obs2=self.obs2_buf[idxs], act=self.act_buf[idxs],
                        rew=self.rew_buf[idxs], done=self.done_buf[idxs])
@@ -115,13 +117,16 @@ def compute_loss_pi(q1_pi):
 def polyak_update(main_vars: list, targ_vars: list, polyak: float):
     """The op that moves the target networks towards the main ones:
     theta_targ <- polyak * theta_targ + (1 - polyak) * theta. With polyak = 0 it copies them."""
-    assert [v.name.split('/', 1)[1] for v in main_vars] == [v.name.split('/', 1)[1] for v in targ_vars], \
+    assert ([v.name.split('/', 1)[1] for v in main_vars]
+            == [v.name.split('/', 1)[1] for v in targ_vars]), \
         'the main and target networks must hold the same variables, built in the same order'
     return tf.group([tf.assign(v_targ, polyak * v_targ + (1 - polyak) * v_main)
                      for v_main, v_targ in zip(main_vars, targ_vars)])
 
 
-def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray], *, update_policy: bool) -> Dict[str, Any]:
+@phase('update')
+def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray], *,
+           update_policy: bool) -> Dict[str, Any]:
     """One TD3 update on a batch: a gradient step on both Qs; then, if ``update_policy`` (one
     update in ``policy_delay``), a step on the policy and the polyak move of the targets.
     Returns ``LossQ``, ``Q1Vals``, ``Q2Vals``, and ``LossPi`` when the policy moved.
@@ -130,15 +135,17 @@ def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray], *, updat
     ``train_q``, ``train_pi``, ``target_update`` ops; ``feed_dict`` maps the placeholders to
     the batch.
     """
-    # First a gradient descent step for both Qs.
+    # Lines 8-9: first a gradient descent step for both Qs, towards the targets y.
     loss_q, q1, q2, _ = sess.run([ops['loss_q'], ops['q1'], ops['q2'], ops['train_q']], feed_dict)
     info = dict(LossQ=loss_q, Q1Vals=q1, Q2Vals=q2)
 
-    # Delayed policy updates: the policy and the targets move once every policy_delay Q steps.
+    # Line 10. Delayed policy updates: the policy and the targets move once every
+    # policy_delay Q steps.
     if update_policy:
-        # Next a gradient descent step for the policy (a separate run, so it sees the new Qs;
-        # its optimizer's var_list holds only the policy's variables, so the Qs stay as they
-        # are), and then the target networks trail the main ones (target_update waits for train_pi).
+        # Lines 11-12: next a gradient descent step for the policy (a separate run, so it sees
+        # the new Qs; its optimizer's var_list holds only the policy's variables, so the Qs stay
+        # as they are), and then the target networks trail the main ones (target_update waits
+        # for train_pi).
         loss_pi, _, _ = sess.run([ops['loss_pi'], ops['train_pi'], ops['target_update']], feed_dict)
         info['LossPi'] = loss_pi
     return info
@@ -167,15 +174,15 @@ def td3(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
             action, then for the target Qs at it). It builds the policy under the scope ``pi``
             and the Q-functions under ``q1`` and ``q2``, and returns four tensors:
 
-            ============  ===============  ==========================================================
+            ============  ===============  =========================================================
             tensor        shape            meaning
-            ============  ===============  ==========================================================
+            ============  ===============  =========================================================
             ``pi``        (B, act_dim)     the deterministic actions mu(x), within the action limits
             ``q1``        (B,)             Q1(x, a_ph): squeeze the last axis of an MLP's output
             ``q2``        (B,)             Q2(x, a_ph), likewise
             ``q1_pi``     (B,)             Q1(x, pi): the first Q network applied to the policy's
                                            actions
-            ============  ===============  ==========================================================
+            ============  ===============  =========================================================
 
         ac_kwargs (dict): Keyword arguments for ``actor_critic``; the default agent takes
             ``hidden_sizes`` ((256, 256)) and ``activation`` (``tf.nn.relu``).
@@ -236,13 +243,15 @@ def td3(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
             ``epochs`` in all; None starts a new run. (``python -m spinup.run resume RUN``.)
     """
     check_inputs('TD3', one_process=True, steps_per_epoch=steps_per_epoch, replay_size=replay_size,
-                 batch_size=batch_size, update_every=update_every, policy_delay=policy_delay, save_freq=save_freq)
+                 batch_size=batch_size, update_every=update_every, policy_delay=policy_delay,
+                 save_freq=save_freq)
 
     # Logger, and a record of every argument in config.json
     logger = EpochLogger(**logger_kwargs, resume_from=resume_from)
     logger.save_config(locals())
 
-    # Seeds: Python, NumPy and TensorFlow (this call's own graph) now, the environments at their first reset
+    # Seeds: Python, NumPy and TensorFlow (this call's own graph) now, the environments at their
+    # first reset
     random.seed(seed)
     np.random.seed(seed)
     tf.set_random_seed(seed)
@@ -283,7 +292,8 @@ def td3(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
     # Optimizers, one for the policy and one for both Q-functions; each trains only its own
     # variables, so the policy step leaves the Qs as they are
     q_vars = core.get_vars('main/q1') + core.get_vars('main/q2')
-    train_pi = tf.train.AdamOptimizer(learning_rate=pi_lr).minimize(loss_pi, var_list=core.get_vars('main/pi'))
+    train_pi = tf.train.AdamOptimizer(learning_rate=pi_lr).minimize(
+        loss_pi, var_list=core.get_vars('main/pi'))
     train_q = tf.train.AdamOptimizer(learning_rate=q_lr).minimize(loss_q, var_list=q_vars)
 
     # Polyak averaging of the target networks, after the policy step; and their start as a copy
@@ -297,7 +307,8 @@ def td3(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
     sess.run(target_init)
 
     # Saving: the graph and weights go to tf1_save/, with the tensors x, a, pi, q1 and q2
-    logger.setup_tf_saver(sess, inputs={'x': x_ph, 'a': a_ph}, outputs={'pi': pi, 'q1': q1, 'q2': q2})
+    logger.setup_tf_saver(sess, inputs={'x': x_ph, 'a': a_ph},
+                          outputs={'pi': pi, 'q1': q1, 'q2': q2})
 
     # The ops the update runs on each batch
     ops = dict(loss_q=loss_q, q1=q1, q2=q2, loss_pi=loss_pi, train_q=train_q, train_pi=train_pi,
@@ -306,7 +317,7 @@ def td3(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
     def get_action(o, noise_scale):
         """mu(o) plus Gaussian exploration noise, clipped to the action limits."""
         a = sess.run(pi, feed_dict={x_ph: o.reshape(1, -1)})[0]
-        if noise_scale > 0:  # (no draw at test time, which would shift the training's random numbers)
+        if noise_scale > 0:  # no draw at test time: it would shift the training's random numbers
             a = np.clip(a + noise_scale * np.random.randn(act_dim), -act_limit, act_limit)
         return a
 
@@ -328,7 +339,7 @@ def td3(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
     checkpoint = Checkpoint(logger, envs=dict(env=env, test_env=test_env), session=sess,
                             buffer=replay_buffer)
     start = checkpoint.restore(resume_from, epoch=0, total_steps=0, num_updates=0)
-    total_steps, num_updates = start.total_steps, start.num_updates
+    num_updates = start.num_updates
 
     # First observations: the first resets are seeded (the test environment's differently, so
     # its episodes differ too); a resumed run's environments go on from their saved states
@@ -338,48 +349,9 @@ def td3(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
         test_env.reset(seed=seed + 1)
     ep_ret, ep_len = 0, 0
 
-    # Main loop: act, store, update every update_every steps; test, log and save each epoch
-    for epoch in range(start.epoch, epochs):
-        for _ in range(total_steps - epoch * steps_per_epoch, steps_per_epoch):  # (resumed: from mid-epoch)
-            # Uniformly random actions for the first start_steps, for exploration;
-            # afterwards the policy's, with Gaussian noise.
-            if total_steps < start_steps:
-                a = env.action_space.sample()
-            else:
-                a = get_action(o, act_noise)
-
-            o2, r, terminated, truncated, _ = env.step(a)
-            ep_ret += r
-            ep_len += 1
-            total_steps += 1
-
-            # Truncation is not termination: only a terminal state stores done = 1; after a
-            # time limit (the env's own, or max_ep_len) the backup bootstraps from Q(s', .).
-            replay_buffer.store(o, a, r, o2, terminated)
-
-            # the next step starts from the new observation
-            o = o2
-
-            if terminated or truncated or ep_len == max_ep_len:
-                logger.store(EpRet=ep_ret, EpLen=ep_len)
-                o, _ = env.reset()
-                ep_ret, ep_len = 0, 0
-
-            # Update every update_every steps, with as many gradient steps
-            if total_steps >= update_after and total_steps % update_every == 0:
-                # one batch per gradient step, all drawn at once
-                for batch in replay_buffer.sample_batches(update_every, batch_size):
-                    feed_dict = {x_ph: batch['obs'], x2_ph: batch['obs2'], a_ph: batch['act'],
-                                 r_ph: batch['rew'], d_ph: batch['done']}
-                    logger.store(**update(sess, ops, feed_dict, update_policy=num_updates % policy_delay == 0))
-                    num_updates += 1
-
-            # Ctrl-C or SIGTERM: save here, with a checkpoint to go on from, and stop
-            if checkpoint.stop_requested():
-                logger.save_state({'env': env}, None)
-                checkpoint.save(epoch=epoch, total_steps=total_steps, num_updates=num_updates)
-                checkpoint.exit()
-
+    def end_epoch(epoch):
+        """The end of an epoch: test the policy, write the epoch's row of progress.txt, and
+        save the agent and a checkpoint (every save_freq epochs and after the last one)."""
         # Test the noiseless policy
         test_agent()
 
@@ -389,7 +361,7 @@ def td3(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
         logger.log_tabular('TestEpRet', with_min_and_max=True)
         logger.log_tabular('EpLen', average_only=True)
         logger.log_tabular('TestEpLen', average_only=True)
-        logger.log_tabular('TotalEnvInteracts', total_steps)
+        logger.log_tabular('TotalEnvInteracts', (epoch + 1) * steps_per_epoch)
         logger.log_tabular('Q1Vals', with_min_and_max=True)
         logger.log_tabular('Q2Vals', with_min_and_max=True)
         logger.log_tabular('LossPi', average_only=True)
@@ -400,7 +372,66 @@ def td3(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
         # Save the agent and a checkpoint
         if (epoch % save_freq == 0) or (epoch == epochs - 1):
             logger.save_state({'env': env}, None)
-            checkpoint.save(epoch=epoch + 1, total_steps=total_steps, num_updates=num_updates)
+            checkpoint.save(epoch=epoch + 1, total_steps=(epoch + 1) * steps_per_epoch,
+                            num_updates=num_updates)
+
+    # A run stopped on an epoch's last step had yet to test, log and save that epoch: its
+    # resumed run does it first
+    if start.epoch < epochs and start.total_steps == (start.epoch + 1) * steps_per_epoch:
+        end_epoch(start.epoch)
+
+    # Main loop (line 2): act, store, update every update_every steps; test, log and save
+    # each epoch. t counts the steps taken before this one: a resumed run goes on from its
+    # saved step.
+    total_steps = steps_per_epoch * epochs
+    for t in range(start.total_steps, total_steps):
+        # Line 3: uniformly random actions for the first start_steps, for exploration;
+        # afterwards the policy's, with Gaussian noise.
+        if t < start_steps:
+            a = env.action_space.sample()
+        else:
+            a = get_action(o, act_noise)
+
+        # Line 4: step the environment, store the transition, and go on from s'
+        o2, r, terminated, truncated, _ = env.step(a)
+        ep_ret += r
+        ep_len += 1
+
+        # Truncation is not termination: only a terminal state stores done = 1; after a
+        # time limit (the env's own, or max_ep_len) the backup bootstraps from Q(s', .).
+        replay_buffer.store(o, a, r, o2, terminated)
+
+        # the next step starts from the new observation
+        o = o2
+
+        # Line 5: the episode ended (terminated, or timed out): log it, reset the env
+        if terminated or truncated or ep_len == max_ep_len:
+            logger.store(EpRet=ep_ret, EpLen=ep_len)
+            o, _ = env.reset()
+            ep_ret, ep_len = 0, 0
+
+        # Lines 6-7: update every update_every steps, with as many gradient steps (t + 1:
+        # the steps taken, this one included)
+        if t + 1 >= update_after and (t + 1) % update_every == 0:
+            # one batch per gradient step, all drawn at once (line 8)
+            for batch in replay_buffer.sample_batches(update_every, batch_size):
+                feed_dict = {x_ph: batch['obs'], x2_ph: batch['obs2'], a_ph: batch['act'],
+                             r_ph: batch['rew'], d_ph: batch['done']}
+                logger.store(**update(sess, ops, feed_dict,
+                                      update_policy=num_updates % policy_delay == 0))
+                num_updates += 1  # n <- n + 1 (line 13)
+
+        # Ctrl-C or SIGTERM: save here, with a checkpoint to go on from, and stop
+        if checkpoint.stop_requested():
+            logger.save_state({'env': env}, None)
+            # (the checkpoint counts the epoch under way and the steps taken)
+            checkpoint.save(epoch=t // steps_per_epoch, total_steps=t + 1,
+                            num_updates=num_updates)
+            checkpoint.exit()
+
+        # Lines 14-15: end of epoch handling: test, log and save
+        if (t + 1) % steps_per_epoch == 0:
+            end_epoch(t // steps_per_epoch)
 
     # Done: the session's resources are freed (its graph goes with it)
     sess.close()

@@ -18,7 +18,7 @@ USAGE = 'python -m spinup.run resume RUN [--epochs N]'
 def resume_arguments(run: str, epochs: Optional[int] = None) -> Dict[str, Any]:
     """What :func:`main` runs to resume ``run`` (a run folder, or its config.json or
     checkpoint/), checked."""
-    from spinup.utils.relaunch import read_config, recorded_algorithm, relaunch_arguments
+    from spinup.cli.relaunch import read_config, recorded_algorithm, relaunch_arguments
     run_dir = osp.abspath(run)
     if osp.basename(run_dir) in ('config.json', FOLDER):
         run_dir = osp.dirname(run_dir)

@@ -18,7 +18,7 @@ import os.path as osp
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from spinup.utils.errors import SpinupError
-from spinup.utils.flags import RUN_KWARGS, check_flags, check_types, check_values, parse_flags
+from spinup.cli.flags import RUN_KWARGS, check_flags, check_types, check_values, parse_flags
 from spinup.utils.serialization_utils import convert_json
 
 USAGE = 'python -m spinup.run relaunch RUN/config.json [--exp_name NAME] [--flag value ...]'

@@ -1,6 +1,6 @@
 """The command line's flags: parsing ``--flag value ...`` into Python values, and the checks
 an algorithm's flags must pass before any process is launched. Used by :mod:`spinup.run` and
-by :mod:`spinup.utils.relaunch`.
+by :mod:`spinup.cli.relaunch`.
 """
 import ast
 import difflib

@@ -1,7 +1,7 @@
 """Speed benchmark: environment steps per second of the algorithms, against the raw limit, and
 where each run's time goes.
 
-``python -m spinup.utils.bench [ALGO ...] [--env HalfCheetah-v5]
+``python -m spinup.benchmarks.speed [ALGO ...] [--env HalfCheetah-v5]
 [--hid "[64,32]"] [--steps 4000] [--epochs 10] [--seed 0] [--ops N]
 [--num_envs 1 4 8] [--vector_mode sync async]``
 
@@ -21,11 +21,12 @@ buffers, logging and saving. For the off-policy algorithms it also profiles 100 
 and reports the share of the update's time spent in the matrix library's kernels (matrix
 products alone, and every tensor op); what is left is Python and the framework's dispatch.
 ``--ops N`` also lists, for each of those runs, the N ops that take the most of an update.
-The figures come from timers wrapped around those calls from outside, so the algorithm files
-carry no timing code.
+The figures come from the phases the algorithms mark on purpose (:mod:`spinup.utils.phases`:
+their update, their agent's step, the vector's step), which this tool listens to; the
+algorithm files carry no timing code.
 
 For the off-policy algorithms, use their network and a budget past the random start:
-``python -m spinup.utils.bench ddpg_pytorch ddpg_tf1 --hid "[256,256]" --epochs 5``.
+``python -m spinup.benchmarks.speed ddpg_pytorch ddpg_tf1 --hid "[256,256]" --epochs 5``.
 
 ``--num_envs`` and ``--vector_mode`` run VPG, TRPO and PPO once for each number of environment
 copies and each kind of vector (``sync``: in this process; ``async``: a subprocess a copy).
@@ -33,7 +34,6 @@ Next to each such run, the ``envs`` column gives the same vector of environments
 with random actions: what collection would cost with a policy that took no time.
 """
 import contextlib
-import inspect
 import io
 import os
 import sys
@@ -141,20 +141,28 @@ class RunClock:
         self.op_time: Dict[str, float] = {}  # kernel time by op name within the profiled calls
         self.profiler: Optional[Callable] = None  # (fn, args, kwargs) -> (result, {op name: seconds})
 
+    def __call__(self, phase: str, fn: Callable, args: tuple, kwargs: dict):
+        """Call ``fn``, counting its time as ``phase`` (a listener of :mod:`spinup.utils.phases`).
+        A training vector's ``'reset'`` counts as ``'env'``, and its first starts the clock."""
+        if phase == 'reset':
+            self.in_test = False
+            self.started = True  # the run's Time starts here
+            phase = 'env'
+        if not self.started or self.busy or (phase == 'policy' and self.in_test):
+            return fn(*args, **kwargs)
+        self.busy = True
+        start = time.perf_counter()
+        try:
+            if phase == 'update':
+                return self._update(fn, args, kwargs)
+            return fn(*args, **kwargs)
+        finally:
+            self.totals[phase] += time.perf_counter() - start
+            self.busy = False
+
     def timed(self, phase: str, fn: Callable) -> Callable:
-        def timed_call(*args, **kwargs):
-            if not self.started or self.busy or (phase == 'policy' and self.in_test):
-                return fn(*args, **kwargs)
-            self.busy = True
-            start = time.perf_counter()
-            try:
-                if phase == 'update':
-                    return self._update(fn, args, kwargs)
-                return fn(*args, **kwargs)
-            finally:
-                self.totals[phase] += time.perf_counter() - start
-                self.busy = False
-        return timed_call
+        """``fn``, its calls counted as ``phase``."""
+        return lambda *args, **kwargs: self(phase, fn, args, kwargs)
 
     def _update(self, fn, args, kwargs):
         self.update_calls += 1
@@ -222,23 +230,6 @@ def _timed_env_class():
             return result
 
     return TimedEnv
-
-
-def _timed_vector(make_vector_env: Callable, clock: RunClock) -> Callable:
-    """``make_vector_env`` whose vectors count their steps and resets as 'env' time, measured in
-    this process (an async vector's copies step in subprocesses of their own)."""
-    def make_timed(*args, **kwargs):
-        envs = make_vector_env(*args, **kwargs)
-        step, reset = clock.timed('env', envs.step), clock.timed('env', envs.reset)
-
-        def started_reset(**reset_kwargs):
-            clock.in_test = False
-            clock.started = True  # the run's Time starts here
-            return reset(**reset_kwargs)
-
-        envs.step, envs.reset = step, started_reset
-        return envs
-    return make_timed
 
 
 @contextlib.contextmanager
@@ -319,27 +310,14 @@ def _patched(obj, name: str, value):
 
 
 @contextlib.contextmanager
-def _clocked(algo: Callable, backend: str, clock: RunClock, profile_updates: bool):
-    """Wrap the algorithm module's ``update``, its agent's action, and the logger's saving and
-    the checkpoints in ``clock``'s timers while the block runs; put the originals back after it."""
-    from spinup.utils.checkpoint import Checkpoint
-    from spinup.utils.logx import EpochLogger
-    module = sys.modules[inspect.unwrap(algo).__module__]
+def _clocked(backend: str, clock: RunClock, profile_updates: bool):
+    """Let ``clock`` time the phases that the algorithms, the logger, the checkpoints and the
+    vectors mark (:mod:`spinup.utils.phases`) while the block runs; in TF1, whose agents act
+    through ``Session.run``, every session run outside those phases counts as the policy's."""
+    from spinup.utils.phases import listening
     with contextlib.ExitStack() as stack:
-        stack.enter_context(_patched(module, 'update', clock.timed('update', module.update)))
-        if hasattr(module, 'update_minibatches'):
-            stack.enter_context(_patched(module, 'update_minibatches',
-                                         clock.timed('update', module.update_minibatches)))
-        if hasattr(module, 'make_vector_env'):
-            stack.enter_context(_patched(module, 'make_vector_env', _timed_vector(module.make_vector_env, clock)))
-        stack.enter_context(_patched(EpochLogger, 'save_state', clock.timed('save', EpochLogger.save_state)))
-        stack.enter_context(_patched(Checkpoint, 'save', clock.timed('save', Checkpoint.save)))
+        stack.enter_context(listening(clock))
         if backend == 'pytorch':
-            agents = [module.core.MLPActorCritic, getattr(module.core, 'CNNActorCritic', None)]
-            for agent in filter(None, agents):
-                for method in ('step', 'act'):
-                    if method in vars(agent):
-                        stack.enter_context(_patched(agent, method, clock.timed('policy', vars(agent)[method])))
             if profile_updates:
                 clock.profiler = _torch_profiler
         else:
@@ -381,8 +359,8 @@ def algo_throughput(name: str, env_id: str, hidden_sizes: Sequence[int], steps: 
         raise SpinupError(f'{name} steps one environment: --num_envs and --vector_mode are for vpg, trpo and ppo.')
 
     with tempfile.TemporaryDirectory() as out_dir:
-        with contextlib.redirect_stdout(io.StringIO()), _clocked(algo, backend, clock, off_policy):
-            # (the on-policy algorithms' vectors are timed as a whole: see _timed_vector)
+        with contextlib.redirect_stdout(io.StringIO()), _clocked(backend, clock, off_policy):
+            # (the on-policy algorithms' vectors are timed as a whole: see make_vector_env)
             algo(env_fn if off_policy else EnvFn(env_id), ac_kwargs=dict(hidden_sizes=list(hidden_sizes)),
                  seed=seed, steps_per_epoch=steps, epochs=epochs, **vector, **kwargs,
                  logger_kwargs=dict(output_dir=out_dir, exp_name='bench'))
@@ -440,7 +418,7 @@ def op_listing(rows: Sequence[tuple], n: int) -> str:
 
 
 def main(argv=None) -> int:
-    parser = ArgumentParser(prog='python -m spinup.utils.bench', description=__doc__.split('\n\n')[0])
+    parser = ArgumentParser(prog='python -m spinup.benchmarks.speed', description=__doc__.split('\n\n')[0])
     parser.add_argument('algos', nargs='*', default=['ppo_pytorch', 'ppo_tf1'],
                         help='registered algorithm names (default: ppo_pytorch ppo_tf1)')
     parser.add_argument('--env', default='HalfCheetah-v5')
