@@ -57,7 +57,8 @@ def data_dir(tmp_path):
 AFTER_UPDATE = ('KL', 'DeltaLossPi', 'DeltaLossV', 'ClipFrac', 'StopIter', 'BacktrackIters')
 
 
-def assert_progress_close(now, before, context='', counts=('Epoch', 'TotalEnvInteracts', 'EpLen')):
+def assert_progress_close(now, before, context='', counts=('Epoch', 'TotalEnvInteracts', 'EpLen'),
+                          first_epoch=None, later=1e-2):
     """``now`` (this machine's progress.txt, a DataFrame) repeats ``before`` (one committed in
     the repository, written on another machine), Time aside.
 
@@ -68,6 +69,11 @@ def assert_progress_close(now, before, context='', counts=('Epoch', 'TotalEnvInt
     quantities that are zero but for rounding, such as PPO's first LossPi); the rest within
     1 % of the largest value of its column. A changed step, episode end, bootstrap or loss
     moves the first epoch by far more than 1e-5 and the episode counts by whole steps.
+    ``first_epoch`` names the columns of the first epoch that no update touches, where they
+    are not all but AFTER_UPDATE's. ``later``: the tolerance after the first update, as a
+    share of the column's largest value; None compares only the counts there (DDPG and TD3
+    on Pendulum: a deterministic policy's episodes carry a rounding difference into changes
+    of several percent within a few hundred updates).
     """
     import numpy as np
     assert set(before.columns) <= set(now.columns), context
@@ -78,8 +84,10 @@ def assert_progress_close(now, before, context='', counts=('Epoch', 'TotalEnvInt
         if column in counts and np.all(np.isnan(want) | (want == np.round(want))):
             np.testing.assert_array_equal(got, want, err_msg=where)
             continue
-        first = 0 if column in AFTER_UPDATE else 1
+        tight = column not in AFTER_UPDATE if first_epoch is None else column in first_epoch
+        first = 1 if tight else 0
         np.testing.assert_allclose(got[:first], want[:first], rtol=1e-5, atol=1e-6, err_msg=f'{where}, epoch 0')
-        scale = np.nanmax(np.abs(want), initial=0.0)
-        np.testing.assert_allclose(got[first:], want[first:], rtol=1e-2, atol=1e-2 * scale + 1e-6,
-                                   err_msg=f'{where}, after the first update')
+        if later is not None:
+            scale = np.nanmax(np.abs(want), initial=0.0)
+            np.testing.assert_allclose(got[first:], want[first:], rtol=later, atol=later * scale + 1e-6,
+                                       err_msg=f'{where}, after the first update')
