@@ -148,7 +148,7 @@ def test_the_log_shows_the_real_score_of_whole_games(backend, tmp_path):
 def test_pytorch_cnn_shapes_and_dtypes():
     import torch
     from spinup.algos.pytorch.ppo import core
-    from spinup.algos.pytorch.ppo.ppo import PPOBuffer, compute_loss_pi, compute_loss_v, evaluate
+    from spinup.algos.pytorch.ppo.ppo import PPOBuffer, compute_loss_pi, compute_loss_v
     env = EnvFn(BREAKOUT)()
     assert core.default_actor_critic(env.observation_space) is core.CNNActorCritic
     ac = core.CNNActorCritic(env.observation_space, env.action_space)
@@ -164,7 +164,7 @@ def test_pytorch_cnn_shapes_and_dtypes():
     data = buf.get()
     assert buf.obs_buf.dtype == np.uint8 and data['obs'].dtype == torch.uint8 and data['obs'].shape == (16, 4, 84, 84)
     assert all(v.dtype == torch.float32 for k, v in data.items() if k != 'obs')
-    pi, logp, v = evaluate(ac, data['obs'], data['act'])
+    pi, logp, v = core.evaluate(ac, data['obs'], data['act'])
     assert logp.shape == v.shape == (16,) and logp.dtype == v.dtype == torch.float32
     loss_pi, _ = compute_loss_pi(ac, data, 0.1, 0.01, pi_logp=(pi, logp))
     loss_v = compute_loss_v(ac, data, 0.1, v=v)

@@ -142,3 +142,27 @@ class MpiAdamOptimizer(tf.train.AdamOptimizer):
         with tf.control_dependencies([opt]):
             sync = sync_params([v for _, v in grads_and_vars])
         return tf.group([opt, sync])
+
+
+def train_op(loss, optimizers_and_vars, max_grad_norm: Optional[float]):
+    """An op that takes one step of each (MPI) optimizer on its variables, down the gradient
+    of ``loss``, with the global norm of all those gradients (as one vector) clipped to
+    ``max_grad_norm`` first (None does not clip): PPO's steps, on one loss or on PPO2's
+    joint one."""
+    # Each optimizer averages its gradients over MPI processes, and syncs its variables after
+    # the step: one after the other, so that every process makes those calls in the same order
+    grads_and_vars, before = [], []
+    for optimizer, var_list in optimizers_and_vars:
+        with tf.control_dependencies(before):
+            grads_and_vars.append(optimizer.compute_gradients(loss, var_list=var_list))
+        before = [g for g, _ in grads_and_vars[-1]]
+    if max_grad_norm is not None:
+        grads = [g for gvs in grads_and_vars for g, _ in gvs]
+        clipped, _ = tf.clip_by_global_norm(grads, max_grad_norm)
+        clipped = iter(clipped)
+        grads_and_vars = [[(next(clipped), v) for _, v in gvs] for gvs in grads_and_vars]
+    steps = []
+    for (optimizer, _), gvs in zip(optimizers_and_vars, grads_and_vars):
+        with tf.control_dependencies(steps[-1:]):
+            steps.append(optimizer.apply_gradients(gvs))
+    return tf.group(steps)

@@ -4,6 +4,8 @@ Read top to bottom beside DDPG's pseudocode: the replay buffer, the Q and policy
 the update (with the polyak-averaged target networks), then the algorithm function, whose
 main loop acts, stores, updates every ``update_every`` steps, and tests, logs and saves
 once an epoch.
+
+The TF1 and PyTorch files follow each other section by section; only the framework differs.
 """
 import random
 import time
@@ -64,9 +66,11 @@ class ReplayBuffer:
 
 
 def compute_loss_q(ac, ac_targ, data: Dict[str, torch.Tensor], gamma: float):
-    """Mean-squared Bellman error of Q, and the Q-values for the log.
+    """Mean-squared Bellman error of Q.
 
     L = mean( (Q(s, a) - (r + gamma * (1 - d) * Q_targ(s', mu_targ(s'))))^2 )
+
+    Returns the loss, and the Q-values for the log (``QVals``).
     """
     o, a, r, o2, d = data['obs'], data['act'], data['rew'], data['obs2'], data['done']
 
@@ -94,7 +98,11 @@ def compute_loss_pi(ac, data: Dict[str, torch.Tensor]):
 
 def polyak_update(ac, ac_targ, polyak: float) -> None:
     """Move the target networks towards the main ones:
-    theta_targ <- polyak * theta_targ + (1 - polyak) * theta."""
+    theta_targ <- polyak * theta_targ + (1 - polyak) * theta.
+
+    In place, without gradients (``ac_targ`` is a deep copy of ``ac``).
+    The two networks' parameters pair up by position (same layers, same order).
+    """
     # [docs polyak]
     with torch.no_grad():
         for p, p_targ in zip(ac.parameters(), ac_targ.parameters()):
@@ -107,7 +115,11 @@ def polyak_update(ac, ac_targ, polyak: float) -> None:
 def update(ac, ac_targ, data: Dict[str, torch.Tensor], pi_optimizer, q_optimizer, *,
            gamma: float, polyak: float) -> Dict[str, Any]:
     """One DDPG update on a batch: a gradient step on Q, one on the policy, then the targets
-    move by polyak averaging. Returns ``LossQ``, ``LossPi`` and ``QVals`` for the log."""
+    move by polyak averaging. Returns ``LossQ``, ``LossPi`` and ``QVals`` for the log.
+
+    ``data`` is a batch of ``ReplayBuffer.sample_batches``, as tensors.
+    Each optimizer trains only its own network's parameters.
+    """
     # Lines 10-11: first a gradient descent step for Q, towards the targets y.
     q_optimizer.zero_grad()
     loss_q, loss_info = compute_loss_q(ac, ac_targ, data, gamma)
@@ -161,8 +173,8 @@ def ddpg(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str
                                                            the last axis of an MLP's output
             ================  ===========================  =========================================
 
-            ``pi`` and ``q`` are also the modules whose parameters the two optimizers train; a
-            deep copy of the agent serves as its target networks.
+            ``pi`` is trained by one optimizer, ``q`` by the other;
+            a deep copy of the agent serves as its target networks.
 
         ac_kwargs (dict): Keyword arguments for ``actor_critic``; the default agent takes
             ``hidden_sizes`` ((256, 256)) and ``activation`` (``torch.nn.ReLU``).
@@ -225,7 +237,8 @@ def ddpg(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str
     logger = EpochLogger(**logger_kwargs, resume_from=resume_from)
     logger.save_config(locals())
 
-    # Seeds: Python, NumPy and PyTorch now, the environments at their first reset
+    # Seeds: Python, NumPy and PyTorch now.
+    # The environments are seeded at their first reset.
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
@@ -237,11 +250,12 @@ def ddpg(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str
     act_dim = env.action_space.shape[0]
     env.action_space.seed(seed)
 
-    # The agent: policy pi and Q-function q, and target networks that start as a copy of them
+    # The agent: policy pi and Q-function q
     ac = actor_critic(env.observation_space, env.action_space, **ac_kwargs)
-    ac_targ = deepcopy(ac)
 
-    # The target networks are only updated by polyak averaging, never by an optimizer
+    # Target networks: they start as a copy of the agent, and only polyak averaging updates
+    # them, never an optimizer
+    ac_targ = deepcopy(ac)
     for p in ac_targ.parameters():
         p.requires_grad = False
 
@@ -251,8 +265,8 @@ def ddpg(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str
     # Experience buffer
     replay_buffer = ReplayBuffer(obs_dim, act_dim, replay_size)
 
-    # Optimizers, one for the policy and one for the Q-function (fused: one kernel updates
-    # every parameter, the same Adam step, faster)
+    # Optimizers, one for the policy and one for the Q-function
+    # (fused: one kernel updates every parameter, the same Adam step, faster)
     pi_optimizer = Adam(ac.pi.parameters(), lr=pi_lr, fused=True)
     q_optimizer = Adam(ac.q.parameters(), lr=q_lr, fused=True)
 

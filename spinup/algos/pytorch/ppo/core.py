@@ -28,7 +28,8 @@ def combined_shape(length: Union[int, Tuple[int, ...]],
     return (*lead, shape) if np.isscalar(shape) else (*lead, *shape)
 
 
-def mlp(sizes: Sequence[int], activation: Type[nn.Module], output_activation: Type[nn.Module] = nn.Identity) -> nn.Sequential:
+def mlp(sizes: Sequence[int], activation: Type[nn.Module],
+        output_activation: Type[nn.Module] = nn.Identity) -> nn.Sequential:
     """A multi-layer perceptron with layer widths ``sizes`` (input first, output last)."""
     layers = []
     for j in range(len(sizes) - 1):
@@ -45,7 +46,8 @@ def count_vars(module: nn.Module) -> int:
 def discount_cumsum(x: np.ndarray, discount: float) -> np.ndarray:
     """Discounted sums of the rest of a sequence: ``y[t] = sum_k discount**k * x[t+k]``.
 
-    For ``x = [1, 2, 3]`` and ``discount = 0.5``: ``y = [1 + 1 + 0.75, 2 + 1.5, 3] = [2.75, 3.5, 3]``.
+    For ``x = [1, 2, 3]`` and ``discount = 0.5``:
+    ``y = [1 + 1 + 0.75, 2 + 1.5, 3] = [2.75, 3.5, 3]``.
     Shapes: ``x`` (T,) -> ``y`` (T,).
     """
     # y[t] - discount*y[t+1] = x[t] is a linear filter run over the reversed vector.
@@ -53,7 +55,8 @@ def discount_cumsum(x: np.ndarray, discount: float) -> np.ndarray:
 
 
 class Actor(nn.Module):
-    """A stochastic policy: ``forward(obs, act)`` gives the distribution pi(.|obs) and log pi(act|obs)."""
+    """A stochastic policy: ``forward(obs, act)`` gives the distribution pi(.|obs) and
+    log pi(act|obs)."""
 
     def _distribution(self, obs):
         raise NotImplementedError
@@ -102,8 +105,8 @@ class MLPGaussianActor(Actor):
     def _distribution(self, obs):
         # one distribution over the whole action vector: its log_prob and entropy sum over
         # the independent dimensions (the last axis)
-        return Independent(Normal(self.mu_net(obs), torch.exp(self.log_std), validate_args=False), 1,
-                           validate_args=False)
+        return Independent(Normal(self.mu_net(obs), torch.exp(self.log_std), validate_args=False),
+                           1, validate_args=False)
 
     def _log_prob_from_distribution(self, pi, act):
         return pi.log_prob(act)
@@ -161,7 +164,8 @@ class MLPActorCritic(nn.Module):
         elif isinstance(action_space, Discrete):
             self.pi = MLPCategoricalActor(obs_dim, action_space.n, hidden_sizes, activation)
         else:
-            raise SpinupError(f'the MLP actor-critic handles Box (1-D) and Discrete actions, not {action_space}.')
+            raise SpinupError(f'the MLP actor-critic handles Box (1-D) and Discrete actions, '
+                              f'not {action_space}.')
         self.v = MLPCritic(obs_dim, hidden_sizes, activation)
 
     @phase('policy')
@@ -209,7 +213,8 @@ class NatureCNN(nn.Module):
         super().__init__()
         channels, height, width = obs_shape
         if min(height, width) < 36:
-            raise SpinupError(f'the CNN actor-critic needs images of at least 36x36 pixels, not {height}x{width}.')
+            raise SpinupError(f'the CNN actor-critic needs images of at least 36x36 pixels, not '
+                              f'{height}x{width}.')
         self.convs = nn.Sequential(
             layer_init(nn.Conv2d(channels, 32, 8, stride=4)), activation(),
             layer_init(nn.Conv2d(32, 64, 4, stride=2)), activation(),
@@ -220,14 +225,16 @@ class NatureCNN(nn.Module):
             flat = self.convs(torch.zeros(1, *obs_shape)).shape[1]
         sizes = [flat, *hidden_sizes]
         self.fc = nn.Sequential(*(m for j in range(len(sizes) - 1)
-                                  for m in (layer_init(nn.Linear(sizes[j], sizes[j + 1])), activation())))
+                                  for m in (layer_init(nn.Linear(sizes[j], sizes[j + 1])),
+                                            activation())))
         self.out_dim = sizes[-1]
 
     def forward(self, obs):
         x = obs.float() / 255.0
         one = x.dim() == 3  # one image, not a batch
         x = (x[None] if one else x).contiguous(memory_format=torch.channels_last)
-        out = self.fc(self.convs(x))  # (Flatten reads the channels-last layout in the logical order)
+        # Flatten reads the channels-last layout in the logical order
+        out = self.fc(self.convs(x))
         return out[0] if one else out
 
 
@@ -244,8 +251,8 @@ class CNNActorCritic(nn.Module):
     def __init__(self, observation_space, action_space, hidden_sizes=(512,), activation=nn.ReLU):
         super().__init__()
         if not is_image(observation_space.shape):
-            raise SpinupError(f'the CNN actor-critic takes images (channels, height, width), not observations '
-                              f'of shape {observation_space.shape}.')
+            raise SpinupError(f'the CNN actor-critic takes images (channels, height, width), '
+                              f'not observations of shape {observation_space.shape}.')
         if not isinstance(action_space, Discrete):
             raise SpinupError(f'the CNN actor-critic handles Discrete actions, not {action_space}.')
         self.trunk = NatureCNN(observation_space.shape, hidden_sizes, activation)
@@ -303,6 +310,20 @@ class CNNCritic(nn.Module):
 
     def forward(self, obs):
         return torch.squeeze(self.head(self.trunk(obs)), -1)
+
+
+def evaluate(ac, obs, act):
+    """pi(.|obs), log pi(act|obs) and V(obs): in one pass through a trunk that the policy and
+    the value function share, where the agent has an ``evaluate`` method for it."""
+    if hasattr(ac, 'evaluate'):
+        return ac.evaluate(obs, act)
+    pi, logp = ac.pi(obs, act)
+    return pi, logp, ac.v(obs)
+
+
+def shares_parameters(ac) -> bool:
+    """Whether the policy and the value function share parameters (a common trunk)."""
+    return not {id(p) for p in ac.pi.parameters()}.isdisjoint(id(p) for p in ac.v.parameters())
 
 
 def default_actor_critic(observation_space) -> type:

@@ -3,6 +3,8 @@
 Read top to bottom beside PPO's pseudocode: the buffer that turns trajectories into
 advantages, the losses and the update, then the algorithm function, whose main loop
 collects a batch, updates, logs and saves, once an epoch.
+
+The TF1 and PyTorch files follow each other section by section; only the framework differs.
 """
 import random
 import time
@@ -20,7 +22,8 @@ from spinup.utils.envs import make_vector_env, reports_episodes, steps_per_copy
 from spinup.utils.errors import SpinupError, check_inputs
 from spinup.utils.logx import EpochLogger
 from spinup.utils.mpi_pytorch import mpi_avg_grads, setup_pytorch_for_mpi, sync_params
-from spinup.utils.mpi_tools import local_steps, mpi_avg, mpi_fork, mpi_statistics_scalar, num_procs, proc_id
+from spinup.utils.mpi_tools import (local_steps, mpi_avg, mpi_fork, mpi_statistics_scalar,
+                                    num_procs, proc_id)
 from spinup.utils.phases import phase
 
 
@@ -34,7 +37,8 @@ class PPOBuffer:
     ``uint8`` (``obs_dtype``): the network scales them.
     """
 
-    def __init__(self, obs_dim, act_dim, size, gamma=0.99, lam=0.97, num_envs=1, obs_dtype=np.float32):
+    def __init__(self, obs_dim, act_dim, size, gamma=0.99, lam=0.97, num_envs=1,
+                 obs_dtype=np.float32):
         rows = (size, num_envs)
         self.obs_buf = np.zeros(core.combined_shape(rows, obs_dim), dtype=obs_dtype)
         self.act_buf = np.zeros(core.combined_shape(rows, act_dim), dtype=np.float32)
@@ -72,7 +76,8 @@ class PPOBuffer:
         vals = np.append(self.val_buf[path_slice, env], last_val)
 
         # [docs gae]
-        # GAE-Lambda: A_t = sum_l (gamma*lam)^l delta_{t+l}, delta_t = r_t + gamma V(s_{t+1}) - V(s_t)
+        # GAE-Lambda: A_t = sum_l (gamma*lam)^l delta_{t+l},
+        # delta_t = r_t + gamma V(s_{t+1}) - V(s_t)
         deltas = rews[:-1] + self.gamma * vals[1:] - vals[:-1]
         self.adv_buf[path_slice, env] = core.discount_cumsum(deltas, self.gamma * self.lam)
 
@@ -83,28 +88,32 @@ class PPOBuffer:
         self.path_start_idx[env] = self.ptr
 
     def get(self, device: torch.device = torch.device('cpu')) -> Dict[str, torch.Tensor]:
-        """Return the epoch's data on ``device``, its ``[steps, envs]`` rows laid end to end
-        (one sample a step of a copy), with advantages normalized (mean 0, std 1 across all
-        processes), and empty the buffer. Everything is float32 but ``uint8`` observations."""
+        """Return the epoch's data, its ``[steps, envs]`` rows laid end to end (one sample a
+        step of a copy), with advantages normalized (mean 0, std 1 across all processes), and
+        empty the buffer. Everything is float32 but ``uint8`` observations, on ``device``."""
         assert self.ptr == self.max_size, 'the buffer must be full before get()'
         self.ptr, self.path_start_idx[:] = 0, 0
         # [docs advantage-normalization]
         adv_mean, adv_std = mpi_statistics_scalar(self.adv_buf)
-        self.adv_buf[:] = (self.adv_buf - adv_mean) / (adv_std + 1e-8)  # (in place: it stays float32)
+        # (in place: it stays float32)
+        self.adv_buf[:] = (self.adv_buf - adv_mean) / (adv_std + 1e-8)
         # [docs advantage-normalization end]
         data = dict(obs=self.obs_buf, act=self.act_buf, ret=self.ret_buf,
                     adv=self.adv_buf, logp=self.logp_buf, val=self.val_buf)
-        return {k: torch.as_tensor(v.reshape(-1, *v.shape[2:]), dtype=None if v.dtype == np.uint8 else torch.float32,
-                                   device=device) for k, v in data.items()}
+        # [steps, envs, ...] -> [steps * envs, ...]
+        return {k: torch.as_tensor(v.reshape(-1, *v.shape[2:]), device=device)
+                for k, v in data.items()}
 
 
-def compute_loss_pi(ac, data: Dict[str, torch.Tensor], clip_ratio: float, ent_coef: float = 0.0, pi_logp=None):
+def compute_loss_pi(ac, data: Dict[str, torch.Tensor], clip_ratio: float, ent_coef: float = 0.0,
+                    pi_logp=None):
     """The clipped surrogate loss, less ``ent_coef`` times the policy's entropy (a bonus that
-    keeps it exploring), and diagnostics: approximate KL, entropy, clip fraction. ``pi_logp``:
-    ``ac.pi(obs, act)`` if it was computed already (see :func:`evaluate`).
+    keeps it exploring), and diagnostics: approximate KL, entropy, clip fraction.
 
     L = -mean( min( ratio * A, clip(ratio, 1-eps, 1+eps) * A ) ) - ent_coef * mean(H[pi(.|s)]),
     ratio = pi(a|s) / pi_old(a|s)
+
+    ``pi_logp``: ``ac.pi(obs, act)`` if it was computed already (see ``core.evaluate``).
     """
     obs, act, adv, logp_old = data['obs'], data['act'], data['adv'], data['logp']
 
@@ -125,12 +134,13 @@ def compute_loss_pi(ac, data: Dict[str, torch.Tensor], clip_ratio: float, ent_co
 
 
 def compute_loss_v(ac, data: Dict[str, torch.Tensor], clip_range: Optional[float] = None, v=None):
-    """Mean-squared error of V(s) against the rewards-to-go (``v``: ``ac.v(obs)`` if it was
-    computed already).
+    """Mean-squared error of V(s) against the rewards-to-go.
 
     With a ``clip_range`` (PPO2's value clipping), the new value may not gain by moving more
     than ``clip_range`` from the value ``val`` it had when the data was collected:
     mean( max( (V - R)^2, (V_old + clip(V - V_old, -c, c) - R)^2 ) ).
+
+    ``v``: ``ac.v(obs)`` if it was computed already.
     """
     obs, ret = data['obs'], data['ret']
     # [docs value-clipping]
@@ -141,20 +151,6 @@ def compute_loss_v(ac, data: Dict[str, torch.Tensor], clip_range: Optional[float
         loss_v = torch.max(loss_v, (v_clipped - ret) ** 2)
     # [docs value-clipping end]
     return loss_v.mean()
-
-
-def evaluate(ac, obs, act):
-    """pi(.|obs), log pi(act|obs) and V(obs): in one pass through a trunk that the policy and
-    the value function share, where the agent has an ``evaluate`` method for it."""
-    if hasattr(ac, 'evaluate'):
-        return ac.evaluate(obs, act)
-    pi, logp = ac.pi(obs, act)
-    return pi, logp, ac.v(obs)
-
-
-def shares_parameters(ac) -> bool:
-    """Whether the policy and the value function share parameters (a common trunk)."""
-    return not {id(p) for p in ac.pi.parameters()}.isdisjoint(id(p) for p in ac.v.parameters())
 
 
 def explained_variance(data: Dict[str, torch.Tensor]) -> float:
@@ -175,9 +171,11 @@ def clip_grads(parameters, max_grad_norm: Optional[float]) -> None:
 
 @phase('update')
 def update(ac, data: Dict[str, torch.Tensor], pi_optimizer, vf_optimizer, *, clip_ratio: float,
-           train_pi_iters: int, train_v_iters: int, target_kl: Optional[float], ent_coef: float = 0.0,
-           clip_vloss: bool = False, max_grad_norm: Optional[float] = None) -> Dict[str, float]:
-    """One PPO update on an epoch's data, on the whole batch at once; returns the diagnostics to log.
+           train_pi_iters: int, train_v_iters: int, target_kl: Optional[float],
+           ent_coef: float = 0.0, clip_vloss: bool = False,
+           max_grad_norm: Optional[float] = None) -> Dict[str, float]:
+    """One PPO update on an epoch's data, on the whole batch at once; returns the diagnostics
+    to log.
 
     The policy takes up to ``train_pi_iters`` gradient steps, stopping early once the mean
     KL divergence from the data-collecting policy exceeds ``1.5 * target_kl`` (the margin
@@ -220,7 +218,8 @@ def update(ac, data: Dict[str, torch.Tensor], pi_optimizer, vf_optimizer, *, cli
         clip_grads(ac.v.parameters(), max_grad_norm)
         vf_optimizer.step()
 
-    # Where the update ended: the losses, and the KL and clip fraction of the final policy across processes.
+    # Where the update ended: the losses, and the KL and clip fraction of the final policy
+    # across processes.
     with torch.no_grad():
         pi_l_new, pi_info_new = compute_loss_pi(ac, data, clip_ratio, ent_coef)
         v_l_new = compute_loss_v(ac, data, vclip).item()
@@ -233,16 +232,17 @@ def update(ac, data: Dict[str, torch.Tensor], pi_optimizer, vf_optimizer, *, cli
 @phase('update')
 def update_minibatches(ac, data: Dict[str, torch.Tensor], pi_optimizer, vf_optimizer, *,
                        clip_ratio: float, update_epochs: int, num_minibatches: int,
-                       target_kl: Optional[float], ent_coef: float, vf_coef: float, clip_vloss: bool,
-                       max_grad_norm: Optional[float]) -> Dict[str, float]:
+                       target_kl: Optional[float], ent_coef: float, vf_coef: float,
+                       clip_vloss: bool, max_grad_norm: Optional[float]) -> Dict[str, float]:
     """PPO2's update: ``update_epochs`` passes over the batch, each in ``num_minibatches``
     shuffled minibatches, one gradient step on each, on the joint loss
     ``LossPi + vf_coef * LossV / 2`` (the policy loss with its entropy bonus; PPO2 halves the
     squared error). The global norm of the gradient is clipped to ``max_grad_norm`` before
-    each step. An agent whose policy and value function share a trunk has one optimizer,
-    ``pi_optimizer`` (``vf_optimizer`` is then None). With a ``target_kl``, the update stops
-    after a pass whose mean KL (of the policy before each of its steps) passed
-    ``1.5 * target_kl``.
+    each step. With a ``target_kl``, the update stops after a pass whose mean KL (of the
+    policy before each of its steps) passed ``1.5 * target_kl``.
+
+    An agent whose policy and value function share a trunk has one optimizer,
+    ``pi_optimizer`` (``vf_optimizer`` is then None).
 
     Logged: ``LossPi``, ``LossV`` and ``Entropy`` as means over the first pass's minibatches,
     before each step; the ``DeltaLoss``-es from the first pass to the last; ``KL`` and
@@ -259,8 +259,9 @@ def update_minibatches(ac, data: Dict[str, torch.Tensor], pi_optimizer, vf_optim
         infos = []
         for start in range(0, n, minibatch_size):
             minibatch = {k: v[order[start:start + minibatch_size]] for k, v in data.items()}
-            pi, logp, v = evaluate(ac, minibatch['obs'], minibatch['act'])
-            loss_pi, pi_info = compute_loss_pi(ac, minibatch, clip_ratio, ent_coef, pi_logp=(pi, logp))
+            pi, logp, v = core.evaluate(ac, minibatch['obs'], minibatch['act'])
+            loss_pi, pi_info = compute_loss_pi(ac, minibatch, clip_ratio, ent_coef,
+                                               pi_logp=(pi, logp))
             loss_v = compute_loss_v(ac, minibatch, vclip, v=v)
             for optimizer in optimizers:
                 optimizer.zero_grad()
@@ -304,9 +305,9 @@ def ppo(env_fn: Callable, actor_critic=core.pick_actor_critic, ac_kwargs: Dict[s
             ``MLPActorCritic`` otherwise; a class given is used as it is. It must be a
             ``torch.nn.Module`` with:
 
-            ================  ==========================  ===========================================
+            ================  ==========================  ==========================================
             member            takes                       returns
-            ================  ==========================  ===========================================
+            ================  ==========================  ==========================================
             ``step(obs)``     observations, (B, obs_dim)  NumPy ``a`` (B, act_dim), or (B,) for
                                                           discrete actions; ``v`` (B,) the value
                                                           estimates; ``logp_a`` (B,) log pi(a|obs)
@@ -316,7 +317,7 @@ def ppo(env_fn: Callable, actor_critic=core.pick_actor_critic, ac_kwargs: Dict[s
                                                           (B,) tensor (None without ``act``)
             ``v(obs)``        observations                the value tensor, shape (B,): squeeze
                                                           the last axis of an MLP's output
-            ================  ==========================  ===========================================
+            ================  ==========================  ==========================================
 
             ``pi`` and ``v`` are also the modules whose parameters the two optimizers train.
             If they share parameters (a common trunk), one optimizer trains the whole agent
@@ -413,19 +414,21 @@ def ppo(env_fn: Callable, actor_critic=core.pick_actor_critic, ac_kwargs: Dict[s
 
     device = torch_device(device)
     check_inputs('PPO', steps_per_epoch=steps_per_epoch, save_freq=save_freq, num_envs=num_envs,
-                 update_epochs=update_epochs, num_minibatches=1 if num_minibatches is None else num_minibatches)
+                 update_epochs=update_epochs, num_minibatches=num_minibatches or 1)
     if max_grad_norm is not None and max_grad_norm <= 0:
-        raise SpinupError(f'max_grad_norm must be above 0 (or None, not to clip), not {max_grad_norm}.')
+        raise SpinupError(f'max_grad_norm must be above 0 (or None, not to clip), '
+                          f'not {max_grad_norm}.')
 
     # Each process collects its share of an epoch's steps, each environment copy its share of that
     local_steps_per_epoch = local_steps(steps_per_epoch)
     steps_per_env = steps_per_copy(local_steps_per_epoch, num_envs, vector_mode)
     if num_minibatches is not None and local_steps_per_epoch % num_minibatches:
-        raise SpinupError(f'num_minibatches={num_minibatches} must split the {local_steps_per_epoch} steps '
-                          f'each process collects an epoch evenly.')
+        raise SpinupError(f'num_minibatches={num_minibatches} must split the '
+                          f'{local_steps_per_epoch} steps each process collects an epoch evenly.')
 
     if device.type != 'cpu' and num_procs() > 1:
-        raise SpinupError(f'device={str(device)!r} runs in one process: leave out --cpu (MPI), or use the CPU.')
+        raise SpinupError(f'device={str(device)!r} runs in one process: leave out --cpu (MPI), '
+                          f'or use the CPU.')
 
     # One thread a process: the networks are small and MPI processes share the cores
     setup_pytorch_for_mpi()
@@ -434,7 +437,8 @@ def ppo(env_fn: Callable, actor_critic=core.pick_actor_critic, ac_kwargs: Dict[s
     logger = EpochLogger(**logger_kwargs, resume_from=resume_from)
     logger.save_config(locals())
 
-    # Seeds: Python, NumPy and PyTorch now, the environment at its first reset
+    # Seeds: Python, NumPy and PyTorch now,
+    # and the environment at its first reset
     seed += 10000 * proc_id()
     random.seed(seed)
     np.random.seed(seed)
@@ -448,10 +452,15 @@ def ppo(env_fn: Callable, actor_critic=core.pick_actor_critic, ac_kwargs: Dict[s
     envs.action_space.seed(seed)
     games = reports_episodes(envs)  # (whether EpRet is the score the game reports: log_episodes)
 
-    # The agent: policy pi and value function v, on its device (by default an MLP, or for
-    # images the Nature CNN with one trunk for both)
-    ac = actor_critic(envs.single_observation_space, envs.single_action_space, **ac_kwargs).to(device)
-    shared = shares_parameters(ac)
+    # The agent: policy pi and value function v (by default an MLP, or for images the Nature
+    # CNN with one trunk for both)
+    ac = actor_critic(envs.single_observation_space, envs.single_action_space, **ac_kwargs)
+    ac = ac.to(device)  # (where it acts and learns)
+    shared = core.shares_parameters(ac)
+    trunk = core.count_vars(ac.trunk) if shared and hasattr(ac, 'trunk') else 0
+    var_counts = tuple(core.count_vars(module) for module in [ac.pi, ac.v])
+    shared_note = f', of which a shared trunk {trunk}' if trunk else ''
+    logger.log('\nParameters: pi %d, v %d%s\n' % (*var_counts, shared_note))
 
     # Every MPI process starts from process 0's weights
     sync_params(ac)
@@ -460,11 +469,8 @@ def ppo(env_fn: Callable, actor_critic=core.pick_actor_critic, ac_kwargs: Dict[s
     obs_dtype = np.uint8 if envs.single_observation_space.dtype == np.uint8 else np.float32
 
     def as_obs(o: np.ndarray) -> torch.Tensor:
-        return torch.as_tensor(o, dtype=torch.uint8 if obs_dtype == np.uint8 else torch.float32, device=device)
-
-    var_counts = tuple(core.count_vars(module) for module in [ac.pi, ac.v])
-    trunk = core.count_vars(ac.trunk) if shared and hasattr(ac, 'trunk') else 0
-    logger.log('\nParameters: pi %d, v %d%s\n' % (*var_counts, f', of which a shared trunk {trunk}' if trunk else ''))
+        dtype = torch.uint8 if obs_dtype == np.uint8 else torch.float32
+        return torch.as_tensor(o, dtype=dtype, device=device)
 
     # Experience buffer: each process collects its share of the epoch, each copy its share of that
     buf = PPOBuffer(obs_dim, act_dim, steps_per_env, gamma, lam, num_envs, obs_dtype)
@@ -504,8 +510,8 @@ def ppo(env_fn: Callable, actor_critic=core.pick_actor_critic, ac_kwargs: Dict[s
 
     # Checkpoints: all that training needs to go on (weights, optimizer states, random states),
     # written with each save; a resumed run loads one and starts at the epoch after it
-    checkpoint = Checkpoint(logger, envs=dict(env=envs),
-                            parts=dict(ac=ac, **{k: o for k, o in optimizers.items() if o is not None}))
+    parts = dict(ac=ac, **{k: o for k, o in optimizers.items() if o is not None})
+    checkpoint = Checkpoint(logger, envs=dict(env=envs), parts=parts)
     start = checkpoint.restore(resume_from, epoch=0)
 
     # Main loop (line 2): each epoch, collect a batch with the current policy, then update and log.

@@ -11,14 +11,17 @@ from spinup.utils.envs import action_limit, check_flat_observations
 from spinup.utils.phases import phase
 
 
-def combined_shape(length: int, shape: Optional[Union[int, Tuple[int, ...]]] = None) -> Tuple[int, ...]:
-    """Shape of ``length`` stacked items of ``shape``: ``(length,)``, ``(length, shape)`` or ``(length, *shape)``."""
+def combined_shape(length: int,
+                   shape: Optional[Union[int, Tuple[int, ...]]] = None) -> Tuple[int, ...]:
+    """Shape of ``length`` stacked items of ``shape``: ``(length,)``, ``(length, shape)`` or
+    ``(length, *shape)``."""
     if shape is None:
         return (length,)
     return (length, shape) if np.isscalar(shape) else (length, *shape)
 
 
-def mlp(sizes: Sequence[int], activation: Type[nn.Module], output_activation: Type[nn.Module] = nn.Identity) -> nn.Sequential:
+def mlp(sizes: Sequence[int], activation: Type[nn.Module],
+        output_activation: Type[nn.Module] = nn.Identity) -> nn.Sequential:
     """A multi-layer perceptron with layer widths ``sizes`` (input first, output last)."""
     layers = []
     for j in range(len(sizes) - 1):
@@ -71,8 +74,9 @@ class SquashedGaussianMLPActor(nn.Module):
             logp_u = pi_distribution.log_prob(u).sum(axis=-1)
             # Change of variables for a = c * tanh(u) (SAC paper, appendix C):
             #   log pi(a) = log N(u) - sum_i log(c * (1 - tanh(u_i)^2)).
-            # log(1 - tanh(u)^2) = 2 * (log 2 - u - softplus(-2u)) is the same quantity, free of the
-            # cancellation in 1 - tanh(u)^2, which rounds to 0 (log -> -inf) once |u| passes about 9.
+            # log(1 - tanh(u)^2) = 2 * (log 2 - u - softplus(-2u)) is the same quantity, free of
+            # the cancellation in 1 - tanh(u)^2, which rounds to 0 (log -> -inf) once |u| passes
+            # about 9.
             logp_pi = logp_u - (2 * (np.log(2) - u - F.softplus(-2 * u))).sum(axis=-1) \
                 - u.shape[-1] * np.log(self.act_limit)
             # [docs squash end]
@@ -90,13 +94,16 @@ class MLPQFunction(nn.Module):
 
     def forward(self, obs, act):
         q = self.q(torch.cat([obs, act], dim=-1))
-        return torch.squeeze(q, -1)  # shape [batch], not [batch, 1]: a silent broadcasting trap otherwise
+        # shape [batch], not [batch, 1]: a silent broadcasting trap otherwise
+        return torch.squeeze(q, -1)
 
 
 class MLPActorCritic(nn.Module):
-    """The default SAC agent: a squashed Gaussian MLP policy ``pi`` and two MLP Q-functions ``q1``, ``q2``."""
+    """The default SAC agent: a squashed Gaussian MLP policy ``pi`` and two MLP
+    Q-functions ``q1``, ``q2``."""
 
-    def __init__(self, observation_space, action_space, hidden_sizes=(256, 256), activation=nn.ReLU):
+    def __init__(self, observation_space, action_space, hidden_sizes=(256, 256),
+                 activation=nn.ReLU):
         super().__init__()
         check_flat_observations(observation_space.shape)
         act_limit = action_limit(action_space, 'SAC')
@@ -107,7 +114,8 @@ class MLPActorCritic(nn.Module):
 
     @phase('policy')
     def act(self, obs, deterministic=False):
-        """An action for ``obs`` (a tensor) as a NumPy array: sampled, or the squashed mean if ``deterministic``."""
+        """An action for ``obs`` (a tensor) as a NumPy array: sampled, or the squashed mean if
+        ``deterministic``."""
         with torch.inference_mode():
             a, _ = self.pi(obs, deterministic, False)
             return a.numpy()

@@ -4,6 +4,8 @@ Read top to bottom beside SAC's pseudocode: the replay buffer, the Q and policy 
 (each with its entropy term), the update (with polyak-averaged target networks), then the
 algorithm function, whose main loop acts, stores, updates every ``update_every`` steps,
 and tests, logs and saves once an epoch.
+
+The TF1 and PyTorch files follow each other section by section; only the framework differs.
 """
 import itertools
 import random
@@ -66,11 +68,13 @@ class ReplayBuffer:
 
 
 def compute_loss_q(ac, ac_targ, data: Dict[str, torch.Tensor], gamma: float, alpha: float):
-    """Mean-squared soft Bellman errors of both Q-functions, and their Q-values for the log.
+    """Mean-squared soft Bellman errors of both Q-functions.
 
     L = mean( (Q1(s, a) - y)^2 ) + mean( (Q2(s, a) - y)^2 ),
     y = r + gamma * (1 - d) * ( min( Q1_targ(s', a'), Q2_targ(s', a') ) - alpha * log pi(a'|s') ),
     a' ~ pi(.|s')
+
+    Returns the loss, and the Q-values for the log (``Q1Vals``, ``Q2Vals``).
     """
     o, a, r, o2, d = data['obs'], data['act'], data['rew'], data['obs2'], data['done']
 
@@ -78,9 +82,9 @@ def compute_loss_q(ac, ac_targ, data: Dict[str, torch.Tensor], gamma: float, alp
     q2 = ac.q2(o, a)
 
     # [docs bellman-backup]
-    # Bellman backup for both Qs
+    # Bellman backup for both Qs; the target action comes from the *current* policy (SAC
+    # has no target policy)
     with torch.no_grad():
-        # the target action comes from the *current* policy (SAC has no target policy)
         a2, logp_a2 = ac.pi(o2)
         q_pi_targ = torch.min(ac_targ.q1(o2, a2), ac_targ.q2(o2, a2))
         backup = r + gamma * (1 - d) * (q_pi_targ - alpha * logp_a2)
@@ -91,9 +95,11 @@ def compute_loss_q(ac, ac_targ, data: Dict[str, torch.Tensor], gamma: float, alp
 
 
 def compute_loss_pi(ac, data: Dict[str, torch.Tensor], alpha: float):
-    """The entropy-regularised policy loss, and log pi for the log.
+    """The entropy-regularised policy loss.
 
     L = mean( alpha * log pi(a~|s) - min( Q1(s, a~), Q2(s, a~) ) ),  a~ ~ pi(.|s) reparameterised
+
+    Returns the loss, and log pi for the log (``LogPi``).
     """
     # [docs policy-loss]
     o = data['obs']
@@ -106,7 +112,11 @@ def compute_loss_pi(ac, data: Dict[str, torch.Tensor], alpha: float):
 
 def polyak_update(ac, ac_targ, polyak: float) -> None:
     """Move the target networks towards the main ones:
-    theta_targ <- polyak * theta_targ + (1 - polyak) * theta."""
+    theta_targ <- polyak * theta_targ + (1 - polyak) * theta.
+
+    In place, without gradients (``ac_targ`` is a deep copy of ``ac``).
+    The two networks' parameters pair up by position (same layers, same order).
+    """
     # [docs polyak]
     with torch.no_grad():
         for p, p_targ in zip(ac.parameters(), ac_targ.parameters()):
@@ -120,7 +130,11 @@ def update(ac, ac_targ, data: Dict[str, torch.Tensor], pi_optimizer, q_optimizer
            gamma: float, polyak: float, alpha: float) -> Dict[str, Any]:
     """One SAC update on a batch: a gradient step on both Qs, one on the policy, then the
     targets move by polyak averaging. Returns ``LossQ``, ``Q1Vals``, ``Q2Vals``, ``LossPi``
-    and ``LogPi`` for the log."""
+    and ``LogPi`` for the log.
+
+    ``data`` is a batch of ``ReplayBuffer.sample_batches``, as tensors.
+    Each optimizer trains only its own networks' parameters.
+    """
     # Lines 8-9: first a gradient descent step for both Qs, towards the targets y.
     q_optimizer.zero_grad()
     loss_q, q_info = compute_loss_q(ac, ac_targ, data, gamma, alpha)
@@ -181,8 +195,8 @@ def sac(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
             ``q2(obs, act)``  observations and actions     Q2(obs, act), likewise
             ================  ===========================  =========================================
 
-            ``pi`` is trained by one optimizer, ``q1`` and ``q2`` together by the other; a deep
-            copy of the agent serves as its target networks.
+            ``pi`` is trained by one optimizer, ``q1`` and ``q2`` together by the other;
+            a deep copy of the agent serves as its target networks.
 
         ac_kwargs (dict): Keyword arguments for ``actor_critic``; the default agent takes
             ``hidden_sizes`` ((256, 256)) and ``activation`` (``torch.nn.ReLU``).
@@ -244,7 +258,8 @@ def sac(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
     logger = EpochLogger(**logger_kwargs, resume_from=resume_from)
     logger.save_config(locals())
 
-    # Seeds: Python, NumPy and PyTorch now, the environments at their first reset
+    # Seeds: Python, NumPy and PyTorch now.
+    # The environments are seeded at their first reset.
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
@@ -256,11 +271,12 @@ def sac(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
     act_dim = env.action_space.shape[0]
     env.action_space.seed(seed)
 
-    # The agent: policy pi and Q-functions q1, q2, and target networks that start as a copy of them
+    # The agent: policy pi and Q-functions q1, q2
     ac = actor_critic(env.observation_space, env.action_space, **ac_kwargs)
-    ac_targ = deepcopy(ac)
 
-    # The target networks are only updated by polyak averaging, never by an optimizer
+    # Target networks: they start as a copy of the agent, and only polyak averaging updates
+    # them, never an optimizer
+    ac_targ = deepcopy(ac)
     for p in ac_targ.parameters():
         p.requires_grad = False
 
@@ -273,8 +289,8 @@ def sac(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
     # Both Q-functions' parameters, trained together by one optimizer
     q_params = list(itertools.chain(ac.q1.parameters(), ac.q2.parameters()))
 
-    # Optimizers, one for the policy and one for both Q-functions (fused: one kernel updates
-    # every parameter, the same Adam step, faster)
+    # Optimizers, one for the policy and one for both Q-functions
+    # (fused: one kernel updates every parameter, the same Adam step, faster)
     pi_optimizer = Adam(ac.pi.parameters(), lr=lr, fused=True)
     q_optimizer = Adam(q_params, lr=lr, fused=True)
 

@@ -9,14 +9,17 @@ from spinup.utils.envs import action_limit, check_flat_observations
 from spinup.utils.phases import phase
 
 
-def combined_shape(length: int, shape: Optional[Union[int, Tuple[int, ...]]] = None) -> Tuple[int, ...]:
-    """Shape of ``length`` stacked items of ``shape``: ``(length,)``, ``(length, shape)`` or ``(length, *shape)``."""
+def combined_shape(length: int,
+                   shape: Optional[Union[int, Tuple[int, ...]]] = None) -> Tuple[int, ...]:
+    """Shape of ``length`` stacked items of ``shape``: ``(length,)``, ``(length, shape)`` or
+    ``(length, *shape)``."""
     if shape is None:
         return (length,)
     return (length, shape) if np.isscalar(shape) else (length, *shape)
 
 
-def mlp(sizes: Sequence[int], activation: Type[nn.Module], output_activation: Type[nn.Module] = nn.Identity) -> nn.Sequential:
+def mlp(sizes: Sequence[int], activation: Type[nn.Module],
+        output_activation: Type[nn.Module] = nn.Identity) -> nn.Sequential:
     """A multi-layer perceptron with layer widths ``sizes`` (input first, output last)."""
     layers = []
     for j in range(len(sizes) - 1):
@@ -52,13 +55,16 @@ class MLPQFunction(nn.Module):
 
     def forward(self, obs, act):
         q = self.q(torch.cat([obs, act], dim=-1))
-        return torch.squeeze(q, -1)  # shape [batch], not [batch, 1]: a silent broadcasting trap otherwise
+        # shape [batch], not [batch, 1]: a silent broadcasting trap otherwise
+        return torch.squeeze(q, -1)
 
 
 class MLPActorCritic(nn.Module):
-    """The default TD3 agent: a deterministic MLP policy ``pi`` and two MLP Q-functions ``q1``, ``q2``."""
+    """The default TD3 agent: a deterministic MLP policy ``pi`` and two MLP Q-functions
+    ``q1``, ``q2``."""
 
-    def __init__(self, observation_space, action_space, hidden_sizes=(256, 256), activation=nn.ReLU):
+    def __init__(self, observation_space, action_space, hidden_sizes=(256, 256),
+                 activation=nn.ReLU):
         super().__init__()
         check_flat_observations(observation_space.shape)
         act_limit = action_limit(action_space, 'TD3')
@@ -69,6 +75,7 @@ class MLPActorCritic(nn.Module):
 
     @phase('policy')
     def act(self, obs):
-        """The policy's action mu(obs) for ``obs`` (a tensor), as a NumPy array (no exploration noise)."""
+        """The policy's action mu(obs) for ``obs`` (a tensor), as a NumPy array (no exploration
+        noise)."""
         with torch.inference_mode():
             return self.pi(obs).numpy()

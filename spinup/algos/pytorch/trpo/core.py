@@ -28,7 +28,8 @@ def combined_shape(length: Union[int, Tuple[int, ...]],
     return (*lead, shape) if np.isscalar(shape) else (*lead, *shape)
 
 
-def mlp(sizes: Sequence[int], activation: Type[nn.Module], output_activation: Type[nn.Module] = nn.Identity) -> nn.Sequential:
+def mlp(sizes: Sequence[int], activation: Type[nn.Module],
+        output_activation: Type[nn.Module] = nn.Identity) -> nn.Sequential:
     """A multi-layer perceptron with layer widths ``sizes`` (input first, output last)."""
     layers = []
     for j in range(len(sizes) - 1):
@@ -45,7 +46,8 @@ def count_vars(module: nn.Module) -> int:
 def discount_cumsum(x: np.ndarray, discount: float) -> np.ndarray:
     """Discounted sums of the rest of a sequence: ``y[t] = sum_k discount**k * x[t+k]``.
 
-    For ``x = [1, 2, 3]`` and ``discount = 0.5``: ``y = [1 + 1 + 0.75, 2 + 1.5, 3] = [2.75, 3.5, 3]``.
+    For ``x = [1, 2, 3]`` and ``discount = 0.5``:
+    ``y = [1 + 1 + 0.75, 2 + 1.5, 3] = [2.75, 3.5, 3]``.
     Shapes: ``x`` (T,) -> ``y`` (T,).
     """
     # y[t] - discount*y[t+1] = x[t] is a linear filter run over the reversed vector.
@@ -53,7 +55,8 @@ def discount_cumsum(x: np.ndarray, discount: float) -> np.ndarray:
 
 
 class Actor(nn.Module):
-    """A stochastic policy: ``forward(obs, act)`` gives the distribution pi(.|obs) and log pi(act|obs)."""
+    """A stochastic policy: ``forward(obs, act)`` gives the distribution pi(.|obs) and
+    log pi(act|obs)."""
 
     def _distribution(self, obs):
         raise NotImplementedError
@@ -102,8 +105,8 @@ class MLPGaussianActor(Actor):
     def _distribution(self, obs):
         # one distribution over the whole action vector: its log_prob and entropy sum over
         # the independent dimensions (the last axis)
-        return Independent(Normal(self.mu_net(obs), torch.exp(self.log_std), validate_args=False), 1,
-                           validate_args=False)
+        return Independent(Normal(self.mu_net(obs), torch.exp(self.log_std), validate_args=False),
+                           1, validate_args=False)
 
     def _log_prob_from_distribution(self, pi, act):
         return pi.log_prob(act)
@@ -161,7 +164,8 @@ class MLPActorCritic(nn.Module):
         elif isinstance(action_space, Discrete):
             self.pi = MLPCategoricalActor(obs_dim, action_space.n, hidden_sizes, activation)
         else:
-            raise SpinupError(f'the MLP actor-critic handles Box (1-D) and Discrete actions, not {action_space}.')
+            raise SpinupError(f'the MLP actor-critic handles Box (1-D) and Discrete actions, '
+                              f'not {action_space}.')
         self.v = MLPCritic(obs_dim, hidden_sizes, activation)
 
     @phase('policy')

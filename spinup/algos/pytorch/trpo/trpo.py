@@ -1,10 +1,12 @@
-"""Trust Region Policy Optimization (TRPO) in PyTorch, and its simpler sibling, the Natural
-Policy Gradient (NPG).
+"""Trust Region Policy Optimization (TRPO) in PyTorch, and its simpler
+sibling, the Natural Policy Gradient (NPG).
 
 Read top to bottom beside TRPO's pseudocode: the buffer that turns trajectories into
 advantages; the losses, the KL divergence and its Hessian-vector product, conjugate
 gradient, and the update with its backtracking line search; then the algorithm function,
 whose main loop collects a batch, updates, logs and saves, once an epoch.
+
+The TF1 and PyTorch files follow each other section by section; only the framework differs.
 """
 import random
 import time
@@ -201,9 +203,10 @@ def update(ac, data: Dict[str, torch.Tensor], vf_optimizer, *, delta: float, dam
     ``BacktrackIters``, how many times the step was shrunk (``backtrack_iters`` if no step
     was accepted, 0 for NPG).
     """
+    # the data-collecting policy, held fixed for the KL
     obs = data['obs']
     with torch.no_grad():
-        pi_old, _ = ac.pi(obs)  # the data-collecting policy, held fixed for the KL
+        pi_old, _ = ac.pi(obs)
         v_l_old = compute_loss_v(ac, data).item()
 
     # Lines 9-10: the gradient g of the loss, and the direction x = H^-1 g by conjugate gradient
@@ -297,9 +300,9 @@ def trpo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str
                                                           the last axis of an MLP's output
             ================  ==========================  ==========================================
 
-            ``v`` is the module whose parameters the value optimizer trains; ``pi``'s
-            parameters move by the natural gradient, and its distributions must have a
-            ``torch.distributions.kl_divergence`` (Categorical and Independent Normal do).
+            The value optimizer trains ``v``'s parameters; ``pi``'s move by the natural gradient.
+            ``pi``'s distributions must have a ``torch.distributions.kl_divergence`` (Categorical
+            and Independent Normal do).
 
         ac_kwargs (dict): Keyword arguments for ``actor_critic``; the default agent takes
             ``hidden_sizes`` ((64, 64)) and ``activation`` (``torch.nn.Tanh``).
@@ -374,7 +377,8 @@ def trpo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str
     logger = EpochLogger(**logger_kwargs, resume_from=resume_from)
     logger.save_config(locals())
 
-    # Seeds: Python, NumPy and PyTorch now, the environment at its first reset
+    # Seeds: Python, NumPy and PyTorch now.
+    # The environment is seeded at its first reset.
     seed += 10000 * proc_id()
     random.seed(seed)
     np.random.seed(seed)
@@ -399,8 +403,8 @@ def trpo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str
     # Experience buffer: each process collects its share of the epoch, each copy its share of that
     buf = TRPOBuffer(obs_dim, act_dim, steps_per_env, gamma, lam, num_envs)
 
-    # Optimizer of the value function (the policy moves by the natural gradient instead); fused:
-    # one kernel updates every parameter, the same Adam step, faster
+    # Optimizer of the value function (the policy moves by the natural gradient instead)
+    # (fused: one kernel updates every parameter, the same Adam step, faster)
     vf_optimizer = Adam(ac.v.parameters(), lr=vf_lr, fused=True)
 
     # Saving: the whole agent goes to pyt_save/model.pt

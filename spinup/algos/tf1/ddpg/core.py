@@ -14,8 +14,10 @@ from spinup.utils.envs import action_limit, check_flat_observations
 tf.disable_v2_behavior()
 
 
-def combined_shape(length: Optional[int], shape: Optional[Union[int, Tuple[int, ...]]] = None) -> Tuple:
-    """Shape of ``length`` stacked items of ``shape``: ``(length,)``, ``(length, shape)`` or ``(length, *shape)``."""
+def combined_shape(length: Optional[int],
+                   shape: Optional[Union[int, Tuple[int, ...]]] = None) -> Tuple:
+    """Shape of ``length`` stacked items of ``shape``: ``(length,)``, ``(length, shape)`` or
+    ``(length, *shape)``."""
     if shape is None:
         return (length,)
     return (length, shape) if np.isscalar(shape) else (length, *shape)
@@ -30,10 +32,12 @@ def placeholders(*args) -> list:
     return [placeholder(dim) for dim in args]
 
 
-def dense(x: tf.Tensor, units: int, activation: Optional[Callable] = None, name: str = 'dense') -> tf.Tensor:
+def dense(x: tf.Tensor, units: int, activation: Optional[Callable] = None,
+          name: str = 'dense') -> tf.Tensor:
     """``activation(x W + b)``, with ``W`` glorot-uniform of shape (in, units) and ``b`` zero."""
     with tf.variable_scope(name):
-        kernel = tf.get_variable('kernel', [int(x.shape[-1]), units], initializer=tf.glorot_uniform_initializer())
+        kernel = tf.get_variable('kernel', [int(x.shape[-1]), units],
+                                 initializer=tf.glorot_uniform_initializer())
         bias = tf.get_variable('bias', [units], initializer=tf.zeros_initializer())
         y = tf.matmul(x, kernel) + bias
     return y if activation is None else activation(y)
@@ -62,8 +66,8 @@ Actor-Critics
 """
 
 
-def mlp_actor_critic(x, a, hidden_sizes=(256, 256), activation=tf.nn.relu, output_activation=tf.tanh,
-                     action_space=None):
+def mlp_actor_critic(x, a, hidden_sizes=(256, 256), activation=tf.nn.relu,
+                     output_activation=tf.tanh, action_space=None):
     """The default DDPG agent: a deterministic MLP policy (scope ``pi``) and an MLP Q-function
     (scope ``q``).
 
@@ -83,7 +87,9 @@ def mlp_actor_critic(x, a, hidden_sizes=(256, 256), activation=tf.nn.relu, outpu
         # the tanh output, in [-1, 1], scaled to the action space [-act_limit, act_limit]
         pi = act_limit * mlp(x, list(hidden_sizes) + [act_dim], activation, output_activation)
     with tf.variable_scope('q'):
-        q = tf.squeeze(mlp(tf.concat([x, a], axis=-1), list(hidden_sizes) + [1], activation, None), axis=1)
+        q = tf.squeeze(mlp(tf.concat([x, a], axis=-1), list(hidden_sizes) + [1],
+                           activation, None), axis=1)
     with tf.variable_scope('q', reuse=True):
-        q_pi = tf.squeeze(mlp(tf.concat([x, pi], axis=-1), list(hidden_sizes) + [1], activation, None), axis=1)
+        q_pi = tf.squeeze(mlp(tf.concat([x, pi], axis=-1), list(hidden_sizes) + [1],
+                              activation, None), axis=1)
     return pi, q, q_pi

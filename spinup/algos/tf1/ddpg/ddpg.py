@@ -3,7 +3,9 @@
 Read top to bottom beside DDPG's pseudocode: the replay buffer, the Q and policy losses,
 the update (with the polyak-averaged target networks), then the algorithm function, whose
 main loop acts, stores, updates every ``update_every`` steps, and tests, logs and saves
-once an epoch. It follows the PyTorch file section by section; only the framework differs.
+once an epoch.
+
+The TF1 and PyTorch files follow each other section by section; only the framework differs.
 """
 import random
 import time
@@ -74,6 +76,7 @@ def compute_loss_q(q, q_pi_targ, r, d, gamma: float):
     # Bellman backup for Q: a fixed target, from the target networks
     backup = tf.stop_gradient(r + gamma * (1 - d) * q_pi_targ)
     # [docs bellman-backup end]
+
     return tf.reduce_mean((q - backup) ** 2)
 
 
@@ -83,8 +86,12 @@ def compute_loss_pi(q_pi):
 
 
 def polyak_update(main_vars: list, targ_vars: list, polyak: float):
-    """The op that moves the target networks towards the main ones:
-    theta_targ <- polyak * theta_targ + (1 - polyak) * theta. With polyak = 0 it copies them."""
+    """Move the target networks towards the main ones:
+    theta_targ <- polyak * theta_targ + (1 - polyak) * theta.
+
+    Returns the op that does it; with polyak = 0 it copies the main networks.
+    The two networks' parameters pair up by position (same layers, same order).
+    """
     assert ([v.name.split('/', 1)[1] for v in main_vars]
             == [v.name.split('/', 1)[1] for v in targ_vars]), \
         'the main and target networks must hold the same variables, built in the same order'
@@ -101,13 +108,15 @@ def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray]) -> Dict[
 
     ``ops`` holds the graph's ``loss_q``, ``q``, ``loss_pi`` tensors and the ``train_q``,
     ``train_pi``, ``target_update`` ops; ``feed_dict`` maps the placeholders to the batch.
+    Each optimizer trains only its own network's parameters.
     """
     # Lines 10-11: first a gradient descent step for Q, towards the targets y.
     loss_q, q, _ = sess.run([ops['loss_q'], ops['q'], ops['train_q']], feed_dict)
 
-    # Lines 12-13: next a gradient descent step for the policy (a separate run, so it sees the
-    # new Q; its optimizer's var_list holds only the policy's variables, so Q stays as it is),
-    # and then the target networks trail the main ones (target_update waits for train_pi).
+    # Line 12: next a gradient descent step for the policy.
+    # Line 13: finally, the target networks trail the main ones.
+    # (A separate run, so the policy sees the new Q; its optimizer's var_list holds only the
+    # policy's variables, so Q stays as it is; target_update waits for train_pi.)
     loss_pi, _, _ = sess.run([ops['loss_pi'], ops['train_pi'], ops['target_update']], feed_dict)
     return dict(LossQ=loss_q, LossPi=loss_pi, QVals=q)
 
@@ -133,14 +142,19 @@ def ddpg(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
             policy under the scope ``pi`` and the Q-function under ``q``, and returns three
             tensors:
 
-            ============  ===============  =========================================================
-            tensor        shape            meaning
-            ============  ===============  =========================================================
-            ``pi``        (B, act_dim)     the deterministic actions mu(x), within the action limits
-            ``q``         (B,)             Q(x, a_ph): squeeze the last axis of an MLP's output
-            ``q_pi``      (B,)             Q(x, pi): the same Q network applied to the policy's
-                                           actions
-            ============  ===============  =========================================================
+            ================  ===========================  =========================================
+            tensor            shape                        meaning
+            ================  ===========================  =========================================
+            ``pi``            (B, act_dim)                 the deterministic actions mu(x), within
+                                                           the action limits
+            ``q``             (B,)                         Q(x, a_ph): squeeze
+                                                           the last axis of an MLP's output
+            ``q_pi``          (B,)                         Q(x, pi): the same Q network applied to
+                                                           the policy's actions
+            ================  ===========================  =========================================
+
+            ``pi`` is trained by one optimizer, ``q`` by the other;
+            the ``target`` scope's copy of both serves as the target networks.
 
         ac_kwargs (dict): Keyword arguments for ``actor_critic``; the default agent takes
             ``hidden_sizes`` ((256, 256)) and ``activation`` (``tf.nn.relu``).
@@ -200,8 +214,8 @@ def ddpg(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
     logger = EpochLogger(**logger_kwargs, resume_from=resume_from)
     logger.save_config(locals())
 
-    # Seeds: Python, NumPy and TensorFlow (this call's own graph) now, the environments at their
-    # first reset
+    # Seeds: Python, NumPy and TensorFlow (this call's own graph) now.
+    # The environments are seeded at their first reset.
     random.seed(seed)
     np.random.seed(seed)
     tf.set_random_seed(seed)
@@ -220,7 +234,9 @@ def ddpg(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
     with tf.variable_scope('main'):
         pi, q, q_pi = actor_critic(x_ph, a_ph, action_space=env.action_space, **ac_kwargs)
 
-    # Target networks (a_ph goes in unused: only Q_targ(s', mu_targ(s')) is needed)
+    # Target networks: they start as a copy of the agent, and only polyak averaging updates
+    # them, never an optimizer
+    # (a_ph goes in unused: only Q_targ(s', mu_targ(s')) is needed)
     with tf.variable_scope('target'):
         _, _, q_pi_targ = actor_critic(x2_ph, a_ph, action_space=env.action_space, **ac_kwargs)
 
@@ -234,8 +250,8 @@ def ddpg(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
     loss_q = compute_loss_q(q, q_pi_targ, r_ph, d_ph, gamma)
     loss_pi = compute_loss_pi(q_pi)
 
-    # Optimizers, one for the policy and one for the Q-function; each trains only its own
-    # variables, so the policy step leaves Q as it is
+    # Optimizers, one for the policy and one for the Q-function
+    # (each trains only its own variables, so the policy step leaves Q as it is)
     train_pi = tf.train.AdamOptimizer(learning_rate=pi_lr).minimize(
         loss_pi, var_list=core.get_vars('main/pi'))
     train_q = tf.train.AdamOptimizer(learning_rate=q_lr).minimize(
@@ -280,8 +296,8 @@ def ddpg(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
     # Checkpoints: all that training needs to go on (weights, target networks, optimizer
     # states, the replay buffer, random states), written with each save and on Ctrl-C; a
     # resumed run loads one and goes on from its step
-    checkpoint = Checkpoint(logger, envs=dict(env=env, test_env=test_env), session=sess,
-                            buffer=replay_buffer)
+    checkpoint = Checkpoint(logger, envs=dict(env=env, test_env=test_env), buffer=replay_buffer,
+                            session=sess)
     start = checkpoint.restore(resume_from, epoch=0, total_steps=0)
 
     # First observations: the first resets are seeded (the test environment's differently, so

@@ -53,10 +53,12 @@ def placeholders_from_spaces(*args) -> list:
     return [placeholder_from_space(space) for space in args]
 
 
-def dense(x: tf.Tensor, units: int, activation: Optional[Callable] = None, name: str = 'dense') -> tf.Tensor:
+def dense(x: tf.Tensor, units: int, activation: Optional[Callable] = None,
+          name: str = 'dense') -> tf.Tensor:
     """``activation(x W + b)``, with ``W`` glorot-uniform of shape (in, units) and ``b`` zero."""
     with tf.variable_scope(name):
-        kernel = tf.get_variable('kernel', [int(x.shape[-1]), units], initializer=tf.glorot_uniform_initializer())
+        kernel = tf.get_variable('kernel', [int(x.shape[-1]), units],
+                                 initializer=tf.glorot_uniform_initializer())
         bias = tf.get_variable('bias', [units], initializer=tf.zeros_initializer())
         y = tf.matmul(x, kernel) + bias
     return y if activation is None else activation(y)
@@ -83,7 +85,8 @@ def count_vars(scope: str) -> int:
 def discount_cumsum(x: np.ndarray, discount: float) -> np.ndarray:
     """Discounted sums of the rest of a sequence: ``y[t] = sum_k discount**k * x[t+k]``.
 
-    For ``x = [1, 2, 3]`` and ``discount = 0.5``: ``y = [1 + 1 + 0.75, 2 + 1.5, 3] = [2.75, 3.5, 3]``.
+    For ``x = [1, 2, 3]`` and ``discount = 0.5``:
+    ``y = [1 + 1 + 0.75, 2 + 1.5, 3] = [2.75, 3.5, 3]``.
     Shapes: ``x`` (T,) -> ``y`` (T,).
     """
     # y[t] - discount*y[t+1] = x[t] is a linear filter run over the reversed vector.
@@ -169,10 +172,12 @@ def mlp_actor_critic(x, a, hidden_sizes=(64, 64), activation=tf.tanh, output_act
     elif isinstance(action_space, Discrete):
         policy = mlp_categorical_policy
     else:
-        raise SpinupError(f'the MLP actor-critic handles Box (1-D) and Discrete actions, not {action_space}.')
+        raise SpinupError(f'the MLP actor-critic handles Box (1-D) and Discrete actions, '
+                          f'not {action_space}.')
 
     with tf.variable_scope('pi'):
-        pi, logp, logp_pi, ent = policy(x, a, hidden_sizes, activation, output_activation, action_space)
+        pi, logp, logp_pi, ent = policy(x, a, hidden_sizes, activation,
+                                        output_activation, action_space)
     with tf.variable_scope('v'):
         v = tf.squeeze(mlp(x, list(hidden_sizes) + [1], activation, None), axis=1)  # shape [batch]
     return pi, logp, logp_pi, ent, v
@@ -187,13 +192,15 @@ def orthogonal_dense(x: tf.Tensor, units: int, gain: float, activation: Optional
                      name: str = 'dense') -> tf.Tensor:
     """``activation(x W + b)``, with ``W`` orthogonal scaled by ``gain`` and ``b`` zero (PPO2's)."""
     with tf.variable_scope(name):
-        kernel = tf.get_variable('kernel', [int(x.shape[-1]), units], initializer=tf.orthogonal_initializer(gain))
+        kernel = tf.get_variable('kernel', [int(x.shape[-1]), units],
+                                 initializer=tf.orthogonal_initializer(gain))
         bias = tf.get_variable('bias', [units], initializer=tf.zeros_initializer())
         y = tf.matmul(x, kernel) + bias
     return y if activation is None else activation(y)
 
 
-def conv(x: tf.Tensor, filters: int, size: int, stride: int, activation: Callable, name: str) -> tf.Tensor:
+def conv(x: tf.Tensor, filters: int, size: int, stride: int, activation: Callable,
+         name: str) -> tf.Tensor:
     """``activation(conv(x) + b)`` on NHWC images: ``filters`` of ``size`` x ``size`` at ``stride``,
     no padding, orthogonal kernels (gain sqrt(2)) and zero biases."""
     with tf.variable_scope(name):
@@ -203,15 +210,18 @@ def conv(x: tf.Tensor, filters: int, size: int, stride: int, activation: Callabl
         return activation(tf.nn.conv2d(x, kernel, strides=stride, padding='VALID') + bias)
 
 
-def nature_cnn(x: tf.Tensor, hidden_sizes: Sequence[int] = (512,), activation: Callable = tf.nn.relu) -> tf.Tensor:
+def nature_cnn(x: tf.Tensor, hidden_sizes: Sequence[int] = (512,),
+               activation: Callable = tf.nn.relu) -> tf.Tensor:
     """The trunk of the Nature DQN network, which PPO2 uses on Atari: three convolutions
     (32 8x8 filters, stride 4; 64 4x4, stride 2; 64 3x3, stride 1) and a fully connected
     layer of 512, all ReLU. It takes ``uint8`` images (B, C, H, W) and scales them to
     [0, 1] itself, so that batches of observations stay bytes until here."""
     channels, height, width = (int(d) for d in x.shape[1:])
     if min(height, width) < 36:
-        raise SpinupError(f'the CNN actor-critic needs images of at least 36x36 pixels, not {height}x{width}.')
-    h = tf.transpose(tf.cast(x, tf.float32) / 255.0, [0, 2, 3, 1])  # to NHWC, which the CPU's convolutions take
+        raise SpinupError(f'the CNN actor-critic needs images of at least 36x36 pixels, not '
+                          f'{height}x{width}.')
+    # to NHWC, which the CPU's convolutions take
+    h = tf.transpose(tf.cast(x, tf.float32) / 255.0, [0, 2, 3, 1])
     h = conv(h, 32, 8, 4, activation, 'conv_0')
     h = conv(h, 64, 4, 2, activation, 'conv_1')
     h = conv(h, 64, 3, 1, activation, 'conv_2')
@@ -234,8 +244,8 @@ def cnn_actor_critic(x, a, hidden_sizes=(512,), activation=tf.nn.relu, output_ac
         ``pi, logp, logp_pi, ent, v``, as :func:`mlp_actor_critic`.
     """
     if not is_image(tuple(x.shape[1:])):
-        raise SpinupError(f'the CNN actor-critic takes images (channels, height, width), not observations '
-                          f'of shape {tuple(x.shape[1:])}.')
+        raise SpinupError(f'the CNN actor-critic takes images (channels, height, width), '
+                          f'not observations of shape {tuple(x.shape[1:])}.')
     if not isinstance(action_space, Discrete):
         raise SpinupError(f'the CNN actor-critic handles Discrete actions, not {action_space}.')
     with tf.variable_scope('trunk'):

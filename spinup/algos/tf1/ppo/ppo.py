@@ -3,8 +3,9 @@ the KL divergence.
 
 Read top to bottom beside PPO's pseudocode: the buffer that turns trajectories into
 advantages, the losses and the update, then the algorithm function, whose main loop
-collects a batch, updates, logs and saves, once an epoch. It follows the PyTorch file
-section by section; only the framework differs.
+collects a batch, updates, logs and saves, once an epoch.
+
+The TF1 and PyTorch files follow each other section by section; only the framework differs.
 """
 import random
 import time
@@ -19,8 +20,10 @@ from spinup.utils.checkpoint import Checkpoint
 from spinup.utils.envs import make_vector_env, reports_episodes, steps_per_copy
 from spinup.utils.errors import SpinupError, check_inputs
 from spinup.utils.logx import EpochLogger
-from spinup.utils.mpi_tf import MpiAdamOptimizer, own_graph, session_config, sync_all_params, tf1_gpus
-from spinup.utils.mpi_tools import local_steps, mpi_avg, mpi_fork, mpi_statistics_scalar, num_procs, proc_id
+from spinup.utils.mpi_tf import (MpiAdamOptimizer, own_graph, session_config, sync_all_params,
+                                 tf1_gpus, train_op)
+from spinup.utils.mpi_tools import (local_steps, mpi_avg, mpi_fork, mpi_statistics_scalar,
+                                    num_procs, proc_id)
 from spinup.utils.phases import phase
 
 tf.disable_v2_behavior()
@@ -36,7 +39,8 @@ class PPOBuffer:
     ``uint8`` (``obs_dtype``): the network scales them.
     """
 
-    def __init__(self, obs_dim, act_dim, size, gamma=0.99, lam=0.97, num_envs=1, obs_dtype=np.float32):
+    def __init__(self, obs_dim, act_dim, size, gamma=0.99, lam=0.97, num_envs=1,
+                 obs_dtype=np.float32):
         rows = (size, num_envs)
         self.obs_buf = np.zeros(core.combined_shape(rows, obs_dim), dtype=obs_dtype)
         self.act_buf = np.zeros(core.combined_shape(rows, act_dim), dtype=np.float32)
@@ -73,7 +77,8 @@ class PPOBuffer:
         rews = np.append(self.rew_buf[path_slice, env], last_val)
         vals = np.append(self.val_buf[path_slice, env], last_val)
 
-        # GAE-Lambda: A_t = sum_l (gamma*lam)^l delta_{t+l}, delta_t = r_t + gamma V(s_{t+1}) - V(s_t)
+        # GAE-Lambda: A_t = sum_l (gamma*lam)^l delta_{t+l},
+        # delta_t = r_t + gamma V(s_{t+1}) - V(s_t)
         deltas = rews[:-1] + self.gamma * vals[1:] - vals[:-1]
         self.adv_buf[path_slice, env] = core.discount_cumsum(deltas, self.gamma * self.lam)
 
@@ -85,14 +90,16 @@ class PPOBuffer:
     def get(self) -> Dict[str, np.ndarray]:
         """Return the epoch's data, its ``[steps, envs]`` rows laid end to end (one sample a
         step of a copy), with advantages normalized (mean 0, std 1 across all processes), and
-        empty the buffer."""
+        empty the buffer. Everything is float32 but ``uint8`` observations."""
         assert self.ptr == self.max_size, 'the buffer must be full before get()'
         self.ptr, self.path_start_idx[:] = 0, 0
         adv_mean, adv_std = mpi_statistics_scalar(self.adv_buf)
-        self.adv_buf[:] = (self.adv_buf - adv_mean) / (adv_std + 1e-8)  # (in place: it stays float32)
+        # (in place: it stays float32)
+        self.adv_buf[:] = (self.adv_buf - adv_mean) / (adv_std + 1e-8)
         data = dict(obs=self.obs_buf, act=self.act_buf, ret=self.ret_buf,
                     adv=self.adv_buf, logp=self.logp_buf, val=self.val_buf)
-        return {k: np.asarray(v.reshape(-1, *v.shape[2:]), dtype=np.uint8 if v.dtype == np.uint8 else np.float32)
+        # [steps, envs, ...] -> [steps * envs, ...]
+        return {k: v.reshape(-1, *v.shape[2:])
                 for k, v in data.items()}
 
 
@@ -121,17 +128,19 @@ def compute_loss_pi(logp, logp_old, adv, ent, clip_ratio, ent_coef: float = 0.0)
     return loss_pi, dict(kl=approx_kl, ent=ent, cf=clipfrac)
 
 
-def compute_loss_v(v, ret, val_old=None, clip_range=None):
+def compute_loss_v(v, ret, val=None, clip_range=None):
     """Mean-squared error of V(s) against the rewards-to-go.
 
     With a ``clip_range`` (PPO2's value clipping), the new value may not gain by moving more
-    than ``clip_range`` from the value ``val_old`` it had when the data was collected:
+    than ``clip_range`` from the value ``val`` it had when the data was collected:
     mean( max( (V - R)^2, (V_old + clip(V - V_old, -c, c) - R)^2 ) ).
     """
+    # [docs value-clipping]
     loss_v = (v - ret) ** 2
     if clip_range is not None:
-        v_clipped = val_old + tf.clip_by_value(v - val_old, -clip_range, clip_range)
+        v_clipped = val + tf.clip_by_value(v - val, -clip_range, clip_range)
         loss_v = tf.maximum(loss_v, (v_clipped - ret) ** 2)
+    # [docs value-clipping end]
     return tf.reduce_mean(loss_v)
 
 
@@ -144,32 +153,11 @@ def explained_variance(data: Dict[str, np.ndarray]) -> float:
     return float('nan') if var_ret == 0 else 1 - mpi_statistics_scalar(ret - val)[1] ** 2 / var_ret
 
 
-def train_op(loss, optimizers_and_vars, max_grad_norm: Optional[float]):
-    """An op that takes one step of each optimizer on its variables, down the gradient of
-    ``loss``, with the global norm of all those gradients (as one vector) clipped to
-    ``max_grad_norm`` first (None does not clip)."""
-    # Each optimizer averages its gradients over MPI processes, and syncs its variables after
-    # the step: one after the other, so that every process makes those calls in the same order
-    grads_and_vars, before = [], []
-    for optimizer, var_list in optimizers_and_vars:
-        with tf.control_dependencies(before):
-            grads_and_vars.append(optimizer.compute_gradients(loss, var_list=var_list))
-        before = [g for g, _ in grads_and_vars[-1]]
-    if max_grad_norm is not None:
-        clipped, _ = tf.clip_by_global_norm([g for gvs in grads_and_vars for g, _ in gvs], max_grad_norm)
-        clipped = iter(clipped)
-        grads_and_vars = [[(next(clipped), v) for _, v in gvs] for gvs in grads_and_vars]
-    steps = []
-    for (optimizer, _), gvs in zip(optimizers_and_vars, grads_and_vars):
-        with tf.control_dependencies(steps[-1:]):
-            steps.append(optimizer.apply_gradients(gvs))
-    return tf.group(steps)
-
-
 @phase('update')
 def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray], *,
            train_pi_iters: int, train_v_iters: int, target_kl: Optional[float]) -> Dict[str, float]:
-    """One PPO update on an epoch's data, on the whole batch at once; returns the diagnostics to log.
+    """One PPO update on an epoch's data, on the whole batch at once; returns the diagnostics
+    to log.
 
     ``ops`` holds the graph's ``loss_pi``, ``loss_v``, ``kl``, ``ent``, ``cf`` tensors and the
     ``train_pi``, ``train_v`` ops; ``feed_dict`` maps the placeholders to the epoch's data.
@@ -201,8 +189,10 @@ def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray], *,
     for _ in range(train_v_iters):
         sess.run(ops['train_v'], feed_dict)
 
-    # Where the update ended: the losses, and the KL and clip fraction of the final policy across processes.
-    pi_l_new, v_l_new, kl, cf = sess.run([ops['loss_pi'], ops['loss_v'], ops['kl'], ops['cf']], feed_dict)
+    # Where the update ended: the losses, and the KL and clip fraction of the final policy
+    # across processes.
+    pi_l_new, v_l_new, kl, cf = sess.run([ops['loss_pi'], ops['loss_v'], ops['kl'], ops['cf']],
+                                         feed_dict)
     return dict(LossPi=pi_l_old, LossV=v_l_old,
                 DeltaLossPi=pi_l_new - pi_l_old, DeltaLossV=v_l_new - v_l_old,
                 KL=mpi_avg(kl), Entropy=ent,
@@ -214,21 +204,24 @@ def update_minibatches(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarra
                        update_epochs: int, num_minibatches: int,
                        target_kl: Optional[float]) -> Dict[str, float]:
     """PPO2's update: ``update_epochs`` passes over the batch, each in ``num_minibatches``
-    shuffled minibatches, one step of ``ops['train']`` on each: the joint loss
+    shuffled minibatches, one gradient step on each, on the joint loss
     ``LossPi + vf_coef * LossV / 2`` (the policy loss with its entropy bonus; PPO2 halves the
-    squared error), its gradient's global norm clipped to ``max_grad_norm``. With a
-    ``target_kl``, the update stops after a pass whose mean KL (of the policy before each of
-    its steps) passed ``1.5 * target_kl``. ``feed_dict``'s scalars (learning rates, clip
-    ratio) go to every minibatch.
+    squared error). The global norm of the gradient is clipped to ``max_grad_norm`` before
+    each step. With a ``target_kl``, the update stops after a pass whose mean KL (of the
+    policy before each of its steps) passed ``1.5 * target_kl``.
+
+    ``ops['train']`` takes the step; ``feed_dict``'s scalars (learning rates, clip ratio) go
+    to every minibatch.
 
     Logged: ``LossPi``, ``LossV`` and ``Entropy`` as means over the first pass's minibatches,
     before each step; the ``DeltaLoss``-es from the first pass to the last; ``KL`` and
     ``ClipFrac`` over the last pass; ``StopIter``, the passes made.
     """
+    fetches = dict(pi=ops['loss_pi'], v=ops['loss_v'], kl=ops['kl'], ent=ops['ent'], cf=ops['cf'])
     n = len(next(x for x in feed_dict.values() if np.ndim(x) > 0))
     minibatch_size = n // num_minibatches
-    keys = ['loss_pi', 'loss_v', 'kl', 'ent', 'cf']
     passes = []
+    # [docs minibatches]
     for _ in range(update_epochs):
         order = np.random.permutation(n)
         infos = []
@@ -236,13 +229,14 @@ def update_minibatches(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarra
             idx = order[start:start + minibatch_size]
             minibatch = {ph: x[idx] if np.ndim(x) > 0 else x for ph, x in feed_dict.items()}
             # the diagnostics are those of the policy before the step (the step waits for them)
-            infos.append(sess.run([ops[k] for k in keys] + [ops['train']], minibatch)[:-1])
-        passes.append(dict(zip(keys, np.mean(infos, axis=0))))
+            infos.append(sess.run([*fetches.values(), ops['train']], minibatch)[:-1])
+        passes.append(dict(zip(fetches, np.mean(infos, axis=0))))
         if target_kl is not None and mpi_avg(passes[-1]['kl']) > 1.5 * target_kl:
             break
+    # [docs minibatches end]
     first, last = passes[0], passes[-1]
-    return dict(LossPi=first['loss_pi'], LossV=first['loss_v'],
-                DeltaLossPi=last['loss_pi'] - first['loss_pi'], DeltaLossV=last['loss_v'] - first['loss_v'],
+    return dict(LossPi=first['pi'], LossV=first['v'],
+                DeltaLossPi=last['pi'] - first['pi'], DeltaLossV=last['v'] - first['v'],
                 KL=mpi_avg(last['kl']), Entropy=first['ent'], ClipFrac=mpi_avg(last['cf']),
                 StopIter=len(passes))
 
@@ -273,9 +267,9 @@ def ppo(env_fn: Callable, actor_critic=core.pick_actor_critic, ac_kwargs: Dict[s
             images (channels, height, width), such as Atari's, and ``mlp_actor_critic``
             otherwise; a function given is used as it is.
 
-            ============  ===============  ==========================================================
+            ============  ===============  =========================================================
             tensor        shape            meaning
-            ============  ===============  ==========================================================
+            ============  ===============  =========================================================
             ``pi``        (B, act_dim),    actions sampled from pi(.|x)
                           or (B,) if
                           discrete
@@ -284,7 +278,7 @@ def ppo(env_fn: Callable, actor_critic=core.pick_actor_critic, ac_kwargs: Dict[s
             ``ent``       (B,)             the entropy of pi(.|x)
             ``v``         (B,)             the value estimate V(x): squeeze the last axis of an
                                            MLP's output
-            ============  ===============  ==========================================================
+            ============  ===============  =========================================================
 
             With a ``trunk``, one optimizer trains every variable on the joint loss of PPO2's
             update (see ``num_minibatches``).
@@ -338,7 +332,8 @@ def ppo(env_fn: Callable, actor_critic=core.pick_actor_critic, ac_kwargs: Dict[s
             ``train_v_iters``). A number switches to PPO2's update: ``update_epochs`` passes
             over the batch, each in this many shuffled minibatches, one gradient step on each
             on the joint loss ``LossPi + vf_coef * LossV / 2``. (4 to 32.) PPO2's
-            ``nminibatches``.
+            ``nminibatches``. An agent with a shared trunk always trains on the joint loss;
+            None is then one minibatch, the whole batch.
 
         update_epochs (int): Passes over the batch in PPO2's update. (3 to 10.) The paper's K,
             PPO2's ``noptepochs``.
@@ -362,9 +357,8 @@ def ppo(env_fn: Callable, actor_critic=core.pick_actor_critic, ac_kwargs: Dict[s
         anneal_clip (bool): Anneal ``clip_ratio`` linearly to 0 the same way (PPO2 does on
             Atari).
 
-        device (str): ``'cpu'`` runs on the CPU even where TensorFlow sees a GPU; ``'cuda'``
-            (or ``'cuda:N'``) asks for a GPU that TensorFlow sees; ``'auto'`` lets TensorFlow
-            place the ops on what it sees.
+        device (str): Where the agent lives, acts and learns: ``'cpu'``, ``'cuda'`` (or
+            ``'cuda:N'``), or ``'auto'`` (a GPU where TensorFlow sees one, else the CPU).
 
         logger_kwargs (dict): Keyword arguments for :class:`EpochLogger` (``output_dir``,
             ``exp_name``, ``tensorboard``); ``setup_logger_kwargs`` makes them.
@@ -378,22 +372,24 @@ def ppo(env_fn: Callable, actor_critic=core.pick_actor_critic, ac_kwargs: Dict[s
 
     gpus = tf1_gpus(device)
     check_inputs('PPO', steps_per_epoch=steps_per_epoch, save_freq=save_freq, num_envs=num_envs,
-                 update_epochs=update_epochs, num_minibatches=1 if num_minibatches is None else num_minibatches)
+                 update_epochs=update_epochs, num_minibatches=num_minibatches or 1)
     if max_grad_norm is not None and max_grad_norm <= 0:
-        raise SpinupError(f'max_grad_norm must be above 0 (or None, not to clip), not {max_grad_norm}.')
+        raise SpinupError(f'max_grad_norm must be above 0 (or None, not to clip), '
+                          f'not {max_grad_norm}.')
 
     # Each process collects its share of an epoch's steps, each environment copy its share of that
     local_steps_per_epoch = local_steps(steps_per_epoch)
     steps_per_env = steps_per_copy(local_steps_per_epoch, num_envs, vector_mode)
     if num_minibatches is not None and local_steps_per_epoch % num_minibatches:
-        raise SpinupError(f'num_minibatches={num_minibatches} must split the {local_steps_per_epoch} steps '
-                          f'each process collects an epoch evenly.')
+        raise SpinupError(f'num_minibatches={num_minibatches} must split the '
+                          f'{local_steps_per_epoch} steps each process collects an epoch evenly.')
 
     # Logger, and a record of every argument in config.json
     logger = EpochLogger(**logger_kwargs, resume_from=resume_from)
     logger.save_config(locals())
 
-    # Seeds: Python, NumPy and TensorFlow (this call's own graph) now, the environment at its first reset
+    # Seeds: Python, NumPy and TensorFlow (this call's own graph) now,
+    # and the environment at its first reset
     seed += 10000 * proc_id()
     random.seed(seed)
     np.random.seed(seed)
@@ -408,20 +404,24 @@ def ppo(env_fn: Callable, actor_critic=core.pick_actor_critic, ac_kwargs: Dict[s
     games = reports_episodes(envs)  # (whether EpRet is the score the game reports: log_episodes)
 
     # Placeholders: observations and actions, and the batch's advantages, returns and old log-probs
-    x_ph, a_ph = core.placeholders_from_spaces(envs.single_observation_space, envs.single_action_space)
+    x_ph, a_ph = core.placeholders_from_spaces(envs.single_observation_space,
+                                               envs.single_action_space)
     adv_ph, ret_ph, logp_old_ph = core.placeholders(None, None, None)
 
     # The agent: policy pi and value function v (by default an MLP, or for images the Nature
     # CNN with one trunk for both)
-    pi, logp, logp_pi, ent, v = actor_critic(x_ph, a_ph, action_space=envs.single_action_space, **ac_kwargs)
+    pi, logp, logp_pi, ent, v = actor_critic(x_ph, a_ph, action_space=envs.single_action_space,
+                                             **ac_kwargs)
     shared = bool(core.get_vars('trunk'))
-
-    trunk = core.count_vars('trunk')  # (counted in both, as PyTorch counts it)
+    trunk = core.count_vars('trunk')  # (counted in both pi and v, as PyTorch counts it)
     var_counts = tuple(core.count_vars(scope) + trunk for scope in ['pi', 'v'])
-    logger.log('\nParameters: pi %d, v %d%s\n' % (*var_counts, f', of which a shared trunk {trunk}' if shared else ''))
+    shared_note = f', of which a shared trunk {trunk}' if trunk else ''
+    logger.log('\nParameters: pi %d, v %d%s\n' % (*var_counts, shared_note))
+
+    # Observations go to the agent as float32, or as the bytes of images, which it scales itself
+    obs_dtype = np.uint8 if envs.single_observation_space.dtype == np.uint8 else np.float32
 
     # Experience buffer: each process collects its share of the epoch, each copy its share of that
-    obs_dtype = np.uint8 if envs.single_observation_space.dtype == np.uint8 else np.float32
     buf = PPOBuffer(obs_dim, act_dim, steps_per_env, gamma, lam, num_envs, obs_dtype)
 
     # What changes from epoch to epoch (annealed) and the values at collection, fed in
@@ -432,13 +432,12 @@ def ppo(env_fn: Callable, actor_critic=core.pick_actor_critic, ac_kwargs: Dict[s
     loss_pi, pi_info = compute_loss_pi(logp, logp_old_ph, adv_ph, ent, clip_ph, ent_coef)
     loss_v = compute_loss_v(v, ret_ph, val_ph, clip_ph if clip_vloss else None)
 
-    # Optimizers, one for the policy and one for the value function (gradients averaged over
-    # MPI): each on its own loss for the whole-batch update, or both on PPO2's joint loss; a
-    # shared trunk makes them one, for every variable, on the joint loss, with PPO2's epsilon
+    # Optimizers, one for the policy and one for the value function; a shared trunk makes them
+    # one, for the whole agent, on the joint loss, with PPO2's epsilon
     if shared:
-        num_minibatches = num_minibatches or 1
         optimizers = [(MpiAdamOptimizer(learning_rate=pi_lr_ph, epsilon=1e-5),
                        core.get_vars('trunk') + core.get_vars('pi') + core.get_vars('v'))]
+        num_minibatches = num_minibatches or 1
     else:
         optimizers = [(MpiAdamOptimizer(learning_rate=pi_lr_ph), core.get_vars('pi')),
                       (MpiAdamOptimizer(learning_rate=vf_lr_ph), core.get_vars('v'))]
@@ -480,9 +479,8 @@ def ppo(env_fn: Callable, actor_critic=core.pick_actor_critic, ac_kwargs: Dict[s
         for i in np.flatnonzero(ended):
             logger.store(EpRet=ret[i], EpLen=length[i])
 
-    # Checkpoints: all that training needs to go on (every variable: weights, optimizer slots,
-    # the policy's random generator; the other random states), written with each save; a
-    # resumed run loads one and starts at the epoch after it
+    # Checkpoints: all that training needs to go on (weights, optimizer states, random states),
+    # written with each save; a resumed run loads one and starts at the epoch after it
     checkpoint = Checkpoint(logger, envs=dict(env=envs), session=sess)
     start = checkpoint.restore(resume_from, epoch=0)
 
@@ -512,6 +510,7 @@ def ppo(env_fn: Callable, actor_critic=core.pick_actor_critic, ac_kwargs: Dict[s
             logger.store(VVals=v_t)
             o = next_o
 
+            # [docs episode-end]
             # Lines 5-7. Truncation is not termination: a time limit (the env's own, or
             # max_ep_len) ends the episode, but the last state still has a future worth V(s).
             timeout = truncated | (ep_len == max_ep_len)
@@ -530,6 +529,7 @@ def ppo(env_fn: Callable, actor_critic=core.pick_actor_critic, ac_kwargs: Dict[s
                 if done.any() and not (epoch_ended and new_episode_each_epoch):
                     o, _ = envs.reset(options={'reset_mask': done})
                     ep_ret[done], ep_len[done] = 0, 0
+            # [docs episode-end end]
 
         # Lines 8-13: update the policy and value function on the batch
         data = buf.get()
@@ -566,10 +566,8 @@ def ppo(env_fn: Callable, actor_critic=core.pick_actor_critic, ac_kwargs: Dict[s
         if stopping:
             envs.close()  # (an async vector's subprocesses end now, not while Python exits)
             checkpoint.exit()
-
-    # Done: the session's resources are freed (its graph goes with it)
     envs.close()
-    sess.close()
+    sess.close()  # (its graph goes with it)
 
 
 if __name__ == '__main__':

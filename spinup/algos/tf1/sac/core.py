@@ -15,8 +15,10 @@ from spinup.utils.envs import action_limit, check_flat_observations
 tf.disable_v2_behavior()
 
 
-def combined_shape(length: Optional[int], shape: Optional[Union[int, Tuple[int, ...]]] = None) -> Tuple:
-    """Shape of ``length`` stacked items of ``shape``: ``(length,)``, ``(length, shape)`` or ``(length, *shape)``."""
+def combined_shape(length: Optional[int],
+                   shape: Optional[Union[int, Tuple[int, ...]]] = None) -> Tuple:
+    """Shape of ``length`` stacked items of ``shape``: ``(length,)``, ``(length, shape)`` or
+    ``(length, *shape)``."""
     if shape is None:
         return (length,)
     return (length, shape) if np.isscalar(shape) else (length, *shape)
@@ -31,10 +33,12 @@ def placeholders(*args) -> list:
     return [placeholder(dim) for dim in args]
 
 
-def dense(x: tf.Tensor, units: int, activation: Optional[Callable] = None, name: str = 'dense') -> tf.Tensor:
+def dense(x: tf.Tensor, units: int, activation: Optional[Callable] = None,
+          name: str = 'dense') -> tf.Tensor:
     """``activation(x W + b)``, with ``W`` glorot-uniform of shape (in, units) and ``b`` zero."""
     with tf.variable_scope(name):
-        kernel = tf.get_variable('kernel', [int(x.shape[-1]), units], initializer=tf.glorot_uniform_initializer())
+        kernel = tf.get_variable('kernel', [int(x.shape[-1]), units],
+                                 initializer=tf.glorot_uniform_initializer())
         bias = tf.get_variable('bias', [units], initializer=tf.zeros_initializer())
         y = tf.matmul(x, kernel) + bias
     return y if activation is None else activation(y)
@@ -92,8 +96,9 @@ def squashed_gaussian_policy(x, act_dim, hidden_sizes, activation, act_limit):
     logp_u = -tf.reduce_sum(0.5 * eps ** 2 + log_std + 0.5 * np.log(2 * np.pi), axis=-1)
     # Change of variables for a = c * tanh(u) (SAC paper, appendix C):
     #   log pi(a) = log N(u) - sum_i log(c * (1 - tanh(u_i)^2)).
-    # log(1 - tanh(u)^2) = 2 * (log 2 - u - softplus(-2u)) is the same quantity, free of the
-    # cancellation in 1 - tanh(u)^2, which rounds to 0 (log -> -inf) once |u| passes about 9.
+    # log(1 - tanh(u)^2) = 2 * (log 2 - u - softplus(-2u)) is the same quantity, free of
+    # the cancellation in 1 - tanh(u)^2, which rounds to 0 (log -> -inf) once |u| passes
+    # about 9.
     logp_pi = logp_u - tf.reduce_sum(2 * (np.log(2) - u - tf.nn.softplus(-2 * u)), axis=-1) \
         - act_dim * np.log(act_limit)
     # [docs squash end]
@@ -128,7 +133,9 @@ def mlp_actor_critic(x, a, hidden_sizes=(256, 256), activation=tf.nn.relu, outpu
     with tf.variable_scope('pi'):
         mu, pi, logp_pi = squashed_gaussian_policy(x, act_dim, hidden_sizes, activation, act_limit)
     with tf.variable_scope('q1'):
-        q1 = tf.squeeze(mlp(tf.concat([x, a], axis=-1), list(hidden_sizes) + [1], activation, None), axis=1)
+        q1 = tf.squeeze(mlp(tf.concat([x, a], axis=-1), list(hidden_sizes) + [1],
+                            activation, None), axis=1)
     with tf.variable_scope('q2'):
-        q2 = tf.squeeze(mlp(tf.concat([x, a], axis=-1), list(hidden_sizes) + [1], activation, None), axis=1)
+        q2 = tf.squeeze(mlp(tf.concat([x, a], axis=-1), list(hidden_sizes) + [1],
+                            activation, None), axis=1)
     return mu, pi, logp_pi, q1, q2

@@ -3,8 +3,9 @@
 Read top to bottom beside SAC's pseudocode: the replay buffer, the Q and policy losses
 (each with its entropy term), the update (with polyak-averaged target networks), then the
 algorithm function, whose main loop acts, stores, updates every ``update_every`` steps,
-and tests, logs and saves once an epoch. It follows the PyTorch file section by section;
-only the framework differs.
+and tests, logs and saves once an epoch.
+
+The TF1 and PyTorch files follow each other section by section; only the framework differs.
 """
 import random
 import time
@@ -80,6 +81,7 @@ def compute_loss_q(q1, q2, q1_targ, q2_targ, logp_pi2, r, d, gamma: float, alpha
     q_pi_targ = tf.minimum(q1_targ, q2_targ)
     backup = tf.stop_gradient(r + gamma * (1 - d) * (q_pi_targ - alpha * logp_pi2))
     # [docs bellman-backup end]
+
     return tf.reduce_mean((q1 - backup) ** 2) + tf.reduce_mean((q2 - backup) ** 2)
 
 
@@ -87,6 +89,8 @@ def compute_loss_pi(q1_pi, q2_pi, logp_pi, alpha: float):
     """The entropy-regularised policy loss.
 
     L = mean( alpha * log pi(a~|s) - min( Q1(s, a~), Q2(s, a~) ) ),  a~ ~ pi(.|s) reparameterised
+
+    Builds graph ops from ``q1_pi``, ``q2_pi`` (the Qs at s and a~) and ``logp_pi`` (log pi(a~|s)).
     """
     # [docs policy-loss]
     q_pi = tf.minimum(q1_pi, q2_pi)
@@ -95,8 +99,12 @@ def compute_loss_pi(q1_pi, q2_pi, logp_pi, alpha: float):
 
 
 def polyak_update(main_vars: list, targ_vars: list, polyak: float):
-    """The op that moves the target networks towards the main ones:
-    theta_targ <- polyak * theta_targ + (1 - polyak) * theta. With polyak = 0 it copies them."""
+    """Move the target networks towards the main ones:
+    theta_targ <- polyak * theta_targ + (1 - polyak) * theta.
+
+    Returns the op that does it; with polyak = 0 it copies the main networks.
+    The two networks' parameters pair up by position (same layers, same order).
+    """
     assert ([v.name.split('/', 1)[1] for v in main_vars]
             == [v.name.split('/', 1)[1] for v in targ_vars]), \
         'the main and target networks must hold the same variables, built in the same order'
@@ -113,14 +121,15 @@ def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray]) -> Dict[
     ``ops`` holds the graph's ``loss_q``, ``q1``, ``q2``, ``loss_pi``, ``logp_pi`` tensors and
     the ``train_q``, ``train_pi``, ``target_update`` ops; ``feed_dict`` maps the placeholders
     to the batch.
+    Each optimizer trains only its own networks' parameters.
     """
     # Lines 8-9: first a gradient descent step for both Qs, towards the targets y.
     loss_q, q1, q2, _ = sess.run([ops['loss_q'], ops['q1'], ops['q2'], ops['train_q']], feed_dict)
 
-    # Lines 10-11: next a gradient descent step for the policy (a separate run, so it sees the
-    # new Qs; its optimizer's var_list holds only the policy's variables, so the Qs stay as
-    # they are), and then the target networks trail the main ones (target_update waits for
-    # train_pi).
+    # Line 10: next a gradient descent step for the policy.
+    # Line 11: finally, the target networks trail the main ones.
+    # (A separate run, so the policy sees the new Qs; its optimizer's var_list holds only the
+    # policy's variables, so the Qs stay as they are; target_update waits for train_pi.)
     loss_pi, logp_pi, _, _ = sess.run([ops['loss_pi'], ops['logp_pi'], ops['train_pi'],
                                        ops['target_update']], feed_dict)
     return dict(LossQ=loss_q, Q1Vals=q1, Q2Vals=q2, LossPi=loss_pi, LogPi=logp_pi)
@@ -149,17 +158,21 @@ def sac(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
             the scope ``pi`` and the Q-functions under ``q1`` and ``q2``, and returns five
             tensors:
 
-            ============  ===============  =========================================================
-            tensor        shape            meaning
-            ============  ===============  =========================================================
-            ``mu``        (B, act_dim)     the deterministic (squashed mean) actions, within the
-                                           action limits
-            ``pi``        (B, act_dim)     actions sampled from pi(.|x), reparameterised, within
-                                           the action limits
-            ``logp_pi``   (B,)             log pi(pi|x)
-            ``q1``        (B,)             Q1(x, a_ph): squeeze the last axis of an MLP's output
-            ``q2``        (B,)             Q2(x, a_ph), likewise
-            ============  ===============  =========================================================
+            ================  ===========================  =========================================
+            tensor            shape                        meaning
+            ================  ===========================  =========================================
+            ``mu``            (B, act_dim)                 the deterministic (squashed mean)
+                                                           actions, within the action limits
+            ``pi``            (B, act_dim)                 actions sampled from pi(.|x),
+                                                           reparameterised, within the action limits
+            ``logp_pi``       (B,)                         log pi(pi|x)
+            ``q1``            (B,)                         Q1(x, a_ph): squeeze
+                                                           the last axis of an MLP's output
+            ``q2``            (B,)                         Q2(x, a_ph), likewise
+            ================  ===========================  =========================================
+
+            ``pi`` is trained by one optimizer, ``q1`` and ``q2`` together by the other;
+            the ``target`` scope's copy of all three serves as the target networks.
 
         ac_kwargs (dict): Keyword arguments for ``actor_critic``; the default agent takes
             ``hidden_sizes`` ((256, 256)) and ``activation`` (``tf.nn.relu``).
@@ -218,8 +231,8 @@ def sac(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
     logger = EpochLogger(**logger_kwargs, resume_from=resume_from)
     logger.save_config(locals())
 
-    # Seeds: Python, NumPy and TensorFlow (this call's own graph) now, the environments at their
-    # first reset
+    # Seeds: Python, NumPy and TensorFlow (this call's own graph) now.
+    # The environments are seeded at their first reset.
     random.seed(seed)
     np.random.seed(seed)
     tf.set_random_seed(seed)
@@ -246,8 +259,9 @@ def sac(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
         _, pi2, logp_pi2, _, _ = actor_critic(x2_ph, a_ph, action_space=env.action_space,
                                               **ac_kwargs)
 
-    # Target Q networks, at a' (the target scope has a policy too, averaged like the rest, but
-    # unused)
+    # Target networks: they start as a copy of the agent, and only polyak averaging updates
+    # them, never an optimizer
+    # (only their Qs are used, at a'; their policy is averaged like the rest, but unused)
     with tf.variable_scope('target'):
         _, _, _, q1_targ, q2_targ = actor_critic(x2_ph, pi2, action_space=env.action_space,
                                                  **ac_kwargs)
@@ -258,16 +272,18 @@ def sac(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
     # Experience buffer
     replay_buffer = ReplayBuffer(obs_dim, act_dim, replay_size)
 
+    # Both Q-functions' parameters, trained together by one optimizer
+    q_params = core.get_vars('main/q1') + core.get_vars('main/q2')
+
     # Losses, built into the graph
     loss_q = compute_loss_q(q1, q2, q1_targ, q2_targ, logp_pi2, r_ph, d_ph, gamma, alpha)
     loss_pi = compute_loss_pi(q1_pi, q2_pi, logp_pi, alpha)
 
-    # Optimizers, one for the policy and one for both Q-functions; each trains only its own
-    # variables, so the policy step leaves the Qs as they are
-    q_vars = core.get_vars('main/q1') + core.get_vars('main/q2')
+    # Optimizers, one for the policy and one for both Q-functions
+    # (each trains only its own variables, so the policy step leaves the Qs as they are)
     train_pi = tf.train.AdamOptimizer(learning_rate=lr).minimize(
         loss_pi, var_list=core.get_vars('main/pi'))
-    train_q = tf.train.AdamOptimizer(learning_rate=lr).minimize(loss_q, var_list=q_vars)
+    train_q = tf.train.AdamOptimizer(learning_rate=lr).minimize(loss_q, var_list=q_params)
 
     # Polyak averaging of the target networks, after the policy step; and their start as a copy
     with tf.control_dependencies([train_pi]):
@@ -306,8 +322,8 @@ def sac(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
     # Checkpoints: all that training needs to go on (weights, target networks, optimizer
     # states, the replay buffer, random states), written with each save and on Ctrl-C; a
     # resumed run loads one and goes on from its step
-    checkpoint = Checkpoint(logger, envs=dict(env=env, test_env=test_env), session=sess,
-                            buffer=replay_buffer)
+    checkpoint = Checkpoint(logger, envs=dict(env=env, test_env=test_env), buffer=replay_buffer,
+                            session=sess)
     start = checkpoint.restore(resume_from, epoch=0, total_steps=0)
 
     # First observations: the first resets are seeded (the test environment's differently, so

@@ -3,8 +3,9 @@
 Read top to bottom beside TD3's pseudocode: the replay buffer, target policy smoothing,
 the Q and policy losses, the update (with delayed policy steps and polyak-averaged target
 networks), then the algorithm function, whose main loop acts, stores, updates every
-``update_every`` steps, and tests, logs and saves once an epoch. It follows the PyTorch
-file section by section; only the framework differs.
+``update_every`` steps, and tests, logs and saves once an epoch.
+
+The TF1 and PyTorch files follow each other section by section; only the framework differs.
 """
 import random
 import time
@@ -92,6 +93,7 @@ def compute_loss_q(q1, q2, q1_targ, q2_targ, r, d, gamma: float):
     q_pi_targ = tf.minimum(q1_targ, q2_targ)
     backup = tf.stop_gradient(r + gamma * (1 - d) * q_pi_targ)
     # [docs bellman-backup end]
+
     return tf.reduce_mean((q1 - backup) ** 2) + tf.reduce_mean((q2 - backup) ** 2)
 
 
@@ -101,8 +103,12 @@ def compute_loss_pi(q1_pi):
 
 
 def polyak_update(main_vars: list, targ_vars: list, polyak: float):
-    """The op that moves the target networks towards the main ones:
-    theta_targ <- polyak * theta_targ + (1 - polyak) * theta. With polyak = 0 it copies them."""
+    """Move the target networks towards the main ones:
+    theta_targ <- polyak * theta_targ + (1 - polyak) * theta.
+
+    Returns the op that does it; with polyak = 0 it copies the main networks.
+    The two networks' parameters pair up by position (same layers, same order).
+    """
     assert ([v.name.split('/', 1)[1] for v in main_vars]
             == [v.name.split('/', 1)[1] for v in targ_vars]), \
         'the main and target networks must hold the same variables, built in the same order'
@@ -120,6 +126,7 @@ def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray], *,
     ``ops`` holds the graph's ``loss_q``, ``q1``, ``q2``, ``loss_pi`` tensors and the
     ``train_q``, ``train_pi``, ``target_update`` ops; ``feed_dict`` maps the placeholders to
     the batch.
+    Each optimizer trains only its own networks' parameters.
     """
     # Lines 8-9: first a gradient descent step for both Qs, towards the targets y.
     loss_q, q1, q2, _ = sess.run([ops['loss_q'], ops['q1'], ops['q2'], ops['train_q']], feed_dict)
@@ -129,10 +136,10 @@ def update(sess, ops: Dict[str, Any], feed_dict: Dict[Any, np.ndarray], *,
     # Line 10. Delayed policy updates: the policy and the targets move once every
     # policy_delay Q steps.
     if update_policy:
-        # Lines 11-12: next a gradient descent step for the policy (a separate run, so it sees
-        # the new Qs; its optimizer's var_list holds only the policy's variables, so the Qs stay
-        # as they are), and then the target networks trail the main ones (target_update waits
-        # for train_pi).
+        # Line 11: next a gradient descent step for the policy.
+        # Line 12: finally, the target networks trail the main ones.
+        # (A separate run, so the policy sees the new Qs; its optimizer's var_list holds only
+        # the policy's variables, so the Qs stay as they are; target_update waits for train_pi.)
         loss_pi, _, _ = sess.run([ops['loss_pi'], ops['train_pi'], ops['target_update']], feed_dict)
         info['LossPi'] = loss_pi
     # [docs policy-delay end]
@@ -162,15 +169,20 @@ def td3(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
             action, then for the target Qs at it). It builds the policy under the scope ``pi``
             and the Q-functions under ``q1`` and ``q2``, and returns four tensors:
 
-            ============  ===============  =========================================================
-            tensor        shape            meaning
-            ============  ===============  =========================================================
-            ``pi``        (B, act_dim)     the deterministic actions mu(x), within the action limits
-            ``q1``        (B,)             Q1(x, a_ph): squeeze the last axis of an MLP's output
-            ``q2``        (B,)             Q2(x, a_ph), likewise
-            ``q1_pi``     (B,)             Q1(x, pi): the first Q network applied to the policy's
-                                           actions
-            ============  ===============  =========================================================
+            ================  ===========================  =========================================
+            tensor            shape                        meaning
+            ================  ===========================  =========================================
+            ``pi``            (B, act_dim)                 the deterministic actions mu(x), within
+                                                           the action limits
+            ``q1``            (B,)                         Q1(x, a_ph): squeeze
+                                                           the last axis of an MLP's output
+            ``q2``            (B,)                         Q2(x, a_ph), likewise
+            ``q1_pi``         (B,)                         Q1(x, pi): the first Q network applied
+                                                           to the policy's actions
+            ================  ===========================  =========================================
+
+            ``pi`` is trained by one optimizer, ``q1`` and ``q2`` together by the other;
+            the ``target`` scope's copy of all three serves as the target networks.
 
         ac_kwargs (dict): Keyword arguments for ``actor_critic``; the default agent takes
             ``hidden_sizes`` ((256, 256)) and ``activation`` (``tf.nn.relu``).
@@ -238,8 +250,8 @@ def td3(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
     logger = EpochLogger(**logger_kwargs, resume_from=resume_from)
     logger.save_config(locals())
 
-    # Seeds: Python, NumPy and TensorFlow (this call's own graph) now, the environments at their
-    # first reset
+    # Seeds: Python, NumPy and TensorFlow (this call's own graph) now.
+    # The environments are seeded at their first reset.
     random.seed(seed)
     np.random.seed(seed)
     tf.set_random_seed(seed)
@@ -258,11 +270,13 @@ def td3(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
     with tf.variable_scope('main'):
         pi, q1, q2, q1_pi = actor_critic(x_ph, a_ph, action_space=env.action_space, **ac_kwargs)
 
-    # Target policy network (a_ph goes in unused: only mu_targ(s') is needed)
+    # Target networks: they start as a copy of the agent, and only polyak averaging updates
+    # them, never an optimizer
+    # First the target policy (a_ph goes in unused: only mu_targ(s') is needed)
     with tf.variable_scope('target'):
         pi_targ, _, _, _ = actor_critic(x2_ph, a_ph, action_space=env.action_space, **ac_kwargs)
 
-    # Target Q networks, at the smoothed target action
+    # then the target Q networks, at the smoothed target action
     with tf.variable_scope('target', reuse=True):
         a2 = target_actions(pi_targ, target_noise, noise_clip, act_limit)
         _, q1_targ, q2_targ, _ = actor_critic(x2_ph, a2, action_space=env.action_space, **ac_kwargs)
@@ -273,16 +287,18 @@ def td3(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
     # Experience buffer
     replay_buffer = ReplayBuffer(obs_dim, act_dim, replay_size)
 
+    # Both Q-functions' parameters, trained together by one optimizer
+    q_params = core.get_vars('main/q1') + core.get_vars('main/q2')
+
     # Losses, built into the graph
     loss_q = compute_loss_q(q1, q2, q1_targ, q2_targ, r_ph, d_ph, gamma)
     loss_pi = compute_loss_pi(q1_pi)
 
-    # Optimizers, one for the policy and one for both Q-functions; each trains only its own
-    # variables, so the policy step leaves the Qs as they are
-    q_vars = core.get_vars('main/q1') + core.get_vars('main/q2')
+    # Optimizers, one for the policy and one for both Q-functions
+    # (each trains only its own variables, so the policy step leaves the Qs as they are)
     train_pi = tf.train.AdamOptimizer(learning_rate=pi_lr).minimize(
         loss_pi, var_list=core.get_vars('main/pi'))
-    train_q = tf.train.AdamOptimizer(learning_rate=q_lr).minimize(loss_q, var_list=q_vars)
+    train_q = tf.train.AdamOptimizer(learning_rate=q_lr).minimize(loss_q, var_list=q_params)
 
     # Polyak averaging of the target networks, after the policy step; and their start as a copy
     with tf.control_dependencies([train_pi]):
@@ -324,8 +340,8 @@ def td3(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
     # Checkpoints: all that training needs to go on (weights, target networks, optimizer
     # states, the replay buffer, random states), written with each save and on Ctrl-C; a
     # resumed run loads one and goes on from its step
-    checkpoint = Checkpoint(logger, envs=dict(env=env, test_env=test_env), session=sess,
-                            buffer=replay_buffer)
+    checkpoint = Checkpoint(logger, envs=dict(env=env, test_env=test_env), buffer=replay_buffer,
+                            session=sess)
     start = checkpoint.restore(resume_from, epoch=0, total_steps=0, num_updates=0)
     num_updates = start.num_updates
 

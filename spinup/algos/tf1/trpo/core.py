@@ -53,10 +53,12 @@ def placeholders_from_spaces(*args) -> list:
     return [placeholder_from_space(space) for space in args]
 
 
-def dense(x: tf.Tensor, units: int, activation: Optional[Callable] = None, name: str = 'dense') -> tf.Tensor:
+def dense(x: tf.Tensor, units: int, activation: Optional[Callable] = None,
+          name: str = 'dense') -> tf.Tensor:
     """``activation(x W + b)``, with ``W`` glorot-uniform of shape (in, units) and ``b`` zero."""
     with tf.variable_scope(name):
-        kernel = tf.get_variable('kernel', [int(x.shape[-1]), units], initializer=tf.glorot_uniform_initializer())
+        kernel = tf.get_variable('kernel', [int(x.shape[-1]), units],
+                                 initializer=tf.glorot_uniform_initializer())
         bias = tf.get_variable('bias', [units], initializer=tf.zeros_initializer())
         y = tf.matmul(x, kernel) + bias
     return y if activation is None else activation(y)
@@ -100,7 +102,8 @@ def hessian_vector_product(f: tf.Tensor, params: list) -> Tuple[tf.Tensor, tf.Te
 def discount_cumsum(x: np.ndarray, discount: float) -> np.ndarray:
     """Discounted sums of the rest of a sequence: ``y[t] = sum_k discount**k * x[t+k]``.
 
-    For ``x = [1, 2, 3]`` and ``discount = 0.5``: ``y = [1 + 1 + 0.75, 2 + 1.5, 3] = [2.75, 3.5, 3]``.
+    For ``x = [1, 2, 3]`` and ``discount = 0.5``:
+    ``y = [1 + 1 + 0.75, 2 + 1.5, 3] = [2.75, 3.5, 3]``.
     Shapes: ``x`` (T,) -> ``y`` (T,).
     """
     # y[t] - discount*y[t+1] = x[t] is a linear filter run over the reversed vector.
@@ -180,7 +183,8 @@ def mlp_gaussian_policy(x, a, hidden_sizes, activation, output_activation, actio
     ent = tf.ones_like(mu[:, 0]) * tf.reduce_sum(log_std + 0.5 * np.log(2 * np.pi * np.e))
     old_mu, old_log_std = placeholder(act_dim), tf.placeholder(tf.float32, shape=(act_dim,))
     d_kl = diagonal_gaussian_kl(old_mu, old_log_std, mu, log_std)
-    return pi, logp, logp_pi, ent, {'mu': mu, 'log_std': log_std}, {'mu': old_mu, 'log_std': old_log_std}, d_kl
+    return (pi, logp, logp_pi, ent, {'mu': mu, 'log_std': log_std},
+            {'mu': old_mu, 'log_std': old_log_std}, d_kl)
 
 
 """
@@ -210,7 +214,8 @@ def mlp_actor_critic(x, a, hidden_sizes=(64, 64), activation=tf.tanh, output_act
     elif isinstance(action_space, Discrete):
         policy = mlp_categorical_policy
     else:
-        raise SpinupError(f'the MLP actor-critic handles Box (1-D) and Discrete actions, not {action_space}.')
+        raise SpinupError(f'the MLP actor-critic handles Box (1-D) and Discrete actions, '
+                          f'not {action_space}.')
 
     with tf.variable_scope('pi'):
         pi, logp, logp_pi, ent, info, info_phs, d_kl = policy(x, a, hidden_sizes, activation,

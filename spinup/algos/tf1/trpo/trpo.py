@@ -2,10 +2,12 @@
 sibling, the Natural Policy Gradient (NPG).
 
 Read top to bottom beside TRPO's pseudocode: the buffer that turns trajectories into
-advantages; the losses, conjugate gradient, and the update with its backtracking line
-search; then the algorithm function, whose main loop collects a batch, updates, logs and
-saves, once an epoch. It follows the PyTorch file section by section; only the framework
-differs (here the KL and its Hessian-vector product are graph ops, built in core.py).
+advantages; the losses, the graph ops of the KL's Hessian-vector product, conjugate
+gradient, and the update with its backtracking line search; then the algorithm function,
+whose main loop collects a batch, updates, logs and saves, once an epoch.
+
+The TF1 and PyTorch files follow each other section by section; only the framework differs.
+Here the agent builds the KL as a graph op, and core.py its Hessian-vector product.
 """
 import random
 import time
@@ -106,9 +108,10 @@ def compute_loss_pi(logp, logp_old, adv, ent):
 
     L = -mean( ratio * A ),  ratio = pi(a|s) / pi_old(a|s)
 
-    Its gradient at pi = pi_old is minus the policy gradient. Builds graph ops from ``logp``
-    (log pi(a|s) of the current policy), the placeholders ``logp_old`` and ``adv``, and
-    ``ent`` (the policy's entropy at each state).
+    Its gradient at pi = pi_old is minus the policy gradient.
+
+    Builds graph ops from ``logp`` (log pi(a|s) of the current policy), the placeholders
+    ``logp_old`` and ``adv``, and ``ent`` (the policy's entropy at each state).
     """
     ratio = tf.exp(logp - logp_old)
     loss_pi = -tf.reduce_mean(ratio * adv)
@@ -256,25 +259,29 @@ def trpo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
             placeholders. It builds the policy under the variable scope ``pi`` and the value
             function under ``v``, and returns eight outputs:
 
-            ============  ===============  =========================================================
-            tensor        shape            meaning
-            ============  ===============  =========================================================
-            ``pi``        (B, act_dim),    actions sampled from pi(.|x)
-                          or (B,) if
-                          discrete
-            ``logp``      (B,)             log pi(a_ph|x): the log-likelihood of the actions fed in
-            ``logp_pi``   (B,)             log pi(pi|x): the log-likelihood of the sampled actions
-            ``ent``       (B,)             the entropy of pi(.|x)
-            ``info``      dict             the tensors that define pi(.|x): ``mu`` and ``log_std``
-                                           (Gaussian), or ``logp_all`` (categorical)
-            ``info_phs``  dict             placeholders for the same tensors of the data-
-                                           collecting policy, by the same keys (``log_std``
-                                           of shape (act_dim,))
-            ``d_kl``      scalar           the mean KL(pi_old || pi) over the batch, pi_old
-                                           given by ``info_phs``
-            ``v``         (B,)             the value estimate V(x): squeeze the last axis of an
-                                           MLP's output
-            ============  ===============  =========================================================
+            ================  ==========================  ==========================================
+            tensor            shape                       meaning
+            ================  ==========================  ==========================================
+            ``pi``            (B, act_dim), or (B,)       actions sampled from pi(.|x)
+                              for discrete actions
+            ``logp``          (B,)                        log pi(a_ph|x): the log-likelihood of the
+                                                          actions fed in
+            ``logp_pi``       (B,)                        log pi(pi|x): the log-likelihood of the
+                                                          sampled actions
+            ``ent``           (B,)                        the entropy of pi(.|x)
+            ``info``          dict                        the tensors that define pi(.|x): ``mu``
+                                                          and ``log_std`` (Gaussian), or
+                                                          ``logp_all`` (categorical)
+            ``info_phs``      dict                        placeholders for the same tensors of the
+                                                          data-collecting policy, by the same keys
+                                                          (``log_std`` of shape (act_dim,))
+            ``d_kl``          scalar                      the mean KL(pi_old || pi) over the batch,
+                                                          pi_old given by ``info_phs``
+            ``v``             (B,)                        the value estimate V(x): squeeze
+                                                          the last axis of an MLP's output
+            ================  ==========================  ==========================================
+
+            The value optimizer trains ``v``'s parameters; ``pi``'s move by the natural gradient.
 
         ac_kwargs (dict): Keyword arguments for ``actor_critic``; the default agent takes
             ``hidden_sizes`` ((64, 64)) and ``activation`` (``tf.tanh``).
@@ -346,8 +353,8 @@ def trpo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
     logger = EpochLogger(**logger_kwargs, resume_from=resume_from)
     logger.save_config(locals())
 
-    # Seeds: Python, NumPy and TensorFlow (this call's own graph) now, the environment at its
-    # first reset
+    # Seeds: Python, NumPy and TensorFlow (this call's own graph) now.
+    # The environment is seeded at its first reset.
     seed += 10000 * proc_id()
     random.seed(seed)
     np.random.seed(seed)
@@ -398,9 +405,9 @@ def trpo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
                info_phs=info_phs, train_v=train_v, **ng_ops)
     get_action_ops = [pi, v, logp_pi]
 
-    # Checkpoints: all that training needs to go on (every variable: weights, optimizer slots,
-    # the policy's random generator; the other random states), written with each save; a
-    # resumed run loads one and starts at the epoch after it
+    # Checkpoints: all that training needs to go on (every variable, which holds the weights,
+    # optimizer slots and the policy's random generator; the other random states),
+    # written with each save; a resumed run loads one and starts at the epoch after it
     checkpoint = Checkpoint(logger, envs=dict(env=envs), session=sess)
     start = checkpoint.restore(resume_from, epoch=0)
 

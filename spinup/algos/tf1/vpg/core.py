@@ -53,10 +53,12 @@ def placeholders_from_spaces(*args) -> list:
     return [placeholder_from_space(space) for space in args]
 
 
-def dense(x: tf.Tensor, units: int, activation: Optional[Callable] = None, name: str = 'dense') -> tf.Tensor:
+def dense(x: tf.Tensor, units: int, activation: Optional[Callable] = None,
+          name: str = 'dense') -> tf.Tensor:
     """``activation(x W + b)``, with ``W`` glorot-uniform of shape (in, units) and ``b`` zero."""
     with tf.variable_scope(name):
-        kernel = tf.get_variable('kernel', [int(x.shape[-1]), units], initializer=tf.glorot_uniform_initializer())
+        kernel = tf.get_variable('kernel', [int(x.shape[-1]), units],
+                                 initializer=tf.glorot_uniform_initializer())
         bias = tf.get_variable('bias', [units], initializer=tf.zeros_initializer())
         y = tf.matmul(x, kernel) + bias
     return y if activation is None else activation(y)
@@ -83,7 +85,8 @@ def count_vars(scope: str) -> int:
 def discount_cumsum(x: np.ndarray, discount: float) -> np.ndarray:
     """Discounted sums of the rest of a sequence: ``y[t] = sum_k discount**k * x[t+k]``.
 
-    For ``x = [1, 2, 3]`` and ``discount = 0.5``: ``y = [1 + 1 + 0.75, 2 + 1.5, 3] = [2.75, 3.5, 3]``.
+    For ``x = [1, 2, 3]`` and ``discount = 0.5``:
+    ``y = [1 + 1 + 0.75, 2 + 1.5, 3] = [2.75, 3.5, 3]``.
     Shapes: ``x`` (T,) -> ``y`` (T,).
     """
     # y[t] - discount*y[t+1] = x[t] is a linear filter run over the reversed vector.
@@ -164,10 +167,12 @@ def mlp_actor_critic(x, a, hidden_sizes=(64, 64), activation=tf.tanh, output_act
     elif isinstance(action_space, Discrete):
         policy = mlp_categorical_policy
     else:
-        raise SpinupError(f'the MLP actor-critic handles Box (1-D) and Discrete actions, not {action_space}.')
+        raise SpinupError(f'the MLP actor-critic handles Box (1-D) and Discrete actions, '
+                          f'not {action_space}.')
 
     with tf.variable_scope('pi'):
-        pi, logp, logp_pi, ent = policy(x, a, hidden_sizes, activation, output_activation, action_space)
+        pi, logp, logp_pi, ent = policy(x, a, hidden_sizes, activation,
+                                        output_activation, action_space)
     with tf.variable_scope('v'):
         v = tf.squeeze(mlp(x, list(hidden_sizes) + [1], activation, None), axis=1)  # shape [batch]
     return pi, logp, logp_pi, ent, v

@@ -90,7 +90,7 @@ def target_actions(ac_targ, o2: torch.Tensor, target_noise: float, noise_clip: f
 
 def compute_loss_q(ac, ac_targ, data: Dict[str, torch.Tensor], gamma: float, target_noise: float,
                    noise_clip: float, act_limit: float):
-    """Mean-squared Bellman errors of both Q-functions, and their Q-values for the log.
+    """Mean-squared Bellman errors of both Q-functions.
 
     L = mean( (Q1(s, a) - y)^2 ) + mean( (Q2(s, a) - y)^2 ),
     y = r + gamma * (1 - d) * min( Q1_targ(s', a'(s')), Q2_targ(s', a'(s')) )
@@ -118,7 +118,11 @@ def compute_loss_pi(ac, data: Dict[str, torch.Tensor]):
 
 def polyak_update(ac, ac_targ, polyak: float) -> None:
     """Move the target networks towards the main ones:
-    theta_targ <- polyak * theta_targ + (1 - polyak) * theta."""
+    theta_targ <- polyak * theta_targ + (1 - polyak) * theta.
+
+    In place, without gradients (``ac_targ`` is a deep copy of ``ac``).
+    The two networks' parameters pair up by position (same layers, same order).
+    """
     with torch.no_grad():
         for p, p_targ in zip(ac.parameters(), ac_targ.parameters()):
             # lerp_: p_targ + (1 - polyak) * (p - p_targ) in place, the same average in one op
@@ -131,7 +135,11 @@ def update(ac, ac_targ, data: Dict[str, torch.Tensor], pi_optimizer, q_optimizer
            update_policy: bool) -> Dict[str, Any]:
     """One TD3 update on a batch: a gradient step on both Qs; then, if ``update_policy`` (one
     update in ``policy_delay``), a step on the policy and the polyak move of the targets.
-    Returns ``LossQ``, ``Q1Vals``, ``Q2Vals``, and ``LossPi`` when the policy moved."""
+    Returns ``LossQ``, ``Q1Vals``, ``Q2Vals``, and ``LossPi`` when the policy moved.
+
+    ``data`` is a batch of ``ReplayBuffer.sample_batches``, as tensors.
+    Each optimizer trains only its own networks' parameters.
+    """
     # Lines 8-9: first a gradient descent step for both Qs, towards the targets y.
     q_optimizer.zero_grad()
     loss_q, loss_info = compute_loss_q(ac, ac_targ, data, gamma, target_noise, noise_clip,
@@ -194,8 +202,8 @@ def td3(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
             ``q2(obs, act)``  observations and actions     Q2(obs, act), likewise
             ================  ===========================  =========================================
 
-            ``pi`` is trained by one optimizer, ``q1`` and ``q2`` together by the other; a deep
-            copy of the agent serves as its target networks.
+            ``pi`` is trained by one optimizer, ``q1`` and ``q2`` together by the other;
+            a deep copy of the agent serves as its target networks.
 
         ac_kwargs (dict): Keyword arguments for ``actor_critic``; the default agent takes
             ``hidden_sizes`` ((256, 256)) and ``activation`` (``torch.nn.ReLU``).
@@ -266,7 +274,8 @@ def td3(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
     logger = EpochLogger(**logger_kwargs, resume_from=resume_from)
     logger.save_config(locals())
 
-    # Seeds: Python, NumPy and PyTorch now, the environments at their first reset
+    # Seeds: Python, NumPy and PyTorch now.
+    # The environments are seeded at their first reset.
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
@@ -278,11 +287,12 @@ def td3(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
     act_dim = env.action_space.shape[0]
     env.action_space.seed(seed)
 
-    # The agent: policy pi and Q-functions q1, q2, and target networks that start as a copy of them
+    # The agent: policy pi and Q-functions q1, q2
     ac = actor_critic(env.observation_space, env.action_space, **ac_kwargs)
-    ac_targ = deepcopy(ac)
 
-    # The target networks are only updated by polyak averaging, never by an optimizer
+    # Target networks: they start as a copy of the agent, and only polyak averaging updates
+    # them, never an optimizer
+    ac_targ = deepcopy(ac)
     for p in ac_targ.parameters():
         p.requires_grad = False
 
@@ -295,8 +305,8 @@ def td3(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
     # Both Q-functions' parameters, trained together by one optimizer
     q_params = list(itertools.chain(ac.q1.parameters(), ac.q2.parameters()))
 
-    # Optimizers, one for the policy and one for both Q-functions (fused: one kernel updates
-    # every parameter, the same Adam step, faster)
+    # Optimizers, one for the policy and one for both Q-functions
+    # (fused: one kernel updates every parameter, the same Adam step, faster)
     pi_optimizer = Adam(ac.pi.parameters(), lr=pi_lr, fused=True)
     q_optimizer = Adam(q_params, lr=q_lr, fused=True)
 
