@@ -290,13 +290,14 @@ def vpg(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
     checkpoint = Checkpoint(logger, envs=dict(env=envs), session=sess)
     start = checkpoint.restore(resume_from, epoch=0)
 
-    # Main loop (line 2): each epoch, collect a batch with the current policy, then update and log
+    # Main loop (line 2): each epoch, collect a batch with the current policy, then update and log.
+    # One copy starts a new episode each epoch (the last epoch's ended with it, and a resumed run
+    # repeats the one-go run exactly); several go on with theirs, as PPO2's do, since a copy's
+    # share of a batch is often shorter than an episode. The run's first reset is seeded.
+    new_episode_each_epoch = num_envs == 1
     start_time = time.time() - start.elapsed
     for epoch in range(start.epoch, epochs):
-        # One environment starts a new episode each epoch (the last epoch's ended with it, and a
-        # resumed run repeats the one-go run exactly); several go on with theirs, as a copy's
-        # share of a batch is often shorter than an episode. The run's first reset is seeded.
-        if num_envs == 1 or epoch == start.epoch:
+        if epoch == start.epoch or new_episode_each_epoch:
             o, _ = envs.reset(seed=seed if epoch == 0 else None)
             ep_ret, ep_len = np.zeros(num_envs), np.zeros(num_envs, dtype=int)
 
@@ -322,20 +323,17 @@ def vpg(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[st
             epoch_ended = t == steps_per_env - 1
 
             if done.any() or epoch_ended:
-                if epoch_ended and num_envs == 1 and not done[0]:
-                    print(f'Note: the epoch ended mid-episode, after {ep_len[0]} steps; '
-                          'bootstrapping.', flush=True)
-                # the values of the last states (o holds each copy's own: no copy has reset yet)
-                if (~terminated & (timeout | epoch_ended)).any():
+                # each trajectory that stops here bootstraps from the value of its last state
+                # (o holds each copy's own: no copy has reset yet), unless that state is terminal
+                stops = done | epoch_ended
+                if (stops & ~terminated).any():
                     last_v = sess.run(v, feed_dict={x_ph: o})
-                for i in range(num_envs):
-                    if done[i] or epoch_ended:
-                        # bootstrap the value of the last state, unless it is terminal
-                        buf.finish_path(0 if terminated[i] else last_v[i], env=i)
-                    if done[i]:
-                        logger.store(EpRet=ep_ret[i], EpLen=ep_len[i])
-                # the copies whose episodes ended start new ones (one copy: the next epoch does)
-                if done.any() and (num_envs > 1 or not epoch_ended):
+                for i in np.flatnonzero(stops):
+                    buf.finish_path(0 if terminated[i] else last_v[i], env=i)
+                for i in np.flatnonzero(done):
+                    logger.store(EpRet=ep_ret[i], EpLen=ep_len[i])
+                # the copies whose episodes ended start new ones (one copy: at the next epoch)
+                if done.any() and not (epoch_ended and new_episode_each_epoch):
                     o, _ = envs.reset(options={'reset_mask': done})
                     ep_ret[done], ep_len[done] = 0, 0
 
