@@ -75,9 +75,9 @@ def assert_progress_close(now, before, context='', counts=('Epoch', 'TotalEnvInt
     moves the first epoch by far more than 1e-5 and the episode counts by whole steps.
     ``first_epoch`` names the columns of the first epoch that no update touches, where they
     are not all but AFTER_UPDATE's. ``later``: the tolerance after the first update, as a
-    share of the column's largest value; None compares only the counts there (DDPG and TD3
-    on Pendulum: a deterministic policy's episodes carry a rounding difference into changes
-    of several percent within a few hundred updates).
+    share of the column's largest value (DDPG and TD3 on Pendulum need more than 1 %: a
+    deterministic policy's episodes carry a rounding difference into changes of several
+    percent within a few hundred updates); None compares only the counts there.
     """
     import numpy as np
     import pandas as pd

@@ -150,7 +150,7 @@ def test_pytorch_cnn_shapes_and_dtypes():
     from spinup.algos.pytorch.ppo import core
     from spinup.algos.pytorch.ppo.ppo import PPOBuffer, compute_loss_pi, compute_loss_v
     env = EnvFn(BREAKOUT)()
-    assert core.default_actor_critic(env.observation_space) is core.CNNActorCritic
+    assert isinstance(core.pick_actor_critic(env.observation_space, env.action_space), core.CNNActorCritic)
     ac = core.CNNActorCritic(env.observation_space, env.action_space)
     assert ac.pi.trunk is ac.v.trunk  # one trunk, read by both heads
     buf = PPOBuffer((4, 84, 84), (), 8, num_envs=2, obs_dtype=np.uint8)
@@ -181,11 +181,10 @@ def test_tf1_cnn_shapes_and_dtypes():
     import tensorflow.compat.v1 as tf
     from spinup.algos.tf1.ppo import core
     env = EnvFn(BREAKOUT)()
-    assert core.default_actor_critic(env.observation_space) is core.cnn_actor_critic
     with tf.Graph().as_default():
         x, a = core.placeholders_from_spaces(env.observation_space, env.action_space)
         assert x.dtype == tf.uint8 and tuple(x.shape.as_list()) == (None, 4, 84, 84)
-        pi, logp, logp_pi, ent, v = core.cnn_actor_critic(x, a, action_space=env.action_space)
+        pi, logp, logp_pi, ent, v = core.pick_actor_critic(x, a, action_space=env.action_space)
         assert core.get_vars('trunk') and all(t.shape.as_list() == [None] for t in (pi, logp, logp_pi, ent, v))
         assert v.dtype == logp.dtype == tf.float32
         with tf.Session() as sess:

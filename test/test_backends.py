@@ -64,8 +64,12 @@ def test_signatures_match_each_other_and_the_spec(algo):
             assert type(pt[name].default) is type(tf1[name].default), name
             assert pt[name].annotation == tf1[name].annotation, name
     # PPO's default agent is picked by the observations (the CNN for images); the others' is the MLP
-    assert pt['actor_critic'].default is getattr(pt_core_, 'pick_actor_critic', pt_core_.MLPActorCritic)
-    assert tf1['actor_critic'].default is getattr(tf_core_, 'pick_actor_critic', tf_core_.mlp_actor_critic)
+    if algo == 'ppo':
+        assert pt['actor_critic'].default is pt_core_.pick_actor_critic
+        assert tf1['actor_critic'].default is tf_core_.pick_actor_critic
+    else:
+        assert pt['actor_critic'].default is pt_core_.MLPActorCritic
+        assert tf1['actor_critic'].default is tf_core_.mlp_actor_critic
     expected = dict(ac_kwargs=dict(), seed=0, **SPEC_DEFAULTS[algo])
     assert list(pt)[:2] == ['env_fn', 'actor_critic']
     assert {name: p.default for name, p in list(pt.items())[2:]} == expected

@@ -112,3 +112,18 @@ def test_each_seed_of_an_experiment_relaunches_into_one_new_experiment(tmp_path)
     (tmp_path / 'y_relaunch' / 'y_relaunch_s0').mkdir(parents=True)
     assert _new_exp_name('y', str(tmp_path), 10) == 'y_relaunch'  # seed 10 joins seed 0's relaunch
     assert _new_exp_name('y', str(tmp_path), 0) == 'y_relaunch2'
+
+
+@pytest.mark.parametrize('backend, agent', [('pytorch', 'MLPActorCritic'), ('tf1', 'mlp_actor_critic')])
+def test_an_older_ppo_run_that_recorded_the_mlp_default_relaunches_with_todays_default(backend, agent, tmp_path):
+    """Before pick_actor_critic, PPO's default agent was the MLP, swapped for the CNN on images:
+    such a run's record relaunches with today's default, which picks the same, not with an
+    explicit MLP (which an image run would refuse)."""
+    from spinup.cli.relaunch import relaunch_arguments
+    config = write_config(tmp_path / 'old', _run={'function': f'spinup.algos.{backend}.ppo.ppo.ppo'},
+                          actor_critic=f'spinup.algos.{backend}.ppo.core.{agent}',
+                          env_fn={"EnvFn('BreakoutNoFrameskip-v4')": {'env_id': 'BreakoutNoFrameskip-v4',
+                                                                       'kwargs': {}}})
+    arguments = relaunch_arguments(str(config), ['--exp_name', 'again', '--data_dir', str(tmp_path)])
+    assert arguments['thunk'] == f'ppo_{backend}'
+    assert 'actor_critic' not in arguments['kwargs'], arguments['kwargs']

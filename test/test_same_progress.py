@@ -13,7 +13,8 @@ BEFORE = os.path.join(os.path.dirname(__file__), 'fixtures', 'before_readable')
 ON = dict(steps_per_epoch=600, epochs=3, max_ep_len=150, ac_kwargs=dict(hidden_sizes=(16,)), train_v_iters=5)
 # 200 updates in the first epoch, and test episodes short enough that a rounding difference
 # stays one (with the no-SIMD kernels, ATEN_CPU_CAPABILITY=default, it stayed below 1e-6 of
-# each column's scale); what follows is compared by its counts (see assert_progress_close)
+# each column's scale); what follows within a quarter of each column's scale (DDPG's and TD3's
+# deterministic policies turn rounding into changes of up to 4 % there; see assert_progress_close)
 OFF = dict(steps_per_epoch=400, epochs=2, start_steps=400, update_after=200, update_every=50, max_ep_len=50,
            num_test_episodes=2, ac_kwargs=dict(hidden_sizes=(32, 32)))
 PPO2 = dict(num_minibatches=4, update_epochs=2, ac_kwargs=dict(hidden_sizes=(16,)))
@@ -46,4 +47,4 @@ def test_every_algorithm_writes_the_progress_it_wrote_before(backend, tmp_path):
         now = pd.read_table(out / 'progress.txt')
         assert len(before) == kwargs['epochs'], name
         off_policy = algo.split('_')[0] in ('ddpg', 'td3', 'sac')
-        assert_progress_close(now, before, name, later=None if off_policy else 1e-2)
+        assert_progress_close(now, before, name, later=0.25 if off_policy else 1e-2)

@@ -302,3 +302,64 @@ def test_benchmark_runner_passes_num_envs_on(tmp_path):
     assert json.loads((run / 'config.json').read_text())['num_envs'] == 2
     progress = pd.read_csv(run / 'progress.txt', sep='\t')
     assert progress['TotalEnvInteracts'].tolist() == [400, 800]
+
+
+class DictObservations:
+    """A one-step environment whose observations are a Dict: not an array of one row."""
+
+    def __new__(cls):
+        class Env(gym.Env):
+            observation_space = gym.spaces.Dict({'x': gym.spaces.Box(-1, 1, (2,))})
+            action_space = gym.spaces.Discrete(2)
+
+            def reset(self, seed=None, options=None):
+                super().reset(seed=seed)
+                return {'x': self.np_random.uniform(-1, 1, 2).astype(np.float32)}, {}
+
+            def step(self, action):
+                return {'x': np.full(2, action, dtype=np.float32)}, 1.0, True, False, {'n': 1}
+        return Env()
+
+
+def test_one_copy_steps_as_gymnasiums_sync_vector_does():
+    """num_envs=1 builds a vector that steps its copy directly: its observations, rewards, ends
+    and infos, nested ones too (episode statistics, as a game reports them), are exactly
+    SyncVectorEnv's, step after step across episode ends; a Dict observation takes the
+    general step."""
+    from gymnasium.vector import AutoresetMode, SyncVectorEnv
+
+    from spinup.utils.envs import make_vector_env
+
+    def same(a, b):
+        if isinstance(a, tuple):
+            assert len(a) == len(b)
+            for x, y in zip(a, b):
+                same(x, y)
+        elif isinstance(a, dict):
+            assert a.keys() == b.keys()
+            for key in a:
+                if key == 't':  # an episode's wall-clock time: its type only
+                    assert a[key].dtype == b[key].dtype and a[key].shape == b[key].shape
+                else:
+                    same(a[key], b[key])
+        else:
+            assert a.dtype == b.dtype and a.shape == b.shape and np.array_equal(a, b), (a, b)
+
+    for env_fn, steps in [(lambda: gym.wrappers.RecordEpisodeStatistics(gym.make('CartPole-v1')), 300),
+                          (DictObservations, 5)]:
+        one = make_vector_env(env_fn, 1, 'sync')
+        general = SyncVectorEnv([env_fn], autoreset_mode=AutoresetMode.DISABLED)
+        assert type(one) is not SyncVectorEnv and isinstance(one, SyncVectorEnv)
+        same(one.reset(seed=3), general.reset(seed=3))
+        episodes = 0
+        for t in range(steps):
+            action = np.array([t % 2])
+            results = one.step(action)
+            for a, b in zip(results, general.step(action)):
+                same(a, b)
+            done = results[2] | results[3]
+            if done.any():
+                episodes += 1
+                assert 'episode' in results[4] or env_fn is DictObservations
+                same(one.reset(options={'reset_mask': done}), general.reset(options={'reset_mask': done}))
+        assert episodes >= 5

@@ -28,6 +28,11 @@ NOT_ARGUMENTS = ('_run', 'exp_name', 'logger_kwargs', 'resume_from')
 IMPORTABLE = ('spinup', 'torch', 'tensorflow')
 
 
+# PPO's default agents before pick_actor_critic: each became the CNN for image observations,
+# as pick_actor_critic picks, so a run that recorded one relaunches with today's default
+OLD_DEFAULT_AGENTS = ('spinup.algos.pytorch.ppo.core.MLPActorCritic',
+                      'spinup.algos.tf1.ppo.core.mlp_actor_critic')
+
 def read_config(path: str) -> Tuple[str, Dict[str, Any]]:
     """The path of ``config.json`` (given it or its run folder) and its contents."""
     if osp.isdir(path):
@@ -178,6 +183,8 @@ def relaunch_arguments(config_path: str, overrides: List[str], resume: bool = Fa
         default = params[key].default
         if key != 'seed' and default is not inspect.Parameter.empty and convert_json(default) == recorded:
             continue
+        if key == 'actor_critic' and recorded in OLD_DEFAULT_AGENTS:
+            continue  # an older run's default agent, which picked the CNN for images as today's does
         if key == 'env_fn':
             if 'env_name' not in values:
                 kwargs['env_fn'] = _restore_env_fn(recorded, path)

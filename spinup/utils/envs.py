@@ -214,9 +214,12 @@ def one_copy_vector_class():
         """A sync vector of one copy, whose ``step`` goes straight to the copy: what the general
         one does for many copies (iterate over the batched action, concatenate observations,
         gather infos key by key) cost as much as a MuJoCo step for one. It returns what
-        ``SyncVectorEnv`` returns, arrays of one row and the same infos, and resets as it does."""
+        ``SyncVectorEnv`` returns, arrays of one row and the same infos, and resets as it does;
+        observations other than arrays (a Dict or Tuple space) take the general step."""
 
         def step(self, actions):
+            if not isinstance(self.single_observation_space, gym.spaces.Box):
+                return super().step(actions)
             assert not self._autoreset_envs[0], 'the copy ended its episode: reset it first'
             obs, reward, terminated, truncated, info = self.envs[0].step(actions[0])
             self._observations[0] = obs

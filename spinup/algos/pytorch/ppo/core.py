@@ -326,13 +326,13 @@ def shares_parameters(ac) -> bool:
     return not {id(p) for p in ac.pi.parameters()}.isdisjoint(id(p) for p in ac.v.parameters())
 
 
-def default_actor_critic(observation_space) -> type:
-    """The agent PPO builds when given none: the CNN for images, the MLP otherwise."""
-    return CNNActorCritic if is_image(observation_space.shape) else MLPActorCritic
-
-
-def pick_actor_critic(observation_space, action_space, **kwargs) -> nn.Module:
+def pick_actor_critic(observation_space, action_space, hidden_sizes=None,
+                      activation=None) -> nn.Module:
     """PPO's default agent, picked by the observations: ``CNNActorCritic`` for images
-    (channels, height, width), ``MLPActorCritic`` otherwise."""
-    agent = default_actor_critic(observation_space)
-    return agent(observation_space, action_space, **kwargs)
+    (channels, height, width), ``MLPActorCritic`` otherwise. ``hidden_sizes`` and
+    ``activation`` go to it; None keeps its own (the MLP's (64, 64) and tanh, the CNN's
+    (512,) and ReLU)."""
+    agent = CNNActorCritic if is_image(observation_space.shape) else MLPActorCritic
+    given = dict(hidden_sizes=hidden_sizes, activation=activation)
+    given = {k: v for k, v in given.items() if v is not None}
+    return agent(observation_space, action_space, **given)

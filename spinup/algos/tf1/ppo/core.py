@@ -258,13 +258,14 @@ def cnn_actor_critic(x, a, hidden_sizes=(512,), activation=tf.nn.relu, output_ac
     return pi, logp, logp_pi, ent, v
 
 
-def default_actor_critic(observation_space) -> Callable:
-    """The agent PPO builds when given none: the CNN for images, the MLP otherwise."""
-    return cnn_actor_critic if is_image(observation_space.shape) else mlp_actor_critic
-
-
-def pick_actor_critic(x, a, action_space, **kwargs):
+def pick_actor_critic(x, a, hidden_sizes=None, activation=None, output_activation=None,
+                      action_space=None):
     """PPO's default agent, picked by the observations: ``cnn_actor_critic`` for images
-    (channels, height, width), ``mlp_actor_critic`` otherwise."""
+    (channels, height, width), ``mlp_actor_critic`` otherwise. ``hidden_sizes``,
+    ``activation`` and ``output_activation`` go to it; None keeps its own (the MLP's (64, 64)
+    and tanh, the CNN's (512,) and ReLU)."""
     agent = cnn_actor_critic if is_image(tuple(x.shape.as_list()[1:])) else mlp_actor_critic
-    return agent(x, a, action_space=action_space, **kwargs)
+    given = dict(hidden_sizes=hidden_sizes, activation=activation,
+                 output_activation=output_activation)
+    given = {k: v for k, v in given.items() if v is not None}
+    return agent(x, a, action_space=action_space, **given)

@@ -539,7 +539,7 @@ def ppo(env_fn: Callable, actor_critic=core.pick_actor_critic, ac_kwargs: Dict[s
         diagnostics = update_kind(sess, ops, feed_dict, target_kl=target_kl)
         logger.store(ExplainedVar=explained_variance(data), **diagnostics)
 
-        # One row of progress.txt
+        # Line 14: one row of progress.txt
         logger.log_tabular('Epoch', epoch)
         logger.log_tabular('EpRet', with_min_and_max=True)
         logger.log_tabular('EpLen', average_only=True)
@@ -557,7 +557,7 @@ def ppo(env_fn: Callable, actor_critic=core.pick_actor_critic, ac_kwargs: Dict[s
         logger.log_tabular('Time', time.time() - start_time)
         logger.dump_tabular()
 
-        # Save the agent (after the update, so the last save holds the final policy) and a
+        # Line 14: save the agent (after the update, so the last save holds the final policy) and a
         # checkpoint; after Ctrl-C or SIGTERM, save now and stop (on every MPI process)
         stopping = checkpoint.stop_requested()
         if (epoch % save_freq == 0) or (epoch == epochs - 1) or stopping:
@@ -590,7 +590,7 @@ if __name__ == '__main__':
     from spinup.utils.run_utils import setup_logger_kwargs
     logger_kwargs = setup_logger_kwargs(args.exp_name, args.seed)
 
-    ppo(EnvFn(resolve_env_id(args.env)), actor_critic=core.mlp_actor_critic,
+    ppo(EnvFn(resolve_env_id(args.env)),
         ac_kwargs=dict(hidden_sizes=[args.hid] * args.l), gamma=args.gamma,
         seed=args.seed, steps_per_epoch=args.steps, epochs=args.epochs,
         logger_kwargs=logger_kwargs)
