@@ -468,9 +468,10 @@ def ppo(env_fn: Callable, actor_critic=core.pick_actor_critic, ac_kwargs: Dict[s
     # Observations go to the agent as float32, or as the bytes of images, which it scales itself
     obs_dtype = np.uint8 if envs.single_observation_space.dtype == np.uint8 else np.float32
 
+    obs_torch_dtype = torch.uint8 if obs_dtype == np.uint8 else torch.float32
+
     def as_obs(o: np.ndarray) -> torch.Tensor:
-        dtype = torch.uint8 if obs_dtype == np.uint8 else torch.float32
-        return torch.as_tensor(o, dtype=dtype, device=device)
+        return torch.as_tensor(o, dtype=obs_torch_dtype, device=device)
 
     # Experience buffer: each process collects its share of the epoch, each copy its share of that
     buf = PPOBuffer(obs_dim, act_dim, steps_per_env, gamma, lam, num_envs, obs_dtype)
