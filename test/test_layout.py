@@ -83,9 +83,9 @@ def test_the_layer_test_sees_a_lazy_import_of_the_algorithms(tmp_path):
 # PPO adds the Nature CNN for images.
 SHARED = {
     'pytorch': ['combined_shape', 'mlp', 'count_vars', 'discount_cumsum', 'Actor', 'MLPCategoricalActor',
-                'MLPGaussianActor', 'MLPCritic', 'MLPActorCritic'],
+                'MLPGaussianActor', 'MLPCritic', 'layer_init', 'orthogonal_init', 'MLPActorCritic'],
     'tf1': ['combined_shape', 'placeholder', 'placeholders', 'placeholder_from_space', 'placeholders_from_spaces',
-            'mlp', 'dense', 'get_vars', 'count_vars', 'gaussian_likelihood', 'discount_cumsum'],
+            'mlp', 'kernel_initializer', 'dense', 'get_vars', 'count_vars', 'gaussian_likelihood', 'discount_cumsum'],
 }
 
 

@@ -21,6 +21,9 @@ FAMILY_SETTINGS: Dict[str, Dict[str, Any]] = {
     'on-policy': dict(hidden_sizes=(64, 32), activation='tanh', steps_per_epoch=4000),
     'off-policy': dict(hidden_sizes=(256, 256), activation='relu', steps_per_epoch=4000),
     'atari': dict(hidden_sizes=(512,), activation='relu', steps_per_epoch=1024),
+    # OpenAI baselines' own MuJoCo settings: PPO2's (64, 64) and trpo_mpi's (32, 32), tanh
+    'ppo2-mujoco': dict(hidden_sizes=(64, 64), activation='tanh', steps_per_epoch=2048),
+    'trpo_mpi-mujoco': dict(hidden_sizes=(32, 32), activation='tanh', steps_per_epoch=1024),
 }
 
 # PPO2's Atari hyperparameters (baselines' ppo2 defaults for Atari, which CleanRL and the RL
@@ -31,6 +34,23 @@ PPO2_ATARI: Dict[str, Any] = dict(
     num_envs=8, num_minibatches=4, update_epochs=4, pi_lr=2.5e-4, clip_ratio=0.1, anneal_lr=True,
     anneal_clip=True, clip_vloss=True, vf_coef=0.5, ent_coef=0.01, max_grad_norm=0.5, gamma=0.99,
     lam=0.95, target_kl=None, max_ep_len=27000, save_freq=100)
+
+# PPO2's MuJoCo hyperparameters (baselines' ppo2 defaults for MuJoCo, with run.py's
+# VecNormalize): one copy of 2048 steps, 10 passes over 32 minibatches, lr 3e-4 annealed to 0,
+# clip 0.2 (the value's change too), no entropy bonus, gradient norm 0.5, lambda 0.95, a
+# separate value network, observations and rewards normalized, orthogonal initialization.
+PPO2_MUJOCO: Dict[str, Any] = dict(
+    num_minibatches=32, update_epochs=10, pi_lr=3e-4, vf_lr=3e-4, anneal_lr=True, clip_ratio=0.2,
+    clip_vloss=True, vf_coef=0.5, ent_coef=0.0, max_grad_norm=0.5, gamma=0.99, lam=0.95,
+    target_kl=None, normalize_obs=True, normalize_reward=True, ac_kwargs=dict(init='orthogonal'))
+
+# trpo_mpi's MuJoCo hyperparameters (baselines' trpo_mpi defaults for MuJoCo): 1024 steps, KL
+# 0.01, 10 conjugate-gradient steps with damping 0.1, lambda 0.98, the value function trained
+# at 1e-3 (80 steps: trpo_mpi's 5 passes over minibatches of 64), observations normalized,
+# orthogonal initialization.
+TRPO_MPI_MUJOCO: Dict[str, Any] = dict(
+    delta=0.01, cg_iters=10, damping_coeff=0.1, gamma=0.99, lam=0.98, vf_lr=1e-3, train_v_iters=80,
+    normalize_obs=True, ac_kwargs=dict(init='orthogonal'))
 ATARI_GAMES = ('BreakoutNoFrameskip-v4', 'PongNoFrameskip-v4', 'BeamRiderNoFrameskip-v4')
 
 
@@ -132,6 +152,13 @@ PRESETS: Dict[str, Preset] = {p.name: p for p in [
                Block(('ppo',), ATARI_GAMES, epochs=9766, settings='atari',
                      kwargs={**PPO2_ATARI, 'device': 'auto', 'vector_mode': 'async'}),
            )),
+    Preset('ppo2-mujoco', "baselines' own MuJoCo recipe: PPO with PPO2's settings and TRPO with trpo_mpi's, "
+           'HalfCheetah, Hopper and Walker2d, 1M steps, both backends, 3 seeds', seeds=(0, 1, 2), blocks=(
+               # 488 x 2048 and 976 x 1024 steps: the 999,424 of baselines' 1M (updates of whole batches)
+               Block(('ppo',), MUJOCO_TASKS[:3], epochs=488, settings='ppo2-mujoco', kwargs=PPO2_MUJOCO),
+               Block(('trpo',), MUJOCO_TASKS[:3], epochs=976, settings='trpo_mpi-mujoco',
+                     kwargs=TRPO_MPI_MUJOCO),
+           )),
     Preset('mujoco', "the original's protocol on today's tasks: 3M steps, 10 seeds (a cluster job)",
            seeds=tuple(range(10)), blocks=(
                Block(ON + OFF, MUJOCO_TASKS, epochs=750),
@@ -179,5 +206,5 @@ def custom(algos: Sequence[str], envs: Sequence[str], epochs: int) -> Preset:
                   blocks=(Block(tuple(algos), tuple(envs), epochs=epochs),))
 
 
-__all__ = ['ALGOS', 'ATARI_GAMES', 'BACKENDS', 'Block', 'PPO2_ATARI', 'Experiment', 'FAMILY_SETTINGS', 'PRESETS', 'Preset', 'custom',
+__all__ = ['ALGOS', 'ATARI_GAMES', 'BACKENDS', 'Block', 'PPO2_ATARI', 'PPO2_MUJOCO', 'TRPO_MPI_MUJOCO', 'Experiment', 'FAMILY_SETTINGS', 'PRESETS', 'Preset', 'custom',
            'experiments', 'family']

@@ -43,7 +43,8 @@ def train(algo_name: str, hidden_sizes: Tuple[int, ...], activation: str, **kwar
     else:
         import tensorflow.compat.v1 as tf
         act = {'tanh': tf.nn.tanh, 'relu': tf.nn.relu}[activation]
-    load(algo_name)(ac_kwargs=dict(hidden_sizes=tuple(hidden_sizes), activation=act), **kwargs)
+    ac_kwargs = dict(hidden_sizes=tuple(hidden_sizes), activation=act, **kwargs.pop('ac_kwargs', {}))
+    load(algo_name)(ac_kwargs=ac_kwargs, **kwargs)
 
 
 def launch(exp: Experiment, data_dir: str, resume: bool = False) -> None:

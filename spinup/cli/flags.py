@@ -22,6 +22,7 @@ SUBSTITUTIONS = {
     'env': 'env_name',
     'hid': 'ac_kwargs:hidden_sizes',
     'act': 'ac_kwargs:activation',
+    'init': 'ac_kwargs:init',
     'cpu': 'num_cpu',
     'dt': 'datestamp',
     # PPO's vector and update options, by the names PPO2 and Stable-Baselines3 give them
@@ -30,6 +31,9 @@ SUBSTITUTIONS = {
     'nminibatches': 'num_minibatches',
     'noptepochs': 'update_epochs',
     'n_epochs': 'update_epochs',
+    # observation and reward normalization, by Stable-Baselines3's VecNormalize names
+    'norm_obs': 'normalize_obs',
+    'norm_reward': 'normalize_reward',
 }
 
 # Flags that set how experiments run rather than an argument of the algorithm.

@@ -13,6 +13,8 @@ step, so a crash while it is written leaves the previous one whole::
         tf1/              TF1: a tf.train.Saver of every variable (Adam's slots and the
                           policy's random generator too)
         buffer/*.npy      a replay buffer's stored transitions (its filled part) and counters
+        normalizer.pkl    the running statistics of observations and returns, where the run
+                          normalizes them (the same on every MPI process at an epoch's end)
         processes.pkl     each MPI process's random states (Python, NumPy, the framework,
                           the environments and their action spaces) and what it stored for
                           the epoch's row so far
@@ -51,6 +53,7 @@ from spinup.utils.serialization_utils import atomic_dir, saved_dir
 FOLDER = 'checkpoint'
 INFO = 'checkpoint.json'
 TF1_RNG_COLLECTION = 'spinup_random_generators'
+NORMALIZER = 'normalizer.pkl'
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
@@ -122,12 +125,15 @@ class Checkpoint:
         buffer: A replay buffer (``obs_buf``... arrays of ``max_size`` rows, ``ptr``,
             ``size``), whose filled part is kept. (An on-policy buffer is empty at the epoch
             ends where checkpoints are written.)
+        normalizer: A :class:`~spinup.utils.normalization.Normalizer`, whose statistics are
+            kept where it normalizes anything.
     """
 
     def __init__(self, logger, envs: Dict[str, Any], parts: Optional[Dict[str, Any]] = None,
-                 session=None, buffer=None):
+                 session=None, buffer=None, normalizer=None):
         self.logger, self.envs, self.parts = logger, envs, parts or {}
         self.session, self.buffer = session, buffer
+        self.normalizer = normalizer if normalizer is not None and normalizer.on else None
         self.folder = osp.join(logger.output_dir, FOLDER)
         self.clock = time.time()  # time trained = now - clock
         self.signum: Optional[int] = None
@@ -237,6 +243,9 @@ class Checkpoint:
                            osp.join(tmp, 'model.pt'))
             if self.buffer is not None:
                 _save_buffer(self.buffer, osp.join(tmp, 'buffer'))
+            if self.normalizer is not None:
+                with open(osp.join(tmp, NORMALIZER), 'wb') as f:
+                    pickle.dump(self.normalizer.state_dict(), f, protocol=pickle.HIGHEST_PROTOCOL)
             with open(osp.join(tmp, 'processes.pkl'), 'wb') as f:
                 pickle.dump(states, f, protocol=pickle.HIGHEST_PROTOCOL)
             with open(osp.join(tmp, INFO), 'w') as f:  # last: a folder with it is complete
@@ -272,6 +281,8 @@ class Checkpoint:
                 part.load_state_dict(saved[name])
         if self.buffer is not None:
             _load_buffer(self.buffer, osp.join(folder, 'buffer'))
+        if self.normalizer is not None:
+            self.normalizer.load_state_dict(_load_normalizer(folder))
         with open(osp.join(folder, 'processes.pkl'), 'rb') as f:
             state = pickle.load(f)[proc_id()]
         random.setstate(state['python'])
@@ -339,6 +350,15 @@ def _restore_signals(previous: Dict[int, Any]) -> None:
     if threading.current_thread() is threading.main_thread():
         for s, handler in previous.items():
             signal.signal(s, handler if handler is not None else signal.SIG_DFL)
+
+
+def _load_normalizer(folder: str) -> Dict[str, Any]:
+    path = osp.join(folder, NORMALIZER)
+    if not osp.isfile(path):
+        raise SpinupError(f'the checkpoint {folder} has no normalization statistics: the run did not '
+                          f'normalize; resume it without normalize_obs and normalize_reward.')
+    with open(path, 'rb') as f:
+        return pickle.load(f)
 
 
 def _buffer_arrays(buffer) -> Dict[str, np.ndarray]:

@@ -85,3 +85,15 @@ def check_inputs(algo: str, one_process: bool = False, **counts: int) -> None:
     for name, value in counts.items():
         if value < 1:
             raise SpinupError(f'{name} must be at least 1, not {value}.')
+
+
+INITS = ('default', 'orthogonal')
+
+
+def check_init(init: str) -> str:
+    """``init`` if it names an initialisation of the agents' layers (:data:`INITS`), else one
+    clear error."""
+    if init not in INITS:
+        raise SpinupError(f"init must be 'default' (the framework's own) or 'orthogonal' (PPO2's), "
+                          f"not {init!r}.")
+    return init

@@ -8,7 +8,7 @@ import shutil
 import signal
 import subprocess
 import sys
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 from mpi4py import MPI
@@ -86,6 +86,11 @@ def local_steps(steps_per_epoch: int) -> int:
 
 def allreduce(*args, **kwargs):
     return MPI.COMM_WORLD.Allreduce(*args, **kwargs)
+
+
+def allgather(x: Any) -> list:
+    """Every process's ``x`` (any picklable object), in the order of their ranks."""
+    return MPI.COMM_WORLD.allgather(x) if num_procs() > 1 else [x]
 
 
 def broadcast(x: np.ndarray, root: int = 0) -> None:

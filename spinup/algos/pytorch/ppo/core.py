@@ -13,7 +13,7 @@ from torch.distributions.normal import Normal
 
 from spinup.utils.acting import numpy_mlp
 from spinup.utils.envs import check_flat_observations
-from spinup.utils.errors import SpinupError
+from spinup.utils.errors import SpinupError, check_init
 from spinup.utils.phases import phase
 
 
@@ -152,10 +152,32 @@ class MLPCritic(nn.Module):
         return torch.squeeze(self.v_net(obs), -1)  # shape [batch], not [batch, 1]
 
 
-class MLPActorCritic(nn.Module):
-    """The default agent: an MLP policy ``pi`` (categorical or Gaussian) and an MLP value ``v``."""
+def layer_init(layer: nn.Module, gain: float = math.sqrt(2)) -> nn.Module:
+    """Orthogonal weights scaled by ``gain`` and zero biases: PPO2's initialisation."""
+    nn.init.orthogonal_(layer.weight, gain)
+    nn.init.zeros_(layer.bias)
+    return layer
 
-    def __init__(self, observation_space, action_space, hidden_sizes=(64, 64), activation=nn.Tanh):
+
+def orthogonal_init(module: nn.Module, output_gain: float) -> None:
+    """PPO2's initialisation of an MLP's linear layers (:func:`layer_init`): gain sqrt(2), but
+    ``output_gain`` in the last layer."""
+    linears = [m for m in module.modules() if isinstance(m, nn.Linear)]
+    for layer in linears:
+        layer_init(layer, output_gain if layer is linears[-1] else math.sqrt(2))
+
+
+class MLPActorCritic(nn.Module):
+    """The default agent: an MLP policy ``pi`` (categorical or Gaussian) and an MLP value ``v``.
+
+    ``init='default'`` keeps PyTorch's initialisation of the layers (uniform, scaled by each
+    layer's fan-in, as the original Spinning Up had); ``'orthogonal'`` is PPO2's and CleanRL's
+    (:func:`orthogonal_init`), with gain 0.01 in the policy's output, so that the first policy
+    is near its mean, and 1 in the value's: the same in TF1 and PyTorch.
+    """
+
+    def __init__(self, observation_space, action_space, hidden_sizes=(64, 64), activation=nn.Tanh,
+                 init='default'):
         super().__init__()
         check_flat_observations(observation_space.shape)
         obs_dim = observation_space.shape[0]
@@ -167,6 +189,9 @@ class MLPActorCritic(nn.Module):
             raise SpinupError(f'the MLP actor-critic handles Box (1-D) and Discrete actions, '
                               f'not {action_space}.')
         self.v = MLPCritic(obs_dim, hidden_sizes, activation)
+        if check_init(init) == 'orthogonal':
+            orthogonal_init(self.pi, output_gain=0.01)
+            orthogonal_init(self.v, output_gain=1.0)
 
     @phase('policy')
     def step(self, obs):
@@ -188,13 +213,6 @@ class MLPActorCritic(nn.Module):
     def act(self, obs):
         """Sample an action for ``obs`` (a tensor); return it as a NumPy array."""
         return self.step(obs)[0]
-
-
-def layer_init(layer: nn.Module, gain: float = math.sqrt(2)) -> nn.Module:
-    """Orthogonal weights scaled by ``gain`` and zero biases: PPO2's initialisation."""
-    nn.init.orthogonal_(layer.weight, gain)
-    nn.init.zeros_(layer.bias)
-    return layer
 
 
 def is_image(shape: Sequence[int]) -> bool:
@@ -244,11 +262,13 @@ class CNNActorCritic(nn.Module):
     them together, on one loss and with one optimizer; :meth:`evaluate` runs the trunk once
     for both.
 
-    Initialisation (PPO2's): orthogonal, gain sqrt(2) in the trunk, 0.01 for the policy's
-    logits (a nearly uniform first policy) and 1 for the value.
+    Initialisation: ``init='orthogonal'`` (PPO2's), gain sqrt(2) in the trunk, 0.01 for the
+    policy's logits (a nearly uniform first policy) and 1 for the value; ``'default'``,
+    PyTorch's own.
     """
 
-    def __init__(self, observation_space, action_space, hidden_sizes=(512,), activation=nn.ReLU):
+    def __init__(self, observation_space, action_space, hidden_sizes=(512,), activation=nn.ReLU,
+                 init='orthogonal'):
         super().__init__()
         if not is_image(observation_space.shape):
             raise SpinupError(f'the CNN actor-critic takes images (channels, height, width), '
@@ -258,6 +278,10 @@ class CNNActorCritic(nn.Module):
         self.trunk = NatureCNN(observation_space.shape, hidden_sizes, activation)
         self.pi = CNNCategoricalActor(self.trunk, action_space.n)
         self.v = CNNCritic(self.trunk)
+        if check_init(init) == 'default':
+            for layer in self.modules():
+                if isinstance(layer, (nn.Conv2d, nn.Linear)):
+                    layer.reset_parameters()
 
     def evaluate(self, obs, act):
         """pi(.|obs), log pi(act|obs) and V(obs), through the trunk once."""
@@ -327,12 +351,12 @@ def shares_parameters(ac) -> bool:
 
 
 def pick_actor_critic(observation_space, action_space, hidden_sizes=None,
-                      activation=None) -> nn.Module:
+                      activation=None, init=None) -> nn.Module:
     """PPO's default agent, picked by the observations: ``CNNActorCritic`` for images
-    (channels, height, width), ``MLPActorCritic`` otherwise. ``hidden_sizes`` and
-    ``activation`` go to it; None keeps its own (the MLP's (64, 64) and tanh, the CNN's
-    (512,) and ReLU)."""
+    (channels, height, width), ``MLPActorCritic`` otherwise. ``hidden_sizes``, ``activation``
+    and ``init`` go to it; None keeps its own (the MLP's (64, 64), tanh and PyTorch's
+    initialisation, the CNN's (512,), ReLU and PPO2's)."""
     agent = CNNActorCritic if is_image(observation_space.shape) else MLPActorCritic
-    given = dict(hidden_sizes=hidden_sizes, activation=activation)
+    given = dict(hidden_sizes=hidden_sizes, activation=activation, init=init)
     given = {k: v for k, v in given.items() if v is not None}
     return agent(observation_space, action_space, **given)

@@ -24,6 +24,8 @@ from spinup.utils.logx import EpochLogger
 from spinup.utils.mpi_pytorch import mpi_avg_grads, setup_pytorch_for_mpi, sync_params
 from spinup.utils.mpi_tools import (local_steps, mpi_avg, mpi_fork, mpi_statistics_scalar,
                                     num_procs, proc_id)
+from spinup.utils.normalization import Normalizer
+from spinup.utils.normalization_pytorch import NormalizedAgent
 from spinup.utils.phases import phase
 
 
@@ -288,6 +290,7 @@ def ppo(env_fn: Callable, actor_critic=core.pick_actor_critic, ac_kwargs: Dict[s
         train_pi_iters: int = 80, train_v_iters: int = 80, lam: float = 0.97,
         max_ep_len: int = 1000, target_kl: Optional[float] = 0.01,
         num_envs: int = 1, vector_mode: str = 'sync',
+        normalize_obs: bool = False, normalize_reward: bool = False,
         num_minibatches: Optional[int] = None, update_epochs: int = 10, ent_coef: float = 0.0,
         vf_coef: float = 0.5, clip_vloss: bool = False, max_grad_norm: Optional[float] = None,
         anneal_lr: bool = False, anneal_clip: bool = False, device: str = 'cpu',
@@ -370,6 +373,15 @@ def ppo(env_fn: Callable, actor_critic=core.pick_actor_critic, ac_kwargs: Dict[s
             ``'async'`` steps each in a subprocess of its own, for environments whose step
             is slow.
 
+        normalize_obs (bool): Hand the agent each observation less the running mean of the
+            observations so far, over their running standard deviation, clipped to +-10
+            (baselines' ``VecNormalize``). The statistics are saved with the agent, which
+            applies them itself when it is loaded. (PPO2 and TRPO do on MuJoCo.)
+
+        normalize_reward (bool): Learn from rewards divided by the running standard deviation
+            of the discounted return, clipped to +-10. ``EpRet`` stays the environment's.
+            (PPO2 does on MuJoCo.)
+
         num_minibatches (int): None updates on the whole batch as above (``train_pi_iters``,
             ``train_v_iters``). A number switches to PPO2's update: ``update_epochs`` passes
             over the batch, each in this many shuffled minibatches, one gradient step on each
@@ -450,6 +462,11 @@ def ppo(env_fn: Callable, actor_critic=core.pick_actor_critic, ac_kwargs: Dict[s
     obs_dim = envs.single_observation_space.shape
     act_dim = envs.single_action_space.shape
     envs.action_space.seed(seed)
+
+    # Normalization (off by default; PPO2's recipe on MuJoCo turns both on): what the agent
+    # sees of each observation, and the scale of the rewards it learns from
+    norm = Normalizer(envs.single_observation_space, num_envs, gamma, normalize_obs,
+                      normalize_reward)
     games = reports_episodes(envs)  # (whether EpRet is the score the game reports: log_episodes)
 
     # The agent: policy pi and value function v (by default an MLP, or for images the Nature
@@ -506,13 +523,15 @@ def ppo(env_fn: Callable, actor_critic=core.pick_actor_critic, ac_kwargs: Dict[s
         for i in np.flatnonzero(ended):
             logger.store(EpRet=ret[i], EpLen=length[i])
 
-    # Saving: the whole agent goes to pyt_save/model.pt
-    logger.setup_pytorch_saver(ac)
+    # Saving: the whole agent goes to pyt_save/model.pt; with normalized observations, inside
+    # a module that applies their statistics to the raw observations it is given
+    logger.setup_pytorch_saver(NormalizedAgent(ac, norm) if normalize_obs else ac)
 
     # Checkpoints: all that training needs to go on (weights, optimizer states, random states),
     # written with each save; a resumed run loads one and starts at the epoch after it
     parts = dict(ac=ac, **{k: o for k, o in optimizers.items() if o is not None})
-    checkpoint = Checkpoint(logger, envs=dict(env=envs), parts=parts)
+    checkpoint = Checkpoint(logger, envs=dict(env=envs), parts=parts,
+                            normalizer=norm)
     start = checkpoint.restore(resume_from, epoch=0)
 
     # Main loop (line 2): each epoch, collect a batch with the current policy, then update and log.
@@ -525,6 +544,7 @@ def ppo(env_fn: Callable, actor_critic=core.pick_actor_critic, ac_kwargs: Dict[s
         if epoch == start.epoch or new_episode_each_epoch:
             o, _ = envs.reset(seed=seed if epoch == 0 else None)
             ep_ret, ep_len = np.zeros(num_envs), np.zeros(num_envs, dtype=int)
+            norm.restart()  # (the returns that scale rewards, too)
 
         # Annealing: the learning rates (and the clip ratio) fall linearly to 0 over the run
         frac = 1 - epoch / epochs
@@ -536,11 +556,12 @@ def ppo(env_fn: Callable, actor_critic=core.pick_actor_critic, ac_kwargs: Dict[s
 
         for t in range(steps_per_env):
             # Line 4: act, step, store (o is (num_envs, obs_dim), and so on down the line)
-            a, v, logp = ac.step(as_obs(o))
+            x = norm.obs(o)  # (what the agent sees of o: o itself, unless normalized)
+            a, v, logp = ac.step(as_obs(x))
             next_o, r, terminated, truncated, info = envs.step(a)
             ep_ret += r
             ep_len += 1
-            buf.store(o, a, r, v, logp)
+            buf.store(x, a, norm.reward(r), v, logp)
             logger.store(VVals=v)
             o = next_o
 
@@ -555,7 +576,7 @@ def ppo(env_fn: Callable, actor_critic=core.pick_actor_critic, ac_kwargs: Dict[s
                 # (o holds each copy's own: no copy has reset yet), unless that state is terminal
                 stops = done | epoch_ended
                 if (stops & ~terminated).any():
-                    _, last_v, _ = ac.step(as_obs(o))
+                    _, last_v, _ = ac.step(as_obs(norm.obs(o, update=False)))
                 for i in np.flatnonzero(stops):
                     buf.finish_path(0 if terminated[i] else last_v[i], env=i)
                 log_episodes(done, info)
@@ -563,7 +584,10 @@ def ppo(env_fn: Callable, actor_critic=core.pick_actor_critic, ac_kwargs: Dict[s
                 if done.any() and not (epoch_ended and new_episode_each_epoch):
                     o, _ = envs.reset(options={'reset_mask': done})
                     ep_ret[done], ep_len[done] = 0, 0
+                    norm.restart(done)
             # [docs episode-end end]
+
+        norm.sync()  # (under MPI: the statistics of every process, merged)
 
         # Lines 8-13: update the policy and value function on the batch
         data = buf.get(device)

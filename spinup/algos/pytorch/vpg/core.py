@@ -13,7 +13,7 @@ from torch.distributions.normal import Normal
 
 from spinup.utils.acting import numpy_mlp
 from spinup.utils.envs import check_flat_observations
-from spinup.utils.errors import SpinupError
+from spinup.utils.errors import SpinupError, check_init
 from spinup.utils.phases import phase
 
 
@@ -152,10 +152,32 @@ class MLPCritic(nn.Module):
         return torch.squeeze(self.v_net(obs), -1)  # shape [batch], not [batch, 1]
 
 
-class MLPActorCritic(nn.Module):
-    """The default agent: an MLP policy ``pi`` (categorical or Gaussian) and an MLP value ``v``."""
+def layer_init(layer: nn.Module, gain: float = math.sqrt(2)) -> nn.Module:
+    """Orthogonal weights scaled by ``gain`` and zero biases: PPO2's initialisation."""
+    nn.init.orthogonal_(layer.weight, gain)
+    nn.init.zeros_(layer.bias)
+    return layer
 
-    def __init__(self, observation_space, action_space, hidden_sizes=(64, 64), activation=nn.Tanh):
+
+def orthogonal_init(module: nn.Module, output_gain: float) -> None:
+    """PPO2's initialisation of an MLP's linear layers (:func:`layer_init`): gain sqrt(2), but
+    ``output_gain`` in the last layer."""
+    linears = [m for m in module.modules() if isinstance(m, nn.Linear)]
+    for layer in linears:
+        layer_init(layer, output_gain if layer is linears[-1] else math.sqrt(2))
+
+
+class MLPActorCritic(nn.Module):
+    """The default agent: an MLP policy ``pi`` (categorical or Gaussian) and an MLP value ``v``.
+
+    ``init='default'`` keeps PyTorch's initialisation of the layers (uniform, scaled by each
+    layer's fan-in, as the original Spinning Up had); ``'orthogonal'`` is PPO2's and CleanRL's
+    (:func:`orthogonal_init`), with gain 0.01 in the policy's output, so that the first policy
+    is near its mean, and 1 in the value's: the same in TF1 and PyTorch.
+    """
+
+    def __init__(self, observation_space, action_space, hidden_sizes=(64, 64), activation=nn.Tanh,
+                 init='default'):
         super().__init__()
         check_flat_observations(observation_space.shape)
         obs_dim = observation_space.shape[0]
@@ -167,6 +189,9 @@ class MLPActorCritic(nn.Module):
             raise SpinupError(f'the MLP actor-critic handles Box (1-D) and Discrete actions, '
                               f'not {action_space}.')
         self.v = MLPCritic(obs_dim, hidden_sizes, activation)
+        if check_init(init) == 'orthogonal':
+            orthogonal_init(self.pi, output_gain=0.01)
+            orthogonal_init(self.v, output_gain=1.0)
 
     @phase('policy')
     def step(self, obs):

@@ -20,6 +20,8 @@ from spinup.utils.logx import EpochLogger
 from spinup.utils.mpi_pytorch import mpi_avg_grads, setup_pytorch_for_mpi, sync_params
 from spinup.utils.mpi_tools import (local_steps, mpi_avg, mpi_fork, mpi_statistics_scalar,
                                     num_procs, proc_id)
+from spinup.utils.normalization import Normalizer
+from spinup.utils.normalization_pytorch import NormalizedAgent
 from spinup.utils.phases import phase
 
 
@@ -167,6 +169,7 @@ def vpg(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
         seed: int = 0, steps_per_epoch: int = 4000, epochs: int = 50, gamma: float = 0.99,
         pi_lr: float = 3e-4, vf_lr: float = 1e-3, train_v_iters: int = 80, lam: float = 0.97,
         max_ep_len: int = 1000, num_envs: int = 1, vector_mode: str = 'sync',
+        normalize_obs: bool = False, normalize_reward: bool = False,
         logger_kwargs: Dict[str, Any] = dict(), save_freq: int = 10,
         resume_from: Optional[str] = None) -> None:
     """Vanilla Policy Gradient: one step of gradient ascent a batch on the policy-gradient
@@ -228,6 +231,15 @@ def vpg(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
             ``'async'`` steps each in a subprocess of its own, for environments whose step
             is slow.
 
+        normalize_obs (bool): Hand the agent each observation less the running mean of the
+            observations so far, over their running standard deviation, clipped to +-10
+            (baselines' ``VecNormalize``). The statistics are saved with the agent, which
+            applies them itself when it is loaded. (PPO2 and TRPO do on MuJoCo.)
+
+        normalize_reward (bool): Learn from rewards divided by the running standard deviation
+            of the discounted return, clipped to +-10. ``EpRet`` stays the environment's.
+            (PPO2 does on MuJoCo.)
+
         logger_kwargs (dict): Keyword arguments for :class:`EpochLogger` (``output_dir``,
             ``exp_name``, ``tensorboard``); ``setup_logger_kwargs`` makes them.
 
@@ -264,6 +276,11 @@ def vpg(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
     act_dim = envs.single_action_space.shape
     envs.action_space.seed(seed)
 
+    # Normalization (off by default; PPO2's recipe on MuJoCo turns both on): what the agent
+    # sees of each observation, and the scale of the rewards it learns from
+    norm = Normalizer(envs.single_observation_space, num_envs, gamma, normalize_obs,
+                      normalize_reward)
+
     # The agent: policy pi and value function v
     ac = actor_critic(envs.single_observation_space, envs.single_action_space, **ac_kwargs)
 
@@ -281,13 +298,15 @@ def vpg(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
     pi_optimizer = Adam(ac.pi.parameters(), lr=pi_lr, fused=True)
     vf_optimizer = Adam(ac.v.parameters(), lr=vf_lr, fused=True)
 
-    # Saving: the whole agent goes to pyt_save/model.pt
-    logger.setup_pytorch_saver(ac)
+    # Saving: the whole agent goes to pyt_save/model.pt; with normalized observations, inside
+    # a module that applies their statistics to the raw observations it is given
+    logger.setup_pytorch_saver(NormalizedAgent(ac, norm) if normalize_obs else ac)
 
     # Checkpoints: all that training needs to go on (weights, optimizer states, random states),
     # written with each save; a resumed run loads one and starts at the epoch after it
     checkpoint = Checkpoint(logger, envs=dict(env=envs),
-                            parts=dict(ac=ac, pi_optimizer=pi_optimizer, vf_optimizer=vf_optimizer))
+                            parts=dict(ac=ac, pi_optimizer=pi_optimizer, vf_optimizer=vf_optimizer),
+                            normalizer=norm)
     start = checkpoint.restore(resume_from, epoch=0)
 
     # Main loop (line 2): each epoch, collect a batch with the current policy, then update and log.
@@ -300,17 +319,19 @@ def vpg(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
         if epoch == start.epoch or new_episode_each_epoch:
             o, _ = envs.reset(seed=seed if epoch == 0 else None)
             ep_ret, ep_len = np.zeros(num_envs), np.zeros(num_envs, dtype=int)
+            norm.restart()  # (the returns that scale rewards, too)
 
         for t in range(steps_per_env):
             # Line 4: act, step, store (o is (num_envs, obs_dim), and so on down the line)
-            a, v, logp = ac.step(torch.as_tensor(o, dtype=torch.float32))
+            x = norm.obs(o)  # (what the agent sees of o: o itself, unless normalized)
+            a, v, logp = ac.step(torch.as_tensor(x, dtype=torch.float32))
 
             next_o, r, terminated, truncated, _ = envs.step(a)
             ep_ret += r
             ep_len += 1
 
             # into the buffer, a row of the [steps, envs] arrays; values also to the log
-            buf.store(o, a, r, v, logp)
+            buf.store(x, a, norm.reward(r), v, logp)
             logger.store(VVals=v)
 
             # the next step starts from the new observations
@@ -328,7 +349,8 @@ def vpg(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
                 # (o holds each copy's own: no copy has reset yet), unless that state is terminal
                 stops = done | epoch_ended
                 if (stops & ~terminated).any():
-                    _, last_v, _ = ac.step(torch.as_tensor(o, dtype=torch.float32))
+                    x = norm.obs(o, update=False)
+                    _, last_v, _ = ac.step(torch.as_tensor(x, dtype=torch.float32))
                 for i in np.flatnonzero(stops):
                     buf.finish_path(0 if terminated[i] else last_v[i], env=i)
                 for i in np.flatnonzero(done):
@@ -337,7 +359,10 @@ def vpg(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
                 if done.any() and not (epoch_ended and new_episode_each_epoch):
                     o, _ = envs.reset(options={'reset_mask': done})
                     ep_ret[done], ep_len[done] = 0, 0
+                    norm.restart(done)
             # [docs episode-end end]
+
+        norm.sync()  # (under MPI: the statistics of every process, merged)
 
         # Lines 8-10: update the policy and value function on the batch
         logger.store(**update(ac, buf.get(), pi_optimizer, vf_optimizer,

@@ -12,7 +12,7 @@ from gymnasium.spaces import Box, Discrete, Space
 
 from spinup.utils.checkpoint import tf1_random_generator
 from spinup.utils.envs import check_flat_observations
-from spinup.utils.errors import SpinupError
+from spinup.utils.errors import SpinupError, check_init
 
 tf.disable_v2_behavior()
 
@@ -53,23 +53,35 @@ def placeholders_from_spaces(*args) -> list:
     return [placeholder_from_space(space) for space in args]
 
 
+def kernel_initializer(init: str = 'default', gain: float = 1.0):
+    """Kernels glorot-uniform (``init='default'``, as ``tf.layers`` made them and the original
+    Spinning Up had), or orthogonal scaled by ``gain`` (``'orthogonal'``, PPO2's)."""
+    if check_init(init) == 'orthogonal':
+        return tf.orthogonal_initializer(gain)
+    return tf.glorot_uniform_initializer()
+
+
 def dense(x: tf.Tensor, units: int, activation: Optional[Callable] = None,
-          name: str = 'dense') -> tf.Tensor:
-    """``activation(x W + b)``, with ``W`` glorot-uniform of shape (in, units) and ``b`` zero."""
+          name: str = 'dense', init: str = 'default', gain: float = 1.0) -> tf.Tensor:
+    """``activation(x W + b)``, with ``W`` of shape (in, units) by ``kernel_initializer(init,
+    gain)`` and ``b`` zero."""
     with tf.variable_scope(name):
         kernel = tf.get_variable('kernel', [int(x.shape[-1]), units],
-                                 initializer=tf.glorot_uniform_initializer())
+                                 initializer=kernel_initializer(init, gain))
         bias = tf.get_variable('bias', [units], initializer=tf.zeros_initializer())
         y = tf.matmul(x, kernel) + bias
     return y if activation is None else activation(y)
 
 
 def mlp(x: tf.Tensor, hidden_sizes: Sequence[int] = (32,), activation: Callable = tf.tanh,
-        output_activation: Optional[Callable] = None) -> tf.Tensor:
-    """A multi-layer perceptron on ``x``; ``hidden_sizes`` ends with the output width."""
+        output_activation: Optional[Callable] = None, init: str = 'default',
+        output_gain: float = 1.0) -> tf.Tensor:
+    """A multi-layer perceptron on ``x``; ``hidden_sizes`` ends with the output width. With
+    ``init='orthogonal'``, the hidden layers' gain is sqrt(2), the last layer's ``output_gain``."""
     for j, h in enumerate(hidden_sizes[:-1]):
-        x = dense(x, h, activation, name=f'dense_{j}')
-    return dense(x, hidden_sizes[-1], output_activation, name=f'dense_{len(hidden_sizes) - 1}')
+        x = dense(x, h, activation, name=f'dense_{j}', init=init, gain=np.sqrt(2))
+    return dense(x, hidden_sizes[-1], output_activation, name=f'dense_{len(hidden_sizes) - 1}',
+                 init=init, gain=output_gain)
 
 
 def get_vars(scope: str) -> list:
@@ -104,13 +116,14 @@ def gaussian_likelihood(x: tf.Tensor, mu: tf.Tensor, log_std: tf.Tensor) -> tf.T
     return tf.reduce_sum(pre_sum, axis=-1)
 
 
-def mlp_categorical_policy(x, a, hidden_sizes, activation, output_activation, action_space):
+def mlp_categorical_policy(x, a, hidden_sizes, activation, output_activation, action_space,
+                           init='default'):
     """pi(.|s) = Categorical(softmax(logits)), for discrete actions.
 
     Returns ``pi`` (B,) sampled actions, ``logp`` (B,) log pi(a|s) of the actions fed to
     ``a``, ``logp_pi`` (B,) log pi(pi|s), and ``ent`` (B,) the entropy of pi(.|s).
     """
-    logits = mlp(x, list(hidden_sizes) + [action_space.n], activation, None)
+    logits = mlp(x, list(hidden_sizes) + [action_space.n], activation, None, init, 0.01)
     return categorical_from_logits(logits, a)
 
 
@@ -127,7 +140,8 @@ def categorical_from_logits(logits: tf.Tensor, a: tf.Tensor):
     return pi, logp, logp_pi, ent
 
 
-def mlp_gaussian_policy(x, a, hidden_sizes, activation, output_activation, action_space):
+def mlp_gaussian_policy(x, a, hidden_sizes, activation, output_activation, action_space,
+                        init='default'):
     """pi(.|s) = N(mu(s), diag(exp(log_std))^2), with a learned state-independent log-std
     initialised at -0.5.
 
@@ -135,7 +149,7 @@ def mlp_gaussian_policy(x, a, hidden_sizes, activation, output_activation, actio
     to ``a``, ``logp_pi`` (B,) log pi(pi|s), and ``ent`` (B,) the entropy of pi(.|s).
     """
     act_dim = int(a.shape[-1])
-    mu = mlp(x, list(hidden_sizes) + [act_dim], activation, output_activation)
+    mu = mlp(x, list(hidden_sizes) + [act_dim], activation, output_activation, init, 0.01)
     # [docs log-std]
     log_std = tf.get_variable(name='log_std', initializer=-0.5 * np.ones(act_dim, dtype=np.float32))
     # [docs log-std end]
@@ -154,13 +168,15 @@ Actor-Critics
 
 
 def mlp_actor_critic(x, a, hidden_sizes=(64, 64), activation=tf.tanh, output_activation=None,
-                     action_space=None):
+                     action_space=None, init='default'):
     """The default PPO agent: an MLP policy (scope ``pi``) and an MLP value function (scope ``v``).
 
     Args:
         x: Placeholder of observations, (B, obs_dim).
         a: Placeholder of actions, (B, act_dim) or (B,) for discrete actions.
         action_space: The environment's action space, which picks the policy.
+        init: ``'default'`` (glorot-uniform, the original's) or ``'orthogonal'`` (PPO2's: gain
+            sqrt(2) in hidden layers, 0.01 in the policy's output, 1 in the value's).
 
     Returns:
         ``pi, logp, logp_pi, ent, v``: sampled actions, log pi(a|s), log pi(pi|s), the
@@ -177,9 +193,9 @@ def mlp_actor_critic(x, a, hidden_sizes=(64, 64), activation=tf.tanh, output_act
 
     with tf.variable_scope('pi'):
         pi, logp, logp_pi, ent = policy(x, a, hidden_sizes, activation,
-                                        output_activation, action_space)
+                                        output_activation, action_space, init)
     with tf.variable_scope('v'):
-        v = tf.squeeze(mlp(x, list(hidden_sizes) + [1], activation, None), axis=1)  # shape [batch]
+        v = tf.squeeze(mlp(x, list(hidden_sizes) + [1], activation, None, init), axis=1)
     return pi, logp, logp_pi, ent, v
 
 
@@ -188,30 +204,19 @@ def is_image(shape: Sequence[int]) -> bool:
     return len(shape) == 3
 
 
-def orthogonal_dense(x: tf.Tensor, units: int, gain: float, activation: Optional[Callable] = None,
-                     name: str = 'dense') -> tf.Tensor:
-    """``activation(x W + b)``, with ``W`` orthogonal scaled by ``gain`` and ``b`` zero (PPO2's)."""
-    with tf.variable_scope(name):
-        kernel = tf.get_variable('kernel', [int(x.shape[-1]), units],
-                                 initializer=tf.orthogonal_initializer(gain))
-        bias = tf.get_variable('bias', [units], initializer=tf.zeros_initializer())
-        y = tf.matmul(x, kernel) + bias
-    return y if activation is None else activation(y)
-
-
 def conv(x: tf.Tensor, filters: int, size: int, stride: int, activation: Callable,
-         name: str) -> tf.Tensor:
+         name: str, init: str = 'orthogonal') -> tf.Tensor:
     """``activation(conv(x) + b)`` on NHWC images: ``filters`` of ``size`` x ``size`` at ``stride``,
-    no padding, orthogonal kernels (gain sqrt(2)) and zero biases."""
+    no padding, kernels by ``kernel_initializer(init, sqrt(2))`` and zero biases."""
     with tf.variable_scope(name):
         kernel = tf.get_variable('kernel', [size, size, int(x.shape[-1]), filters],
-                                 initializer=tf.orthogonal_initializer(np.sqrt(2)))
+                                 initializer=kernel_initializer(init, np.sqrt(2)))
         bias = tf.get_variable('bias', [filters], initializer=tf.zeros_initializer())
         return activation(tf.nn.conv2d(x, kernel, strides=stride, padding='VALID') + bias)
 
 
 def nature_cnn(x: tf.Tensor, hidden_sizes: Sequence[int] = (512,),
-               activation: Callable = tf.nn.relu) -> tf.Tensor:
+               activation: Callable = tf.nn.relu, init: str = 'orthogonal') -> tf.Tensor:
     """The trunk of the Nature DQN network, which PPO2 uses on Atari: three convolutions
     (32 8x8 filters, stride 4; 64 4x4, stride 2; 64 3x3, stride 1) and a fully connected
     layer of 512, all ReLU. It takes ``uint8`` images (B, C, H, W) and scales them to
@@ -222,23 +227,24 @@ def nature_cnn(x: tf.Tensor, hidden_sizes: Sequence[int] = (512,),
                           f'{height}x{width}.')
     # to NHWC, which the CPU's convolutions take
     h = tf.transpose(tf.cast(x, tf.float32) / 255.0, [0, 2, 3, 1])
-    h = conv(h, 32, 8, 4, activation, 'conv_0')
-    h = conv(h, 64, 4, 2, activation, 'conv_1')
-    h = conv(h, 64, 3, 1, activation, 'conv_2')
+    h = conv(h, 32, 8, 4, activation, 'conv_0', init)
+    h = conv(h, 64, 4, 2, activation, 'conv_1', init)
+    h = conv(h, 64, 3, 1, activation, 'conv_2', init)
     h = tf.reshape(h, [-1, int(np.prod(h.shape[1:]))])
     for j, units in enumerate(hidden_sizes):
-        h = orthogonal_dense(h, units, np.sqrt(2), activation, name=f'dense_{j}')
+        h = dense(h, units, activation, name=f'dense_{j}', init=init, gain=np.sqrt(2))
     return h
 
 
 def cnn_actor_critic(x, a, hidden_sizes=(512,), activation=tf.nn.relu, output_activation=None,
-                     action_space=None):
+                     action_space=None, init='orthogonal'):
     """PPO2's Atari agent: one :func:`nature_cnn` trunk (scope ``trunk``) that both heads read,
     a categorical policy head (scope ``pi``) and a value head (scope ``v``). Since the two
     share the trunk, PPO trains them together, on one loss and with one optimizer.
 
-    Initialisation (PPO2's): orthogonal, gain sqrt(2) in the trunk, 0.01 for the policy's
-    logits (a nearly uniform first policy) and 1 for the value.
+    Initialisation: ``init='orthogonal'`` (PPO2's), gain sqrt(2) in the trunk, 0.01 for the
+    policy's logits (a nearly uniform first policy) and 1 for the value; ``'default'``,
+    glorot-uniform.
 
     Returns:
         ``pi, logp, logp_pi, ent, v``, as :func:`mlp_actor_critic`.
@@ -249,23 +255,23 @@ def cnn_actor_critic(x, a, hidden_sizes=(512,), activation=tf.nn.relu, output_ac
     if not isinstance(action_space, Discrete):
         raise SpinupError(f'the CNN actor-critic handles Discrete actions, not {action_space}.')
     with tf.variable_scope('trunk'):
-        features = nature_cnn(x, hidden_sizes, activation)
+        features = nature_cnn(x, hidden_sizes, activation, init)
     with tf.variable_scope('pi'):
-        logits = orthogonal_dense(features, action_space.n, 0.01, name='logits')
+        logits = dense(features, action_space.n, name='logits', init=init, gain=0.01)
         pi, logp, logp_pi, ent = categorical_from_logits(logits, a)
     with tf.variable_scope('v'):
-        v = tf.squeeze(orthogonal_dense(features, 1, 1.0, name='value'), axis=1)
+        v = tf.squeeze(dense(features, 1, name='value', init=init, gain=1.0), axis=1)
     return pi, logp, logp_pi, ent, v
 
 
 def pick_actor_critic(x, a, hidden_sizes=None, activation=None, output_activation=None,
-                      action_space=None):
+                      action_space=None, init=None):
     """PPO's default agent, picked by the observations: ``cnn_actor_critic`` for images
     (channels, height, width), ``mlp_actor_critic`` otherwise. ``hidden_sizes``,
-    ``activation`` and ``output_activation`` go to it; None keeps its own (the MLP's (64, 64)
-    and tanh, the CNN's (512,) and ReLU)."""
+    ``activation``, ``output_activation`` and ``init`` go to it; None keeps its own (the MLP's
+    (64, 64), tanh and glorot-uniform, the CNN's (512,), ReLU and PPO2's orthogonal)."""
     agent = cnn_actor_critic if is_image(tuple(x.shape.as_list()[1:])) else mlp_actor_critic
     given = dict(hidden_sizes=hidden_sizes, activation=activation,
-                 output_activation=output_activation)
+                 output_activation=output_activation, init=init)
     given = {k: v for k, v in given.items() if v is not None}
     return agent(x, a, action_space=action_space, **given)

@@ -24,6 +24,8 @@ from spinup.utils.mpi_tf import (MpiAdamOptimizer, own_graph, session_config, sy
                                  tf1_gpus, train_op)
 from spinup.utils.mpi_tools import (local_steps, mpi_avg, mpi_fork, mpi_statistics_scalar,
                                     num_procs, proc_id)
+from spinup.utils.normalization import Normalizer
+from spinup.utils.normalization_tf import normalized_input
 from spinup.utils.phases import phase
 
 tf.disable_v2_behavior()
@@ -248,6 +250,7 @@ def ppo(env_fn: Callable, actor_critic=core.pick_actor_critic, ac_kwargs: Dict[s
         train_pi_iters: int = 80, train_v_iters: int = 80, lam: float = 0.97,
         max_ep_len: int = 1000, target_kl: Optional[float] = 0.01,
         num_envs: int = 1, vector_mode: str = 'sync',
+        normalize_obs: bool = False, normalize_reward: bool = False,
         num_minibatches: Optional[int] = None, update_epochs: int = 10, ent_coef: float = 0.0,
         vf_coef: float = 0.5, clip_vloss: bool = False, max_grad_norm: Optional[float] = None,
         anneal_lr: bool = False, anneal_clip: bool = False, device: str = 'cpu',
@@ -328,6 +331,15 @@ def ppo(env_fn: Callable, actor_critic=core.pick_actor_critic, ac_kwargs: Dict[s
             ``'async'`` steps each in a subprocess of its own, for environments whose step
             is slow.
 
+        normalize_obs (bool): Hand the agent each observation less the running mean of the
+            observations so far, over their running standard deviation, clipped to +-10
+            (baselines' ``VecNormalize``). The statistics are saved with the agent, which
+            applies them itself when it is loaded. (PPO2 and TRPO do on MuJoCo.)
+
+        normalize_reward (bool): Learn from rewards divided by the running standard deviation
+            of the discounted return, clipped to +-10. ``EpRet`` stays the environment's.
+            (PPO2 does on MuJoCo.)
+
         num_minibatches (int): None updates on the whole batch as above (``train_pi_iters``,
             ``train_v_iters``). A number switches to PPO2's update: ``update_epochs`` passes
             over the batch, each in this many shuffled minibatches, one gradient step on each
@@ -401,11 +413,19 @@ def ppo(env_fn: Callable, actor_critic=core.pick_actor_critic, ac_kwargs: Dict[s
     obs_dim = envs.single_observation_space.shape
     act_dim = envs.single_action_space.shape
     envs.action_space.seed(seed)
+
+    # Normalization (off by default; PPO2's recipe on MuJoCo turns both on): what the agent
+    # sees of each observation, and the scale of the rewards it learns from
+    norm = Normalizer(envs.single_observation_space, num_envs, gamma, normalize_obs,
+                      normalize_reward)
     games = reports_episodes(envs)  # (whether EpRet is the score the game reports: log_episodes)
 
     # Placeholders: observations and actions, and the batch's advantages, returns and old log-probs
     x_ph, a_ph = core.placeholders_from_spaces(envs.single_observation_space,
                                                envs.single_action_space)
+    # With normalized observations the agent reads x_ph, which training feeds with them; the
+    # saved agent takes raw_x_ph and normalizes it with the statistics of its save
+    raw_x_ph, x_ph, store_statistics = normalized_input(x_ph, norm)
     adv_ph, ret_ph, logp_old_ph = core.placeholders(None, None, None)
 
     # The agent: policy pi and value function v (by default an MLP, or for images the Nature
@@ -461,7 +481,7 @@ def ppo(env_fn: Callable, actor_critic=core.pick_actor_critic, ac_kwargs: Dict[s
     sess.run(sync_all_params())
 
     # Saving: the graph and weights go to tf1_save/, with the tensors x, pi and v
-    logger.setup_tf_saver(sess, inputs={'x': x_ph}, outputs={'pi': pi, 'v': v})
+    logger.setup_tf_saver(sess, inputs={'x': raw_x_ph}, outputs={'pi': pi, 'v': v})
 
     # The ops the update runs on each batch
     ops = dict(loss_pi=loss_pi, loss_v=loss_v, **train_ops, **pi_info)
@@ -481,7 +501,7 @@ def ppo(env_fn: Callable, actor_critic=core.pick_actor_critic, ac_kwargs: Dict[s
 
     # Checkpoints: all that training needs to go on (weights, optimizer states, random states),
     # written with each save; a resumed run loads one and starts at the epoch after it
-    checkpoint = Checkpoint(logger, envs=dict(env=envs), session=sess)
+    checkpoint = Checkpoint(logger, envs=dict(env=envs), session=sess, normalizer=norm)
     start = checkpoint.restore(resume_from, epoch=0)
 
     # Main loop (line 2): each epoch, collect a batch with the current policy, then update and log.
@@ -494,6 +514,7 @@ def ppo(env_fn: Callable, actor_critic=core.pick_actor_critic, ac_kwargs: Dict[s
         if epoch == start.epoch or new_episode_each_epoch:
             o, _ = envs.reset(seed=seed if epoch == 0 else None)
             ep_ret, ep_len = np.zeros(num_envs), np.zeros(num_envs, dtype=int)
+            norm.restart()  # (the returns that scale rewards, too)
 
         # Annealing: the learning rates (and the clip ratio) fall linearly to 0 over the run
         frac = 1 - epoch / epochs
@@ -502,11 +523,12 @@ def ppo(env_fn: Callable, actor_critic=core.pick_actor_critic, ac_kwargs: Dict[s
 
         for t in range(steps_per_env):
             # Line 4: act, step, store (o is (num_envs, obs_dim), and so on down the line)
-            a, v_t, logp_t = sess.run(get_action_ops, feed_dict={x_ph: o})
+            x = norm.obs(o)  # (what the agent sees of o: o itself, unless normalized)
+            a, v_t, logp_t = sess.run(get_action_ops, feed_dict={x_ph: x})
             next_o, r, terminated, truncated, info = envs.step(a)
             ep_ret += r
             ep_len += 1
-            buf.store(o, a, r, v_t, logp_t)
+            buf.store(x, a, norm.reward(r), v_t, logp_t)
             logger.store(VVals=v_t)
             o = next_o
 
@@ -521,7 +543,7 @@ def ppo(env_fn: Callable, actor_critic=core.pick_actor_critic, ac_kwargs: Dict[s
                 # (o holds each copy's own: no copy has reset yet), unless that state is terminal
                 stops = done | epoch_ended
                 if (stops & ~terminated).any():
-                    last_v = sess.run(v, feed_dict={x_ph: o})
+                    last_v = sess.run(v, feed_dict={x_ph: norm.obs(o, update=False)})
                 for i in np.flatnonzero(stops):
                     buf.finish_path(0 if terminated[i] else last_v[i], env=i)
                 log_episodes(done, info)
@@ -529,7 +551,10 @@ def ppo(env_fn: Callable, actor_critic=core.pick_actor_critic, ac_kwargs: Dict[s
                 if done.any() and not (epoch_ended and new_episode_each_epoch):
                     o, _ = envs.reset(options={'reset_mask': done})
                     ep_ret[done], ep_len[done] = 0, 0
+                    norm.restart(done)
             # [docs episode-end end]
+
+        norm.sync()  # (under MPI: the statistics of every process, merged)
 
         # Lines 8-13: update the policy and value function on the batch
         data = buf.get()
@@ -561,6 +586,7 @@ def ppo(env_fn: Callable, actor_critic=core.pick_actor_critic, ac_kwargs: Dict[s
         # checkpoint; after Ctrl-C or SIGTERM, save now and stop (on every MPI process)
         stopping = checkpoint.stop_requested()
         if (epoch % save_freq == 0) or (epoch == epochs - 1) or stopping:
+            store_statistics(sess)  # (into the graph, for the saved agent)
             logger.save_state({'env': envs}, None)
             checkpoint.save(epoch=epoch + 1)
         if stopping:

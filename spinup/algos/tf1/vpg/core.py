@@ -12,7 +12,7 @@ from gymnasium.spaces import Box, Discrete, Space
 
 from spinup.utils.checkpoint import tf1_random_generator
 from spinup.utils.envs import check_flat_observations
-from spinup.utils.errors import SpinupError
+from spinup.utils.errors import SpinupError, check_init
 
 tf.disable_v2_behavior()
 
@@ -53,23 +53,35 @@ def placeholders_from_spaces(*args) -> list:
     return [placeholder_from_space(space) for space in args]
 
 
+def kernel_initializer(init: str = 'default', gain: float = 1.0):
+    """Kernels glorot-uniform (``init='default'``, as ``tf.layers`` made them and the original
+    Spinning Up had), or orthogonal scaled by ``gain`` (``'orthogonal'``, PPO2's)."""
+    if check_init(init) == 'orthogonal':
+        return tf.orthogonal_initializer(gain)
+    return tf.glorot_uniform_initializer()
+
+
 def dense(x: tf.Tensor, units: int, activation: Optional[Callable] = None,
-          name: str = 'dense') -> tf.Tensor:
-    """``activation(x W + b)``, with ``W`` glorot-uniform of shape (in, units) and ``b`` zero."""
+          name: str = 'dense', init: str = 'default', gain: float = 1.0) -> tf.Tensor:
+    """``activation(x W + b)``, with ``W`` of shape (in, units) by ``kernel_initializer(init,
+    gain)`` and ``b`` zero."""
     with tf.variable_scope(name):
         kernel = tf.get_variable('kernel', [int(x.shape[-1]), units],
-                                 initializer=tf.glorot_uniform_initializer())
+                                 initializer=kernel_initializer(init, gain))
         bias = tf.get_variable('bias', [units], initializer=tf.zeros_initializer())
         y = tf.matmul(x, kernel) + bias
     return y if activation is None else activation(y)
 
 
 def mlp(x: tf.Tensor, hidden_sizes: Sequence[int] = (32,), activation: Callable = tf.tanh,
-        output_activation: Optional[Callable] = None) -> tf.Tensor:
-    """A multi-layer perceptron on ``x``; ``hidden_sizes`` ends with the output width."""
+        output_activation: Optional[Callable] = None, init: str = 'default',
+        output_gain: float = 1.0) -> tf.Tensor:
+    """A multi-layer perceptron on ``x``; ``hidden_sizes`` ends with the output width. With
+    ``init='orthogonal'``, the hidden layers' gain is sqrt(2), the last layer's ``output_gain``."""
     for j, h in enumerate(hidden_sizes[:-1]):
-        x = dense(x, h, activation, name=f'dense_{j}')
-    return dense(x, hidden_sizes[-1], output_activation, name=f'dense_{len(hidden_sizes) - 1}')
+        x = dense(x, h, activation, name=f'dense_{j}', init=init, gain=np.sqrt(2))
+    return dense(x, hidden_sizes[-1], output_activation, name=f'dense_{len(hidden_sizes) - 1}',
+                 init=init, gain=output_gain)
 
 
 def get_vars(scope: str) -> list:
@@ -104,14 +116,15 @@ def gaussian_likelihood(x: tf.Tensor, mu: tf.Tensor, log_std: tf.Tensor) -> tf.T
     return tf.reduce_sum(pre_sum, axis=-1)
 
 
-def mlp_categorical_policy(x, a, hidden_sizes, activation, output_activation, action_space):
+def mlp_categorical_policy(x, a, hidden_sizes, activation, output_activation, action_space,
+                           init='default'):
     """pi(.|s) = Categorical(softmax(logits)), for discrete actions.
 
     Returns ``pi`` (B,) sampled actions, ``logp`` (B,) log pi(a|s) of the actions fed to
     ``a``, ``logp_pi`` (B,) log pi(pi|s), and ``ent`` (B,) the entropy of pi(.|s).
     """
     act_dim = action_space.n
-    logits = mlp(x, list(hidden_sizes) + [act_dim], activation, None)
+    logits = mlp(x, list(hidden_sizes) + [act_dim], activation, None, init, 0.01)
     logp_all = tf.nn.log_softmax(logits)
     # (drawn through the graph's random generator, whose state a checkpoint keeps)
     seed = tf1_random_generator().make_seeds(1)[:, 0]
@@ -122,7 +135,8 @@ def mlp_categorical_policy(x, a, hidden_sizes, activation, output_activation, ac
     return pi, logp, logp_pi, ent
 
 
-def mlp_gaussian_policy(x, a, hidden_sizes, activation, output_activation, action_space):
+def mlp_gaussian_policy(x, a, hidden_sizes, activation, output_activation, action_space,
+                        init='default'):
     """pi(.|s) = N(mu(s), diag(exp(log_std))^2), with a learned state-independent log-std
     initialised at -0.5.
 
@@ -130,7 +144,7 @@ def mlp_gaussian_policy(x, a, hidden_sizes, activation, output_activation, actio
     to ``a``, ``logp_pi`` (B,) log pi(pi|s), and ``ent`` (B,) the entropy of pi(.|s).
     """
     act_dim = int(a.shape[-1])
-    mu = mlp(x, list(hidden_sizes) + [act_dim], activation, output_activation)
+    mu = mlp(x, list(hidden_sizes) + [act_dim], activation, output_activation, init, 0.01)
     # [docs log-std]
     log_std = tf.get_variable(name='log_std', initializer=-0.5 * np.ones(act_dim, dtype=np.float32))
     # [docs log-std end]
@@ -149,13 +163,15 @@ Actor-Critics
 
 
 def mlp_actor_critic(x, a, hidden_sizes=(64, 64), activation=tf.tanh, output_activation=None,
-                     action_space=None):
+                     action_space=None, init='default'):
     """The default VPG agent: an MLP policy (scope ``pi``) and an MLP value function (scope ``v``).
 
     Args:
         x: Placeholder of observations, (B, obs_dim).
         a: Placeholder of actions, (B, act_dim) or (B,) for discrete actions.
         action_space: The environment's action space, which picks the policy.
+        init: ``'default'`` (glorot-uniform, the original's) or ``'orthogonal'`` (PPO2's: gain
+            sqrt(2) in hidden layers, 0.01 in the policy's output, 1 in the value's).
 
     Returns:
         ``pi, logp, logp_pi, ent, v``: sampled actions, log pi(a|s), log pi(pi|s), the
@@ -172,7 +188,7 @@ def mlp_actor_critic(x, a, hidden_sizes=(64, 64), activation=tf.tanh, output_act
 
     with tf.variable_scope('pi'):
         pi, logp, logp_pi, ent = policy(x, a, hidden_sizes, activation,
-                                        output_activation, action_space)
+                                        output_activation, action_space, init)
     with tf.variable_scope('v'):
-        v = tf.squeeze(mlp(x, list(hidden_sizes) + [1], activation, None), axis=1)  # shape [batch]
+        v = tf.squeeze(mlp(x, list(hidden_sizes) + [1], activation, None, init), axis=1)
     return pi, logp, logp_pi, ent, v
