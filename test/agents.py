@@ -7,15 +7,15 @@ from types import SimpleNamespace
 import numpy as np
 
 
-def torch_agent(env, seed, algo='ppo', hidden_sizes=(64, 64)):
+def torch_agent(env, seed, algo='ppo', hidden_sizes=(64, 64), init='default'):
     import torch
     core = importlib.import_module(f'spinup.algos.pytorch.{algo}.core')
     torch.manual_seed(seed)
-    return core.MLPActorCritic(env.observation_space, env.action_space, hidden_sizes=hidden_sizes)
+    return core.MLPActorCritic(env.observation_space, env.action_space, hidden_sizes=hidden_sizes, init=init)
 
 
 def tf1_agent(env, seed=0, clip_ratio=0.2, pi_lr=3e-4, vf_lr=1e-3, hidden_sizes=(64, 64), algo='ppo',
-              damping_coeff=0.1):
+              damping_coeff=0.1, init='default'):
     """The graph ``<algo>_tf1`` builds, in a graph and session of its own."""
     import tensorflow.compat.v1 as tf
     from spinup.utils.mpi_tf import MpiAdamOptimizer, session_config
@@ -27,7 +27,8 @@ def tf1_agent(env, seed=0, clip_ratio=0.2, pi_lr=3e-4, vf_lr=1e-3, hidden_sizes=
         tf.set_random_seed(seed)
         x_ph, a_ph = core.placeholders_from_spaces(env.observation_space, env.action_space)
         adv_ph, ret_ph, logp_old_ph = core.placeholders(None, None, None)
-        outs = core.mlp_actor_critic(x_ph, a_ph, hidden_sizes=hidden_sizes, action_space=env.action_space)
+        outs = core.mlp_actor_critic(x_ph, a_ph, hidden_sizes=hidden_sizes, action_space=env.action_space,
+                                     init=init)
         if algo == 'trpo':
             pi, logp, logp_pi, ent, info, info_phs, d_kl, v = outs
         else:
