@@ -18,16 +18,20 @@ from spinup.algos.pytorch.ppo import core as pt_core
 ON_POLICY = ['vpg', 'trpo', 'ppo']
 
 # SPEC section 4: the keyword arguments after env_fn, actor_critic, ac_kwargs=dict(), seed=0; and
-# before logger_kwargs, the on-policy algorithms' environment copies, and PPO2's options and the device in PPO
+# before logger_kwargs, the on-policy algorithms' environment copies and normalization (issue 35), and
+# PPO2's options and the device in PPO
 SPEC_DEFAULTS = {
     'vpg': dict(steps_per_epoch=4000, epochs=50, gamma=0.99, pi_lr=3e-4, vf_lr=1e-3, train_v_iters=80,
-                lam=0.97, max_ep_len=1000, num_envs=1, vector_mode='sync', logger_kwargs=dict(), save_freq=10),
+                lam=0.97, max_ep_len=1000, num_envs=1, vector_mode='sync', normalize_obs=False, normalize_reward=False,
+                logger_kwargs=dict(), save_freq=10),
     'trpo': dict(steps_per_epoch=4000, epochs=50, gamma=0.99, delta=0.01, vf_lr=1e-3, train_v_iters=80,
                  damping_coeff=0.1, cg_iters=10, backtrack_iters=10, backtrack_coeff=0.8, lam=0.97,
-                 max_ep_len=1000, num_envs=1, vector_mode='sync', logger_kwargs=dict(), save_freq=10, algo='trpo'),
+                 max_ep_len=1000, num_envs=1, vector_mode='sync', normalize_obs=False, normalize_reward=False,
+                 logger_kwargs=dict(), save_freq=10, algo='trpo'),
     'ppo': dict(steps_per_epoch=4000, epochs=50, gamma=0.99, clip_ratio=0.2, pi_lr=3e-4, vf_lr=1e-3,
                 train_pi_iters=80, train_v_iters=80, lam=0.97, max_ep_len=1000, target_kl=0.01,
-                num_envs=1, vector_mode='sync', num_minibatches=None, update_epochs=10, ent_coef=0.0,
+                num_envs=1, vector_mode='sync', normalize_obs=False, normalize_reward=False,
+                num_minibatches=None, update_epochs=10, ent_coef=0.0,
                 vf_coef=0.5, clip_vloss=False, max_grad_norm=None, anneal_lr=False, anneal_clip=False,
                 device='cpu', logger_kwargs=dict(), save_freq=10),
     'ddpg': dict(steps_per_epoch=4000, epochs=100, replay_size=int(1e6), gamma=0.99, polyak=0.995, pi_lr=1e-3,
