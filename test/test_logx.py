@@ -1,7 +1,9 @@
 """The logger: progress rows and statistics, config.json, saved state, atomic writes."""
+import io
 import json
 import math
 import os
+import sys
 
 import gymnasium as gym
 import joblib
@@ -133,5 +135,71 @@ def test_atomic_path_gives_normal_permissions(tmp_path):
     assert os.stat(tmp_path / 'f.json').st_mode & 0o777 == 0o644
 
 
-def test_colorize():
+class FakeStdout(io.StringIO):
+    def __init__(self, tty):
+        super().__init__()
+        self.tty = tty
+
+    def isatty(self):
+        return self.tty
+
+
+@pytest.fixture
+def no_colour_settings(monkeypatch):
+    for name in ('NO_COLOR', 'FORCE_COLOR', 'TERM'):
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+def test_colorize_on_a_terminal(no_colour_settings):
+    no_colour_settings.setattr(sys, 'stdout', FakeStdout(tty=True))
     assert colorize('hi', 'red', bold=True) == '\x1b[31;1mhi\x1b[0m'
+    no_colour_settings.setenv('NO_COLOR', '')  # set but empty: no effect (no-color.org)
+    assert colorize('hi', 'red') == '\x1b[31mhi\x1b[0m'
+
+
+@pytest.mark.parametrize('tty, env', [(False, {}), (True, {'NO_COLOR': '1'}),
+                                      (True, {'TERM': 'dumb'}), (False, {'NO_COLOR': '1', 'FORCE_COLOR': '1'})],
+                         ids=['redirected', 'NO_COLOR', 'dumb-terminal', 'NO_COLOR-over-FORCE_COLOR'])
+def test_no_escape_codes_off_a_terminal_or_with_no_color(no_colour_settings, tmp_path, tty, env):
+    for name, value in env.items():
+        no_colour_settings.setenv(name, value)
+    out = FakeStdout(tty)
+    no_colour_settings.setattr(sys, 'stdout', out)
+    assert colorize('hi', 'green', bold=True) == 'hi'
+    logger = EpochLogger(output_dir=str(tmp_path))  # prints 'Progress goes to ...'
+    logger.log('a message')
+    logger.save_config({'epochs': 1})
+    assert 'Progress goes to' in out.getvalue() and 'a message' in out.getvalue()
+    assert '\x1b' not in out.getvalue()
+
+
+def test_force_color_colours_a_pipe(no_colour_settings):
+    """The convention (force-color.org) a launcher uses to keep a child's colours on its terminal."""
+    no_colour_settings.setattr(sys, 'stdout', FakeStdout(tty=False))
+    no_colour_settings.setenv('FORCE_COLOR', '1')
+    assert colorize('hi', 'cyan') == '\x1b[36mhi\x1b[0m'
+    # a stream given explicitly is the one asked (a log file, not the terminal)
+    no_colour_settings.delenv('FORCE_COLOR')
+    no_colour_settings.setattr(sys, 'stdout', FakeStdout(tty=True))
+    assert colorize('hi', 'cyan', stream=FakeStdout(tty=False)) == 'hi'
+
+
+def test_the_progress_line_names_the_epoch_as_the_table_does(tmp_path, capsys):
+    logger = EpochLogger(output_dir=str(tmp_path))
+    logger.save_config({'epochs': 3})
+    for epoch, elapsed in [(0, 10.0), (1, 20.0), (2, 31.0)]:
+        logger.log_tabular('Epoch', epoch)
+        logger.log_tabular('Time', elapsed)
+        logger.dump_tabular()
+    out = capsys.readouterr().out
+    shown = [int(line.split()[1]) for line in out.splitlines() if line.startswith('Epoch ')]
+    assert shown == read_progress(tmp_path)['Epoch'].tolist() == [0, 1, 2]
+    assert 'Epoch 0 done (1 of 3), 00:10 elapsed, about 00:20 to go' in out
+    assert 'Epoch 2 done (3 of 3), 00:31 elapsed, finished' in out
+
+
+def test_epoch_spans_are_named_in_the_tables_numbering():
+    from spinup.utils.checkpoint import epoch_span
+    assert [epoch_span(0, 0), epoch_span(0, 1), epoch_span(0, 2), epoch_span(2, 6)] == ['no epoch', 'epoch 0', 'epochs 0-1',
+                                                                        'epochs 2-5']

@@ -74,6 +74,52 @@ def test_a_stopped_run_checkpoints_and_resumes_to_the_end(data_dir, algo, sig, c
     assert progress['TotalEnvInteracts'].tolist() == [steps_per_epoch * (k + 1) for k in range(epochs)]
 
 
+def epoch_numbers(out):
+    """The epochs the progress lines of a run's output name (``Epoch 3 done (4 of 6), ...``)."""
+    return [int(line.split()[1]) for line in out.splitlines() if line.startswith('Epoch ') and ' done (' in line]
+
+
+def test_the_messages_of_a_stop_and_its_resume_number_epochs_as_progress_txt(data_dir):
+    """One numbering, the table's (from 0), in the progress lines, the stop and the resume
+    messages; and one 'Interrupted.' for a stop, though the launcher and the run both see it."""
+    run_dir = data_dir / 'x' / 'x_s0'
+    proc = start('ppo_pytorch', '--env', 'CartPole-v1', '--hid', '[8]', '--steps_per_epoch', 200, '--epochs', 6,
+                 '--exp_name', 'x', '--data_dir', data_dir)
+    returncode, out = stop_after_first_row(proc, run_dir, signal.SIGINT)
+    assert returncode == 130, out[-3000:]
+    assert out.count('Interrupted.') == 1, out[-1000:]
+    table = rows(run_dir)['Epoch'].tolist()
+    last = table[-1]
+    assert epoch_numbers(out) == table
+    done = 'epoch 0' if last == 0 else f'epochs 0-{last}'
+    assert f'Stopped with {done} done; the checkpoint is in {run_dir / "checkpoint"}.' in out
+
+    result = run_cli('resume', run_dir)
+    assert_ok(result)
+    to_go = 'epoch 5' if last == 4 else f'epochs {last + 1}-5'
+    assert f'Resuming {run_dir}: {done} done, {to_go} to go.' in result.stdout
+    assert f'Resuming from {run_dir / "checkpoint"}: {done} done' in result.stdout
+    assert epoch_numbers(result.stdout) == rows(run_dir)['Epoch'].tolist()[last + 1:] == list(range(last + 1, 6))
+
+
+@pytest.mark.parametrize('reported', [False, True])
+def test_an_interrupt_is_announced_once(capsys, reported):
+    """A stop the checkpoint has already explained ('Stopped with ...') is not announced again:
+    the launcher, which has the signal too, says 'Interrupted.'"""
+    from spinup.utils.errors import interrupt, run_main
+
+    def main():
+        raise interrupt(signal.SIGINT, reported=reported)
+
+    with pytest.raises(SystemExit) as stop:
+        run_main(main)
+    assert stop.value.code == 130
+    assert capsys.readouterr().err.count('Interrupted.') == (0 if reported else 1)
+    with pytest.raises(SystemExit) as stop:
+        run_main(lambda: (_ for _ in ()).throw(interrupt(signal.SIGTERM)))
+    assert stop.value.code == 143
+
+
 SLOW_SAVE = textwrap.dedent("""
     import os, sys, time
     import numpy as np

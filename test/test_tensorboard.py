@@ -44,8 +44,9 @@ def test_the_command_lines_tensorboard_flag_writes_the_progress_rows_as_scalars(
     assert_ok(result)
     assert_scalars_match_progress(run_dir)  # one event file (process 0's alone), the new run's
     assert f'tensorboard --logdir {run_dir}' in result.stdout
-    # the console's line after each row: epoch k of N, time spent and left
-    assert 'Epoch 1/3, ' in result.stdout and 'to go' in result.stdout and 'Epoch 3/3, ' in result.stdout
+    # the console's line after each row: the row's epoch, k of N, time spent and left
+    assert 'Epoch 0 done (1 of 3), ' in result.stdout and 'to go' in result.stdout
+    assert 'Epoch 2 done (3 of 3), ' in result.stdout
     assert json.load(open(run_dir / 'config.json'))['logger_kwargs']['tensorboard'] is True
 
 
@@ -91,8 +92,9 @@ def test_the_progress_line_counts_epochs_and_estimates_the_time_left(tmp_path, c
         logger.log_tabular('Time', elapsed)
         logger.dump_tabular()
         lines.append(capsys.readouterr().out.strip().splitlines()[-1])
-    assert lines == ['Epoch 1/4, 00:10 elapsed, about 00:30 to go', 'Epoch 2/4, 00:20 elapsed, about 00:20 to go',
-                     'Epoch 4/4, 00:42 elapsed, done']
+    assert lines == ['Epoch 0 done (1 of 4), 00:10 elapsed, about 00:30 to go',
+                     'Epoch 1 done (2 of 4), 00:20 elapsed, about 00:20 to go',
+                     'Epoch 3 done (4 of 4), 00:42 elapsed, finished']
     # no line without the number of epochs, or with epochs counted from 1 past the end
     for config, epoch in [({}, 0), ({'epochs': 2}, 2)]:
         logger = EpochLogger(output_dir=str(tmp_path / f'other{epoch}'))

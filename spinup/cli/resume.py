@@ -9,7 +9,7 @@ checkpoint another algorithm wrote each get one line.
 import os.path as osp
 from typing import Any, Dict, List, Optional
 
-from spinup.utils.checkpoint import FOLDER, find, read_info
+from spinup.utils.checkpoint import FOLDER, epoch_span, find, read_info
 from spinup.utils.errors import ArgumentParser, SpinupError
 
 USAGE = 'python -m spinup.run resume RUN [--epochs N]'
@@ -43,7 +43,8 @@ def resume_arguments(run: str, epochs: Optional[int] = None) -> Dict[str, Any]:
                               f'to train it further.')
         epochs = total
     elif epochs <= done:
-        raise SpinupError(f'--epochs {epochs}: the run has done {done} epochs already; give more than {done}.')
+        raise SpinupError(f'--epochs {epochs}: the run has done {done} epochs already '
+                          f'({epoch_span(0, done)}); give more than {done}.')
     plan = relaunch_arguments(path, ['--epochs', str(epochs)], resume=True)
     plan['num_cpu'] = info.get('num_procs', 1)
     plan['done'] = done
@@ -58,8 +59,10 @@ def main(args: List[str]) -> int:
     options = parser.parse_args(args)
     plan = resume_arguments(options.run, options.epochs)
     kwargs = plan.pop('kwargs')
-    print(f"Resuming {kwargs['resume_from']} after epoch {plan.pop('done')}, up to {kwargs['epochs']} epochs.",
-          flush=True)
+    # epochs as progress.txt numbers them, from 0: the checkpoint counts n done, epochs 0 to n - 1
+    done, total = plan.pop('done'), kwargs['epochs']
+    print(f"Resuming {kwargs['resume_from']}: {epoch_span(0, done)} done, "
+          f"{epoch_span(done, total)} to go.", flush=True)
     from spinup.utils.run_utils import call_experiment
     call_experiment(plan.pop('exp_name'), plan.pop('thunk'), **plan, **kwargs)
     return 0

@@ -45,7 +45,7 @@ from typing import Any, Dict, Optional
 
 import numpy as np
 
-from spinup.utils.errors import SpinupError, Terminated
+from spinup.utils.errors import SpinupError, interrupt
 from spinup.utils.mpi_tools import mpi_sum, num_procs, proc_id
 from spinup.utils.phases import phase
 from spinup.utils.serialization_utils import atomic_dir, saved_dir
@@ -82,6 +82,24 @@ def read_info(folder: str) -> Dict[str, Any]:
 
 def resume_command(run_dir: str) -> str:
     return f'python -m spinup.run resume {run_dir}'
+
+
+def epoch_span(start: int, stop: int) -> str:
+    """Epochs ``start`` to ``stop - 1``, named as progress.txt's ``Epoch`` column numbers them
+    (from 0): ``'epochs 2-5'``, ``'epoch 0'``, ``'no epoch'``. Every message about epochs uses
+    it: a checkpoint's counter ``epoch`` is a count, n epochs done, which are epochs 0 to n - 1."""
+    if stop - start <= 0:
+        return 'no epoch'
+    return f'epoch {start}' if stop - start == 1 else f'epochs {start}-{stop - 1}'
+
+
+def counted(counters: Dict[str, int]) -> str:
+    """A checkpoint's counters, said: ``'epochs 0-1 done (total_steps 900)'``."""
+    others = {k: v for k, v in counters.items() if k != 'epoch'}
+    said = ', '.join(f'{k} {v}' for k, v in others.items())
+    if 'epoch' not in counters:
+        return said
+    return f'{epoch_span(0, counters["epoch"])} done' + (f' ({said})' if said else '')
 
 
 def tf1_random_generator():
@@ -170,7 +188,7 @@ class Checkpoint:
                 print(f'\nSecond {signal.Signals(signum).name}: stopping now, without a new checkpoint.',
                       flush=True)
                 _restore_signals(previous)
-                raise Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
+                raise interrupt(signum, reported=True)
             checkpoint.signum, checkpoint.signal_time = signum, time.time()
             if proc_id() == 0:
                 print(f'\n{signal.Signals(signum).name}: stopping after this '
@@ -196,9 +214,10 @@ class Checkpoint:
             return
         _restore_signals(self._previous)
         if proc_id() == 0:
-            print(f'\nStopped; the checkpoint is in {self.folder}. To go on:\n\n'
-                  f'    {resume_command(self.logger.output_dir)}\n', flush=True)
-        raise Terminated() if self.signum == signal.SIGTERM else KeyboardInterrupt()
+            print(f'\nStopped with {epoch_span(0, self.last_epoch or 0)} done; the checkpoint is '
+                  f'in {self.folder}. To go on:\n\n    {resume_command(self.logger.output_dir)}\n',
+                  flush=True)
+        raise interrupt(self.signum, reported=True)  # (said: no 'Interrupted.' after it)
 
     # --- saving -----------------------------------------------------------------------------
 
@@ -298,7 +317,7 @@ class Checkpoint:
         for key, values in state['stored'].items():
             self.logger.epoch_dict[key] = list(values)
         self.clock -= info['elapsed']
-        self.logger.log(f'Resuming from {folder}: ' + ', '.join(f'{k} {v}' for k, v in info['counters'].items()))
+        self.logger.log(f'Resuming from {folder}: {counted(info["counters"])}')
         return SimpleNamespace(resumed=True, elapsed=float(info['elapsed']), **info['counters'])
 
 

@@ -29,12 +29,23 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM, raised where a command turns it into an interrupt so that it stops as on Ctrl-C."""
 
 
+def interrupt(signum: int, reported: bool = False) -> KeyboardInterrupt:
+    """The interrupt that stops a command on signal ``signum``: :class:`Terminated` for
+    SIGTERM, KeyboardInterrupt for any other. ``reported``: the user was already told that
+    the run stopped and how to go on, so :func:`run_main` does not say ``Interrupted.``
+    (the launcher, which has the signal too, says it once)."""
+    stop = Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
+    stop.reported = reported
+    return stop
+
+
 def run_main(main: Callable[[], Optional[int]]) -> None:
     """Run a command's ``main`` and exit with its status.
 
     A :class:`SpinupError` becomes one line on stderr and exit status 2 (or its
     ``exit_code``: 130 and 143 for an experiment that stopped on a signal); Ctrl-C exits
-    quietly with 130 (SIGTERM, when the command turned it into :class:`Terminated`, with 143).
+    with 130 (SIGTERM, when the command turned it into :class:`Terminated`, with 143) after
+    one line, ``Interrupted.``, unless the interrupt was already reported (:func:`interrupt`).
     Any other error keeps its traceback: it is a bug to report.
     """
     try:
@@ -43,9 +54,10 @@ def run_main(main: Callable[[], Optional[int]]) -> None:
         if not err.reported:
             print(f'Error: {err}', file=sys.stderr)
         code = err.exit_code
-    except KeyboardInterrupt as interrupt:
-        print('\nInterrupted.', file=sys.stderr)
-        code = 143 if isinstance(interrupt, Terminated) else 130
+    except KeyboardInterrupt as stop:
+        if not getattr(stop, 'reported', False):
+            print('\nInterrupted.', file=sys.stderr)
+        code = 143 if isinstance(stop, Terminated) else 130
     sys.exit(code)
 
 

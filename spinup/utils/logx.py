@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 import warnings
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, TextIO
 
 import joblib
 import numpy as np
@@ -30,8 +30,33 @@ from spinup.utils.serialization_utils import atomic_dir, atomic_path, convert_js
 color2num = dict(gray=30, red=31, green=32, yellow=33, blue=34, magenta=35, cyan=36, white=37, crimson=38)
 
 
-def colorize(string: str, color: str, bold: bool = False, highlight: bool = False) -> str:
-    """Wrap ``string`` in the terminal escape codes for ``color`` (one of ``color2num``)."""
+def can_colorize(stream: Optional[TextIO] = None) -> bool:
+    """Whether text printed to ``stream`` (default: stdout) may carry colour codes: never with
+    ``NO_COLOR`` set to anything but '' (no-color.org); always with ``FORCE_COLOR`` so set (how
+    a launcher that copies a child's output to its terminal keeps the child's colours);
+    otherwise only on a terminal that is not ``TERM=dumb``. (Python 3.13's own rule, in
+    ``_colorize.can_colorize``.)"""
+    if os.environ.get('NO_COLOR'):
+        return False
+    if os.environ.get('FORCE_COLOR'):
+        return True
+    if os.environ.get('TERM') == 'dumb':
+        return False
+    stream = sys.stdout if stream is None else stream
+    isatty = getattr(stream, 'isatty', None)
+    try:
+        return bool(isatty and isatty())
+    except ValueError:  # a closed stream
+        return False
+
+
+def colorize(string: str, color: str, bold: bool = False, highlight: bool = False,
+             stream: Optional[TextIO] = None) -> str:
+    """Wrap ``string`` in the terminal escape codes for ``color`` (one of ``color2num``), if
+    ``stream`` (where it will be printed; default stdout) takes colour (:func:`can_colorize`);
+    else return it as it is."""
+    if not can_colorize(stream):
+        return string
     num = color2num[color] + (10 if highlight else 0)
     attrs = [str(num)] + (['1'] if bold else [])
     return f'\x1b[{";".join(attrs)}m{string}\x1b[0m'
@@ -346,8 +371,9 @@ class Logger:
         self.first_row = False
 
     def _progress_line(self) -> str:
-        """``Epoch k/N, <elapsed> elapsed, about <left> to go``, counting epochs from 1, when
-        the row has ``Epoch`` and ``Time`` and the configuration said how many epochs."""
+        """``Epoch k done (k+1 of N), <elapsed> elapsed, about <left> to go``, when the row has
+        ``Epoch`` and ``Time`` and the configuration said how many epochs. The epoch is named as
+        the row's ``Epoch`` column numbers it, from 0 (so are the checkpoint's messages)."""
         from tqdm import tqdm
         epoch, elapsed, total = self.log_current_row.get('Epoch'), self.log_current_row.get('Time'), self.total_epochs
         if not (isinstance(epoch, (int, np.integer)) and hasattr(elapsed, '__float__') and total):
@@ -356,8 +382,9 @@ class Logger:
         if not 0 < done <= total:
             return ''  # epochs counted some other way
         left = float(elapsed) / done * max(0, total - done)
-        return (f'Epoch {done}/{total}, {tqdm.format_interval(float(elapsed))} elapsed'
-                + (f', about {tqdm.format_interval(left)} to go' if done < total else ', done'))
+        return (f'Epoch {epoch} done ({done} of {total}), '
+                f'{tqdm.format_interval(float(elapsed))} elapsed'
+                + (f', about {tqdm.format_interval(left)} to go' if done < total else ', finished'))
 
     def _write_scalars(self) -> None:
         if self._scalar_writer is None:
