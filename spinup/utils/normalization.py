@@ -76,19 +76,23 @@ class Normalizer:
         adds them to the statistics (acting in training), frozen statistics leave it out."""
         if not self.observations:
             return o
+        # [docs normalize-obs]
         if update:
             self._add('obs', o)
         stats = self.stats['obs']
         return np.clip((o - stats.mean) / np.sqrt(stats.var + EPSILON), -CLIP, CLIP)
+        # [docs normalize-obs end]
 
     def reward(self, r: np.ndarray) -> np.ndarray:
         """The rewards ``r`` (one a copy) as the value function learns them: each copy's return
         goes on by ``r``, the statistics take the new returns, and ``r`` is scaled by them."""
         if not self.rewards:
             return r
+        # [docs scale-reward]
         self.ret = self.gamma * self.ret + r
         self._add('ret', self.ret)
         return np.clip(r / np.sqrt(self.stats['ret'].var + EPSILON), -CLIP, CLIP)
+        # [docs scale-reward end]
 
     def restart(self, copies: Any = slice(None)) -> None:
         """New episodes begin in ``copies`` (a mask, or all): their returns start from 0."""
