@@ -12,7 +12,8 @@ class NormalizedAgent(nn.Module):
 
     The statistics are the run's :class:`~spinup.utils.normalization.Normalizer`, saved with
     this module; normalizing runs through it, in NumPy, as it did in training, so that a loaded
-    agent acts exactly as the agent did on the same observations. ``ac`` itself (its ``pi``
+    agent acts exactly as the agent did on the same observations (``test_policy`` hands it
+    float32 ones: training normalized the environment's float64 observations, about 1e-7 away). ``ac`` itself (its ``pi``
     and ``v``) takes normalized observations: ``normalize`` makes them."""
 
     def __init__(self, ac: nn.Module, normalizer: Normalizer):

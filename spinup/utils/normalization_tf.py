@@ -23,7 +23,7 @@ def normalized_input(x_ph: tf.Tensor, normalizer: Normalizer) -> Tuple[tf.Tensor
                      for name, value in (('obs_mean', stats.mean), ('obs_var', stats.var)))
         mean_ph, var_ph = (tf.placeholder(tf.float64, shape=stats.mean.shape) for _ in range(2))
         assign = tf.group(mean.assign(mean_ph), var.assign(var_ph))
-        # the same float64 operations as NumPy's in the normalizer
+        # the normalizer's float64 operations, on the float32 observations the placeholder takes
         x_frozen = tf.clip_by_value((tf.cast(x_ph, tf.float64) - mean) / tf.sqrt(var + EPSILON),
                                     -CLIP, CLIP)
         x = tf.placeholder_with_default(tf.cast(x_frozen, tf.float32), shape=x_ph.shape)

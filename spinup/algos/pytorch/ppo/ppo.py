@@ -329,8 +329,10 @@ def ppo(env_fn: Callable, actor_critic=core.pick_actor_critic, ac_kwargs: Dict[s
             in one pass through the trunk.
 
         ac_kwargs (dict): Keyword arguments for ``actor_critic``; the default agent takes
-            ``hidden_sizes`` ((64, 64); the CNN's fully connected layers, (512,)) and
-            ``activation`` (``torch.nn.Tanh``; the CNN's, ``torch.nn.ReLU``).
+            ``hidden_sizes`` ((64, 64); the CNN's fully connected layers, (512,)),
+            ``activation`` (``torch.nn.Tanh``; the CNN's, ``torch.nn.ReLU``),
+            and ``init`` (``'default'``, the framework's own, or ``'orthogonal'``, PPO2's; the
+            CNN's, ``'orthogonal'``).
 
         seed (int): Seeds Python, NumPy, PyTorch and the environment. MPI process ``k`` uses
             ``seed + 10000 * k``.

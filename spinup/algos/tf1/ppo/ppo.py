@@ -287,8 +287,10 @@ def ppo(env_fn: Callable, actor_critic=core.pick_actor_critic, ac_kwargs: Dict[s
             update (see ``num_minibatches``).
 
         ac_kwargs (dict): Keyword arguments for ``actor_critic``; the default agent takes
-            ``hidden_sizes`` ((64, 64); the CNN's fully connected layers, (512,)) and
-            ``activation`` (``tf.tanh``; the CNN's, ``tf.nn.relu``).
+            ``hidden_sizes`` ((64, 64); the CNN's fully connected layers, (512,)),
+            ``activation`` (``tf.tanh``; the CNN's, ``tf.nn.relu``),
+            and ``init`` (``'default'``, the framework's own, or ``'orthogonal'``, PPO2's; the
+            CNN's, ``'orthogonal'``).
 
         seed (int): Seeds Python, NumPy, TensorFlow and the environment. MPI process ``k`` uses
             ``seed + 10000 * k``.

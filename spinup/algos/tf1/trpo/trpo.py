@@ -287,7 +287,8 @@ def trpo(env_fn: Callable, actor_critic=core.mlp_actor_critic, ac_kwargs: Dict[s
             The value optimizer trains ``v``'s parameters; ``pi``'s move by the natural gradient.
 
         ac_kwargs (dict): Keyword arguments for ``actor_critic``; the default agent takes
-            ``hidden_sizes`` ((64, 64)) and ``activation`` (``tf.tanh``).
+            ``hidden_sizes`` ((64, 64)), ``activation`` (``tf.tanh``) and ``init``
+            (``'default'``, the framework's own, or ``'orthogonal'``, PPO2's).
 
         seed (int): Seeds Python, NumPy, TensorFlow and the environment. MPI process ``k`` uses
             ``seed + 10000 * k``.
