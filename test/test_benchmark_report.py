@@ -1,8 +1,10 @@
 """The benchmark report, on synthetic run folders: no training."""
 import json
 import re
+import shutil
 import warnings
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -10,8 +12,8 @@ import pytest
 from scipy.stats import trim_mean
 
 from spinup.benchmarks import report
-from spinup.benchmarks.report import (COLUMNS, MAX_POINTS, collect, compare, final_performance, load_csv,
-                                      load_references, main, performance_at, summarize, summary_markdown,
+from spinup.benchmarks.report import (COLUMNS, MAX_POINTS, budget_families, collect, compare, final_performance,
+                                      load_csv, load_references, main, performance_at, summarize, summary_markdown,
                                       thin_epochs, undrawn_lines, write_figures, write_report)
 from spinup.utils.errors import SpinupError, run_main
 
@@ -152,8 +154,9 @@ def test_the_report_writes_its_files_small_and_valid(runs, tmp_path):
     paths = write_report(collect(str(runs)), str(out))
     figures = [f'{env}_{kind}.{ext}' for env in ('CartPole-v1', 'InvertedPendulum-v5')
                for kind in ('algorithms', 'head_to_head') for ext in ('svg', 'png')]
-    assert sorted(p.rsplit('/', 1)[1] for p in paths) == sorted(['results.csv', 'summary.csv', 'summary.md'] + figures)
-    assert sorted(p.name for p in out.iterdir()) == sorted(['results.csv', 'summary.csv', 'summary.md'] + figures)
+    tables = ['results.csv', 'summary.csv', 'summary.md', 'summary.rst.inc']
+    assert sorted(p.rsplit('/', 1)[1] for p in paths) == sorted(tables + figures)
+    assert sorted(p.name for p in out.iterdir()) == sorted(tables + figures)
     for name in figures:
         data = (out / name).read_bytes()
         if name.endswith('.svg'):
@@ -166,6 +169,19 @@ def test_the_report_writes_its_files_small_and_valid(runs, tmp_path):
     assert md.count('\n| ppo |') == 2 and md.count('\n| sac |') == 1
     assert '| 400 | 400 |' in md  # steps/s as whole numbers
     assert list(load_csv(str(out / 'results.csv')).columns) == COLUMNS
+    html = rst_to_html((out / 'summary.rst.inc').read_text())
+    assert '|' not in html  # no Markdown left: a table per environment, and one of the speeds
+    assert re.findall(r'<caption>(?:<span class="caption-text">)?([^<]*)', html) == \
+        ['CartPole-v1', 'InvertedPendulum-v5', 'Speed: median over seeds']
+    assert html.count('<td><p>ppo</p></td>') == 2 * 2 and html.count('<td><p>sac</p></td>') == 2
+    assert '<div class="line">[' in html and '\u00a0' in html  # the interval under the value, unbroken
+
+
+def rst_to_html(text: str) -> str:
+    """``text`` rendered by docutils alone (no Sphinx), refused on any warning: valid reStructuredText."""
+    from docutils.core import publish_parts
+    return publish_parts(text, writer='html5', settings_overrides={
+        'halt_level': 2, 'report_level': 2, 'output_encoding': 'unicode'})['body']
 
 
 def test_the_report_made_again_from_results_csv_alone_is_the_same(runs, tmp_path, capsys, monkeypatch):
@@ -232,14 +248,53 @@ def test_the_committed_results_are_whole_and_regenerate_from_their_csv(preset, t
                 assert (folder / f'{env}_{kind}.{ext}').is_file(), f'{env}_{kind}.{ext}'
     # the statistics are what must agree
     monkeypatch.setattr(report, 'write_figures', lambda df, out_dir, references=None: [])
-    names = ['summary.csv', 'summary.md']
+    names = ['summary.csv', 'summary.md', 'summary.rst.inc']
     argv = [str(folder / 'results.csv'), '--out', str(tmp_path)]
     if (folder / 'references.csv').is_file():
-        names += ['comparison.csv', 'comparison.md']
+        names += ['comparison.csv', 'comparison.md', 'comparison.rst.inc']
         argv += ['--references', str(folder / 'references.csv')]
     assert main(argv) == 0
     for name in names:
         assert_same_text_but_last_digits((tmp_path / name).read_text(), (folder / name).read_text(), name)
+
+
+DOCS = Path(__file__).resolve().parent.parent / 'docs'
+
+
+def test_the_benchmark_pages_show_their_tables_as_tables_that_fit(tmp_path):
+    """The pages of the committed results, built by Sphinx (on their own, with the files they
+    include): the summary and the comparison are HTML tables, and no Markdown table is left.
+    What they include stays narrow enough for the page at 1280 px: cells of lines of at most 30
+    characters, at most 7 columns."""
+    from sphinx.cmd.build import build_main
+    pages = {'small': ['The summary'], 'mujoco-medium': ['The summary', 'Against published results']}
+    src = tmp_path / 'src'
+    src.mkdir()
+    included = []
+    for page in pages:
+        text = (DOCS / 'benchmarks' / f'{page}.rst').read_text()
+        (src / f'{page}.rst').write_text(text)
+        for name in re.findall(r'^\.\. include:: (\S+)', text, re.M):
+            (src / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(DOCS / 'benchmarks' / name, src / name)
+            included.append(name)
+    (src / 'index.rst').write_text('Benchmarks\n==========\n\n.. toctree::\n\n' +
+                                   ''.join(f'   {page}\n' for page in pages))
+    (src / 'conf.py').write_text('')
+    # -Q: the links to the rest of the documentation do not resolve here, and need not
+    assert build_main(['-Q', '-b', 'html', '-d', str(tmp_path / 'doctrees'), str(src), str(tmp_path / 'html')]) == 0
+    for page, sections in pages.items():
+        html = (tmp_path / 'html' / f'{page}.html').read_text()
+        for title in sections:
+            start = html.index(f'{title}<a class="headerlink"')
+            section = html[start:html.index('<section id=', start)]
+            assert section.count('<table') >= 2, (page, title)  # a table per environment
+        assert '|---' not in html and not re.search(r'\| (vpg|trpo|ppo|ddpg|td3|sac) \|', html), page
+    for name in included:
+        rst = (src / name).read_text()
+        lines = re.findall(r'^(?:   \* -|     -|       \|) (.*)$', rst, re.M)  # of the cells
+        assert max(map(len, lines)) <= 30, (name, max(lines, key=len))
+        assert max(row.count('\n     - ') + 1 for row in rst.split('\n   * - ')[1:]) <= 7, name
 
 
 # A number as the report prints it: 441.9, -5422.8, 8.23158e-05 (a minus may be the sign '−')
@@ -354,6 +409,42 @@ def test_reference_points_are_drawn_on_their_panels_and_far_ones_are_left_out(tm
         'reference points not drawn: 1 of td3 on Hopper-v5, at step 5000: no runs of td3 on Hopper-v5']
 
 
+def test_budget_families_split_budgets_more_than_twice_apart():
+    last = {'vpg': 1_000_000, 'trpo': 1_000_000, 'ppo': 990_000, 'ddpg': 100_000, 'td3': 100_000, 'sac': 500_000}
+    df = pd.DataFrame({'algorithm': list(last), 'TotalEnvInteracts': list(last.values())})
+    assert budget_families(df) == [['vpg', 'trpo', 'ppo', 'sac'], ['ddpg', 'td3']]
+    assert budget_families(df[df['algorithm'].isin(['sac', 'td3'])]) == [['td3'], ['sac']]  # the registry's order
+    assert budget_families(df[df['algorithm'] == 'td3']) == [['td3']]
+
+
+def test_the_algorithms_figure_gives_each_budget_its_own_x_axis(tmp_path, monkeypatch):
+    """PPO at 1M steps and SAC at 100k: each curve spans its panel's x-axis (SAC is not squeezed
+    into the first tenth of PPO's), in both backends."""
+    df = curves({('ppo', 'tf1', 'A'): [list(range(10))] * 2, ('ppo', 'pytorch', 'A'): [list(range(10))] * 2},
+                steps_per_epoch=100_000)
+    df = pd.concat([df, curves({('sac', 'tf1', 'A'): [list(range(10))] * 2,
+                                ('sac', 'pytorch', 'A'): [list(range(10))] * 2}, steps_per_epoch=10_000)])
+    figures = {}
+    monkeypatch.setattr(report, '_save', lambda fig, stem: figures.setdefault(stem.rsplit('/', 1)[1], fig) and [])
+    write_figures(df, str(tmp_path))
+    spans = {}
+    for ax in figures['A_algorithms'].axes:
+        right = ax.get_xlim()[1]
+        for line in ax.get_lines():
+            x = line.get_xdata()
+            if len(x) > 1:  # a curve (seaborn's legend stubs are empty)
+                algo = next(a for a, c in report.ALGO_COLORS.items()
+                            if matplotlib_color(c) == matplotlib_color(line.get_color()))
+                spans.setdefault(algo, []).append(max(x) / right)
+    assert sorted(spans) == ['ppo', 'sac'] and all(len(v) == 2 for v in spans.values())  # a panel per backend
+    assert min(min(v) for v in spans.values()) > 0.9, spans  # each curve runs (nearly) to its axis' end
+
+
+def matplotlib_color(color) -> tuple:
+    from matplotlib.colors import to_rgb
+    return to_rgb(color)
+
+
 def test_a_one_panel_figure_widens_to_hold_the_legend_of_its_sources(tmp_path):
     """One algorithm in one backend, three sources with long names: the head-to-head figure is one
     panel, narrower than its legend would be, so it grows until every name is inside it."""
@@ -397,8 +488,12 @@ def test_the_comparison_is_made_again_the_same_from_results_csv(runs, tmp_path, 
     assert len(pd.read_csv(first / 'comparison.csv')) == 5
     assert '\n- CleanRL: <https://x.org>\n' in md
     assert list(pd.read_csv(first / 'comparison.csv').columns) == report.COMPARISON_COLUMNS
+    html = rst_to_html((first / 'comparison.rst.inc').read_text())
+    assert html.count('<table') == 2 and '|' not in html  # a table per environment
+    assert 'Not in the table: 2 rows where none' in html
+    assert '<li><p>CleanRL: <a class="reference external" href="https://x.org">x.org</a></p></li>' in html
     assert main([str(first / 'results.csv'), '--out', str(tmp_path / 'again'), '--references', refs]) == 0
-    for name in ('comparison.csv', 'comparison.md'):
+    for name in ('comparison.csv', 'comparison.md', 'comparison.rst.inc'):
         assert (tmp_path / 'again' / name).read_bytes() == (first / name).read_bytes(), name
 
 

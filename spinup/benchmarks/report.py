@@ -11,11 +11,13 @@ for runs, the CSV's own folder for a CSV):
 - ``results.csv``: one row per run and epoch (:data:`COLUMNS`);
 - ``summary.csv`` and ``summary.md``: per algorithm and environment, the final performance
   of each backend and the difference TF1 - PyTorch, each with a 95 % bootstrap interval;
-- ``<env>_algorithms.svg/.png``: every algorithm on ``env``, one panel per backend;
+  ``summary.rst.inc``, the same table as reStructuredText for the documentation to include;
+- ``<env>_algorithms.svg/.png``: every algorithm on ``env``, one panel per backend, and a row of
+  panels per budget (:func:`budget_families`: 1M steps on-policy, 100k off-policy get an x-axis each);
 - ``<env>_head_to_head.svg/.png``: TF1 against PyTorch, one panel per algorithm;
 - with ``--references``, a CSV of published points (:data:`REFERENCE_COLUMNS`): the points on
-  the figures, and ``comparison.csv`` and ``comparison.md``, our runs at each point's step
-  against it (:func:`compare`).
+  the figures, and ``comparison.csv``, ``comparison.md`` and ``comparison.rst.inc``, our runs at
+  each point's step against it (:func:`compare`).
 
 The statistics follow Agarwal et al., "Deep RL at the Edge of the Statistical Precipice"
 (NeurIPS 2021): the final performance of a run is the mean ``Performance`` over its last
@@ -64,6 +66,7 @@ FIGURE_RC = {
 }
 PNG_DPI = 100
 MAX_POINTS = 40  # a curve shows at most this many epochs (evenly spaced, the last included): small SVGs
+BUDGET_SPLIT = 2  # a curve that would span less than 1/2 of its axis gets an axis of its own (budget_families)
 
 SKIP_REASONS = {
     'name': 'whose names are not <algo>_<backend>_<env>',
@@ -452,18 +455,72 @@ def _number(v: float, digits: int) -> str:
     return f'{round(float(v), digits) + 0.0:.{digits}f}'  # + 0.0: no '-0.0'
 
 
-def _with_interval(v: float, low: float, high: float, n: Optional[int] = None) -> str:
+def _interval_lines(v: float, low: float, high: float, n: Optional[int] = None) -> List[str]:
+    """``['441.9', '[402.2, 480.0] (n=3)']``: a value and its interval as the tables print them (``['—']``: none)."""
     if np.isnan(v):
-        return '—'
-    text = f'{_number(v, 1)} [{_number(low, 1)}, {_number(high, 1)}]' if np.isfinite(low) else f'{_number(v, 1)} [n/a]'
-    return text if n is None else f'{text} (n={n})'
+        return ['—']
+    interval = f'[{_number(low, 1)}, {_number(high, 1)}]' if np.isfinite(low) else '[n/a]'
+    return [_number(v, 1), interval if n is None else f'{interval} (n={n})']
+
+
+def _with_interval(v: float, low: float, high: float, n: Optional[int] = None) -> str:
+    return ' '.join(_interval_lines(v, low, high, n))
+
+
+def _seed_counts(summary: pd.DataFrame) -> Tuple[bool, str]:
+    """Whether every backend of every row has the same number of seeds, and that number (or its range) as text."""
+    counts = sorted({int(n) for b in BACKENDS for n in summary[f'{b}_seeds'] if n > 0})
+    seeds = str(counts[0]) if len(counts) == 1 else f'{counts[0]} to {counts[-1]}' if counts else '0'
+    return len(counts) <= 1, seeds
+
+
+def _summary_cells(r: pd.Series, uniform: bool) -> List[List[str]]:
+    """The cells of one :func:`summarize` row after ``algorithm, env``, each a list of lines: each
+    backend's IQM and interval, the difference, whether its interval contains 0, the speeds."""
+    cells = []
+    for b in BACKENDS:
+        cells.append(_interval_lines(r[f'{b}_iqm'], r[f'{b}_low'], r[f'{b}_high'],
+                                     None if uniform or not r[f'{b}_seeds'] else int(r[f'{b}_seeds'])))
+    cells.append(_interval_lines(r['diff'], r['diff_low'], r['diff_high']))
+    contains = r['diff_contains_0']
+    cells.append(['n/a' if pd.isna(contains) else 'yes' if contains else 'no'])
+    for b in BACKENDS:
+        v = r[f'{b}_steps_per_s']
+        cells.append(['—' if np.isnan(v) else _number(v, 0)])
+    return cells
+
+
+SUMMARY_HEADER = ['TF1 IQM [low, high]', 'PyTorch IQM [low, high]', 'TF1 − PyTorch [low, high]',
+                  'interval contains 0', 'TF1 steps/s', 'PyTorch steps/s']
+COMPARISON_HEADER = ['source (its env, seeds)', 'step', 'reference [low, high]', 'ours: IQM [low, high] (n)',
+                     'verdict']
+
+
+def _comparison_cells(r: pd.Series) -> List[List[str]]:
+    """The cells of one :func:`compare` row after ``algorithm, env, backend``, each a list of lines."""
+    seeds = f"{r['reference_seeds']} seeds" if r['reference_seeds'] else ''
+    about = ', '.join(t for t in (r['reference_env'], seeds) if t)
+    reference = [_number(r['reference'], 1)] if np.isnan(r['reference_low']) else \
+        _interval_lines(r['reference'], r['reference_low'], r['reference_high'])
+    return [[r['source']] + ([f'({about})'] if about else []), [str(r['step'])], reference,
+            _interval_lines(r['iqm'], r['low'], r['high'], r['seeds'] or None), [r['verdict']]]
+
+
+def _unreached_note(unreached: pd.DataFrame) -> str:
+    """The line under the comparison table that counts the rows left out of it."""
+    steps = sorted(set(unreached['step']))
+    return (f"Not in the table: {len(unreached)} row{'s' if len(unreached) > 1 else ''} where none of "
+            f"our runs gives a value (no runs of that algorithm, env and backend, runs that stop short "
+            f"of the step, or no finished episode near it; step{'s' if len(steps) > 1 else ''} "
+            f"{', '.join(map(str, steps))}). comparison.csv has every row.")
+
+
+SOURCES_NOTE = "Sources (how each point was read off them: the references CSV's column how):"
 
 
 def summary_markdown(summary: pd.DataFrame) -> str:
     """The :func:`summarize` table as Markdown, under a line saying what the numbers are."""
-    counts = sorted({int(n) for b in BACKENDS for n in summary[f'{b}_seeds'] if n > 0})
-    uniform = len(counts) <= 1
-    seeds = str(counts[0]) if len(counts) == 1 else f'{counts[0]} to {counts[-1]}' if counts else '0'
+    uniform, seeds = _seed_counts(summary)
     lines = [
         '# Benchmark summary',
         '',
@@ -473,21 +530,11 @@ def summary_markdown(summary: pd.DataFrame) -> str:
         f'Seeds per algorithm, environment and backend: {seeds}. steps/s: median over seeds of '
         f'TotalEnvInteracts / Time at the last epoch.',
         '',
-        '| algorithm | env | TF1 IQM [low, high] | PyTorch IQM [low, high] | TF1 − PyTorch [low, high] '
-        '| interval contains 0 | TF1 steps/s | PyTorch steps/s |',
+        '| ' + ' | '.join(['algorithm', 'env'] + SUMMARY_HEADER) + ' |',
         '|---|---|---:|---:|---:|:---:|---:|---:|',
     ]
     for _, r in summary.iterrows():
-        cells = [r['algorithm'], r['env']]
-        for b in BACKENDS:
-            cells.append(_with_interval(r[f'{b}_iqm'], r[f'{b}_low'], r[f'{b}_high'],
-                                        None if uniform or not r[f'{b}_seeds'] else int(r[f'{b}_seeds'])))
-        cells.append(_with_interval(r['diff'], r['diff_low'], r['diff_high']))
-        contains = r['diff_contains_0']
-        cells.append('n/a' if pd.isna(contains) else 'yes' if contains else 'no')
-        for b in BACKENDS:
-            v = r[f'{b}_steps_per_s']
-            cells.append('—' if np.isnan(v) else _number(v, 0))
+        cells = [r['algorithm'], r['env']] + [' '.join(cell) for cell in _summary_cells(r, uniform)]
         lines.append('| ' + ' | '.join(cells) + ' |')
     return '\n'.join(lines) + '\n'
 
@@ -514,24 +561,94 @@ def comparison_markdown(comparison: pd.DataFrame, references: pd.DataFrame) -> s
     ]
     unreached = comparison[comparison['seeds'] == 0]
     for _, r in comparison[comparison['seeds'] > 0].iterrows():
-        seeds = f"{r['reference_seeds']} seeds" if r['reference_seeds'] else ''
-        about = ', '.join(t for t in (r['reference_env'], seeds) if t)
-        reference = _number(r['reference'], 1) if np.isnan(r['reference_low']) else \
-            _with_interval(r['reference'], r['reference_low'], r['reference_high'])
-        ours = _with_interval(r['iqm'], r['low'], r['high'], r['seeds'] or None)
-        cells = [r['algorithm'], r['env'], BACKEND_LABELS[r['backend']], r['source'] + (f' ({about})' if about else ''),
-                 str(r['step']), reference, ours, r['verdict']]
+        cells = [r['algorithm'], r['env'], BACKEND_LABELS[r['backend']]] + \
+            [' '.join(cell) for cell in _comparison_cells(r)]
         lines.append('| ' + ' | '.join(cells) + ' |')
     if len(unreached):
-        steps = sorted(set(unreached['step']))
-        lines += ['', f"Not in the table: {len(unreached)} row{'s' if len(unreached) > 1 else ''} where none of "
-                      f"our runs gives a value (no runs of that algorithm, env and backend, runs that stop short "
-                      f"of the step, or no finished episode near it; step{'s' if len(steps) > 1 else ''} "
-                      f"{', '.join(map(str, steps))}). comparison.csv has every row."]
-    lines += ['', "Sources (how each point was read off them: the references CSV's column how):", '']
+        lines += ['', _unreached_note(unreached)]
+    lines += ['', SOURCES_NOTE, '']
     for source, points in references.groupby('source', sort=False):
         urls = [u for u in points['url'].unique() if u]
         lines.append(f'- {source}' + (': ' + ' '.join(f'<{u}>' for u in urls) if urls else ''))
+    return '\n'.join(lines) + '\n'
+
+
+# The tables as reStructuredText, for the documentation pages to include. They must fit a page
+# 46em wide (Furo's, at 1280 px) with no scrollbar: a table per environment (no env column), a
+# value above its interval in a cell, the summary's speeds in a table of their own.
+RST_NOTE = ('.. The table of {md} (which says what the numbers are), written by the benchmark report '
+            'for a page to include: make the report again rather than edit it.')
+
+
+def _rst_text(text: str) -> str:
+    """``text`` with reStructuredText's inline markup characters escaped: it reads as written."""
+    return re.sub(r'([\\`*_|])', r'\\\1', str(text))
+
+
+def _rst_table(title: str, header: List[str], rows: List[List[List[str]]]) -> List[str]:
+    """A ``list-table`` titled ``title``; each cell a list of lines, a line block when more than one."""
+    lines = [f'.. list-table:: {_rst_text(title)}', '   :header-rows: 1', '   :widths: auto', '']
+    for row in [[[h] for h in header]] + rows:
+        for i, cell in enumerate(row):
+            bullet = '   * - ' if i == 0 else '     - '
+            if len(cell) == 1:
+                lines.append(bullet + _rst_text(cell[0]))
+            else:
+                lines += [bullet + '| ' + _rst_text(cell[0])] + ['       | ' + _rst_text(c) for c in cell[1:]]
+    return lines + ['']
+
+
+def _narrow(cell: List[str]) -> List[str]:
+    """A value-and-interval cell (:func:`_interval_lines`) made narrow: the seed count ``(n=3)`` moved
+    up beside the value, and the interval ``[low, high]`` kept on one line (a no-break space)."""
+    if len(cell) == 2 and cell[1].startswith('['):
+        interval, n = re.fullmatch(r'(\[.*?\])( \(n=\d+\))?', cell[1]).groups()
+        return [cell[0] + (n or ''), interval.replace(', ', ',\u00a0')]
+    return cell
+
+
+def summary_rst(summary: pd.DataFrame) -> str:
+    """The :func:`summarize` table as reStructuredText to include in a page: the final performance
+    in a table per environment, and the speeds in a table of their own."""
+    uniform, _ = _seed_counts(summary)
+    lines = [RST_NOTE.format(md='summary.md'), '']
+    performance = SUMMARY_HEADER.index('interval contains 0') + 1  # the columns before the speeds
+    for env in sorted(summary['env'].unique()):
+        rows = [[[r['algorithm']]] + [_narrow(c) for c in _summary_cells(r, uniform)[:performance]]
+                for _, r in summary[summary['env'] == env].iterrows()]
+        lines += _rst_table(env, ['algorithm'] + SUMMARY_HEADER[:performance], rows)
+    rows = [[[r['algorithm']], [r['env']]] + _summary_cells(r, uniform)[performance:] for _, r in summary.iterrows()]
+    lines += _rst_table('Speed: median over seeds', ['algorithm', 'env'] + SUMMARY_HEADER[performance:], rows)
+    return '\n'.join(lines)
+
+
+def _link_texts(urls: List[str]) -> List[str]:
+    """A short text for each link: the last part of its path (the last two where that is not unique)."""
+    parts = [u.rstrip('/').split('/') for u in urls]
+    last = [p[-1] for p in parts]
+    return [p[-1] if last.count(p[-1]) == 1 else '/'.join(p[-2:]) for p in parts]
+
+
+def comparison_rst(comparison: pd.DataFrame, references: pd.DataFrame) -> str:
+    """The :func:`compare` table as reStructuredText to include in a page: a table per environment
+    of the rows where a run of ours gives a value, the others counted under it, and the sources' links."""
+    lines = [RST_NOTE.format(md='comparison.md'), '']
+    shown = comparison[comparison['seeds'] > 0]
+    for env in sorted(shown['env'].unique()):
+        rows = []
+        for _, r in shown[shown['env'] == env].iterrows():
+            source, _, reference, ours, verdict = _comparison_cells(r)
+            rows.append([[r['algorithm'], BACKEND_LABELS[r['backend']]], source, [_steps_text(r['step'])],
+                         _narrow(reference), _narrow(ours), verdict])
+        lines += _rst_table(env, ['algorithm, backend'] + COMPARISON_HEADER, rows)
+    unreached = comparison[comparison['seeds'] == 0]
+    if len(unreached):
+        lines += [_rst_text(_unreached_note(unreached)), '']
+    lines += [_rst_text(SOURCES_NOTE), '']
+    for source, points in references.groupby('source', sort=False):
+        urls = [u for u in points['url'].unique() if u]
+        links = ', '.join(f'`{_rst_text(t)} <{u}>`__' for t, u in zip(_link_texts(urls), urls))
+        lines.append(f'- {_rst_text(source)}' + (f': {links}' if links else ''))
     return '\n'.join(lines) + '\n'
 
 
@@ -548,6 +665,36 @@ def thin_epochs(df: pd.DataFrame, max_points: int = MAX_POINTS) -> pd.DataFrame:
     count = df.groupby(keys)['epoch'].transform('nunique')
     step = -(-count // max_points)
     return df[(last - df['epoch']) % step == 0]
+
+
+def budget_families(df: pd.DataFrame) -> List[List[str]]:
+    """The algorithms of ``df`` (one environment) grouped by budget, each group to share an x-axis.
+
+    An algorithm's budget is the last ``TotalEnvInteracts`` of its runs. Going from the largest
+    budget down, an algorithm joins the group of the largest when its curve would span at least
+    1/:data:`BUDGET_SPLIT` of that axis, else it starts a group of its own: PPO at 1M steps and SAC
+    at 100k are two groups (SAC on the 1M axis is a vertical line in its first tenth), 1M and
+    990k one. Within a group, and between groups by their first, the registry's order (vpg ... sac).
+    """
+    rank = {a: i for i, a in enumerate(ALGOS)}
+    budget = df.groupby('algorithm')['TotalEnvInteracts'].max().sort_values(ascending=False, kind='stable')
+    families: List[List[str]] = []
+    for algo, last in budget.items():
+        if families and BUDGET_SPLIT * last >= budget[families[-1][0]]:
+            families[-1].append(algo)
+        else:
+            families.append([algo])
+    families = [sorted(f, key=rank.get) for f in families]
+    return sorted(families, key=lambda f: rank[f[0]])
+
+
+def _steps_text(steps: int) -> str:
+    """A number of steps, short: 1000000 -> '1M', 2500000 -> '2.5M', 80000 -> '80k', 123456 -> '123,456'."""
+    steps = int(steps)
+    for scale, suffix in ((1_000_000, 'M'), (1_000, 'k')):
+        if steps >= scale and steps * 10 % scale == 0:
+            return f'{steps / scale:g}{suffix}'
+    return f'{steps:,}'
 
 
 def _lineplot(ax, data: pd.DataFrame, hue: str, palette: Dict[str, str]) -> None:
@@ -625,7 +772,8 @@ def _save(fig, stem: str) -> List[str]:
 def write_figures(df: pd.DataFrame, out_dir: str, references: Optional[pd.DataFrame] = None) -> List[str]:
     """For each environment, ``<env>_algorithms`` and ``<env>_head_to_head`` as SVG and PNG; returns the paths.
 
-    ``<env>_algorithms`` has a panel per backend with every algorithm run on ``env``;
+    ``<env>_algorithms`` has a panel per backend with every algorithm run on ``env``, and a row
+    of them per budget (:func:`budget_families`), each row with its own x-axis;
     ``<env>_head_to_head`` has a panel per algorithm with TF1 against PyTorch. The
     ``references`` (:func:`load_references`) within the runs' reach (:func:`reference_reach`)
     are drawn on them: on the panel of their backend (both, without one), in their algorithm's
@@ -651,13 +799,20 @@ def write_figures(df: pd.DataFrame, out_dir: str, references: Optional[pd.DataFr
             env_refs = references[(references['env'] == env) & references['backend'].isin(backends + [''])]
             markers = {s: m for s, m in shapes.items() if s in set(env_refs['source'])}
 
-            fig = Figure(figsize=(1 + 3.6 * len(backends), 3.2), layout='constrained')
-            axes = fig.subplots(1, len(backends), sharey=True, squeeze=False)[0]
-            for ax, backend in zip(axes, backends):
-                _lineplot(ax, env_df[env_df['backend'] == backend], 'algorithm', ALGO_COLORS)
-                ax.set_title(f'{env} — {backend}', fontsize='medium')
-                points = env_refs[env_refs['backend'].isin([backend, ''])]
-                _draw_references(ax, points, [ALGO_COLORS[a] for a in points['algorithm']], markers)
+            # a row of panels per budget, each row its own x-axis (and y-axis: returns grow with steps)
+            families = budget_families(env_df)
+            fig = Figure(figsize=(1 + 3.6 * len(backends), 0.7 + 2.5 * len(families)), layout='constrained')
+            grid = fig.subplots(len(families), len(backends), sharex='row', sharey='row', squeeze=False)
+            for axes, family in zip(grid, families):
+                family_df = env_df[env_df['algorithm'].isin(family)]
+                budget = _steps_text(int(family_df['TotalEnvInteracts'].max()))
+                for ax, backend in zip(axes, backends):
+                    if backend in set(family_df['backend']):  # else an empty panel: no runs of that budget
+                        _lineplot(ax, family_df[family_df['backend'] == backend], 'algorithm', ALGO_COLORS)
+                    ax.set_title(f'{env} — {backend}' + (f', {budget} steps' if len(families) > 1 else ''),
+                                 fontsize='medium')
+                    points = env_refs[env_refs['backend'].isin([backend, '']) & env_refs['algorithm'].isin(family)]
+                    _draw_references(ax, points, [ALGO_COLORS[a] for a in points['algorithm']], markers)
             _finish(fig, ALGO_COLORS, algos, markers)
             paths += _save(fig, osp.join(out_dir, f'{_file_stem(env)}_algorithms'))
 
@@ -678,9 +833,9 @@ def write_figures(df: pd.DataFrame, out_dir: str, references: Optional[pd.DataFr
 
 
 def write_report(df: pd.DataFrame, out_dir: str, references: Optional[pd.DataFrame] = None) -> List[str]:
-    """Write ``results.csv``, ``summary.csv``, ``summary.md`` and the figures to ``out_dir``; with
-    ``references`` (:func:`load_references`), ``comparison.csv`` and ``comparison.md`` too, and the
-    points on the figures.
+    """Write ``results.csv``, ``summary.csv``, ``summary.md``, ``summary.rst.inc`` and the figures to
+    ``out_dir``; with ``references`` (:func:`load_references`), ``comparison.csv``, ``comparison.md``
+    and ``comparison.rst.inc`` too, and the points on the figures.
 
     The summary, comparison and figures are made from the values as written to results.csv, so a
     report made again from that file alone is the same. Returns the paths written.
@@ -694,11 +849,13 @@ def write_report(df: pd.DataFrame, out_dir: str, references: Optional[pd.DataFra
     summary = summarize(df)
     files = [('results.csv', results_text),
              ('summary.csv', summary.to_csv(index=False, float_format=FLOAT_FORMAT)),
-             ('summary.md', summary_markdown(summary))]
+             ('summary.md', summary_markdown(summary)),
+             ('summary.rst.inc', summary_rst(summary))]
     if references is not None:
         comparison = compare(df, references)
         files += [('comparison.csv', comparison.to_csv(index=False, float_format=FLOAT_FORMAT)),
-                  ('comparison.md', comparison_markdown(comparison, references))]
+                  ('comparison.md', comparison_markdown(comparison, references)),
+                  ('comparison.rst.inc', comparison_rst(comparison, references))]
     written = []
     for name, text in files:
         path = osp.join(out_dir, name)
