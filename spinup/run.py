@@ -1,33 +1,43 @@
 """The command line: ``python -m spinup.run CMD [--flag value ...]``.
 
 ``CMD`` is an algorithm (``ppo``, or ``ppo_pytorch`` / ``ppo_tf1``), ``plot``,
-``test_policy``, ``exercise``, ``benchmark`` or ``relaunch``. Every keyword argument of the algorithm is a flag;
+``test_policy``, ``exercise``, ``benchmark``, ``relaunch`` or ``resume``. Every keyword argument of the algorithm is a flag;
 several values after a flag make a grid of experiments, run one after another (or ``--workers N``
 at a time) through :class:`ExperimentGrid`. Values are read as Python literals (``ast.literal_eval``) or, for names such as
 ``torch.nn.ReLU``, looked up in an allow-list of modules: nothing typed is evaluated.
 """
-import inspect
 import sys
 from textwrap import dedent
 from typing import List, Optional
 
 from spinup.algos import ALGOS, REGISTRY, load, split_name
 from spinup.utils.errors import run_main
-from spinup.cli.flags import RUN_KWARGS, UTILITIES, check_flags, check_types, check_values, parse_flags, resolve_algo
+from spinup.cli.flags import (RUN_KWARGS, algorithm_help, check_counts, check_flags, check_types, check_values,
+                              parse_flags, resolve_algo)
+
+# The utilities, what each does, and an example (UTILITIES names the same commands)
+UTILITY_HELP = (
+    ('plot', 'plot learning curves', 'python -m spinup.run plot data/cp --smooth 5'),
+    ('test_policy', 'run a trained agent again', 'python -m spinup.run test_policy data/cp/cp_s0'),
+    ('exercise', 'list or run the problem sets', 'python -m spinup.run exercise 1.1'),
+    ('benchmark', 'run and report benchmarks', 'python -m spinup.run benchmark run small'),
+    ('relaunch', 'a new run from a config.json', 'python -m spinup.run relaunch data/cp/cp_s0'),
+    ('resume', 'go on from a checkpoint', 'python -m spinup.run resume data/cp/cp_s0'),
+)
 
 
 def run_algorithm(name: str, args: List[str]) -> None:
     """Parse the flags for algorithm ``name`` and run the experiment grid they describe."""
     algo_fn = load(name)
     if any(a in ('--help', '-h') for a in args):
-        print(f'\n\nShowing docstring for spinup.{name}:\n')
-        print(inspect.getdoc(algo_fn))
+        print(algorithm_help(name, algo_fn))
         return
 
     values, shorthands = parse_flags(args)
     check_flags(name, algo_fn, values)
     check_types(algo_fn, values)
     check_values(name, values)
+    check_counts(algo_fn, values, values.get('num_cpu', [1])[0])  # what the algorithm would refuse
 
     exp_name = values.pop('exp_name', [f'cmd_{name}'])[0]
     run_kwargs = {k: values.pop(k)[0] for k in RUN_KWARGS if k in values}
@@ -42,6 +52,10 @@ def run_algorithm(name: str, args: List[str]) -> None:
 def print_help() -> None:
     algos = '\n'.join(f'    {a:6s}  ' + '  '.join(n for n in sorted(REGISTRY) if split_name(n)[0] == a)
                       for a in ALGOS if any(split_name(n)[0] == a for n in REGISTRY))
+    name_width = max(len(name) for name, _, _ in UTILITY_HELP) + 2
+    what_width = max(len(what) for _, what, _ in UTILITY_HELP) + 3
+    utilities = '\n'.join(f'    {name:{name_width}s}{what + ":":{what_width}s}{example}'
+                           for name, what, example in UTILITY_HELP)
     print(dedent("""\
         Spinning Up: run deep RL experiments from the command line.
 
@@ -53,12 +67,7 @@ def print_help() -> None:
 
         Utilities:
 
-            plot         plot learning curves:        python -m spinup.run plot data/cp --smooth 5
-            test_policy  run a trained agent again:   python -m spinup.run test_policy data/cp/cp_s0
-            exercise     list or run the problem sets: python -m spinup.run exercise 1.1
-            benchmark    run and report benchmarks:   python -m spinup.run benchmark run small
-            relaunch     a new run from a config.json: python -m spinup.run relaunch data/cp/cp_s0
-            resume       go on from a checkpoint:     python -m spinup.run resume data/cp/cp_s0
+        {utilities}
 
         Every keyword argument of an algorithm is a flag; shortcuts: --env, --hid, --act,
         --cpu, --exp_name, --data_dir, --dt. Several values after a flag make a grid, and
@@ -68,7 +77,8 @@ def print_help() -> None:
 
             python -m spinup.run ppo_pytorch --env CartPole-v1 --exp_name cp --seed 0 10 --hid[h] "[32]" "[64,64]"
 
-        'python -m spinup.run ppo --help' shows the algorithm's arguments.""").replace('{algos}', algos))
+        'python -m spinup.run ppo --help' lists the algorithm's flags.""")
+          .replace('{algos}', algos).replace('{utilities}', utilities))
 
 
 def main(argv: Optional[List[str]] = None) -> int:

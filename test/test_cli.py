@@ -110,7 +110,139 @@ def test_help_lists_commands():
     assert 'ppo_pytorch' in result.stdout and 'test_policy' in result.stdout and 'plot' in result.stdout
     result = run_cli('ppo', '--help')
     assert result.returncode == 0
-    assert 'clip_ratio (float)' in result.stdout
+    assert '--clip_ratio' in result.stdout
+
+
+def test_the_utilities_list_is_aligned(capsys):
+    from spinup.run import print_help
+    print_help()
+    lines = [line for line in capsys.readouterr().out.splitlines()
+             if line.split()[:1] and line.split()[0] in flags.UTILITIES and 'python -m spinup.run' in line]
+    assert sorted(line.split()[0] for line in lines) == sorted(flags.UTILITIES)
+    assert len({line.index('python -m spinup.run') for line in lines}) == 1, '\n'.join(lines)
+
+
+def help_entries(text):
+    """``{first flag: its entry on one line}`` from an argparse-like list of flags."""
+    entries, flag = {}, None
+    for line in text.splitlines():
+        if line.startswith('  --'):
+            flag = line.split()[0].rstrip(',')
+            entries[flag] = line.strip()
+        elif flag and line.startswith('   '):
+            entries[flag] += ' ' + line.strip()
+        else:
+            flag = None
+    return entries
+
+
+def test_help_for_an_algorithm_lists_its_flags_as_typed(capsys):
+    from spinup.run import main
+    assert main(['ppo_pytorch', '--help']) == 0
+    out = capsys.readouterr().out
+    assert 'env_fn (callable)' not in out and '``' not in out and '=====' not in out
+    entries = help_entries(out)
+    assert entries['--num_envs'] == ('--num_envs, --num_env, --n_envs Copies of the environment stepped '
+                                     'together, each `steps_per_epoch / num_envs` steps an epoch (per MPI '
+                                     'process), through a gymnasium vector environment. (default: 1)')
+    assert entries['--env_name'].startswith('--env_name, --env ')
+    assert entries['--env_name'].endswith('(required)')
+    assert entries['--ac_kwargs:hidden_sizes'].startswith('--ac_kwargs:hidden_sizes, --hid ')
+    assert entries['--target_kl'].endswith('(default: 0.01)')
+    assert entries['--normalize_obs'].startswith('--normalize_obs, --norm_obs ')
+    assert entries['--num_cpu'].startswith('--num_cpu, --cpu ')
+    for flag in ('--seed', '--exp_name', '--data_dir', '--datestamp', '--workers', '--tensorboard'):
+        assert flag in entries
+    assert '--env_fn' not in entries and '--logger_kwargs' not in entries  # (--env and the run flags)
+
+
+def test_every_algorithm_argument_has_a_meaning_in_help():
+    """Every argument of every algorithm has an entry in its docstring's Args section, which
+    --help reads its meanings from."""
+    import ast
+    import importlib.util
+    from spinup.algos import REGISTRY
+    for name, (module, function) in REGISTRY.items():
+        source = open(importlib.util.find_spec(module).origin).read()
+        node = next(n for n in ast.parse(source).body
+                    if isinstance(n, ast.FunctionDef) and n.name == function)
+        documented = flags.docstring_args(ast.get_docstring(node))
+        assert [a.arg for a in node.args.args if a.arg not in documented] == [], name
+        assert all(documented.values()), name
+
+
+def test_plain_text_and_first_sentence_of_a_docstring_entry():
+    assert flags.plain('Keyword arguments for ``actor_critic``; see :class:`~spinup.utils.logx.EpochLogger` '
+                       'and :ref:`the two initialisations <agent-init>`.') == \
+        'Keyword arguments for `actor_critic`; see `EpochLogger` and the two initialisations.'
+    assert flags.first_sentence('Makes it, e.g. ``EnvFn(1.5)``. (Thousands.) More.') == \
+        'Makes it, e.g. ``EnvFn(1.5)``.'
+    assert flags.first_sentence('Steps (one batch. Or two.) per epoch. (Thousands.)') == \
+        'Steps (one batch. Or two.) per epoch.'
+
+
+def test_counts_are_those_the_algorithms_check():
+    """check_counts holds the same arguments to at least 1 as each algorithm's own check_inputs
+    call: no more (a value the algorithm takes is not refused), no fewer."""
+    import ast
+    import importlib.util
+    from spinup.algos import REGISTRY
+    for name, (module, function) in REGISTRY.items():
+        tree = ast.parse(open(importlib.util.find_spec(module).origin).read())
+        node = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == function)
+        calls = [c for c in ast.walk(node)
+                 if isinstance(c, ast.Call) and getattr(c.func, 'id', None) == 'check_inputs']
+        checked = {k.arg for c in calls for k in c.keywords} - {'one_process'}
+        assert checked == set(flags.COUNTS) & {a.arg for a in node.args.args}, name
+
+
+@pytest.mark.parametrize('args', [['--num_envs', '3', '--steps_per_epoch', '1000'],
+                                  ['--num_env', '1', '3', '--steps_per_epoch', '1000'],
+                                  ['--num_envs', '8', '--cpu', '2', '--steps_per_epoch', '1000'],
+                                  ['--vector_mode', 'threads']])
+def test_a_bad_split_of_an_epoch_is_refused_before_anything_is_printed(args, tmp_path, capsys, monkeypatch):
+    from spinup.run import main
+    from spinup.utils import run_utils
+
+    def launch(*args, **kwargs):
+        raise AssertionError('an experiment was launched')
+
+    monkeypatch.setattr(run_utils, 'call_experiment', launch)
+    with pytest.raises(SpinupError, match='split evenly|vector_mode') as err:
+        main(['ppo_pytorch', '--env', 'CartPole-v1', '--data_dir', str(tmp_path), *args])
+    assert 'experiment' not in str(err.value)  # the algorithm's own line, not a failed experiment's
+    assert capsys.readouterr().out == ''
+    with pytest.raises(SpinupError, match='update_every must be at least 1, not 0'):
+        main(['ddpg_pytorch', '--env', 'Pendulum-v1', '--update_every', '0', '--data_dir', str(tmp_path)])
+    assert capsys.readouterr().out == ''
+
+
+def test_a_relaunch_with_a_bad_split_is_refused_before_it_starts(tmp_path):
+    import json
+    from spinup.cli.relaunch import relaunch_arguments
+    config = {'_run': {'function': 'spinup.algos.pytorch.ppo.ppo.ppo', 'num_procs': 1},
+              'env_fn': {"EnvFn('CartPole-v1')": {'env_id': 'CartPole-v1', 'kwargs': {}}},
+              'exp_name': 'x', 'epochs': 1, 'steps_per_epoch': 1000, 'seed': 0}
+    (tmp_path / 'config.json').write_text(json.dumps(config))
+    with pytest.raises(SpinupError, match='split evenly over the num_envs=3'):
+        relaunch_arguments(str(tmp_path / 'config.json'), ['--num_envs', '3', '--exp_name', 'y'])
+
+
+def test_a_single_run_is_announced_as_a_run_not_as_a_grid(tmp_path, capsys, monkeypatch):
+    import re
+    from spinup.run import main
+    from spinup.utils import run_utils
+    launched = []
+    monkeypatch.setattr(run_utils, 'call_experiment', lambda *args, **kwargs: launched.append((args, kwargs)))
+    main(['ppo_pytorch', '--env', 'CartPole-v1', '--exp_name', 'installtest', '--data_dir', str(tmp_path)])
+    out = re.sub(r'\x1b\[[0-9;]*m', '', capsys.readouterr().out)
+    assert out.splitlines() == [f'Running ppo_pytorch on CartPole-v1, seed 0: output in '
+                                f'{tmp_path}/installtest/installtest_s0']
+    (args, kwargs), = launched
+    assert args == ('installtest', 'ppo_pytorch')
+    assert kwargs['logger_kwargs']['output_dir'] == f'{tmp_path}/installtest/installtest_s0'
+    main(['ppo_pytorch', '--env', 'CartPole-v1', '--seed', '0', '1', '--data_dir', str(tmp_path)])
+    assert 'ExperimentGrid [cmd_ppo_pytorch] varies:' in capsys.readouterr().out  # (a grid is one)
 
 
 BAD_INPUT = [

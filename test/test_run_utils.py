@@ -61,6 +61,48 @@ def test_variant_names_default_shorthand_in_name_and_bools():
     assert names == ['x_pi_0.0003_gam0.9', 'x_pi_0.0003_gam0.9_ut', 'x_pi_0.001_gam0.9', 'x_pi_0.001_gam0.9_ut']
 
 
+def test_no_two_parameters_of_a_grid_share_a_short_name():
+    eg = ExperimentGrid(name='g')
+    eg.add('env_name', 'CartPole-v1', '', True)
+    eg.add('num_envs', 1, in_name=True)
+    eg.add('num_minibatches', 4, in_name=True)
+    eg.add('ac_kwargs:hidden_sizes', [[32]], in_name=True)
+    eg.add('ac_kwargs:hidden_act', ['x'], in_name=True)
+    eg.add('pi_lr', 1e-3, 'num', in_name=True)  # a shorthand given is kept; the defaults make way
+    assert eg.shorthands() == ['', 'num_e', 'num_m', 'ac_-hidden_s', 'ac_-hidden_a', 'num']
+    assert eg.variant_name(eg.variants()[0]) == \
+        'g_cartpole-v1_num_e1_num_m4_ac_-hidden_s32_ac_-hidden_ax_num0.001'
+
+
+@pytest.mark.parametrize('name', ['vpg_pytorch', 'trpo_pytorch', 'ppo_pytorch', 'ddpg_pytorch',
+                                  'td3_pytorch', 'sac_pytorch'])
+def test_the_short_names_of_every_flag_of_an_algorithm_differ(name):
+    import inspect
+    from spinup.algos import load
+    eg = ExperimentGrid(name='g')
+    for key in inspect.signature(load(name)).parameters:
+        eg.add(key, 0)
+    for key in ('hidden_sizes', 'activation', 'init'):
+        eg.add(f'ac_kwargs:{key}', 0)
+    shorthands = eg.shorthands()
+    assert len(set(shorthands)) == len(shorthands), shorthands
+
+
+def test_a_grid_of_one_run_announces_it_in_one_line(tmp_path, capfd):
+    def work(env_fn, seed, logger_kwargs):
+        print('working in', logger_kwargs['output_dir'], flush=True)
+
+    eg = ExperimentGrid('one')
+    eg.add('env_name', 'CartPole-v1')
+    eg.add('seed', 3)
+    eg.run(work, data_dir=str(tmp_path))
+    out = re.sub(r'\x1b\[[0-9;]*m', '', capfd.readouterr().out)
+    run_dir = str(tmp_path / 'one' / 'one_s3')
+    assert out.splitlines()[:2] == [f'Running work on CartPole-v1, seed 3: output in {run_dir}',
+                                    f'working in {run_dir}']
+    assert 'ExperimentGrid' not in out and 'with arguments' not in out
+
+
 def test_grid_rejects_duplicate_keys_empty_values_and_colliding_names():
     eg = ExperimentGrid('x')
     eg.add('seed', [0])

@@ -6,16 +6,20 @@ import ast
 import difflib
 import importlib
 import inspect
+import itertools
+import os
 import re
+import shutil
+import textwrap
 import typing
-from typing import Any, Dict, List, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from spinup.algos import ALGOS, BACKENDS, CONTINUOUS_ONLY, OFF_POLICY, REGISTRY, split_name
-from spinup.user_config import DEFAULT_BACKEND
+from spinup.user_config import DEFAULT_BACKEND, DEFAULT_DATA_DIR
 from spinup.utils.errors import SpinupError
 
 # The commands besides the algorithms (spinup.run dispatches them)
-UTILITIES = ('plot', 'test_policy', 'exercise', 'benchmark', 'relaunch')
+UTILITIES = ('plot', 'test_policy', 'exercise', 'benchmark', 'relaunch', 'resume')
 
 # Shortcut flags and the argument each one stands for.
 SUBSTITUTIONS = {
@@ -300,3 +304,169 @@ def check_spaces(name: str, env_id: str) -> None:
     if algo in CONTINUOUS_ONLY:
         from spinup.utils.envs import action_limit
         action_limit(act_space, name)  # finite bounds [-c, c], the same in every dimension
+
+
+# The arguments that the algorithms' own check (spinup.utils.errors.check_inputs) holds to at
+# least 1; test_cli holds this list to their check_inputs calls.
+COUNTS = ('steps_per_epoch', 'save_freq', 'num_envs', 'update_epochs', 'num_minibatches',
+          'replay_size', 'batch_size', 'update_every', 'policy_delay')
+
+
+def check_counts(algo_fn: Callable, values: Dict[str, List[Any]], num_cpu: Any = 1) -> None:
+    """Run the algorithm's own checks of its counts before any process is launched: each at
+    least 1 (:func:`~spinup.utils.errors.check_inputs`), and an epoch's steps split evenly over
+    the processes' environment copies (:func:`~spinup.utils.envs.steps_per_copy`), for every
+    combination of the values given and the algorithm's defaults. The same functions refuse
+    the same values inside the algorithm; here they do so before the first experiment starts."""
+    from spinup.utils.envs import steps_per_copy
+    from spinup.utils.errors import check_inputs
+    params = inspect.signature(algo_fn).parameters
+
+    def given(key: str) -> List[Any]:
+        return values.get(key, [params[key].default])
+
+    for key in COUNTS:
+        if key in params:
+            for value in given(key):
+                if value is not None:  # (None: the algorithm's own choice, as num_minibatches=None)
+                    check_inputs(algo_fn.__name__.upper(), **{key: value})
+    if 'num_envs' in params:
+        procs = os.cpu_count() if num_cpu == 'auto' else int(num_cpu)
+        modes = given('vector_mode') if 'vector_mode' in params else ['sync']
+        for steps, copies, mode in itertools.product(given('steps_per_epoch'), given('num_envs'), modes):
+            steps_per_copy(steps // procs, copies, mode)  # each process's share (mpi_tools.local_steps)
+
+
+# --help for an algorithm: its flags as a user types them, with a one-line meaning each.
+
+# Flags that set how experiments run, and what each does.
+RUN_FLAG_HELP = {
+    'exp_name': 'Name of the experiment, and of its folder in the data folder.',
+    'data_dir': 'Folder the runs go in (user_config.DEFAULT_DATA_DIR, or $SPINUP_DATA_DIR).',
+    'datestamp': "Put the date and time in the run folders' names.",
+    'num_cpu': "MPI processes for each run, or auto for one per core.",
+    'workers': 'Experiments of a grid to run at once.',
+    'tensorboard': 'Also write the progress as TensorBoard scalars in each run folder.',
+}
+
+# What the default agents' arguments do (--ac_kwargs:NAME)
+AC_FLAG_HELP = {
+    'hidden_sizes': 'Widths of the default agent\'s hidden layers, as "[64,64]".',
+    'activation': "Activation of the default agent's hidden layers, such as {act}.",
+    'init': "How the default agent initialises its layers: default (the framework's own) or "
+            "orthogonal (PPO2's).",
+}
+
+
+def docstring_args(doc: Optional[str]) -> Dict[str, str]:
+    """The entries of a docstring's ``Args:`` section, ``name (type): text``, as ``{name: the
+    first paragraph of its text, on one line}``."""
+    lines = inspect.cleandoc(doc or '').splitlines()
+    if 'Args:' not in lines:
+        return {}
+    entries: Dict[str, str] = {}
+    indent, name, open_paragraph = None, None, False
+    for line in lines[lines.index('Args:') + 1:]:
+        if not line.strip():
+            open_paragraph = False
+            continue
+        depth = len(line) - len(line.lstrip())
+        indent = depth if indent is None else indent
+        if depth < indent:
+            break  # the next section (Returns:, ...)
+        match = re.fullmatch(r'(\w+) \([^:]*\):\s*(.*)', line.strip()) if depth == indent else None
+        if match:
+            name, open_paragraph = match.group(1), True
+            entries[name] = match.group(2)
+        elif name is not None and open_paragraph:
+            entries[name] += ' ' + line.strip()
+    return entries
+
+
+def plain(text: str) -> str:
+    """RST markup as a terminal shows it: ````x```` and ``:class:`x``` -> `x`,
+    ``:ref:`words <target>``` -> words."""
+    text = re.sub(r':\w+:`([^`<]*?)\s*<[^>]*>`', r'\1', text)
+    text = re.sub(r':\w+:`~?([^`]*)`', lambda m: f"`{m.group(1).split('.')[-1]}`", text)
+    return text.replace('``', '`')
+
+
+def first_sentence(text: str) -> str:
+    """``text`` up to the end of its first sentence (not at ``e.g.``, nor inside brackets or
+    backticks)."""
+    for match in re.finditer(r'[.!?](?=\s|$)', text):
+        head = text[:match.end()]
+        if head.split()[-1].lower() in ('e.g.', 'i.e.', 'etc.', 'cf.', 'vs.'):
+            continue
+        if head.count('(') > head.count(')') or head.count('`') % 2:
+            continue
+        return head
+    return text
+
+
+def _shown(default: Any) -> Optional[str]:
+    """A default as the help shows it: a name for a function or class; None if there is none."""
+    if default is inspect.Parameter.empty:
+        return None
+    if isinstance(default, str):
+        return default
+    return getattr(default, '__name__', None) or repr(default)
+
+
+def _flag_lines(names: List[str], meaning: str, default: Optional[str], width: int) -> List[str]:
+    """One flag in argparse's layout: its names, then the meaning and default (None: the flag
+    is required) from column 30, on the next line when the names are longer."""
+    column = 30
+    invocation = '  ' + ', '.join('--' + n for n in names)
+    text = meaning + (f' (default: {default})' if default is not None else ' (required)')
+    body = textwrap.wrap(text, width=max(width - column, 30))
+    if len(invocation) <= column - 2:
+        return [invocation.ljust(column) + body[0]] + [' ' * column + b for b in body[1:]]
+    return [invocation] + [' ' * column + b for b in body]
+
+
+def algorithm_help(name: str, algo_fn: Callable, width: Optional[int] = None) -> str:
+    """``python -m spinup.run ALGO --help``: the algorithm's flags as a user types them (with
+    their shortcuts), each with its default and the first sentence of its docstring entry,
+    then the flags that set how the runs go."""
+    width = width or min(shutil.get_terminal_size((100, 24)).columns, 100)
+    doc = inspect.getdoc(algo_fn) or ''
+    meanings = {k: plain(first_sentence(v)) for k, v in docstring_args(doc).items()}
+    act = 'tf.nn.relu' if split_name(name)[1] == 'tf1' else 'torch.nn.ReLU'
+    shortcuts: Dict[str, List[str]] = {}
+    for short, key in SUBSTITUTIONS.items():
+        shortcuts.setdefault(key, []).append(short)
+    params = inspect.signature(algo_fn).parameters
+
+    def entry(key: str, meaning: str, default: Optional[str]) -> List[str]:
+        return _flag_lines([key] + shortcuts.get(key, []), meaning, default, width)
+
+    summary = plain(doc.split('\n\n')[0]).replace('\n', ' ')
+    lines = [f'usage: python -m spinup.run {name} --env ENV_ID [--flag VALUE [VALUE ...]] ...', '']
+    lines += textwrap.wrap(summary, width) + ['']
+    lines += textwrap.wrap('Several values after a flag make a grid of experiments, and --flag[sh] names '
+                           "the flag 'sh' in their names. Values are Python literals (3, 1e-3, True, "
+                           f'"[64,64]") or names such as {act}.', width)
+    lines += ['', 'flags:']
+    lines += entry('env_name', 'Id of a gymnasium environment, such as CartPole-v1.', None)
+    for key, param in params.items():
+        if key in ('env_fn', 'logger_kwargs'):  # made from --env, and from the run flags
+            continue
+        lines += entry(key, meanings.get(key, ''), _shown(param.default))
+        default_ac = params['actor_critic'].default if 'actor_critic' in params else None
+        if key == 'ac_kwargs' and default_ac is not None:
+            # the default agent's own arguments, which check_flags accepts as --ac_kwargs:NAME
+            for p in inspect.signature(default_ac).parameters.values():
+                if p.default is not p.empty and p.name != 'action_space':
+                    meaning = AC_FLAG_HELP.get(p.name, f"The default agent's {p.name}.").format(act=act)
+                    shown = "the agent's own" if p.default is None else _shown(p.default)
+                    lines += entry(f'ac_kwargs:{p.name}', meaning, shown)
+    lines += ['', 'run flags:']
+    run_defaults = {'exp_name': f'cmd_{name}', 'data_dir': DEFAULT_DATA_DIR, 'datestamp': 'False',
+                    'num_cpu': '1', 'workers': '1', 'tensorboard': 'False'}
+    for key in ('exp_name',) + RUN_KWARGS:
+        if key == 'num_cpu' and split_name(name)[0] in OFF_POLICY:
+            continue  # (these run in one process: check_values refuses --cpu)
+        lines += entry(key, RUN_FLAG_HELP[key], run_defaults[key])
+    lines += ['', f'The whole docstring: python -c "import spinup; help(spinup.{name})"']
+    return '\n'.join(lines)

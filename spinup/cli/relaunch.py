@@ -18,7 +18,7 @@ import os.path as osp
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from spinup.utils.errors import SpinupError
-from spinup.cli.flags import RUN_KWARGS, check_flags, check_types, check_values, parse_flags
+from spinup.cli.flags import RUN_KWARGS, check_counts, check_flags, check_types, check_values, parse_flags
 from spinup.utils.serialization_utils import convert_json
 
 USAGE = 'python -m spinup.run relaunch RUN/config.json [--exp_name NAME] [--flag value ...]'
@@ -231,6 +231,7 @@ def relaunch_arguments(config_path: str, overrides: List[str], resume: bool = Fa
         if not isinstance(nested, dict):
             raise SpinupError(f'--{key}: {outer} is not a dictionary of arguments, so it has no entry {inner}.')
         nested[last] = value
+    check_counts(algo_fn, {k: [v] for k, v in kwargs.items()}, run['num_cpu'])  # as the algorithm would
 
     run_dir = osp.dirname(osp.abspath(path))
     old_name = str(config.get('exp_name') or osp.basename(run_dir))

@@ -71,7 +71,7 @@ def _resolve_thunk(thunk: Union[str, Callable]) -> Callable:
 def call_experiment(exp_name: str, thunk: Union[str, Callable], seed: int = 0,
                     num_cpu: Union[int, str] = 1, data_dir: Optional[str] = None,
                     datestamp: bool = False, log_path: Optional[str] = None, tensorboard: bool = False,
-                    **kwargs: Any) -> None:
+                    announce: bool = True, **kwargs: Any) -> None:
     """Run ``thunk(seed=seed, **kwargs)`` in a fresh process, under MPI if ``num_cpu > 1``.
 
     The thunk (a function, or the registered name of an algorithm such as ``'ppo_pytorch'``)
@@ -90,6 +90,8 @@ def call_experiment(exp_name: str, thunk: Union[str, Callable], seed: int = 0,
         log_path (str): Write what the experiment prints to this file instead of this
             process's output (how experiments running side by side keep their output apart).
         tensorboard (bool): Also write the progress rows as TensorBoard scalars in the run folder.
+        announce (bool): Print the experiment's name and arguments before it starts. (A grid of
+            one experiment has announced it in one line already.)
 
     The experiment's output is copied to this process's as it comes (or to ``log_path``). If its process is
     killed by a signal (a native crash), the error names the signal and repeats the last
@@ -103,21 +105,25 @@ def call_experiment(exp_name: str, thunk: Union[str, Callable], seed: int = 0,
     if log_path is not None:
         os.makedirs(osp.dirname(osp.abspath(log_path)), exist_ok=True)
         with open(log_path, 'a' if kwargs.get('resume_from') else 'w') as log:  # (a resumed run's goes on)
-            return _call_experiment(exp_name, thunk, num_cpu, data_dir, datestamp, tensorboard, log, kwargs)
-    return _call_experiment(exp_name, thunk, num_cpu, data_dir, datestamp, tensorboard, sys.stdout, kwargs)
+            return _call_experiment(exp_name, thunk, num_cpu, data_dir, datestamp, tensorboard, log, kwargs,
+                                    announce)
+    return _call_experiment(exp_name, thunk, num_cpu, data_dir, datestamp, tensorboard, sys.stdout, kwargs,
+                            announce)
 
 
 def _call_experiment(exp_name: str, thunk: Union[str, Callable], num_cpu: int, data_dir: Optional[str],
-                     datestamp: bool, tensorboard: bool, out: TextIO, kwargs: Dict[str, Any]) -> None:
-    print(colorize(f'Experiment {exp_name}, with arguments:\n', color='cyan', bold=True), file=out)
-    print('\n'.join(f'    {k}: {v!r}' for k, v in sorted(kwargs.items())) + '\n', file=out, flush=True)
+                     datestamp: bool, tensorboard: bool, out: TextIO, kwargs: Dict[str, Any],
+                     announce: bool = True) -> None:
+    if announce:
+        print(colorize(f'Experiment {exp_name}, with arguments:\n', color='cyan', bold=True), file=out)
+        print('\n'.join(f'    {k}: {v!r}' for k, v in sorted(kwargs.items())) + '\n', file=out, flush=True)
 
     if 'logger_kwargs' not in kwargs:
         kwargs['logger_kwargs'] = setup_logger_kwargs(exp_name, kwargs['seed'], data_dir, datestamp, tensorboard)
     else:
         if tensorboard:
             kwargs['logger_kwargs'] = {**kwargs['logger_kwargs'], 'tensorboard': True}
-        if out is sys.stdout and kwargs.get('resume_from') is None:
+        if announce and out is sys.stdout and kwargs.get('resume_from') is None:
             print('Note: logger_kwargs given: exp_name, data_dir and datestamp are not used for the output path.\n',
                   file=out)
 
@@ -331,7 +337,7 @@ class ExperimentGrid:
     def __init__(self, name: str = ''):
         self.keys: List[str] = []
         self.vals: List[List[Any]] = []
-        self.shs: List[Optional[str]] = []
+        self.shs: List[Optional[str]] = []  # the shorthands given to add(), None where none was
         self.in_names: List[bool] = []
         self.name(name)
 
@@ -343,7 +349,7 @@ class ExperimentGrid:
     def print(self) -> None:
         """Print the grid: its name, each parameter with its shorthand and values, and counts."""
         lines = ['=' * DIV_LINE_WIDTH, colorize(f'ExperimentGrid [{self._name}] varies:', 'green', bold=True), '']
-        for k, v, sh in zip(self.keys, self.vals, self.shs):
+        for k, v, sh in zip(self.keys, self.vals, self.shorthands()):
             label = colorize(k, 'cyan', bold=True) + (f'  (shown as "{sh}")' if sh else '')
             lines.append(' ' + label)
             lines += ['     ' + str(convert_for_print(val)) for val in v]
@@ -354,9 +360,37 @@ class ExperimentGrid:
         lines += ['', f' {runs} runs: {runs // seeds} settings x {seeds} seed(s)', '=' * DIV_LINE_WIDTH]
         print('\n'.join(lines), flush=True)
 
-    def _default_shorthand(self, key: str) -> str:
-        # the first three letters of each colon-separated part: 'ac_kwargs:hidden_sizes' -> 'ac_-hid'
-        return '-'.join(part[:3] for part in key.split(':'))
+    def shorthands(self) -> List[Optional[str]]:
+        """Each parameter's short name in experiment names: the one given to :meth:`add`, or
+        (with ``DEFAULT_SHORTHAND`` on in ``user_config.py``) the first three letters of each
+        colon-separated part of its key (``'ac_kwargs:hidden_sizes'`` -> ``'ac_-hid'``),
+        lengthened letter by letter where two parameters would share one (``'num_envs'`` and
+        ``'num_minibatches'`` -> ``'num_e'`` and ``'num_m'``), in the parts where their keys
+        differ. None: named by the whole key."""
+        if not DEFAULT_SHORTHAND:
+            return list(self.shs)
+        # letters kept of each part of each key without a shorthand given
+        letters = {k: [3] * len(k.split(':')) for k, sh in zip(self.keys, self.shs) if sh is None}
+
+        def short(key: str, sh: Optional[str]) -> str:
+            return sh if sh is not None else '-'.join(p[:n] for p, n in zip(key.split(':'), letters[key]))
+
+        while True:
+            names = [short(k, sh) for k, sh in zip(self.keys, self.shs)]
+            sharing = collections.defaultdict(list)  # keys by the name they would show
+            for k, n in zip(self.keys, names):
+                if n:
+                    sharing[valid_str(n)].append(k)
+            grown = False
+            for k in letters:
+                others = [o.split(':') for o in sharing[valid_str(short(k, None))] if o != k]
+                for i, part in enumerate(k.split(':')):
+                    # a part the others have too ('ac_kwargs') stays short
+                    if others and letters[k][i] < len(part) and any(o[i:i + 1] != [part] for o in others):
+                        letters[k][i] += 1
+                        grown = True
+            if not grown:
+                return names
 
     def add(self, key: str, vals: Any, shorthand: Optional[str] = None, in_name: bool = False) -> None:
         """Add a parameter ``key`` with the value(s) ``vals`` to the grid.
@@ -379,8 +413,6 @@ class ExperimentGrid:
             vals = [vals]
         if not vals:
             raise SpinupError(f"ExperimentGrid.add: '{key}' was given no values; give at least one.")
-        if DEFAULT_SHORTHAND and shorthand is None:
-            shorthand = self._default_shorthand(key)
         self.keys.append(key)
         self.vals.append(vals)
         self.shs.append(shorthand)
@@ -401,7 +433,7 @@ class ExperimentGrid:
             return get_val(v[outer], inner)
 
         var_name = self._name
-        for k, v, sh, inn in zip(self.keys, self.vals, self.shs, self.in_names):
+        for k, v, sh, inn in zip(self.keys, self.vals, self.shorthands(), self.in_names):
             if (len(v) > 1 or inn) and k != 'seed':
                 param_name = valid_str(sh if sh is not None else k)
                 variant_val = get_val(variant, k)
@@ -457,8 +489,17 @@ class ExperimentGrid:
             raise SpinupError(f'ExperimentGrid.run: workers must be a whole number of at least 1, not {workers!r}.')
         if not isinstance(tensorboard, bool):
             raise SpinupError(f'ExperimentGrid.run: tensorboard must be True or False, not {tensorboard!r}.')
-        self.print()
         variants = self.variants()
+        if len(variants) == 1:  # one run: announced as a run, in one line
+            var, exp_name = variants[0], self.variant_name(variants[0])
+            logger_kwargs = var.get('logger_kwargs') or setup_logger_kwargs(
+                exp_name, var.get('seed', 0), data_dir, datestamp, tensorboard)
+            print(colorize(run_line(thunk, var, logger_kwargs['output_dir']), 'cyan', bold=True), flush=True)
+            call_experiment(exp_name, thunk, num_cpu=num_cpu, tensorboard=tensorboard, announce=False,
+                            **{**var, 'logger_kwargs': logger_kwargs})
+            return
+
+        self.print()
         var_names = [self.variant_name(var) for var in variants]
         seeds = [var.get('seed', 0) for var in variants]
         if len(set(zip(var_names, seeds))) != len(variants):
@@ -502,6 +543,13 @@ class ExperimentGrid:
         if failed:
             lines = '\n'.join(f'  {label}: {error}' for label, error in failed.items())
             raise ExperimentError(f'{len(failed)} of {len(variants)} experiments failed:\n{lines}')
+
+
+def run_line(thunk: Union[str, Callable], variant: Dict[str, Any], output_dir: str) -> str:
+    """One run in one line: ``Running ppo_pytorch on CartPole-v1, seed 0: output in data/cp/cp_s0``."""
+    what = thunk if isinstance(thunk, str) else getattr(thunk, '__name__', 'the experiment')
+    env = f" on {variant['env_name']}" if 'env_name' in variant else ''
+    return f"Running {what}{env}, seed {variant.get('seed', 0)}: output in {output_dir}"
 
 
 def convert_for_print(val: Any) -> Any:
