@@ -300,3 +300,27 @@ def test_an_algorithm_whose_framework_is_missing_is_one_line(name, package, tmp_
     assert result.returncode == 2, result.stderr
     assert 'Traceback' not in result.stderr
     assert result.stderr.strip().splitlines()[-1].startswith(f'Error: {name} needs {package}, which is not installed: pip install')
+
+
+def test_a_mujoco_run_in_tf1_prints_no_third_party_notices(tmp_path):
+    """MuJoCo's settotalmass deprecation and TensorFlow's two absl lines stay out of a run's
+    output; our own lines stay in."""
+    result = run_cli('ppo_tf1', '--env', 'HalfCheetah-v5', '--epochs', '1', '--steps_per_epoch', '200',
+                     '--hid', '[8]', '--data_dir', str(tmp_path), '--cpu', '2', cwd=str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    output = result.stdout + result.stderr
+    for notice in ('settotalmass', 'absl::InitializeLog', 'MLIR V1 optimization pass'):
+        assert notice not in output, notice
+    assert 'Epoch 0 done' in output and 'Running ppo_tf1 on HalfCheetah-v5' in output
+    assert not (tmp_path / 'MUJOCO_LOG.TXT').exists()
+
+
+def test_mujocos_other_warnings_still_show(capsys):
+    import mujoco
+    from spinup.utils.envs import quiet_mujoco
+    quiet_mujoco('HalfCheetah-v5')
+    warn = mujoco.get_mju_user_warning()
+    warn("compiler attribute 'settotalmass' is deprecated and will be removed")
+    warn('Nan, Inf or huge value in QACC at DOF 0. The simulation is unstable.')
+    out = capsys.readouterr().out
+    assert 'settotalmass' not in out and 'WARNING: Nan, Inf or huge value in QACC' in out

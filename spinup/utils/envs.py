@@ -58,6 +58,33 @@ def resolve_env_id(env_id: str) -> str:
     raise SpinupError(f"unknown environment id '{env_id}': {hint}")
 
 
+# MuJoCo's notices that say nothing a user can act on: gymnasium's own models use an attribute
+# that MuJoCo 4 deprecates.
+MUJOCO_NOTICES = ("compiler attribute 'settotalmass' is deprecated",)
+_mujoco_quiet = False
+
+
+def quiet_mujoco(env_id: str) -> None:
+    """Before making ``env_id``, if it is a MuJoCo environment: MuJoCo's warnings go through a
+    filter (its ``mju_user_warning`` hook) that drops :data:`MUJOCO_NOTICES` and prints the
+    others as MuJoCo does. Once a process."""
+    global _mujoco_quiet
+    import gymnasium as gym
+    try:
+        entry_point = str(gym.spec(env_id).entry_point)
+    except gym.error.Error:
+        return
+    if _mujoco_quiet or 'mujoco' not in entry_point:
+        return
+    import mujoco
+
+    def warn(message: str) -> None:
+        if not any(notice in message for notice in MUJOCO_NOTICES):
+            print(f'WARNING: {message}\n', flush=True)
+    mujoco.set_mju_user_warning(warn)
+    _mujoco_quiet = True
+
+
 class EnvFn:
     """A picklable ``env_fn`` that builds a registered environment by id.
 
@@ -76,6 +103,7 @@ class EnvFn:
         from spinup.utils.atari import is_atari, looks_atari, make_atari
         if looks_atari(self.env_id) and is_atari(resolve_env_id(self.env_id)):
             return make_atari(self.env_id, **self.kwargs)
+        quiet_mujoco(self.env_id)
         return gym.make(self.env_id, **self.kwargs)
 
     def __repr__(self) -> str:
@@ -124,6 +152,7 @@ def make_from_description(desc: Dict[str, Any], render_mode: Optional[str] = Non
                                additional_wrappers=tuple(WrapperSpec(**w) for w in desc.get('wrappers') or ()))
     if desc.get('max_episode_steps') is not None:
         spec.max_episode_steps = desc['max_episode_steps']
+    quiet_mujoco(spec.id)
     return gym.make(spec)
 
 

@@ -6,6 +6,8 @@ pays nothing for MPI.
 """
 import functools
 import os
+import sys
+import tempfile
 from typing import Callable, List, Optional, Sequence
 
 import numpy as np
@@ -42,6 +44,38 @@ def tf1_gpus(device: str) -> Optional[str]:
     raise SpinupError(f"device must be 'cpu', 'cuda', 'cuda:N' or 'auto', not {device!r}.")
 
 
+# What TensorFlow 2.20 prints at a process's first session run, through absl's C++ logging,
+# which TF_CPP_MIN_LOG_LEVEL does not reach: a notice of its own start-up order and one that a
+# pass this library does not use is off. Neither says anything a user can act on.
+TF_NOTICES = ('All log messages before absl::InitializeLog() is called are written to STDERR',
+              'MLIR V1 optimization pass is not enabled')
+_quiet = False
+
+
+def _quiet_first_run() -> None:
+    """Run an empty session once a process, its standard error (file descriptor 2) caught, and
+    pass on every line of it but :data:`TF_NOTICES`: TensorFlow prints those once a process."""
+    global _quiet
+    if _quiet:
+        return
+    _quiet = True
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as caught:
+        os.dup2(caught.fileno(), 2)
+        try:
+            # (on the CPU alone: a session that saw a GPU would take its memory for good)
+            with tf.Graph().as_default(), tf.Session(config=tf.ConfigProto(device_count={'GPU': 0})) as sess:
+                sess.run(tf.constant(0))
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+        caught.seek(0)
+        lines = caught.read().decode(errors='replace').splitlines(keepends=True)
+    sys.stderr.write(''.join(line for line in lines if not any(n in line for n in TF_NOTICES)))
+    sys.stderr.flush()
+
+
 def session_config(gpus: Optional[str] = None) -> tf.ConfigProto:
     """Session threads for this process: one intra-op thread, unless a single process is
     given ``OMP_NUM_THREADS``, and the ops run in the thread that calls ``sess.run``.
@@ -51,7 +85,10 @@ def session_config(gpus: Optional[str] = None) -> tf.ConfigProto:
     TensorFlow sees by default. Running the ops in the calling thread
     (``inter_op_parallelism_threads=-1``) spares a hand-off to a pool thread at every
     ``sess.run``: a policy step takes about 90 us instead of 140.
+
+    The first call in a process also runs an empty session (:func:`_quiet_first_run`).
     """
+    _quiet_first_run()
     threads = 1
     if num_procs() == 1 and os.environ.get('OMP_NUM_THREADS', '').isdigit():
         threads = max(1, int(os.environ['OMP_NUM_THREADS']))

@@ -18,7 +18,7 @@ import cloudpickle
 
 from spinup.user_config import DEFAULT_DATA_DIR, DEFAULT_SHORTHAND, FORCE_DATESTAMP, WAIT_BEFORE_LAUNCH
 from spinup.utils.errors import SpinupError, Terminated, killed_by
-from spinup.utils.logx import colorize
+from spinup.utils.logx import can_colorize, colorize
 
 DIV_LINE_WIDTH = 80
 
@@ -115,7 +115,8 @@ def _call_experiment(exp_name: str, thunk: Union[str, Callable], num_cpu: int, d
                      datestamp: bool, tensorboard: bool, out: TextIO, kwargs: Dict[str, Any],
                      announce: bool = True) -> None:
     if announce:
-        print(colorize(f'Experiment {exp_name}, with arguments:\n', color='cyan', bold=True), file=out)
+        print(colorize(f'Experiment {exp_name}, with arguments:\n', color='cyan', bold=True, stream=out),
+              file=out)
         print('\n'.join(f'    {k}: {v!r}' for k, v in sorted(kwargs.items())) + '\n', file=out, flush=True)
 
     if 'logger_kwargs' not in kwargs:
@@ -222,7 +223,9 @@ def run_and_echo(cmd: List[str], keep: int = 20, sink: Optional[TextIO] = None,
     with _LIVE_LOCK:
         if STOPPING.is_set():
             raise ExperimentError('not started: the launcher is stopping.', reported=True)
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=os.environ)
+        # the experiment writes into a pipe: it colours its lines where they end on a terminal
+        env = {**os.environ, 'FORCE_COLOR': '1'} if sink is None and can_colorize(sys.stdout) else os.environ
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
         LIVE_PROCESSES.add(proc)
     copiers = [threading.Thread(target=copy, args=(proc.stdout, sink or sys.stdout), daemon=True),
                threading.Thread(target=copy, args=(proc.stderr, sink or sys.stderr, errors), daemon=True)]
