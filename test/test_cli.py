@@ -199,7 +199,9 @@ def test_counts_are_those_the_algorithms_check():
 @pytest.mark.parametrize('args', [['--num_envs', '3', '--steps_per_epoch', '1000'],
                                   ['--num_env', '1', '3', '--steps_per_epoch', '1000'],
                                   ['--num_envs', '8', '--cpu', '2', '--steps_per_epoch', '1000'],
-                                  ['--vector_mode', 'threads']])
+                                  ['--vector_mode', 'threads'],
+                                  ['--num_minibatches', '3', '--steps_per_epoch', '1000'],
+                                  ['--max_grad_norm', '0']])
 def test_a_bad_split_of_an_epoch_is_refused_before_anything_is_printed(args, tmp_path, capsys, monkeypatch):
     from spinup.run import main
     from spinup.utils import run_utils
@@ -208,7 +210,7 @@ def test_a_bad_split_of_an_epoch_is_refused_before_anything_is_printed(args, tmp
         raise AssertionError('an experiment was launched')
 
     monkeypatch.setattr(run_utils, 'call_experiment', launch)
-    with pytest.raises(SpinupError, match='split evenly|vector_mode') as err:
+    with pytest.raises(SpinupError, match='split evenly|vector_mode|must split the 1000|above 0') as err:
         main(['ppo_pytorch', '--env', 'CartPole-v1', '--data_dir', str(tmp_path), *args])
     assert 'experiment' not in str(err.value)  # the algorithm's own line, not a failed experiment's
     assert capsys.readouterr().out == ''

@@ -315,12 +315,14 @@ COUNTS = ('steps_per_epoch', 'save_freq', 'num_envs', 'update_epochs', 'num_mini
 def check_counts(algo_fn: Callable, values: Dict[str, List[Any]], num_cpu: Any = 1) -> None:
     """Run the algorithm's own checks of its counts before any process is launched: each at
     least 1 (:func:`~spinup.utils.errors.check_inputs`), and an epoch's steps split evenly over
-    the processes' environment copies (:func:`~spinup.utils.envs.steps_per_copy`), for every
+    the processes' environment copies (:func:`~spinup.utils.envs.steps_per_copy`), PPO2's
+    minibatches and gradient norm (:func:`~spinup.utils.errors.check_ppo2_update`), for every
     combination of the values given and the algorithm's defaults. The same functions refuse
     the same values inside the algorithm; here they do so before the first experiment starts."""
     from spinup.utils.envs import steps_per_copy
-    from spinup.utils.errors import check_inputs
+    from spinup.utils.errors import check_inputs, check_ppo2_update
     params = inspect.signature(algo_fn).parameters
+    procs = os.cpu_count() if num_cpu == 'auto' else int(num_cpu)
 
     def given(key: str) -> List[Any]:
         return values.get(key, [params[key].default])
@@ -331,10 +333,13 @@ def check_counts(algo_fn: Callable, values: Dict[str, List[Any]], num_cpu: Any =
                 if value is not None:  # (None: the algorithm's own choice, as num_minibatches=None)
                     check_inputs(algo_fn.__name__.upper(), **{key: value})
     if 'num_envs' in params:
-        procs = os.cpu_count() if num_cpu == 'auto' else int(num_cpu)
         modes = given('vector_mode') if 'vector_mode' in params else ['sync']
         for steps, copies, mode in itertools.product(given('steps_per_epoch'), given('num_envs'), modes):
             steps_per_copy(steps // procs, copies, mode)  # each process's share (mpi_tools.local_steps)
+    if 'num_minibatches' in params:
+        for steps, minibatches, norm in itertools.product(given('steps_per_epoch'), given('num_minibatches'),
+                                                          given('max_grad_norm')):
+            check_ppo2_update(steps // procs, minibatches, norm)
 
 
 # --help for an algorithm: its flags as a user types them, with a one-line meaning each.

@@ -99,6 +99,17 @@ def check_inputs(algo: str, one_process: bool = False, **counts: int) -> None:
             raise SpinupError(f'{name} must be at least 1, not {value}.')
 
 
+def check_ppo2_update(local_steps: int, num_minibatches: Optional[int],
+                      max_grad_norm: Optional[float]) -> None:
+    """PPO2's update options: minibatches that split the ``local_steps`` each process collects
+    an epoch evenly, and a gradient norm above 0 (None: no minibatches, no clipping)."""
+    if max_grad_norm is not None and max_grad_norm <= 0:
+        raise SpinupError(f'max_grad_norm must be above 0 (or None, not to clip), not {max_grad_norm}.')
+    if num_minibatches is not None and local_steps % num_minibatches:
+        raise SpinupError(f'num_minibatches={num_minibatches} must split the {local_steps} steps each '
+                          f'process collects an epoch evenly.')
+
+
 INITS = ('default', 'orthogonal')
 
 

@@ -18,7 +18,7 @@ import tensorflow.compat.v1 as tf
 import spinup.algos.tf1.ppo.core as core
 from spinup.utils.checkpoint import Checkpoint
 from spinup.utils.envs import make_vector_env, reports_episodes, steps_per_copy
-from spinup.utils.errors import SpinupError, check_inputs
+from spinup.utils.errors import check_inputs, check_ppo2_update
 from spinup.utils.logx import EpochLogger
 from spinup.utils.mpi_tf import (MpiAdamOptimizer, own_graph, session_config, sync_all_params,
                                  tf1_gpus, train_op)
@@ -387,16 +387,10 @@ def ppo(env_fn: Callable, actor_critic=core.pick_actor_critic, ac_kwargs: Dict[s
     gpus = tf1_gpus(device)
     check_inputs('PPO', steps_per_epoch=steps_per_epoch, save_freq=save_freq, num_envs=num_envs,
                  update_epochs=update_epochs, num_minibatches=num_minibatches or 1)
-    if max_grad_norm is not None and max_grad_norm <= 0:
-        raise SpinupError(f'max_grad_norm must be above 0 (or None, not to clip), '
-                          f'not {max_grad_norm}.')
-
     # Each process collects its share of an epoch's steps, each environment copy its share of that
     local_steps_per_epoch = local_steps(steps_per_epoch)
     steps_per_env = steps_per_copy(local_steps_per_epoch, num_envs, vector_mode)
-    if num_minibatches is not None and local_steps_per_epoch % num_minibatches:
-        raise SpinupError(f'num_minibatches={num_minibatches} must split the '
-                          f'{local_steps_per_epoch} steps each process collects an epoch evenly.')
+    check_ppo2_update(local_steps_per_epoch, num_minibatches, max_grad_norm)
 
     # Logger, and a record of every argument in config.json
     logger = EpochLogger(**logger_kwargs, resume_from=resume_from)
