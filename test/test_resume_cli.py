@@ -276,3 +276,36 @@ def test_benchmark_run_goes_on_from_a_checkpoint(tmp_path):
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert 'Resuming from' in (run_dir / 'output.txt').read_text()
     assert rows(run_dir)['Epoch'].tolist() == list(range(ddpg.epochs))
+
+
+EARLY_STOP = textwrap.dedent("""
+    import time
+    from spinup.utils.errors import run_main
+    from spinup.utils.run_utils import call_experiment
+
+    def wait(**kwargs):
+        print('READY', flush=True)
+        time.sleep(60)
+
+    run_main(lambda: call_experiment('early', wait, data_dir={data_dir!r}))
+""")
+
+
+def test_ctrl_c_before_a_run_has_its_checkpoint_says_interrupted_once(tmp_path):
+    import subprocess
+    import sys
+    import time
+    proc = subprocess.Popen([sys.executable, '-c', EARLY_STOP.format(data_dir=str(tmp_path))],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            start_new_session=True)  # a group of its own, as a terminal's Ctrl-C reaches
+    lines = []
+    for line in proc.stdout:
+        lines.append(line)
+        if 'READY' in line:
+            break
+    time.sleep(0.5)
+    os.killpg(proc.pid, signal.SIGINT)
+    out, _ = proc.communicate(timeout=60)
+    output = ''.join(lines) + out
+    assert proc.returncode == 130, output
+    assert output.count('Interrupted.') == 1, output

@@ -39,13 +39,14 @@ def interrupt(signum: int, reported: bool = False) -> KeyboardInterrupt:
     return stop
 
 
-def run_main(main: Callable[[], Optional[int]]) -> None:
+def run_main(main: Callable[[], Optional[int]], say_interrupted: bool = True) -> None:
     """Run a command's ``main`` and exit with its status.
 
     A :class:`SpinupError` becomes one line on stderr and exit status 2 (or its
     ``exit_code``: 130 and 143 for an experiment that stopped on a signal); Ctrl-C exits
     with 130 (SIGTERM, when the command turned it into :class:`Terminated`, with 143) after
-    one line, ``Interrupted.``, unless the interrupt was already reported (:func:`interrupt`).
+    one line, ``Interrupted.``, unless the interrupt was already reported (:func:`interrupt`)
+    or ``say_interrupted`` is False (an experiment's own process: its launcher says it).
     Any other error keeps its traceback: it is a bug to report.
     """
     try:
@@ -55,7 +56,7 @@ def run_main(main: Callable[[], Optional[int]]) -> None:
             print(f'Error: {err}', file=sys.stderr)
         code = err.exit_code
     except KeyboardInterrupt as stop:
-        if not getattr(stop, 'reported', False):
+        if say_interrupted and not getattr(stop, 'reported', False):
             print('\nInterrupted.', file=sys.stderr)
         code = 143 if isinstance(stop, Terminated) else 130
     sys.exit(code)

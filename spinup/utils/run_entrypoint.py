@@ -22,4 +22,6 @@ def main() -> int:
 
 
 if __name__ == '__main__':
-    run_main(main)
+    # (stopped by Ctrl-C, even before its checkpoint exists, it leaves 'Interrupted.' to the
+    # launcher, which has the signal too)
+    run_main(main, say_interrupted=False)
