@@ -5,9 +5,10 @@
 
 The backend is found from what the run saved (``pyt_save/`` for PyTorch, ``tf1_save/``
 for TF1). The environment is built again from ``vars.pkl``. Without a screen, rendering records a
-video instead of opening a window. A TF1 policy acts from a child process, because TensorFlow
-and OpenGL cannot share a process (see :mod:`spinup.utils.display`); this process, which
-renders, never imports TensorFlow.
+video instead of opening a window: 3 episodes unless told otherwise, after a note of how long that
+takes at most, with a progress bar, and the video so far kept on Ctrl-C. A TF1 policy acts from
+a child process, because TensorFlow and OpenGL cannot share a process (see
+:mod:`spinup.utils.display`); this process, which renders, never imports TensorFlow.
 """
 import contextlib
 import inspect
@@ -18,12 +19,14 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 import weakref
-from typing import Callable, List, Optional, Tuple, Union
+from typing import Callable, Iterator, List, Optional, Tuple, Union
 
 import joblib
 import numpy as np
+from tqdm import tqdm
 
 from spinup.utils.display import has_screen, setup_offscreen_rendering
 from spinup.utils.envs import make_from_description, reports_episodes, resolve_env_id
@@ -312,8 +315,146 @@ def load_pytorch_policy(fpath: str, itr: str, deterministic: bool = False) -> Ca
     return get_action
 
 
-def run_policy(env, get_action: Callable, max_ep_len: Optional[int] = None, num_episodes: int = 100,
-               render: bool = True, video_path: Optional[str] = None) -> List[Tuple[float, int]]:
+class RecordingStopped(KeyboardInterrupt):
+    """Ctrl-C while recording: the video was closed and kept with the frames recorded so far,
+    and a line said where it is (so :func:`~spinup.utils.errors.run_main` adds no ``Interrupted.``).
+
+    Attributes:
+        video_path (str): Where the video is.
+        frames (int): How many frames it holds.
+    """
+
+    def __init__(self, video_path: str, frames: int):
+        super().__init__(f'{frames} frames recorded to {video_path}')
+        self.video_path, self.frames = video_path, frames
+        self.reported = True
+
+
+@contextlib.contextmanager
+def _ctrl_c_held_back() -> Iterator[None]:
+    """Hold back a Ctrl-C (SIGINT) that comes during the block: it acts once the block has ended.
+
+    For a frame's write to ffmpeg: a KeyboardInterrupt in the middle of it leaves ffmpeg a frame
+    cut short (``Invalid buffer size, packet size 131072 < expected frame_size 750000``), and
+    imageio's writer then kills ffmpeg: no video. A handler that only takes note lets the write
+    finish (an interrupted system call is resumed, PEP 475). Signal handlers can be set from
+    the main thread only: elsewhere the block runs as it is.
+    """
+    previous = signal.getsignal(signal.SIGINT)
+    ignored = previous in (signal.SIG_IGN, None)  # (a background job's; None: not set from Python)
+    if ignored or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pressed = []
+    signal.signal(signal.SIGINT, lambda signum, frame: pressed.append(frame))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if pressed:
+        if callable(previous):  # Python's own handler raises KeyboardInterrupt
+            previous(signal.SIGINT, pressed[0])
+        else:  # the system's default: end the process
+            signal.raise_signal(signal.SIGINT)
+
+
+class Video:
+    """A video being written, frame by frame, by imageio's ffmpeg writer (see :func:`video_file`).
+
+    Attributes:
+        frames (int): How many frames have been written.
+        bar (tqdm or None): A progress bar that each frame moves on.
+    """
+
+    def __init__(self, writer):
+        self._writer = writer
+        self.frames = 0
+        self.bar = None
+
+    def add(self, frame: np.ndarray) -> None:
+        with _ctrl_c_held_back():  # whole frames only
+            self._writer.append_data(frame)
+            self.frames += 1
+            if self.bar is not None:
+                self.bar.update()
+
+
+@contextlib.contextmanager
+def video_file(path: str, fps: float) -> Iterator[Video]:
+    """Write a video to ``path``, kept also when Ctrl-C stops the writing.
+
+    The file is written under a hidden name beside ``path`` and moved onto it at the end, so an
+    error leaves no broken video behind. Ctrl-C is not an error: the video is closed (ffmpeg
+    finishes the file) and kept with the frames written so far, then the KeyboardInterrupt goes on.
+    """
+    import imageio
+    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
+    interrupted = None
+    with atomic_path(path) as tmp:  # moved onto path when this block ends without an error
+        writer = imageio.get_writer(tmp, fps=fps, macro_block_size=1)
+        video = Video(writer)
+        try:
+            yield video
+        except KeyboardInterrupt as interrupt:
+            if video.frames == 0:
+                raise  # nothing to keep
+            interrupted = interrupt
+        finally:
+            writer.close()
+    if interrupted is not None:
+        raise interrupted
+
+
+def episode_limit(env, max_ep_len: Optional[int] = None) -> Optional[int]:
+    """The most steps an episode of ``env`` can take: ``max_ep_len`` or the environment's own
+    time limit, whichever is smaller (None if neither is known)."""
+    limits = [n for n in (max_ep_len, getattr(env.spec, 'max_episode_steps', None)) if n]
+    return min(limits) if limits else None
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f'{max(1, round(seconds))} s'
+    if seconds < 90 * 60:
+        return f'{round(seconds / 60)} min'
+    return f'{seconds / 3600:.1f} h'
+
+
+def _seconds_per_frame(env) -> float:
+    """Time a few renders of the current state, after the first (which also sets up OpenGL):
+    0.3 s or a little more for MuJoCo without a GPU, milliseconds for the classic control tasks."""
+    start, renders = time.perf_counter(), 0
+    while renders < 5 and time.perf_counter() - start < 0.3:
+        env.render()
+        renders += 1
+    return (time.perf_counter() - start) / renders
+
+
+def recording_note(video_path: str, num_episodes: int, limit: Optional[int],
+                   seconds_per_frame: float) -> str:
+    """One line saying what will be recorded, where, and for about how long at most."""
+    what = _count(num_episodes, 'episode')
+    how_long = f'at the {1 / seconds_per_frame:.1f} frames/s this machine renders'
+    if limit is not None:
+        most_frames = num_episodes * (limit + 1)  # each episode's first frame, then one a step
+        how_long = f'at most about {_duration(most_frames * seconds_per_frame)} {how_long}'
+        what += f' of up to {limit} steps'
+    return f'Recording {what} to {video_path}: {how_long} (Ctrl-C stops early and keeps the video).'
+
+
+def _say(line: str) -> None:
+    """Print a line above the progress bar, if there is one."""
+    tqdm.write(line)
+    sys.stdout.flush()
+
+
+def run_policy(env, get_action: Callable, max_ep_len: Optional[int] = None,
+               num_episodes: Optional[int] = None, render: bool = True,
+               video_path: Optional[str] = None) -> List[Tuple[float, int]]:
     """Run ``num_episodes`` episodes of the policy, printing and logging each return and length.
 
     Args:
@@ -321,56 +462,80 @@ def run_policy(env, get_action: Callable, max_ep_len: Optional[int] = None, num_
             ``'rgb_array'`` to record it).
         get_action: A function from an observation to an action.
         max_ep_len (int): Cut episodes at this length (the environment's own limit also applies).
-        num_episodes (int): How many episodes to run.
+        num_episodes (int): How many episodes to run. (Default: 3 when recording a video, which
+            renders every frame and can take minutes an episode without a GPU; else 100.)
         render (bool): Show the episodes (an environment in 'human' mode shows itself).
         video_path (str): Record the episodes to this video file (needs ``render_mode='rgb_array'``).
+            A note says how long it will take at most, a progress bar counts the frames, and
+            Ctrl-C stops the recording and keeps the video so far.
 
     Returns:
         A list of ``(return, length)``, one an episode.
+
+    Raises:
+        RecordingStopped: Ctrl-C while recording, once the video so far has been saved (a
+            KeyboardInterrupt, which it goes on as).
     """
     if env is None:
         raise SpinupError('run_policy needs an environment: load_policy_and_env gave None, as the run\'s '
                           'could not be rebuilt; pass your own, run_policy(MyEnv(), get_action).')
+    if num_episodes is None:
+        num_episodes = 3 if video_path is not None else 100
     if num_episodes < 1:
         raise SpinupError(f'--episodes must be at least 1, not {num_episodes}.')
+    # A game that reports its own episodes (Atari's whole games, where a lost life ends
+    # an episode for training) plays whole games, and reports their real scores
+    games = reports_episodes(env)
+    limit = None if games else episode_limit(env, max_ep_len)  # (a game's lives have a limit each)
     results = []
-    with contextlib.ExitStack() as stack:
-        writer = None
-        if video_path is not None:
-            import imageio
-            os.makedirs(osp.dirname(osp.abspath(video_path)), exist_ok=True)
-            tmp = stack.enter_context(atomic_path(video_path))  # moved into place at the end
-            writer = imageio.get_writer(tmp, fps=env.metadata.get('render_fps') or 30, macro_block_size=1)
-            stack.callback(writer.close)
-
-        # A game that reports its own episodes (Atari's whole games, where a lost life ends
-        # an episode for training) plays whole games, and reports their real scores
-        games = reports_episodes(env)
-        o, _ = env.reset()
-        ep_ret, ep_len = 0.0, 0
-        if writer is not None:
-            writer.append_data(env.render())
-        while len(results) < num_episodes:
-            if render and env.render_mode == 'human':
-                time.sleep(1e-3)
-            o, r, terminated, truncated, info = env.step(get_action(o))
-            ep_ret += r
-            ep_len += 1
-            if writer is not None:
-                writer.append_data(env.render())
-            cut = max_ep_len is not None and ep_len >= max_ep_len
-            if games and (terminated or truncated) and 'episode' not in info and not cut:
-                o, _ = env.reset()  # a lost life: the game goes on
-                continue
-            if terminated or truncated or cut:
-                if games:  # the real score of the game, not the clipped rewards
-                    ep_ret = float(info['episode']['r'] if 'episode' in info else env.get_wrapper_attr('episode_returns'))
-                print(f'Episode {len(results)} \t EpRet {ep_ret:.3f} \t EpLen {ep_len}', flush=True)
-                results.append((ep_ret, ep_len))
-                o, _ = env.reset()
-                ep_ret, ep_len = 0.0, 0
-                if writer is not None and len(results) < num_episodes:
-                    writer.append_data(env.render())
+    video = None
+    try:
+        with contextlib.ExitStack() as stack:
+            if video_path is not None:
+                fps = env.metadata.get('render_fps') or 30
+                video = stack.enter_context(video_file(video_path, fps))
+            o, _ = env.reset()
+            ep_ret, ep_len = 0.0, 0
+            if video is not None:
+                first = env.render()  # also sets up OpenGL: not timed
+                note = recording_note(video_path, num_episodes, limit, _seconds_per_frame(env))
+                print(note, flush=True)
+                video.add(first)  # (and ffmpeg starts)
+                most_frames = num_episodes * (limit + 1) if limit is not None else None
+                # a bar on a terminal only (disable=None), over the frames
+                video.bar = stack.enter_context(tqdm(total=most_frames, initial=1, unit='frame',
+                                                     disable=None))
+            while len(results) < num_episodes:
+                if render and env.render_mode == 'human':
+                    time.sleep(1e-3)
+                o, r, terminated, truncated, info = env.step(get_action(o))
+                ep_ret += r
+                ep_len += 1
+                if video is not None:
+                    video.add(env.render())
+                cut = max_ep_len is not None and ep_len >= max_ep_len
+                if games and (terminated or truncated) and 'episode' not in info and not cut:
+                    o, _ = env.reset()  # a lost life: the game goes on
+                    continue
+                if terminated or truncated or cut:
+                    if games:  # the real score of the game, not the clipped rewards
+                        ep_ret = float(info['episode']['r'] if 'episode' in info else env.get_wrapper_attr('episode_returns'))
+                    _say(f'Episode {len(results)} \t EpRet {ep_ret:.3f} \t EpLen {ep_len}')
+                    results.append((ep_ret, ep_len))
+                    if video is not None and limit is not None:
+                        video.bar.total -= limit - ep_len  # an episode that ended early
+                        video.bar.refresh()
+                    o, _ = env.reset()
+                    ep_ret, ep_len = 0.0, 0
+                    if video is not None and len(results) < num_episodes:
+                        video.add(env.render())
+    except KeyboardInterrupt:
+        if video is None or video.frames == 0:
+            raise
+        print(f'Interrupted: the video of the {_count(video.frames, "frame")} recorded so far '
+              f'({_count(len(results), "whole episode")}) is saved to {video_path}',
+              file=sys.stderr, flush=True)
+        raise RecordingStopped(video_path, video.frames) from None
     if video_path is not None:
         print(f'Video saved to {video_path}')
     rets = [r for r, _ in results]
@@ -384,7 +549,11 @@ def main(argv: Optional[List[str]] = None) -> int:
                                      description='Run a trained agent again, to watch it or record it.')
     parser.add_argument('fpath', type=str, help='the folder of one run, e.g. data/cp/cp_s0')
     parser.add_argument('--len', '-l', type=int, default=0, help='cut episodes at this length (0: no cut)')
-    parser.add_argument('--episodes', '-n', type=int, default=100, help='number of episodes to run')
+    parser.add_argument('--episodes', '-n', type=int, default=None,
+                        help='number of episodes to run (default: 3 when recording a video, since '
+                             'every frame is rendered, which without a GPU can take minutes an '
+                             'episode; 100 when watching in a window, which Ctrl-C stops, or with '
+                             '--norender)')
     parser.add_argument('--norender', '-nr', action='store_true', help='do not render')
     parser.add_argument('--itr', '-i', type=int, default=-1, help='which numbered save to load (default: newest)')
     parser.add_argument('--deterministic', '-d', action='store_true',
