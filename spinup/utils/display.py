@@ -34,6 +34,8 @@ def setup_offscreen_rendering() -> None:
     os.environ.setdefault('MUJOCO_GL', 'osmesa')
     os.environ.setdefault('PYOPENGL_PLATFORM', os.environ['MUJOCO_GL'])
     os.environ.setdefault('SDL_VIDEODRIVER', 'dummy')  # pygame draws off-screen
+    # and leaves SIGINT and SIGTERM to Python (SDL's own handlers would swallow a kill)
+    os.environ.setdefault('SDL_NO_SIGNAL_HANDLERS', '1')
 
 
 def _system_llvm_loaded() -> bool:
