@@ -140,7 +140,8 @@ def test_tf1_algorithms_one_after_another_inside_and_outside_a_callers_graph(tmp
     result = subprocess.run([sys.executable, script, *algos, tmp_path], capture_output=True, text=True,
                             timeout=600, env={**os.environ, 'MUJOCO_GL': 'osmesa'})
     assert_ok(result)
-    assert result.stdout.split()[-2:] == ['trained', str(2 * len(algos))]
+    # (and the one empty session a process runs first, that keeps TensorFlow's notices out)
+    assert result.stdout.split()[-2:] == ['trained', str(2 * len(algos) + 1)]
 
 
 def test_opengl_loaded_before_tensorflow_is_refused_in_one_line():

@@ -520,8 +520,8 @@ def run_policy(env, get_action: Callable, max_ep_len: Optional[int] = None,
                 if terminated or truncated or cut:
                     if games:  # the real score of the game, not the clipped rewards
                         ep_ret = float(info['episode']['r'] if 'episode' in info else env.get_wrapper_attr('episode_returns'))
-                    _say(f'Episode {len(results)} \t EpRet {ep_ret:.3f} \t EpLen {ep_len}')
-                    results.append((ep_ret, ep_len))
+                    results.append((ep_ret, ep_len))  # (first: its frames are in, whole)
+                    _say(f'Episode {len(results) - 1} \t EpRet {ep_ret:.3f} \t EpLen {ep_len}')
                     if video is not None and limit is not None:
                         video.bar.total -= limit - ep_len  # an episode that ended early
                         video.bar.refresh()

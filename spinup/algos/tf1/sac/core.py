@@ -11,6 +11,7 @@ import tensorflow.compat.v1 as tf
 
 from spinup.utils.checkpoint import tf1_random_generator
 from spinup.utils.envs import action_limit, check_flat_observations
+from spinup.utils.errors import check_init
 
 tf.disable_v2_behavior()
 
@@ -33,23 +34,35 @@ def placeholders(*args) -> list:
     return [placeholder(dim) for dim in args]
 
 
+def kernel_initializer(init: str = 'default', gain: float = 1.0):
+    """Kernels glorot-uniform (``init='default'``, as ``tf.layers`` made them and the original
+    Spinning Up had), or orthogonal scaled by ``gain`` (``'orthogonal'``, PPO2's)."""
+    if check_init(init) == 'orthogonal':
+        return tf.orthogonal_initializer(gain)
+    return tf.glorot_uniform_initializer()
+
+
 def dense(x: tf.Tensor, units: int, activation: Optional[Callable] = None,
-          name: str = 'dense') -> tf.Tensor:
-    """``activation(x W + b)``, with ``W`` glorot-uniform of shape (in, units) and ``b`` zero."""
+          name: str = 'dense', init: str = 'default', gain: float = 1.0) -> tf.Tensor:
+    """``activation(x W + b)``, with ``W`` of shape (in, units) by ``kernel_initializer(init,
+    gain)`` and ``b`` zero."""
     with tf.variable_scope(name):
         kernel = tf.get_variable('kernel', [int(x.shape[-1]), units],
-                                 initializer=tf.glorot_uniform_initializer())
+                                 initializer=kernel_initializer(init, gain))
         bias = tf.get_variable('bias', [units], initializer=tf.zeros_initializer())
         y = tf.matmul(x, kernel) + bias
     return y if activation is None else activation(y)
 
 
 def mlp(x: tf.Tensor, hidden_sizes: Sequence[int] = (32,), activation: Callable = tf.tanh,
-        output_activation: Optional[Callable] = None) -> tf.Tensor:
-    """A multi-layer perceptron on ``x``; ``hidden_sizes`` ends with the output width."""
+        output_activation: Optional[Callable] = None, init: str = 'default',
+        output_gain: float = 1.0) -> tf.Tensor:
+    """A multi-layer perceptron on ``x``; ``hidden_sizes`` ends with the output width. With
+    ``init='orthogonal'``, the hidden layers' gain is sqrt(2), the last layer's ``output_gain``."""
     for j, h in enumerate(hidden_sizes[:-1]):
-        x = dense(x, h, activation, name=f'dense_{j}')
-    return dense(x, hidden_sizes[-1], output_activation, name=f'dense_{len(hidden_sizes) - 1}')
+        x = dense(x, h, activation, name=f'dense_{j}', init=init, gain=np.sqrt(2))
+    return dense(x, hidden_sizes[-1], output_activation, name=f'dense_{len(hidden_sizes) - 1}',
+                 init=init, gain=output_gain)
 
 
 def get_vars(scope: str) -> list:
