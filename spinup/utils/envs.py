@@ -35,9 +35,11 @@ def resolve_env_id(env_id: str) -> str:
 
     registry = gym.registry
     if env_id not in registry:
-        from spinup.utils.atari import looks_atari, register
-        if looks_atari(env_id):  # ale-py's games are registered once ale-py is imported
-            register()
+        from spinup.utils import atari, memory_envs
+        if atari.looks_atari(env_id):  # ale-py's games are registered once ale-py is imported
+            atari.register()
+        elif env_id in memory_envs.MEMORY_ENV_IDS:  # ours, registered on first use
+            memory_envs.register()
     if env_id in registry and _served(registry[env_id]):
         return env_id
     try:
@@ -101,8 +103,11 @@ class EnvFn:
     def __call__(self):
         import gymnasium as gym
         from spinup.utils.atari import is_atari, looks_atari, make_atari
+        from spinup.utils.memory_envs import MEMORY_ENV_IDS
         if looks_atari(self.env_id) and is_atari(resolve_env_id(self.env_id)):
             return make_atari(self.env_id, **self.kwargs)
+        if self.env_id in MEMORY_ENV_IDS:  # (an experiment's fresh process has not registered them)
+            resolve_env_id(self.env_id)
         quiet_mujoco(self.env_id)
         return gym.make(self.env_id, **self.kwargs)
 
