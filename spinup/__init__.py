@@ -1,12 +1,13 @@
 """Spinning Up, rebuilt: deep RL algorithms in TensorFlow 1 graph mode and PyTorch.
 
-The algorithms are exported by name (``spinup.ppo_pytorch``, ...) but imported lazily, on
+The algorithms are exported by name (``spinup.ppo_pytorch``, ..., and PPO with a recurrent
+agent, ``spinup.ppo_lstm_pytorch``) but imported lazily, on
 first use, so that ``import spinup`` loads neither TensorFlow nor PyTorch.
 """
 import logging as _logging
 import os as _os
 
-from spinup.algos import REGISTRY as _REGISTRY
+from spinup.algos import IMPLEMENTATIONS as _REGISTRY
 from spinup.version import __version__
 
 # TensorFlow, if it is loaded after this, keeps to errors (not its start-up notices and

@@ -13,7 +13,7 @@ from typing import List, Optional
 from spinup.algos import ALGOS, REGISTRY, load, split_name
 from spinup.utils.errors import run_main
 from spinup.cli.flags import (RUN_KWARGS, algorithm_help, check_counts, check_flags, check_types, check_values,
-                              parse_flags, resolve_algo)
+                              parse_flags, pick_policy, resolve_algo)
 
 # The utilities, what each does, and an example (UTILITIES names the same commands)
 UTILITY_HELP = (
@@ -28,12 +28,14 @@ UTILITY_HELP = (
 
 def run_algorithm(name: str, args: List[str]) -> None:
     """Parse the flags for algorithm ``name`` and run the experiment grid they describe."""
+    asks_help = any(a in ('--help', '-h') for a in args)
+    values, shorthands = parse_flags([a for a in args if a not in ('--help', '-h')])
+    name = pick_policy(name, values, shorthands)  # (--policy lstm: PPO's recurrent variant)
     algo_fn = load(name)
-    if any(a in ('--help', '-h') for a in args):
+    if asks_help:
         print(algorithm_help(name, algo_fn))
         return
 
-    values, shorthands = parse_flags(args)
     check_flags(name, algo_fn, values)
     check_types(algo_fn, values)
     check_values(name, values)

@@ -29,6 +29,16 @@ REGISTRY: Dict[str, Tuple[str, str]] = {
     'sac_pytorch': ('spinup.algos.pytorch.sac.sac', 'sac'),
 }
 
+# PPO with a recurrent agent (PPO2's --policy lstm|lnlstm), in a file of its own beside ppo.py:
+# name -> (module, function), as in REGISTRY
+VARIANTS: Dict[str, Tuple[str, str]] = {
+    'ppo_lstm_tf1': ('spinup.algos.tf1.ppo.ppo_lstm', 'ppo_lstm'),
+    'ppo_lstm_pytorch': ('spinup.algos.pytorch.ppo.ppo_lstm', 'ppo_lstm'),
+}
+
+# Every function a name can load: the algorithms and their variants
+IMPLEMENTATIONS: Dict[str, Tuple[str, str]] = {**REGISTRY, **VARIANTS}
+
 # Algorithms whose policies only produce continuous (Box) actions.
 CONTINUOUS_ONLY = frozenset({'ddpg', 'td3', 'sac'})
 
@@ -42,9 +52,9 @@ FRAMEWORKS = {'pytorch': ('torch', 'pip install torch==2.13.0 (see the README fo
 
 
 def load(name: str) -> Callable:
-    """Import and return the algorithm function registered as ``name``; refuse, in one line,
+    """Import and return the function registered as ``name`` (in ``IMPLEMENTATIONS``); refuse, in one line,
     one whose framework is not installed."""
-    module, function = REGISTRY[name]
+    module, function = IMPLEMENTATIONS[name]
     try:
         return getattr(importlib.import_module(module), function)
     except ModuleNotFoundError as err:
@@ -55,6 +65,6 @@ def load(name: str) -> Callable:
 
 
 def split_name(name: str) -> Tuple[str, str]:
-    """``'ppo_pytorch'`` -> ``('ppo', 'pytorch')``."""
-    algo, _, backend = name.partition('_')
-    return algo, backend
+    """``'ppo_pytorch'`` -> ``('ppo', 'pytorch')``; ``'ppo_lstm_tf1'`` -> ``('ppo_lstm', 'tf1')``."""
+    algo, _, backend = name.rpartition('_')
+    return (algo, backend) if algo else (name, '')

@@ -339,10 +339,10 @@ def algo_throughput(name: str, env_id: str, hidden_sizes: Sequence[int], steps: 
     ``kwargs`` are more of the algorithm's arguments."""
     import pandas as pd
 
-    from spinup.algos import OFF_POLICY, REGISTRY, load, split_name
+    from spinup.algos import IMPLEMENTATIONS, OFF_POLICY, load, split_name
     from spinup.utils.envs import EnvFn
-    if name not in REGISTRY:
-        raise SpinupError(f"unknown algorithm '{name}': choose from {', '.join(sorted(REGISTRY))}.")
+    if name not in IMPLEMENTATIONS:
+        raise SpinupError(f"unknown algorithm '{name}': choose from {', '.join(sorted(IMPLEMENTATIONS))}.")
     algo = load(name)
     family, backend = split_name(name)
     off_policy = family in OFF_POLICY

@@ -14,7 +14,8 @@ import textwrap
 import typing
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from spinup.algos import ALGOS, BACKENDS, CONTINUOUS_ONLY, OFF_POLICY, REGISTRY, split_name
+from spinup.algos import (ALGOS, BACKENDS, CONTINUOUS_ONLY, OFF_POLICY, REGISTRY, VARIANTS,
+                          split_name)
 from spinup.user_config import DEFAULT_BACKEND, DEFAULT_DATA_DIR
 from spinup.utils.errors import SpinupError
 
@@ -169,6 +170,36 @@ def resolve_algo(cmd: str) -> str:
                       "run 'python -m spinup.run' to list the commands.")
 
 
+# PPO2's --policy: the recurrent agents, which PPO's variant ppo_lstm trains (without the flag,
+# PPO's agent is an MLP, or the Nature CNN for images)
+POLICIES = ('lstm', 'lnlstm')
+
+
+def pick_policy(name: str, values: Dict[str, List[Any]],
+                shorthands: Dict[str, str]) -> str:
+    """The implementation to run for ``--policy`` (PPO2's flag): ``ppo_<backend>`` with
+    ``--policy lstm`` or ``lnlstm`` is ``ppo_lstm_<backend>``, its cell that policy (several
+    make a grid). Takes ``policy`` out of ``values``; ``name`` as it is without the flag."""
+    if 'policy' not in values:
+        return name
+    policies = values.pop('policy')
+    algo, backend = split_name(name)
+    for policy in policies:
+        if policy not in POLICIES:
+            raise SpinupError(f"--policy takes lstm or lnlstm (PPO2's recurrent policies), not "
+                              f"{policy!r}: without it, PPO's agent is an MLP, or the Nature CNN "
+                              f"for images.")
+    if algo not in ('ppo', 'ppo_lstm'):
+        raise SpinupError(f"--policy {policies[0]} is PPO's recurrent agent: run ppo (or "
+                          f"ppo_pytorch, ppo_tf1) with it, not {name}.")
+    if 'ac_kwargs:cell' in values:
+        raise SpinupError('--policy and --ac_kwargs:cell both set the cell: give one of them.')
+    values['ac_kwargs:cell'] = policies
+    if 'policy' in shorthands:
+        shorthands['ac_kwargs:cell'] = shorthands.pop('policy')
+    return f'ppo_lstm_{backend}'
+
+
 def check_flags(name: str, algo_fn, values: Dict[str, List[Any]]) -> None:
     """Every flag must be an argument of the algorithm (or of its default actor-critic)."""
     params = inspect.signature(algo_fn).parameters
@@ -286,7 +317,7 @@ def check_spaces(name: str, env_id: str) -> None:
     obs_space, act_space = env.observation_space, env.action_space
     env.close()
     algo, _ = split_name(name)
-    if isinstance(obs_space, gym.spaces.Box) and len(obs_space.shape) == 3 and algo == 'ppo':
+    if isinstance(obs_space, gym.spaces.Box) and len(obs_space.shape) == 3 and algo.startswith('ppo'):
         if not isinstance(act_space, gym.spaces.Discrete):
             raise SpinupError(f"{env_id} has {act_space} actions; {name}'s CNN takes Discrete actions.")
         return
@@ -320,7 +351,7 @@ def check_counts(algo_fn: Callable, values: Dict[str, List[Any]], num_cpu: Any =
     combination of the values given and the algorithm's defaults. The same functions refuse
     the same values inside the algorithm; here they do so before the first experiment starts."""
     from spinup.utils.envs import steps_per_copy
-    from spinup.utils.errors import check_inputs, check_ppo2_update
+    from spinup.utils.errors import check_inputs, check_ppo2_update, check_recurrent_update
     params = inspect.signature(algo_fn).parameters
     procs = os.cpu_count() if num_cpu == 'auto' else int(num_cpu)
 
@@ -336,7 +367,11 @@ def check_counts(algo_fn: Callable, values: Dict[str, List[Any]], num_cpu: Any =
         modes = given('vector_mode') if 'vector_mode' in params else ['sync']
         for steps, copies, mode in itertools.product(given('steps_per_epoch'), given('num_envs'), modes):
             steps_per_copy(steps // procs, copies, mode)  # each process's share (mpi_tools.local_steps)
-    if 'num_minibatches' in params:
+    if 'num_minibatches' in params and algo_fn.__name__ == 'ppo_lstm':  # (minibatches of copies)
+        for envs, minibatches, norm in itertools.product(given('num_envs'), given('num_minibatches'),
+                                                         given('max_grad_norm')):
+            check_recurrent_update(envs, minibatches, norm)
+    elif 'num_minibatches' in params:
         for steps, minibatches, norm in itertools.product(given('steps_per_epoch'), given('num_minibatches'),
                                                           given('max_grad_norm')):
             check_ppo2_update(steps // procs, minibatches, norm)
@@ -360,6 +395,8 @@ AC_FLAG_HELP = {
     'activation': "Activation of the default agent's hidden layers, such as {act}.",
     'init': "How the default agent initialises its layers: default (the framework's own) or "
             "orthogonal (PPO2's).",
+    'cell': "The recurrent agent's cell: lstm, or lnlstm (layer-normalized); --policy sets it.",
+    'lstm_size': "Units of the recurrent agent's LSTM (PPO2's nlstm).",
 }
 
 
@@ -437,6 +474,11 @@ def algorithm_help(name: str, algo_fn: Callable, width: Optional[int] = None) ->
     width = width or min(shutil.get_terminal_size((100, 24)).columns, 100)
     doc = inspect.getdoc(algo_fn) or ''
     meanings = {k: plain(first_sentence(v)) for k, v in docstring_args(doc).items()}
+    if name in VARIANTS:  # (a variant documents what differs; PPO's docstring, the rest)
+        from spinup.algos import load
+        base = inspect.getdoc(load(name.replace('_lstm', ''))) or ''
+        meanings = {**{k: plain(first_sentence(v)) for k, v in docstring_args(base).items()},
+                    **meanings}
     act = 'tf.nn.relu' if split_name(name)[1] == 'tf1' else 'torch.nn.ReLU'
     shortcuts: Dict[str, List[str]] = {}
     for short, key in SUBSTITUTIONS.items():

@@ -57,8 +57,8 @@ def read_config(path: str) -> Tuple[str, Dict[str, Any]]:
 
 def recorded_algorithm(config: Dict[str, Any], path: str) -> Tuple[Optional[str], str]:
     """``(registered name or None, qualified name)`` of the function that made the run."""
-    from spinup.algos import REGISTRY
-    by_function = {f'{module}.{function}': name for name, (module, function) in REGISTRY.items()}
+    from spinup.algos import IMPLEMENTATIONS
+    by_function = {f'{module}.{function}': name for name, (module, function) in IMPLEMENTATIONS.items()}
     function = (config.get('_run') or {}).get('function')
     if function is not None and not isinstance(function, str):
         raise SpinupError(f'{path}: _run.function should be a qualified name, not {json.dumps(function)}.')

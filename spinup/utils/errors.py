@@ -111,6 +111,17 @@ def check_ppo2_update(local_steps: int, num_minibatches: Optional[int],
                           f'process collects an epoch evenly.')
 
 
+
+def check_recurrent_update(num_envs: int, num_minibatches: int,
+                           max_grad_norm: Optional[float]) -> None:
+    """PPO2's update for a recurrent agent: minibatches of whole copies, so ``num_minibatches``
+    must split the ``num_envs`` copies evenly; and a gradient norm above 0 (None: no clipping)."""
+    check_ppo2_update(num_envs, None, max_grad_norm)
+    if num_envs % num_minibatches:
+        raise SpinupError(f'num_minibatches={num_minibatches} must split the num_envs={num_envs} '
+                          f'environment copies evenly: a recurrent agent trains on whole '
+                          f'sequences, a few copies to a minibatch.')
+
 INITS = ('default', 'orthogonal')
 
 

@@ -24,9 +24,17 @@ class NormalizedAgent(nn.Module):
         x = self.normalizer.obs(obs.cpu().numpy(), update=False)
         return torch.as_tensor(x, dtype=torch.float32, device=obs.device)
 
-    def step(self, obs: torch.Tensor):
-        return self.ac.step(self.normalize(obs))
+    def step(self, obs: torch.Tensor, *memory):
+        """``ac.step`` on the normalized ``obs`` (a recurrent agent's memory goes along)."""
+        return self.ac.step(self.normalize(obs), *memory)
 
-    def act(self, obs: torch.Tensor):
-        return self.ac.act(self.normalize(obs))
+    def act(self, obs: torch.Tensor, *memory):
+        return self.ac.act(self.normalize(obs), *memory)
+
+    def __getattr__(self, name: str):
+        # the agent's other members (a recurrent agent's initial_state) are the agent's
+        try:
+            return super().__getattr__(name)
+        except AttributeError:
+            return getattr(self.ac, name)
 

@@ -175,6 +175,9 @@ def load_env(fpath: str, itr: str = '', render_mode: Optional[str] = None, env_i
     raise EnvNotRebuilt(fpath, f': {fnames[0]} holds none')
 
 
+# What TFPolicyProcess sends its child when an episode starts (a recurrent agent's memory goes)
+NEW_EPISODE = 'new episode'
+
 NO_DETERMINISTIC_MODE = ('Note: --deterministic changes nothing for this policy: only SAC has a separate '
                          'deterministic action (its mean); DDPG and TD3 act deterministically already.')
 
@@ -214,6 +217,11 @@ class TFPolicyProcess:
 
     def __call__(self, o):
         return self._exchange(np.asarray(o))
+
+    def new_episode(self) -> None:
+        """A new episode starts: a recurrent agent forgets what it saw (others have nothing
+        to forget)."""
+        self._exchange(NEW_EPISODE)
 
     def _exchange(self, o):
         """Send an observation (None: only read the first answer), return the answer."""
@@ -283,13 +291,28 @@ def serve_tf_policy(save_dir: str, deterministic: str = '0') -> None:
         return
     action_op = model['mu'] if deterministic == '1' and 'mu' in model else model['pi']
     answer('ok', 'mu' in model)
+    recurrent = 'h' in model  # (a recurrent agent's memory, carried here from step to step)
+    if recurrent:
+        zeros = np.zeros((1, int(model['h'].shape[-1])), dtype=np.float32)
+        memory, ops = (zeros, zeros), [action_op, model['h_out'], model['c_out']]
     while True:
         try:
             o = pickle.load(observations)
         except EOFError:
             return
+        if isinstance(o, str) and o == NEW_EPISODE:
+            if recurrent:
+                memory = (zeros, zeros)
+            answer('ok', None)
+            continue
         try:
-            answer('ok', sess.run(action_op, feed_dict={model['x']: o[None, :]})[0])
+            if recurrent:  # one step (T = 1) of one copy (B = 1)
+                feed = {model['x']: o[None, None], model['start']: np.zeros((1, 1)),
+                        model['h']: memory[0], model['c']: memory[1]}
+                a, *memory = sess.run(ops, feed)
+                answer('ok', a[0, 0])
+            else:
+                answer('ok', sess.run(action_op, feed_dict={model['x']: o[None, :]})[0])
         except (ValueError, tf.errors.OpError) as err:  # an observation it cannot take (another --env, say)
             answer('error', f'the TF1 policy cannot act on this observation: {str(err).splitlines()[0]}')
 
@@ -305,14 +328,37 @@ def load_pytorch_policy(fpath: str, itr: str, deterministic: bool = False) -> Ca
     if deterministic and not takes_deterministic:
         print(NO_DETERMINISTIC_MODE)
 
+    def as_tensor(x):
+        return torch.as_tensor(x, dtype=torch.uint8 if getattr(x, 'dtype', None) == np.uint8 else torch.float32)
+
+    if hasattr(model, 'initial_state'):
+        return RecurrentPolicy(model, as_tensor)
+
     def get_action(x):
         with torch.no_grad():
-            x = torch.as_tensor(x, dtype=torch.uint8 if getattr(x, 'dtype', None) == np.uint8 else torch.float32)
+            x = as_tensor(x)
             if takes_deterministic:
                 return model.act(x, deterministic)
             return model.act(x)
 
     return get_action
+
+
+class RecurrentPolicy:
+    """A recurrent PyTorch agent acting on one observation at a time: it carries its memory
+    from step to step, and forgets it when :func:`run_policy` starts a new episode."""
+
+    def __init__(self, model, as_tensor: Callable):
+        self.model, self.as_tensor = model, as_tensor
+        self.new_episode()
+
+    def new_episode(self) -> None:
+        self.memory = self.model.initial_state(1)
+
+    def __call__(self, o):
+        # one copy (a batch of 1), its memory kept: no episode starts here
+        a, self.memory = self.model.act(self.as_tensor(o)[None], self.as_tensor([0.0]), self.memory)
+        return a[0]
 
 
 class RecordingStopped(KeyboardInterrupt):
@@ -460,7 +506,9 @@ def run_policy(env, get_action: Callable, max_ep_len: Optional[int] = None,
     Args:
         env: The environment (made with ``render_mode='human'`` to watch it, or
             ``'rgb_array'`` to record it).
-        get_action: A function from an observation to an action.
+        get_action: A function from an observation to an action. If it has a
+            ``new_episode()`` method (a recurrent agent's, which carries a memory), that is
+            called whenever the environment is reset.
         max_ep_len (int): Cut episodes at this length (the environment's own limit also applies).
         num_episodes (int): How many episodes to run. (Default: 3 when recording a video, which
             renders every frame and can take minutes an episode without a GPU; else 100.)
@@ -486,6 +534,7 @@ def run_policy(env, get_action: Callable, max_ep_len: Optional[int] = None,
     # A game that reports its own episodes (Atari's whole games, where a lost life ends
     # an episode for training) plays whole games, and reports their real scores
     games = reports_episodes(env)
+    forget = getattr(get_action, 'new_episode', lambda: None)  # (a recurrent agent's memory)
     limit = None if games else episode_limit(env, max_ep_len)  # (a game's lives have a limit each)
     results = []
     video = None
@@ -495,6 +544,7 @@ def run_policy(env, get_action: Callable, max_ep_len: Optional[int] = None,
                 fps = env.metadata.get('render_fps') or 30
                 video = stack.enter_context(video_file(video_path, fps))
             o, _ = env.reset()
+            forget()
             ep_ret, ep_len = 0.0, 0
             if video is not None:
                 first = env.render()  # also sets up OpenGL: not timed
@@ -516,6 +566,7 @@ def run_policy(env, get_action: Callable, max_ep_len: Optional[int] = None,
                 cut = max_ep_len is not None and ep_len >= max_ep_len
                 if games and (terminated or truncated) and 'episode' not in info and not cut:
                     o, _ = env.reset()  # a lost life: the game goes on
+                    forget()  # (as in training, where a lost life ends an episode)
                     continue
                 if terminated or truncated or cut:
                     if games:  # the real score of the game, not the clipped rewards
@@ -526,6 +577,7 @@ def run_policy(env, get_action: Callable, max_ep_len: Optional[int] = None,
                         video.bar.total -= limit - ep_len  # an episode that ended early
                         video.bar.refresh()
                     o, _ = env.reset()
+                    forget()
                     ep_ret, ep_len = 0.0, 0
                     if video is not None and len(results) < num_episodes:
                         video.add(env.render())

@@ -1,0 +1,172 @@
+"""Recurrent agents for PPO (PyTorch): an LSTM, or a layer-normalized LSTM, between the trunk
+and the heads, so that the agent carries a memory from step to step (PPO2's ``--policy lstm``
+and ``--policy lnlstm``).
+
+The cell is written out, gate by gate, as OpenAI baselines wrote it, so that the one thing a
+recurrent policy must get right is in plain sight: where an episode starts, the memory is
+zeroed before the step reads it, in acting (one step) and in training (a whole sequence) alike.
+"""
+import math
+from typing import Tuple
+
+import torch
+import torch.nn as nn
+from gymnasium.spaces import Box, Discrete
+from torch.distributions.categorical import Categorical
+from torch.distributions.independent import Independent
+from torch.distributions.normal import Normal
+
+from spinup.algos.pytorch.ppo.core import NatureCNN, is_image, layer_init, mlp, orthogonal_init
+from spinup.utils.envs import check_flat_observations
+from spinup.utils.errors import SpinupError, check_init
+from spinup.utils.phases import phase
+
+CELLS = ('lstm', 'lnlstm')
+
+State = Tuple[torch.Tensor, torch.Tensor]  # (h, c), each (B, size)
+
+
+def check_cell(cell: str) -> str:
+    """Refuse, in one line, a cell that is not one of ``CELLS``; return it."""
+    if cell not in CELLS:
+        raise SpinupError(f"cell must be one of {', '.join(CELLS)}, not {cell!r}.")
+    return cell
+
+
+class LSTM(nn.Module):
+    """An LSTM cell unrolled over a sequence, with the episode starts as a mask.
+
+    One step, with z split into four gates of ``size`` each (input, forget, output, update)::
+
+        z = x Wx + h Wh + b                   (layer_norm: LN(x Wx) + LN(h Wh) + b)
+        c = sigmoid(f) * c + sigmoid(i) * tanh(u)
+        h = sigmoid(o) * tanh(c)              (layer_norm: sigmoid(o) * tanh(LN(c)))
+
+    The layer-normalized cell (baselines' ``lnlstm``) normalizes the two products separately,
+    each with its own gain and bias, and ``c`` only inside the output's tanh: the ``c`` carried
+    to the next step is not normalized. ``Wx`` and ``Wh`` start orthogonal, the biases at 0.
+    """
+
+    def __init__(self, in_dim: int, size: int, layer_norm: bool = False):
+        super().__init__()
+        self.size = size
+        self.wx = nn.Linear(in_dim, 4 * size, bias=False)
+        self.wh = nn.Linear(size, 4 * size, bias=False)
+        self.b = nn.Parameter(torch.zeros(4 * size))
+        nn.init.orthogonal_(self.wx.weight)
+        nn.init.orthogonal_(self.wh.weight)
+        norm = (lambda n: nn.LayerNorm(n, eps=1e-5)) if layer_norm else (lambda n: nn.Identity())
+        self.ln_x, self.ln_h, self.ln_c = norm(4 * size), norm(4 * size), norm(size)
+
+    def forward(self, x: torch.Tensor, starts: torch.Tensor, state: State):
+        """Run the cell over ``x`` (T, B, in) from ``state``; ``starts`` (T, B) is 1 where the
+        observation of step t starts a new episode. Returns every step's h (T, B, size) and the
+        state after the last step."""
+        xw = self.ln_x(self.wx(x))  # the input's part of z, for all the steps at once
+        h, c = state
+        hs = []
+        # [docs lstm-step]
+        for t in range(len(x)):
+            keep = (1 - starts[t]).unsqueeze(-1)  # a new episode starts with no memory
+            h, c = h * keep, c * keep
+            z = xw[t] + self.ln_h(self.wh(h)) + self.b
+            i, f, o, u = z.chunk(4, dim=-1)
+            c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(u)
+            h = torch.sigmoid(o) * torch.tanh(self.ln_c(c))
+            hs.append(h)
+        # [docs lstm-step end]
+        return torch.stack(hs), (h, c)
+
+
+class RecurrentActorCritic(nn.Module):
+    """PPO2's recurrent agent: a trunk (an MLP for vectors, the Nature CNN for images), an LSTM
+    that carries the memory, and a policy head and a value head that both read the LSTM's
+    output. Since everything but the heads is shared, PPO trains it on one joint loss.
+
+    Args:
+        cell (str): ``'lstm'``, or ``'lnlstm'`` for the layer-normalized cell.
+        lstm_size (int): Units of the LSTM (PPO2's ``nlstm``; 128 as in its ``cnn_lstm``).
+        hidden_sizes: The trunk's layers: (64, 64) for an MLP, (512,) after the convolutions.
+        activation: The trunk's activation: tanh for an MLP, ReLU for the CNN.
+        init (str): ``'orthogonal'`` (PPO2's: gain sqrt(2) in the trunk, 0.01 for the policy's
+            output, 1 for the value's) or ``'default'`` (PyTorch's own, in the trunk and the
+            heads; the LSTM's weights stay orthogonal).
+    """
+
+    def __init__(self, observation_space, action_space, cell='lstm', lstm_size=128,
+                 hidden_sizes=None, activation=None, init='orthogonal'):
+        super().__init__()
+        image = is_image(observation_space.shape)
+        if image:
+            self.trunk = NatureCNN(observation_space.shape, hidden_sizes or (512,),
+                                   activation or nn.ReLU)
+            trunk_out = self.trunk.out_dim
+        else:
+            check_flat_observations(observation_space.shape)
+            sizes = [observation_space.shape[0], *(hidden_sizes or (64, 64))]
+            act = activation or nn.Tanh
+            self.trunk = mlp(sizes, act, output_activation=act)
+            trunk_out = sizes[-1]
+        self.memory = LSTM(trunk_out, lstm_size, layer_norm=check_cell(cell) == 'lnlstm')
+        if isinstance(action_space, Discrete):
+            self.pi = layer_init(nn.Linear(lstm_size, action_space.n), gain=0.01)
+            self.log_std = None
+        elif isinstance(action_space, Box) and len(action_space.shape) == 1:
+            self.pi = layer_init(nn.Linear(lstm_size, action_space.shape[0]), gain=0.01)
+            self.log_std = nn.Parameter(torch.full(action_space.shape, -0.5))
+        else:
+            raise SpinupError(f'the recurrent actor-critic handles Box (1-D) and Discrete '
+                              f'actions, not {action_space}.')
+        self.v = layer_init(nn.Linear(lstm_size, 1), gain=1.0)
+        if check_init(init) == 'orthogonal' and not image:
+            orthogonal_init(self.trunk, output_gain=math.sqrt(2))
+        elif init == 'default':
+            for layer in [*self.trunk.modules(), self.pi, self.v]:
+                if isinstance(layer, (nn.Conv2d, nn.Linear)):
+                    layer.reset_parameters()
+
+    def initial_state(self, batch_size: int) -> State:
+        """The memory before anything was seen: zeros, (h, c) of (batch_size, lstm_size)."""
+        zeros = torch.zeros(batch_size, self.memory.size, device=self.v.weight.device)
+        return zeros, zeros.clone()
+
+    def distribution(self, out: torch.Tensor):
+        """pi(.|history), from the LSTM's output."""
+        if self.log_std is None:
+            return Categorical(logits=self.pi(out), validate_args=False)
+        return Independent(Normal(self.pi(out), torch.exp(self.log_std), validate_args=False),
+                           1, validate_args=False)
+
+    def unroll(self, obs: torch.Tensor, starts: torch.Tensor, state: State):
+        """The LSTM's output for sequences of observations, (T, B, ...) -> (T, B, lstm_size),
+        and the state after them. The trunk sees all T*B observations in one batch."""
+        steps, batch = obs.shape[:2]
+        features = self.trunk(obs.reshape(steps * batch, *obs.shape[2:]))
+        return self.memory(features.reshape(steps, batch, -1), starts, state)
+
+    def evaluate(self, obs, act, starts, state: State):
+        """pi(.|history), log pi(act|history) and V(history) at every step of sequences
+        (T, B, ...) started from ``state``: the training path. Shapes (T, B) but pi's."""
+        out, _ = self.unroll(obs, starts, state)
+        pi = self.distribution(out)
+        return pi, pi.log_prob(act), self.v(out).squeeze(-1)
+
+    @phase('policy')
+    def step(self, obs, start, state: State):
+        """One step of B copies: sample an action for ``obs`` (B, ...) with the memory
+        ``state``, zeroed first where ``start`` (B,) is 1. Returns NumPy ``(a, v, logp_a)`` and
+        the state after the step."""
+        with torch.inference_mode():
+            out, state = self.unroll(obs[None], start[None], state)
+            pi = self.distribution(out[0])
+            a = pi.sample()
+            logp_a = pi.log_prob(a)
+            v = self.v(out[0]).squeeze(-1)
+        return a.cpu().numpy(), v.cpu().numpy(), logp_a.cpu().numpy(), state
+
+    @phase('policy')
+    def act(self, obs, start, state: State):
+        """Sample an action for ``obs``; return it as a NumPy array, and the state after it."""
+        a, _, _, state = self.step(obs, start, state)
+        return a, state
+

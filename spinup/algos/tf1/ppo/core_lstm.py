@@ -1,0 +1,151 @@
+"""Recurrent agents for PPO (TensorFlow 1 graph mode): an LSTM, or a layer-normalized LSTM,
+between the trunk and the heads, so that the agent carries a memory from step to step (PPO2's
+``--policy lstm`` and ``--policy lnlstm``).
+
+The cell is written by hand with ``tf.get_variable`` (the ``compat.v1`` RNN cells are gone
+under Keras 3), gate by gate as OpenAI baselines wrote it, and run over the steps with
+``tf.scan``: where an episode starts, the memory is zeroed before the step reads it. One graph
+serves acting (sequences of one step) and training (whole sequences): the two share every
+variable because they are the same tensors, fed differently.
+"""
+from typing import Callable, Optional, Sequence, Tuple
+
+import numpy as np
+import tensorflow.compat.v1 as tf
+from gymnasium.spaces import Box, Discrete
+
+from spinup.algos.tf1.ppo.core import (categorical_from_logits, dense, gaussian_likelihood,
+                                       is_image, mlp, nature_cnn)
+from spinup.utils.checkpoint import tf1_random_generator
+from spinup.utils.envs import check_flat_observations
+from spinup.utils.errors import SpinupError, check_init
+
+tf.disable_v2_behavior()
+
+CELLS = ('lstm', 'lnlstm')
+
+
+def check_cell(cell: str) -> str:
+    """Refuse, in one line, a cell that is not one of ``CELLS``; return it."""
+    if cell not in CELLS:
+        raise SpinupError(f"cell must be one of {', '.join(CELLS)}, not {cell!r}.")
+    return cell
+
+
+def layer_norm(size: int, name: str) -> Callable[[tf.Tensor], tf.Tensor]:
+    """Layer normalization over the last axis, with a gain (1) and a bias (0) of its own:
+    ``(x - mean) / sqrt(var + 1e-5) * g + b``."""
+    with tf.variable_scope(name):
+        g = tf.get_variable('g', [size], initializer=tf.ones_initializer())
+        b = tf.get_variable('b', [size], initializer=tf.zeros_initializer())
+
+    def normalize(x):
+        mean, var = tf.nn.moments(x, axes=[-1], keep_dims=True)
+        return (x - mean) * tf.rsqrt(var + 1e-5) * g + b
+    return normalize
+
+
+def lstm(x: tf.Tensor, starts: tf.Tensor, state: Tuple[tf.Tensor, tf.Tensor], size: int,
+         layer_norm_on: bool = False):
+    """An LSTM cell run over ``x`` (T, B, in) from ``state`` (h, c), each (B, size); ``starts``
+    (T, B) is 1 where the observation of step t starts a new episode. Returns every step's h
+    (T, B, size) and the state after the last step.
+
+    One step, with z split into four gates of ``size`` each (input, forget, output, update)::
+
+        z = x Wx + h Wh + b                   (layer_norm_on: LN(x Wx) + LN(h Wh) + b)
+        c = sigmoid(f) * c + sigmoid(i) * tanh(u)
+        h = sigmoid(o) * tanh(c)              (layer_norm_on: sigmoid(o) * tanh(LN(c)))
+
+    The layer-normalized cell (baselines' ``lnlstm``) normalizes the two products separately,
+    each with its own gain and bias, and ``c`` only inside the output's tanh: the ``c`` carried
+    to the next step is not normalized. ``Wx`` and ``Wh`` start orthogonal, the biases at 0.
+    """
+    wx = tf.get_variable('wx', [int(x.shape[-1]), 4 * size],
+                         initializer=tf.orthogonal_initializer(1.0))
+    wh = tf.get_variable('wh', [size, 4 * size], initializer=tf.orthogonal_initializer(1.0))
+    b = tf.get_variable('b', [4 * size], initializer=tf.zeros_initializer())
+    identity = lambda z: z  # noqa: E731
+    ln_x, ln_h, ln_c = ((layer_norm(n, name) if layer_norm_on else identity)
+                        for n, name in ((4 * size, 'ln_x'), (4 * size, 'ln_h'), (size, 'ln_c')))
+    xw = ln_x(tf.tensordot(x, wx, 1))  # the input's part of z, for all the steps at once
+
+    # [docs lstm-step]
+    def step(carry, inputs):
+        (h, c), (xw_t, start_t) = carry, inputs
+        keep = (1 - start_t)[:, None]  # a new episode starts with no memory
+        h, c = h * keep, c * keep
+        z = xw_t + ln_h(tf.matmul(h, wh)) + b
+        i, f, o, u = tf.split(z, 4, axis=-1)
+        c = tf.sigmoid(f) * c + tf.sigmoid(i) * tf.tanh(u)
+        h = tf.sigmoid(o) * tf.tanh(ln_c(c))
+        return h, c
+    # [docs lstm-step end]
+    hs, cs = tf.scan(step, (xw, starts), initializer=tuple(state))
+    return hs, (hs[-1], cs[-1])
+
+
+def recurrent_actor_critic(x, a, starts, cell='lstm', lstm_size=128,
+                           hidden_sizes: Optional[Sequence[int]] = None,
+                           activation: Optional[Callable] = None, init='orthogonal',
+                           action_space=None):
+    """PPO2's recurrent agent: a trunk (an MLP for vectors, the Nature CNN for images), an LSTM
+    that carries the memory (both under the scope ``trunk``), and a policy head (``pi``) and a
+    value head (``v``) that both read the LSTM's output.
+
+    Args:
+        x: Placeholder of observation sequences, (T, B, ...).
+        a: Placeholder of action sequences, (T, B, act_dim) or (T, B).
+        starts: Placeholder (T, B), 1 where an observation starts a new episode.
+        cell (str): ``'lstm'``, or ``'lnlstm'`` for the layer-normalized cell.
+        lstm_size (int): Units of the LSTM (PPO2's ``nlstm``; 128 as in its ``cnn_lstm``).
+        hidden_sizes, activation: The trunk's: (64, 64) and tanh for an MLP, (512,) and ReLU
+            after the convolutions.
+        init (str): ``'orthogonal'`` (PPO2's) or ``'default'`` (glorot-uniform), in the trunk
+            and the heads; the LSTM's weights are orthogonal either way.
+
+    Returns:
+        ``pi, logp, logp_pi, ent, v``, each (T, B) but ``pi`` (T, B, act_dim) for continuous
+        actions, as :func:`~spinup.algos.tf1.ppo.core.mlp_actor_critic`; then ``state_in``, the
+        placeholders (h, c) of the memory before the sequences ((B, lstm_size) each), and
+        ``state_out``, the memory after them.
+    """
+    check_cell(cell), check_init(init)
+    obs_shape = tuple(x.shape.as_list()[2:])
+    steps, batch = tf.shape(x)[0], tf.shape(x)[1]
+    flat_x = tf.reshape(x, [-1, *obs_shape])
+    state_in = tuple(tf.placeholder(tf.float32, shape=(None, lstm_size)) for _ in range(2))
+    with tf.variable_scope('trunk'):
+        if is_image(obs_shape):
+            features = nature_cnn(flat_x, hidden_sizes or (512,), activation or tf.nn.relu,
+                                  init)
+        else:
+            check_flat_observations(obs_shape)
+            act = activation or tf.tanh
+            features = mlp(flat_x, hidden_sizes or (64, 64), act, act, init, np.sqrt(2))
+        with tf.variable_scope('memory'):
+            hs, state_out = lstm(tf.reshape(features, [steps, batch, features.shape[-1]]),
+                                 starts, state_in, lstm_size, cell == 'lnlstm')
+    out = tf.reshape(hs, [-1, lstm_size])
+    with tf.variable_scope('pi'):
+        if isinstance(action_space, Discrete):
+            logits = dense(out, action_space.n, name='logits', init=init, gain=0.01)
+            pi, logp, logp_pi, ent = categorical_from_logits(logits, tf.reshape(a, [-1]))
+        elif isinstance(action_space, Box) and len(action_space.shape) == 1:
+            act_dim = action_space.shape[0]
+            mu = dense(out, act_dim, name='mu', init=init, gain=0.01)
+            log_std = tf.get_variable('log_std',
+                                      initializer=-0.5 * np.ones(act_dim, dtype=np.float32))
+            pi = mu + tf1_random_generator().normal(tf.shape(mu)) * tf.exp(log_std)
+            logp = gaussian_likelihood(tf.reshape(a, [-1, act_dim]), mu, log_std)
+            logp_pi = gaussian_likelihood(pi, mu, log_std)
+            ent = tf.ones_like(mu[:, 0]) * tf.reduce_sum(log_std + 0.5 * np.log(2 * np.pi * np.e))
+        else:
+            raise SpinupError(f'the recurrent actor-critic handles Box (1-D) and Discrete '
+                              f'actions, not {action_space}.')
+    with tf.variable_scope('v'):
+        v = tf.squeeze(dense(out, 1, name='value', init=init, gain=1.0), axis=1)
+    pi = tf.reshape(pi, [steps, batch, *pi.shape.as_list()[1:]])
+    per_step = (tf.reshape(t, [steps, batch]) for t in (logp, logp_pi, ent, v))
+    return (pi, *per_step, state_in, state_out)
+
