@@ -85,6 +85,16 @@ def test_collect_reads_every_run_and_epoch_and_skips_the_others(runs):
     assert np.array_equal(got['Performance'], ppo['AverageEpRet']) and list(got['epoch']) == list(range(EPOCHS))
 
 
+def test_collect_reads_ppo_lstm_runs_as_their_own_algorithm_after_ppo(tmp_path):
+    for algo in ('ppo_lstm', 'ppo'):
+        for backend in ('pytorch', 'tf1'):
+            name = f'{algo}_{backend}_CartPoleNoVel-v1'
+            write_run(tmp_path / name / f'{name}_s0', name, 0, [1.0, 2.0])
+    df = collect(str(tmp_path))
+    assert list(df.drop_duplicates('algorithm')['algorithm']) == ['ppo', 'ppo_lstm']
+    assert set(df['env']) == {'CartPoleNoVel-v1'} and set(df['backend']) == {'tf1', 'pytorch'}
+
+
 def test_collect_refuses_a_folder_without_runs_and_a_duplicate_run(tmp_path):
     (tmp_path / 'empty').mkdir()
     with pytest.raises(SpinupError, match='no benchmark runs'):

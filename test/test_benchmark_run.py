@@ -100,6 +100,23 @@ def test_the_mujoco_and_atari_presets_hold_the_runs_their_pages_describe():
     assert 'vector_mode' not in small[0].kwargs  # sync, which 2 cores run as fast
 
 
+def test_the_memory_presets_pit_the_lstm_against_the_mlp_with_arguments_both_take():
+    import inspect
+    from spinup.algos import load
+    memory = experiments(PRESETS['memory'])
+    assert len(memory) == 2 * 2 * 2 * 3  # LSTM and MLP x backends x environments x seeds
+    assert {(run.algo, run.env) for run in memory} == {
+        (algo, env) for algo in ('ppo', 'ppo_lstm') for env in ('CartPoleNoVel-v1', 'PendulumNoVel-v1')}
+    assert {run.steps for run in memory} == {391 * 256, 25 * 4096}  # RL Zoo's 100k
+    atari = experiments(PRESETS['memory-atari'])
+    assert [run.pair for run in atari] == ['ppo_lstm_tf1', 'ppo_lstm_pytorch']
+    for run in memory + atari:  # every argument is one the function takes
+        params = inspect.signature(load(run.pair)).parameters
+        assert set(run.kwargs) <= set(params), run.pair
+        if run.algo == 'ppo_lstm':
+            assert run.kwargs['num_envs'] % run.kwargs['num_minibatches'] == 0
+
+
 def test_the_estimate_prices_the_runs_left_by_the_time_of_finished_runs(tmp_path):
     medium = experiments(PRESETS['mujoco-medium'])
     ppo = [e for e in medium if e.pair == 'ppo_tf1']  # 1M steps each

@@ -15,7 +15,10 @@ or changes a preset from the command line; ``run custom ...`` starts from no pre
 from dataclasses import dataclass, field, replace
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
-from spinup.algos import ALGOS, BACKENDS, OFF_POLICY
+from spinup.algos import ALGOS as REGISTERED, BACKENDS, OFF_POLICY, VARIANTS, split_name
+
+# What a benchmark runs: the six algorithms, and PPO with a recurrent agent (ppo_lstm)
+ALGOS = REGISTERED + tuple(sorted({split_name(name)[0] for name in VARIANTS}))
 
 FAMILY_SETTINGS: Dict[str, Dict[str, Any]] = {
     'on-policy': dict(hidden_sizes=(64, 32), activation='tanh', steps_per_epoch=4000),
@@ -24,6 +27,10 @@ FAMILY_SETTINGS: Dict[str, Dict[str, Any]] = {
     # OpenAI baselines' own MuJoCo settings: PPO2's (64, 64) and trpo_mpi's (32, 32), tanh
     'ppo2-mujoco': dict(hidden_sizes=(64, 64), activation='tanh', steps_per_epoch=2048),
     'trpo_mpi-mujoco': dict(hidden_sizes=(32, 32), activation='tanh', steps_per_epoch=1024),
+    # RL Zoo's recurrent PPO on the velocity-masked tasks: one tanh layer of 64 (and an LSTM of
+    # 64), 8 copies x 32 steps on CartPole, 4 x 1024 on Pendulum
+    'memory-cartpole': dict(hidden_sizes=(64,), activation='tanh', steps_per_epoch=256),
+    'memory-pendulum': dict(hidden_sizes=(64,), activation='tanh', steps_per_epoch=4096),
 }
 
 # PPO2's Atari hyperparameters (baselines' ppo2 defaults for Atari, which CleanRL and the RL
@@ -51,6 +58,23 @@ PPO2_MUJOCO: Dict[str, Any] = dict(
 TRPO_MPI_MUJOCO: Dict[str, Any] = dict(
     delta=0.01, cg_iters=10, damping_coeff=0.1, gamma=0.99, lam=0.98, vf_lr=1e-3, train_v_iters=80,
     normalize_obs=True, ac_kwargs=dict(init='orthogonal'))
+
+# RL Zoo's tuned recurrent PPO settings for CartPoleNoVel-v1 and PendulumNoVel-v1
+# (rl-baselines3-zoo, hyperparams/ppo_lstm.yml), each for the LSTM agent and, unchanged, for
+# PPO's memoryless MLP beside it; the LSTM has 64 units. The Zoo's batch of 256 steps is one
+# minibatch on CartPole; on Pendulum a minibatch is one copy's 1024 steps. (Its Pendulum agent
+# explores with gSDE, which this library does not have: a plain Gaussian here.)
+MEMORY_CARTPOLE: Dict[str, Any] = dict(
+    num_envs=8, num_minibatches=1, update_epochs=20, pi_lr=1e-3, anneal_lr=True, clip_ratio=0.2,
+    anneal_clip=True, ent_coef=0.0, max_grad_norm=0.5, gamma=0.98, lam=0.8, target_kl=None,
+    normalize_obs=True, normalize_reward=True)
+MEMORY_PENDULUM: Dict[str, Any] = dict(
+    num_envs=4, num_minibatches=4, update_epochs=10, pi_lr=1e-3, clip_ratio=0.2, ent_coef=0.0,
+    max_grad_norm=0.5, gamma=0.9, lam=0.95, target_kl=None, normalize_obs=True,
+    normalize_reward=True)
+LSTM_64 = dict(ac_kwargs=dict(lstm_size=64))
+MLP_VF_LR = dict(vf_lr=1e-3)  # (PPO's MLP has a value network of its own, at the same rate)
+
 ATARI_GAMES = ('BreakoutNoFrameskip-v4', 'PongNoFrameskip-v4', 'BeamRiderNoFrameskip-v4')
 
 
@@ -116,8 +140,8 @@ class Experiment:
         return self.epochs * self.steps_per_epoch
 
 
-ON = tuple(a for a in ALGOS if a not in OFF_POLICY)  # vpg, trpo, ppo
-OFF = tuple(a for a in ALGOS if a in OFF_POLICY)  # ddpg, td3, sac
+ON = tuple(a for a in REGISTERED if a not in OFF_POLICY)  # vpg, trpo, ppo
+OFF = tuple(a for a in REGISTERED if a in OFF_POLICY)  # ddpg, td3, sac
 MUJOCO_TASKS = ('HalfCheetah-v5', 'Hopper-v5', 'Walker2d-v5', 'Swimmer-v5', 'Ant-v5')
 
 PRESETS: Dict[str, Preset] = {p.name: p for p in [
@@ -158,6 +182,24 @@ PRESETS: Dict[str, Preset] = {p.name: p for p in [
                Block(('ppo',), MUJOCO_TASKS[:3], epochs=488, settings='ppo2-mujoco', kwargs=PPO2_MUJOCO),
                Block(('trpo',), MUJOCO_TASKS[:3], epochs=976, settings='trpo_mpi-mujoco',
                      kwargs=TRPO_MPI_MUJOCO),
+           )),
+    Preset('memory', 'about an hour on 2 cores with 2 workers: PPO with an LSTM against its MLP on '
+           'CartPoleNoVel and PendulumNoVel, 100k steps, both backends, 3 seeds; and CNN+LSTM on Breakout, '
+           '200k steps, 1 seed', seeds=(0, 1, 2), blocks=(
+               # 391 x 256 and 25 x 4096 steps: RL Zoo's 100k
+               Block(('ppo_lstm',), ('CartPoleNoVel-v1',), epochs=391, settings='memory-cartpole',
+                     kwargs={**MEMORY_CARTPOLE, **LSTM_64}),
+               Block(('ppo',), ('CartPoleNoVel-v1',), epochs=391, settings='memory-cartpole',
+                     kwargs={**MEMORY_CARTPOLE, **MLP_VF_LR}),
+               Block(('ppo_lstm',), ('PendulumNoVel-v1',), epochs=25, settings='memory-pendulum',
+                     kwargs={**MEMORY_PENDULUM, **LSTM_64}),
+               Block(('ppo',), ('PendulumNoVel-v1',), epochs=25, settings='memory-pendulum',
+                     kwargs={**MEMORY_PENDULUM, **MLP_VF_LR}),
+           )),
+    Preset('memory-atari', "under an hour on 2 cores with 2 workers: PPO2's CNN+LSTM on Breakout, 200k steps, "
+           'both backends, 1 seed', seeds=(0,), blocks=(
+               Block(('ppo_lstm',), ATARI_GAMES[:1], epochs=196, settings='atari',
+                     kwargs={**PPO2_ATARI, 'anneal_lr': False, 'anneal_clip': False}),
            )),
     Preset('mujoco', "the original's protocol on today's tasks: 3M steps, 10 seeds (a cluster job)",
            seeds=tuple(range(10)), blocks=(
@@ -206,5 +248,6 @@ def custom(algos: Sequence[str], envs: Sequence[str], epochs: int) -> Preset:
                   blocks=(Block(tuple(algos), tuple(envs), epochs=epochs),))
 
 
-__all__ = ['ALGOS', 'ATARI_GAMES', 'BACKENDS', 'Block', 'PPO2_ATARI', 'PPO2_MUJOCO', 'TRPO_MPI_MUJOCO', 'Experiment', 'FAMILY_SETTINGS', 'PRESETS', 'Preset', 'custom',
+__all__ = ['ALGOS', 'ATARI_GAMES', 'BACKENDS', 'Block', 'MEMORY_CARTPOLE', 'MEMORY_PENDULUM', 'PPO2_ATARI',
+           'PPO2_MUJOCO', 'TRPO_MPI_MUJOCO', 'Experiment', 'FAMILY_SETTINGS', 'PRESETS', 'Preset', 'custom',
            'experiments', 'family']

@@ -35,7 +35,7 @@ from typing import Dict, List, Optional, Tuple
 import numpy as np
 import pandas as pd
 
-from spinup.algos import ALGOS, BACKENDS
+from spinup.benchmarks.presets import ALGOS, BACKENDS  # (the six, and PPO's recurrent variant)
 from spinup.utils.errors import ArgumentParser, SpinupError, run_main
 from spinup.utils.serialization_utils import atomic_path
 
@@ -56,7 +56,8 @@ FINAL_FRACTION = 10  # the final performance is the mean over the last 1/10 of t
 
 BACKEND_LABELS = {'tf1': 'TF1', 'pytorch': 'PyTorch'}
 # Fixed colours, the same in every figure whatever is present.
-ALGO_COLORS = dict(zip(ALGOS, ['#1f77b4', '#9467bd', '#2ca02c', '#ff7f0e', '#8c564b', '#d62728']))
+ALGO_COLORS = dict(zip(ALGOS, ['#1f77b4', '#9467bd', '#2ca02c', '#ff7f0e', '#8c564b', '#d62728',
+                               '#e377c2']))
 BACKEND_COLORS = {'TF1': '#d55e00', 'PyTorch': '#0072b2'}
 FIGURE_RC = {
     'svg.fonttype': 'none',  # text stays text: small SVG files
@@ -88,10 +89,14 @@ NEUTRAL_COLOR = '#4d4d4d'  # the sources' legend entries, and a point for both b
 # ----- Reading runs --------------------------------------------------------------------------
 
 def parse_exp_name(exp_name: str) -> Optional[Tuple[str, str, str]]:
-    """``'ppo_pytorch_CartPole-v1'`` -> ``('ppo', 'pytorch', 'CartPole-v1')``; None if not of that form."""
-    parts = str(exp_name).split('_', 2)
-    if len(parts) == 3 and parts[0] in ALGOS and parts[1] in BACKENDS and parts[2]:
-        return parts[0], parts[1], parts[2]
+    """``'ppo_pytorch_CartPole-v1'`` -> ``('ppo', 'pytorch', 'CartPole-v1')``, and
+    ``'ppo_lstm_tf1_CartPoleNoVel-v1'`` -> ``('ppo_lstm', 'tf1', 'CartPoleNoVel-v1')``; None if
+    not of that form."""
+    for algo in sorted(ALGOS, key=len, reverse=True):  # (ppo_lstm before ppo)
+        if str(exp_name).startswith(algo + '_'):
+            backend, _, env = str(exp_name)[len(algo) + 1:].partition('_')
+            if backend in BACKENDS and env:
+                return algo, backend, env
     return None
 
 
