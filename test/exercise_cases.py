@@ -17,7 +17,7 @@ import pytest
 
 from conftest import REPO
 
-CHECKED = ['1.1', '1.2', '1.3', '1.4', '1.5']
+CHECKED = ['1.1', '1.2', '1.3', '1.4', '1.5', '1.6']
 
 
 def path_of(backend, number, solution=False):
@@ -118,7 +118,7 @@ def test_both_ways_of_starting_a_file_run_its_check(backend, tmp_path):
 
 # --- each solution passes; the solution pasted into the exercise file passes ---
 
-@pytest.mark.parametrize('number', ['1.1', '1.4', '1.5'])
+@pytest.mark.parametrize('number', ['1.1', '1.4', '1.5', '1.6'])
 def test_the_solution_passes_its_check(backend, number, monkeypatch, capsys):
     code, out = run_file(path_of(backend, number, solution=True), [], monkeypatch, capsys)
     verdict, block = banner_parts(out)
@@ -126,14 +126,14 @@ def test_the_solution_passes_its_check(backend, number, monkeypatch, capsys):
     assert 'FAIL ' not in block
 
 
-@pytest.mark.parametrize('number', ['1.1', '1.4', '1.5'])
+@pytest.mark.parametrize('number', ['1.1', '1.4', '1.5', '1.6'])
 def test_the_exercise_with_the_solution_pasted_in_passes(backend, number, tmp_path, monkeypatch, capsys):
     solution = path_of(backend, number, solution=True).read_text()
     code, out = run_pasted(tmp_path, backend, number, solution, [], monkeypatch, capsys)
     assert code == 0 and banner_parts(out)[0] == 'PASSED', out[-3000:]
 
 
-@pytest.mark.parametrize('number', ['1.1', '1.3', '1.4', '1.5'])
+@pytest.mark.parametrize('number', ['1.1', '1.3', '1.4', '1.5', '1.6'])
 def test_a_subtly_wrong_answer_is_caught(backend, number, wrong_answers, tmp_path, monkeypatch, capsys):
     for what, (src, expected) in wrong_answers[number].items():
         code, out = run_pasted(tmp_path, backend, number, src, [], monkeypatch, capsys)

@@ -1,5 +1,7 @@
 """``python -m spinup.run exercise``: which file it runs, with which flags, and its errors.
 The files themselves are not run here (test_exercises_*.py run them)."""
+import os
+
 import pytest
 
 from spinup.exercises import EXERCISES, command
@@ -33,6 +35,22 @@ def test_it_runs_the_file_of_the_backend_asked_for_and_passes_its_status_on(laun
                      'tf1/problem_set_1_solutions/exercise1_4_soln.py',
                      'pytorch/problem_set_1_solutions/exercise1_2_soln.py']
     assert [args for _, args in launched] == [[], [], [], ['--epochs', '3']]
+
+
+def test_exercise_1_6_runs_its_file_or_its_solution_in_either_backend(launched):
+    assert main(['exercise', '1.6']) == 7
+    assert main(['exercise', '1.6', '--backend', 'tf1', '--solution']) == 7
+    paths = [path.split('spinup/exercises/')[1] for path, _ in launched]
+    assert paths == ['pytorch/problem_set_1/exercise1_6.py', 'tf1/problem_set_1_solutions/exercise1_6_soln.py']
+
+
+@pytest.mark.parametrize('backend', ['pytorch', 'tf1'])
+def test_every_listed_file_is_there(backend):
+    missing = [path for number, ex in EXERCISES.items()
+               for path in [command.exercise_path(number, backend)] +
+               ([command.exercise_path(number, backend, solution=True)] if ex.solution else [])
+               if not os.path.isfile(path)]
+    assert not missing, missing
 
 
 def test_the_solution_of_1_3_is_the_library_td3(launched):

@@ -18,6 +18,8 @@ def wrong_answers():
     s11 = path_of('pytorch', '1.1', solution=True).read_text()
     s14 = path_of('pytorch', '1.4', solution=True).read_text()
     s15 = path_of('pytorch', '1.5', solution=True).read_text()
+    s16 = path_of('pytorch', '1.6', solution=True).read_text()
+    mask_line = next(line for line in s16.splitlines(keepends=True) if 'h, c = h * keep, c * keep' in line)
     td3 = library_td3_source('pytorch')
     return {
         '1.1': {
@@ -37,6 +39,18 @@ def wrong_answers():
             'no log 2 term': (mutate(s15, '2 * (math.log(2) - u', '2 * (-u'), 'values differ'),
             'the unstable form': (mutate(s15, '(2 * (math.log(2) - u - F.softplus(-2 * u)))',
                                          'torch.log(1 - torch.tanh(u) ** 2)'), 'numerically stable form'),
+        },
+        '1.6': {
+            'no mask': (mutate(s16, mask_line, ''), 'the old memory was read'),
+            'the mask after the step': (mutate(mutate(s16, mask_line, ''), 'return h, c', 'return h * keep, c * keep'),
+                                        'zeroed after the step instead of before it'),
+            'only h masked': (mutate(s16, 'h, c = h * keep, c * keep', 'h = h * keep'), 'only h was zeroed'),
+            'only c masked': (mutate(s16, 'h, c = h * keep, c * keep', 'c = c * keep'), 'only c was zeroed'),
+            'the mask upside down': (mutate(s16, 'keep = (1 - start_t)', 'keep = (start_t)'),
+                                     'the mask is upside down'),
+            "another library's gate order": (mutate(s16, 'i, f, o, u = z.chunk(4, dim=-1)',
+                                                    'i, f, u, o = z.chunk(4, dim=-1)'),
+                                             "as if z split into i, f, u, o (torch.nn.LSTM's order)"),
         },
         '1.3': {
             'the larger target Q': (mutate(td3, 'torch.min(ac_targ.q1', 'torch.max(ac_targ.q1'), 'FAIL  compute_loss_q'),

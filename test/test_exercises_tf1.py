@@ -17,6 +17,8 @@ def wrong_answers():
     s11 = path_of('tf1', '1.1', solution=True).read_text()
     s14 = path_of('tf1', '1.4', solution=True).read_text()
     s15 = path_of('tf1', '1.5', solution=True).read_text()
+    s16 = path_of('tf1', '1.6', solution=True).read_text()
+    mask_line = next(line for line in s16.splitlines(keepends=True) if 'h, c = h * keep, c * keep' in line)
     td3 = library_td3_source('tf1')
     return {
         '1.1': {
@@ -36,6 +38,18 @@ def wrong_answers():
             'no log 2 term': (mutate(s15, '2 * (np.log(2) - u', '2 * (-u'), 'values differ'),
             'the unstable form': (mutate(s15, '2 * (np.log(2) - u - tf.nn.softplus(-2 * u))',
                                          'tf.log(1 - tf.tanh(u) ** 2)'), 'numerically stable form'),
+        },
+        '1.6': {
+            'no mask': (mutate(s16, mask_line, ''), 'the old memory was read'),
+            'the mask after the step': (mutate(mutate(s16, mask_line, ''), 'return h, c', 'return h * keep, c * keep'),
+                                        'zeroed after the step instead of before it'),
+            'only h masked': (mutate(s16, 'h, c = h * keep, c * keep', 'h = h * keep'), 'only h was zeroed'),
+            'only c masked': (mutate(s16, 'h, c = h * keep, c * keep', 'c = c * keep'), 'only c was zeroed'),
+            'the mask upside down': (mutate(s16, 'keep = (1 - start_t)', 'keep = (start_t)'),
+                                     'the mask is upside down'),
+            "another library's gate order": (mutate(s16, 'i, f, o, u = tf.split(z, 4, axis=-1)',
+                                                    'i, u, f, o = tf.split(z, 4, axis=-1)'),
+                                             "as if z split into i, u, f, o (tf.nn.rnn_cell.LSTMCell's order)"),
         },
         '1.3': {
             'the larger target Q': (mutate(td3, 'tf.minimum(q1_targ', 'tf.maximum(q1_targ'), 'FAIL  compute_loss_q'),

@@ -23,6 +23,8 @@ EXERCISES: Dict[str, Exercise] = {
                     'problem_set_1_solutions.exercise1_4_soln', None),
     '1.5': Exercise("SAC's tanh-squashed Gaussian log-likelihood", 'problem_set_1.exercise1_5',
                     'problem_set_1_solutions.exercise1_5_soln', None),
+    '1.6': Exercise("The memory's mask: one step of an LSTM", 'problem_set_1.exercise1_6',
+                    'problem_set_1_solutions.exercise1_6_soln', None),
     '2.1': Exercise('Value function fitting in TRPO', 'problem_set_2.exercise2_1', None, 'trpo'),
     '2.2': Exercise('A silent bug in DDPG', 'problem_set_2.exercise2_2', None, 'ddpg'),
 }

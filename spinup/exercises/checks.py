@@ -1,12 +1,14 @@
-"""The checks of exercises 1.1, 1.4, 1.5 and of TD3's target actions (1.3), free of any framework.
+"""The checks of exercises 1.1, 1.4, 1.5, 1.6 and of TD3's target actions (1.3), free of any framework.
 
 Each ``check_*`` function adds its parts to a :class:`~spinup.exercises.common.Checker`. It
 takes the student's function and the solution's as NumPy-in, NumPy-out callables: the
 backend's own check module (``spinup.exercises.pytorch.checks``, ``...tf1.checks``) wraps
 the functions of the exercise files into that form. Besides the comparison with the
 solution, every check holds cases whose answers are worked out here independently, in
-float64, from the formula itself.
+float64, from the formula itself. Exercise 1.6 is compared with the library's own LSTM cell
+(the code its page shows) rather than with the solution, so the two cannot drift apart.
 """
+import itertools
 from typing import Callable, Optional
 
 import numpy as np
@@ -213,6 +215,152 @@ def check_squashed_likelihood(checker: Checker, student: Callable, solution: Cal
         return None
     checker.part('saturated actions, 10 < |u| < 20 (tanh(u) is +-1 in float32): finite, and equal to '
                  'the float64 value', saturated)
+
+
+# ----------------------------------------------------------------------------------------
+# Exercise 1.6: the memory's mask (one step of an LSTM cell)
+# ----------------------------------------------------------------------------------------
+
+GATES = ('i', 'f', 'o', 'u')  # how z splits: input, forget, output, update (core_lstm.py's order)
+KNOWN_ORDERS = {('i', 'f', 'u', 'o'): " (torch.nn.LSTM's order)",
+                ('i', 'u', 'f', 'o'): " (tf.nn.rnn_cell.LSTMCell's order)"}
+
+
+def _lstm_case(rng, batch: int, n: int, starts: str):
+    """Random arguments of ``lstm_step``, float32: ``starts`` is 'none', 'all' or 'mixed'
+    (then the first row starts an episode and, if there are two rows or more, the last does not)."""
+    if starts == 'mixed':
+        start = (rng.random(batch) < 0.5).astype(np.float64)
+        start[0] = 1.0
+        if batch > 1:
+            start[-1] = 0.0
+    else:
+        start = np.full(batch, 1.0 if starts == 'all' else 0.0)
+    args = (rng.normal(size=(batch, 4 * n)),           # xw_t
+            start,                                      # start_t
+            rng.uniform(-1, 1, size=(batch, n)),        # h: the output of a tanh, times a gate
+            2 * rng.normal(size=(batch, n)),            # c: unbounded
+            rng.normal(size=(n, 4 * n)) / np.sqrt(n),   # wh
+            0.5 * rng.normal(size=4 * n))               # b
+    return tuple(a.astype(np.float32) for a in args)
+
+
+def _lstm_cases(rng, starts: str):
+    return [(f'batch {batch}, n {n}', _lstm_case(rng, batch, n, starts))
+            for batch, n in [(1, 1), (5, 3), (16, 8), (7, 32)]]
+
+
+def _gates_as(order, xw_t, wh, b):
+    """``xw_t``, ``wh`` and ``b`` with the columns of their four gates moved so that the right
+    step computes, on them, what a step that splits z into the gates ``order`` computes."""
+    n = wh.shape[0]
+    cols = np.concatenate([np.arange(n) + n * order.index(g) for g in GATES])
+    return xw_t[:, cols], wh[:, cols], b[cols]
+
+
+def _lstm_mistakes(reference: Callable):
+    """(hint, what the step would give with that mistake) for each classic mistake, each
+    computed by ``reference`` (the right step) on inputs changed to match."""
+    def masked(h_on, c_on, after=False, inverted=False):
+        def step(xw_t, start_t, h, c, wh, b):
+            keep = (start_t if inverted else 1 - start_t)[:, None]
+            no_start = np.zeros_like(start_t)
+            if after:
+                h2, c2 = reference(xw_t, no_start, h, c, wh, b)
+                return h2 * keep, c2 * keep
+            return reference(xw_t, no_start, h * keep if h_on else h, c * keep if c_on else c, wh, b)
+        return step
+
+    def reordered(order):
+        def step(xw_t, start_t, h, c, wh, b):
+            xw_t, wh, b = _gates_as(order, xw_t, wh, b)
+            return reference(xw_t, start_t, h, c, wh, b)
+        return step
+
+    mistakes = [
+        ('the old memory was read: where start_t is 1, zero h and c (multiply them by 1 - start_t) '
+         'before computing z -- a new episode must not remember the last one', masked(False, False)),
+        ('h and c were zeroed after the step instead of before it: zero them first, then compute z '
+         'from them (the first step of a new episode still runs, from zero memory)', masked(True, True, after=True)),
+        ('only h was zeroed: zero c too (the old c reaches c\' through sigmoid(f) * c)', masked(True, False)),
+        ('only c was zeroed: zero h too (the old h reaches every gate through h @ wh)', masked(False, True)),
+        ('the mask is upside down: it zeroed the rows that go on with their episode; zero those where '
+         'start_t is 1 (keep = 1 - start_t)', masked(True, True, inverted=True)),
+    ]
+    for order in itertools.permutations(GATES):
+        if order != GATES:
+            mistakes.append((f'the gates come out as if z split into {", ".join(order)}'
+                             f'{KNOWN_ORDERS.get(order, "")}: here it splits into i, f, o, u, in that order '
+                             f'(input, forget, output, update)', reordered(order)))
+    return mistakes
+
+
+def check_lstm_step(checker: Checker, student: Callable, reference: Callable) -> None:
+    """Exercise 1.6. ``student(xw_t, start_t, h, c, wh, b)`` and ``reference(...)`` take
+    float32 arrays, xw_t (B, 4n), start_t (B,), h and c (B, n), wh (n, 4n) and b (4n,), and
+    return ``(h, c)`` after the step, each (B, n). ``reference`` is the library's own cell
+    (``core_lstm.py`` of the backend), run on the same weights.
+
+    When a part fails, the student's step is run on a batch of its own, where rows that start
+    an episode sit beside rows that do not, and compared there with each classic mistake (no
+    mask, the mask after the step or upside down, only h or only c masked, the gates in another
+    order): a match adds that mistake's hint to the message. On that batch, unlike on a batch
+    of one row, no two of the mistakes give the same result."""
+    rng = np.random.default_rng(8)
+    tol = dict(atol=1e-5, rtol=1e-5)
+    mistakes = _lstm_mistakes(reference)
+    telling = _lstm_case(np.random.default_rng(9), 6, 4, 'mixed')
+
+    def pair(out):
+        if not (isinstance(out, (tuple, list)) and len(out) == 2):
+            raise TypeError(f'lstm_step must return the pair (h, c), not {type(out).__name__}')
+        return out
+
+    def diagnose():
+        try:
+            got = pair(student(*(a.copy() for a in telling)))
+            return next((hint for hint, step in mistakes
+                         if not any(compare(g, w, **tol) for g, w in zip(got, step(*telling)))), None)
+        except Exception:  # the part that failed says what went wrong; there is just no hint
+            return None
+
+    def against_reference(cases):
+        for description, args in cases:
+            want = reference(*args)
+            got = pair(student(*(a.copy() for a in args)))
+            for name, g, w in zip(("h'", "c'"), got, want):
+                problem = compare(g, w, **tol)
+                if problem:
+                    hint = diagnose()
+                    return f'{description}, {name}: {problem}' + (f' -- {hint}' if hint else '')
+        return None
+
+    def exactly_zero_memory():
+        for description, args in _lstm_cases(rng, 'mixed'):
+            xw_t, start_t, h, c, wh, b = args
+            got = pair(student(*(a.copy() for a in args)))
+            zero = pair(student(xw_t.copy(), start_t.copy(), np.zeros_like(h), np.zeros_like(c), wh.copy(), b.copy()))
+            for name, g, z in zip(("h'", "c'"), got, zero):
+                g, z = np.asarray(g), np.asarray(z)
+                if g.shape != h.shape or z.shape != h.shape:
+                    return f'{description}, {name}: shape {(z if g.shape == h.shape else g).shape}, expected {h.shape}'
+                differ = np.argwhere((g != z) & (start_t == 1)[:, None])
+                if len(differ):
+                    r, j = (int(k) for k in differ[0])
+                    hint = diagnose()
+                    return (f'{description}, {name}: row {r} starts an episode, yet at [{r}, {j}] it gave '
+                            f'{g[r, j]:.6g} from the memory it was given and {z[r, j]:.6g} from h = c = 0'
+                            + (f' -- {hint}' if hint else ': the step must not read the old memory at all'))
+        return None
+
+    checker.part("no episode starts (start_t = 0): h' and c' against the library's cell on 4 random batches",
+                 lambda: against_reference(_lstm_cases(rng, 'none')))
+    checker.part("every row starts an episode (start_t = 1): the step from zero memory, against the "
+                 "library's cell", lambda: against_reference(_lstm_cases(rng, 'all')))
+    checker.part("rows that start an episode beside rows that do not, against the library's cell on "
+                 '4 random batches', lambda: against_reference(_lstm_cases(rng, 'mixed')))
+    checker.part('a row that starts an episode gives exactly (bit for bit) what it gives with h = c = 0',
+                 exactly_zero_memory)
 
 
 # ----------------------------------------------------------------------------------------

@@ -17,8 +17,11 @@ from spinup.exercises.common import Checker, as_numpy, compare, exercise_flags
 
 
 def on_tensors(fn):
-    """``fn`` (tensors in, a tensor out) as NumPy in, NumPy out."""
-    return lambda *arrays: as_numpy(fn(*(torch.as_tensor(a) for a in arrays)))
+    """``fn`` (tensors in, a tensor or a tuple of tensors out) as NumPy in, NumPy out."""
+    def run(*arrays):
+        out = fn(*(torch.as_tensor(a) for a in arrays))
+        return tuple(as_numpy(t) for t in out) if isinstance(out, (tuple, list)) else as_numpy(out)
+    return run
 
 
 def check_1_1(gaussian_likelihood) -> None:
@@ -42,6 +45,28 @@ def check_1_5(squashed_gaussian_log_prob) -> None:
     exercise_flags()  # none: a mistyped flag is an error, not ignored
     checker = Checker("Exercise 1.5: SAC's tanh-squashed Gaussian log-likelihood (PyTorch)")
     checks.check_squashed_likelihood(checker, on_tensors(squashed_gaussian_log_prob), on_tensors(solution))
+    checker.finish()
+
+
+def library_lstm_step(xw_t, start_t, h, c, wh, b):
+    """One step of the library's cell, ``core_lstm.LSTM``, with the exercise's weights, NumPy in
+    and out. The exercise is given x_t Wx already, so the cell's Wx is the identity."""
+    from spinup.algos.pytorch.ppo.core_lstm import LSTM
+    n = h.shape[-1]
+    cell = LSTM(4 * n, n)
+    cell.wx = nn.Identity()
+    with torch.no_grad():
+        cell.wh.weight.copy_(torch.as_tensor(wh).T)  # nn.Linear keeps its weight as [out, in]
+        cell.b.copy_(torch.as_tensor(b))
+        _, (h, c) = cell(torch.as_tensor(xw_t)[None], torch.as_tensor(start_t)[None],
+                         (torch.as_tensor(h), torch.as_tensor(c)))  # a sequence of one step
+    return as_numpy(h), as_numpy(c)
+
+
+def check_1_6(lstm_step) -> None:
+    exercise_flags()  # none: a mistyped flag is an error, not ignored
+    checker = Checker("Exercise 1.6: the memory's mask, one step of an LSTM (PyTorch)")
+    checks.check_lstm_step(checker, on_tensors(lstm_step), library_lstm_step)
     checker.finish()
 
 

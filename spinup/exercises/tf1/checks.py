@@ -55,6 +55,51 @@ def check_1_5(squashed_gaussian_log_prob) -> None:
     checker.finish()
 
 
+class LibraryLSTMStep:
+    """One step of the library's cell, ``core_lstm.lstm``, with the exercise's weights, NumPy in
+    and out: its variables are read from placeholders (a custom getter), fed on each call. The
+    exercise is given x_t Wx already, so the cell's Wx is the identity. One graph a size n."""
+
+    def __init__(self):
+        self.graphs = {}
+
+    def __call__(self, xw_t, start_t, h, c, wh, b):
+        n = h.shape[-1]
+        if n not in self.graphs:
+            self.graphs[n] = self._build(n)
+        sess, phs, state = self.graphs[n]
+        return sess.run(state, dict(zip(phs, (xw_t, start_t, h, c, wh, b))))
+
+    @staticmethod
+    def _build(n):
+        from spinup.algos.tf1.ppo.core_lstm import lstm
+        graph = tf.Graph()
+        with graph.as_default():
+            shapes = [(None, 4 * n), (None,), (None, n), (None, n), (n, 4 * n), (4 * n,)]
+            phs = [tf.placeholder(tf.float32, shape) for shape in shapes]
+            xw_t, start_t, h, c, wh, b = phs
+            weights = {'wx': tf.eye(4 * n), 'wh': wh, 'b': b}
+
+            def fed(getter, name, *args, **kwargs):
+                return weights[name.split('/')[-1]]
+            with tf.variable_scope('cell', custom_getter=fed):
+                _, state = lstm(xw_t[None], start_t[None], (h, c), n)  # a sequence of one step
+        return tf.Session(graph=graph), phs, state
+
+    def close(self):
+        for sess, _, _ in self.graphs.values():
+            sess.close()
+
+
+def check_1_6(lstm_step) -> None:
+    exercise_flags()  # none: a mistyped flag is an error, not ignored
+    checker = Checker("Exercise 1.6: the memory's mask, one step of an LSTM (TF1)")
+    reference = LibraryLSTMStep()
+    checks.check_lstm_step(checker, in_graph(lstm_step), reference)
+    reference.close()
+    checker.finish()
+
+
 def check_1_2(mlp_gaussian_policy) -> None:
     """Quick checks of the policy's graph, then PPO with it on InvertedPendulum-v5."""
     from gymnasium.spaces import Box
