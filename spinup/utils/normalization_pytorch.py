@@ -36,5 +36,7 @@ class NormalizedAgent(nn.Module):
         try:
             return super().__getattr__(name)
         except AttributeError:
+            if name == 'ac':  # (not there yet, while the module is being unpickled)
+                raise
             return getattr(self.ac, name)
 
