@@ -235,7 +235,7 @@ def test_the_report_imports_neither_torch_nor_tensorflow():
 
 
 # The presets whose results are committed under docs/benchmarks/<preset>/.
-COMMITTED = ('small', 'mujoco-medium', 'atari-small')
+COMMITTED = ('small', 'mujoco-medium', 'atari-small', 'ppo2-mujoco')
 
 
 @pytest.mark.parametrize('preset', COMMITTED)
@@ -277,7 +277,8 @@ def test_the_benchmark_pages_show_their_tables_as_tables_that_fit(tmp_path):
     What they include stays narrow enough for the page at 1280 px: cells of lines of at most 30
     characters, at most 7 columns."""
     from sphinx.cmd.build import build_main
-    pages = {'small': ['The summary'], 'mujoco-medium': ['The summary', 'Against published results']}
+    pages = {'small': ['The summary'], 'mujoco-medium': ['The summary', 'Against published results'],
+             'ppo2-mujoco': ['The summary', 'Against published results']}
     src = tmp_path / 'src'
     src.mkdir()
     included = []
