@@ -1,5 +1,6 @@
 """Shared helpers for the test suite."""
 import os
+import signal
 import subprocess
 import sys
 
@@ -10,6 +11,12 @@ from spinup.utils.display import keep_opengl_out_of_tensorflow
 # The tests import TensorFlow in this process: MuJoCo must come in without its OpenGL
 # renderer, even with MUJOCO_GL=osmesa exported (subprocesses still get the user's setting).
 keep_opengl_out_of_tensorflow()
+
+# The tests press Ctrl-C (SIGINT) as a terminal does. A suite started as a background job
+# (`bash .ci/run &` from a script) inherits SIGINT ignored, which its child processes inherit
+# in turn: give it back Python's own handler, so that a Ctrl-C reaches them as from a terminal.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
