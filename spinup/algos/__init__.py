@@ -36,6 +36,12 @@ VARIANTS: Dict[str, Tuple[str, str]] = {
     'ppo_lstm_pytorch': ('spinup.algos.pytorch.ppo.ppo_lstm', 'ppo_lstm'),
 }
 
+# Each variant's algorithm: the one whose docstring and checks it shares
+VARIANT_OF: Dict[str, str] = {'ppo_lstm': 'ppo'}
+
+# Variants with a memory: their minibatches hold whole copies' sequences, not steps
+RECURRENT = frozenset({'ppo_lstm'})
+
 # Every function a name can load: the algorithms and their variants
 IMPLEMENTATIONS: Dict[str, Tuple[str, str]] = {**REGISTRY, **VARIANTS}
 
@@ -62,6 +68,11 @@ def load(name: str) -> Callable:
         if err.name is None or err.name.split('.')[0] != package:
             raise
         raise SpinupError(f'{name} needs {package}, which is not installed: {how}.') from None
+
+
+def base_algo(algo: str) -> str:
+    """``'ppo_lstm'`` -> ``'ppo'``: the algorithm a variant belongs to (an algorithm, itself)."""
+    return VARIANT_OF.get(algo, algo)
 
 
 def split_name(name: str) -> Tuple[str, str]:

@@ -14,8 +14,8 @@ import textwrap
 import typing
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from spinup.algos import (ALGOS, BACKENDS, CONTINUOUS_ONLY, OFF_POLICY, REGISTRY, VARIANTS,
-                          split_name)
+from spinup.algos import (ALGOS, BACKENDS, CONTINUOUS_ONLY, OFF_POLICY, RECURRENT, REGISTRY,
+                          VARIANT_OF, VARIANTS, base_algo, split_name)
 from spinup.user_config import DEFAULT_BACKEND, DEFAULT_DATA_DIR
 from spinup.utils.errors import SpinupError
 
@@ -317,7 +317,8 @@ def check_spaces(name: str, env_id: str) -> None:
     obs_space, act_space = env.observation_space, env.action_space
     env.close()
     algo, _ = split_name(name)
-    if isinstance(obs_space, gym.spaces.Box) and len(obs_space.shape) == 3 and algo.startswith('ppo'):
+    image_obs = isinstance(obs_space, gym.spaces.Box) and len(obs_space.shape) == 3
+    if image_obs and base_algo(algo) == 'ppo':
         if not isinstance(act_space, gym.spaces.Discrete):
             raise SpinupError(f"{env_id} has {act_space} actions; {name}'s CNN takes Discrete actions.")
         return
@@ -367,7 +368,7 @@ def check_counts(algo_fn: Callable, values: Dict[str, List[Any]], num_cpu: Any =
         modes = given('vector_mode') if 'vector_mode' in params else ['sync']
         for steps, copies, mode in itertools.product(given('steps_per_epoch'), given('num_envs'), modes):
             steps_per_copy(steps // procs, copies, mode)  # each process's share (mpi_tools.local_steps)
-    if 'num_minibatches' in params and algo_fn.__name__ == 'ppo_lstm':  # (minibatches of copies)
+    if 'num_minibatches' in params and algo_fn.__name__ in RECURRENT:  # (minibatches of copies)
         for envs, minibatches, norm in itertools.product(given('num_envs'), given('num_minibatches'),
                                                          given('max_grad_norm')):
             check_recurrent_update(envs, minibatches, norm)
@@ -476,7 +477,8 @@ def algorithm_help(name: str, algo_fn: Callable, width: Optional[int] = None) ->
     meanings = {k: plain(first_sentence(v)) for k, v in docstring_args(doc).items()}
     if name in VARIANTS:  # (a variant documents what differs; PPO's docstring, the rest)
         from spinup.algos import load
-        base = inspect.getdoc(load(name.replace('_lstm', ''))) or ''
+        algo, backend = split_name(name)
+        base = inspect.getdoc(load(f'{VARIANT_OF[algo]}_{backend}')) or ''
         meanings = {**{k: plain(first_sentence(v)) for k, v in docstring_args(base).items()},
                     **meanings}
     act = 'tf.nn.relu' if split_name(name)[1] == 'tf1' else 'torch.nn.ReLU'
