@@ -27,10 +27,13 @@ FAMILY_SETTINGS: Dict[str, Dict[str, Any]] = {
     # OpenAI baselines' own MuJoCo settings: PPO2's (64, 64) and trpo_mpi's (32, 32), tanh
     'ppo2-mujoco': dict(hidden_sizes=(64, 64), activation='tanh', steps_per_epoch=2048),
     'trpo_mpi-mujoco': dict(hidden_sizes=(32, 32), activation='tanh', steps_per_epoch=1024),
-    # RL Zoo's recurrent PPO on the velocity-masked tasks: one tanh layer of 64 (and an LSTM of
-    # 64), 8 copies x 32 steps on CartPole, 4 x 1024 on Pendulum
+    # Recurrent PPO on the velocity-masked tasks: the LSTM reads the observation itself (no
+    # layer before it, as PPO2's lstm network), the memoryless MLP has one tanh layer of 64;
+    # an epoch is RL Zoo's rollout, 256 steps on CartPole, 4096 on Pendulum
     'memory-cartpole': dict(hidden_sizes=(64,), activation='tanh', steps_per_epoch=256),
     'memory-pendulum': dict(hidden_sizes=(64,), activation='tanh', steps_per_epoch=4096),
+    'memory-cartpole-lstm': dict(hidden_sizes=(), activation='tanh', steps_per_epoch=256),
+    'memory-pendulum-lstm': dict(hidden_sizes=(), activation='tanh', steps_per_epoch=4096),
 }
 
 # PPO2's Atari hyperparameters (baselines' ppo2 defaults for Atari, which CleanRL and the RL
@@ -61,18 +64,21 @@ TRPO_MPI_MUJOCO: Dict[str, Any] = dict(
 
 # RL Zoo's tuned recurrent PPO settings for CartPoleNoVel-v1 and PendulumNoVel-v1
 # (rl-baselines3-zoo, hyperparams/ppo_lstm.yml), each for the LSTM agent and, unchanged, for
-# PPO's memoryless MLP beside it; the LSTM has 64 units. The Zoo's batch of 256 steps is one
-# minibatch on CartPole; on Pendulum a minibatch is one copy's 1024 steps. (Its Pendulum agent
-# explores with gSDE, which this library does not have: a plain Gaussian here.)
+# PPO's memoryless MLP beside it, with observations and rewards normalized (neither learns
+# CartPoleNoVel here without). CartPole: the Zoo's 8 copies x 32 steps, one minibatch of 256,
+# 20 passes. Pendulum: the Zoo's 4096 steps a rollout in minibatches of 128, 10 passes; PPO2's
+# minibatches hold whole copies, so 32 copies x 128 steps, one copy a minibatch (the Zoo: 4
+# copies x 1024 steps, cut into sequences). The Zoo's Pendulum agent explores with gSDE, which
+# this library does not have: a plain Gaussian here.
 MEMORY_CARTPOLE: Dict[str, Any] = dict(
     num_envs=8, num_minibatches=1, update_epochs=20, pi_lr=1e-3, anneal_lr=True, clip_ratio=0.2,
     anneal_clip=True, ent_coef=0.0, max_grad_norm=0.5, gamma=0.98, lam=0.8, target_kl=None,
     normalize_obs=True, normalize_reward=True)
 MEMORY_PENDULUM: Dict[str, Any] = dict(
-    num_envs=4, num_minibatches=4, update_epochs=10, pi_lr=1e-3, clip_ratio=0.2, ent_coef=0.0,
+    num_envs=32, num_minibatches=32, update_epochs=10, pi_lr=1e-3, clip_ratio=0.2, ent_coef=0.0,
     max_grad_norm=0.5, gamma=0.9, lam=0.95, target_kl=None, normalize_obs=True,
     normalize_reward=True)
-LSTM_64 = dict(ac_kwargs=dict(lstm_size=64))
+LSTM_64, LSTM_128 = dict(ac_kwargs=dict(lstm_size=64)), dict(ac_kwargs=dict(lstm_size=128))
 MLP_VF_LR = dict(vf_lr=1e-3)  # (PPO's MLP has a value network of its own, at the same rate)
 
 ATARI_GAMES = ('BreakoutNoFrameskip-v4', 'PongNoFrameskip-v4', 'BeamRiderNoFrameskip-v4')
@@ -183,16 +189,15 @@ PRESETS: Dict[str, Preset] = {p.name: p for p in [
                Block(('trpo',), MUJOCO_TASKS[:3], epochs=976, settings='trpo_mpi-mujoco',
                      kwargs=TRPO_MPI_MUJOCO),
            )),
-    Preset('memory', 'about an hour on 2 cores with 2 workers: PPO with an LSTM against its MLP on '
-           'CartPoleNoVel and PendulumNoVel, 100k steps, both backends, 3 seeds; and CNN+LSTM on Breakout, '
-           '200k steps, 1 seed', seeds=(0, 1, 2), blocks=(
+    Preset('memory', 'about 40 minutes on 2 cores with 2 workers: PPO with an LSTM against its MLP on '
+           'CartPoleNoVel and PendulumNoVel, 100k steps, both backends, 3 seeds', seeds=(0, 1, 2), blocks=(
                # 391 x 256 and 25 x 4096 steps: RL Zoo's 100k
-               Block(('ppo_lstm',), ('CartPoleNoVel-v1',), epochs=391, settings='memory-cartpole',
+               Block(('ppo_lstm',), ('CartPoleNoVel-v1',), epochs=391, settings='memory-cartpole-lstm',
                      kwargs={**MEMORY_CARTPOLE, **LSTM_64}),
                Block(('ppo',), ('CartPoleNoVel-v1',), epochs=391, settings='memory-cartpole',
                      kwargs={**MEMORY_CARTPOLE, **MLP_VF_LR}),
-               Block(('ppo_lstm',), ('PendulumNoVel-v1',), epochs=25, settings='memory-pendulum',
-                     kwargs={**MEMORY_PENDULUM, **LSTM_64}),
+               Block(('ppo_lstm',), ('PendulumNoVel-v1',), epochs=25, settings='memory-pendulum-lstm',
+                     kwargs={**MEMORY_PENDULUM, **LSTM_128}),
                Block(('ppo',), ('PendulumNoVel-v1',), epochs=25, settings='memory-pendulum',
                      kwargs={**MEMORY_PENDULUM, **MLP_VF_LR}),
            )),
