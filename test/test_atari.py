@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 
 from spinup.utils.atari import EpisodicLife, FireReset, make_atari
-from spinup.utils.envs import EnvFn, env_description, make_from_description, reports_episodes
+from spinup.utils.envs import EnvFn, env_description, make_from_description, make_vector_env, reports_episodes
+from spinup.utils.errors import SpinupError
 
 BACKENDS = ['pytorch', 'tf1']
 BREAKOUT = 'BreakoutNoFrameskip-v4'
@@ -197,12 +198,13 @@ def test_tf1_cnn_shapes_and_dtypes():
 
 
 # A run on Breakout in each backend: saved, played in a fresh process with a video, resumed.
-# PyTorch's steps its games in subprocesses (async), as the atari preset does.
+# PyTorch's steps its games in subprocesses (async), as the atari preset does; TF1's in ale-py's
+# C++ vector.
 
 @pytest.fixture(scope='module', params=BACKENDS)
 def breakout_run(request, tmp_path_factory):
     data = tmp_path_factory.mktemp(f'atari_{request.param}')
-    vector_mode = 'async' if request.param == 'pytorch' else 'sync'
+    vector_mode = 'async' if request.param == 'pytorch' else 'ale'
     out = cli(f'ppo_{request.param}', '--env', BREAKOUT, '--num_envs', '2', '--steps_per_epoch', '256',
               '--epochs', '2', '--num_minibatches', '2', '--update_epochs', '1', '--max_ep_len', '27000',
               '--vector_mode', vector_mode, '--exp_name', 'breakout', '--data_dir', str(data))
@@ -217,7 +219,7 @@ def test_a_run_on_breakout_builds_the_cnn_and_saves_it(breakout_run):
     assert progress['TotalEnvInteracts'].tolist() == [256, 512]
     config = json.loads((run / 'config.json').read_text())
     assert config['env_fn'] and BREAKOUT in json.dumps(config['env_fn'])
-    assert config['vector_mode'] == ('async' if backend == 'pytorch' else 'sync')
+    assert config['vector_mode'] == ('async' if backend == 'pytorch' else 'ale')
     assert (run / ('pyt_save/model.pt' if backend == 'pytorch' else 'tf1_save')).exists()
 
 
@@ -238,6 +240,73 @@ def test_an_atari_run_resumes(breakout_run):
     out = cli('resume', str(run), '--epochs', '3')
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
     assert pd.read_table(run / 'progress.txt')['Epoch'].tolist() == [0, 1, 2]
+
+
+# ale-py's C++ vector (vector_mode='ale')
+
+def test_the_cpp_vector_shows_the_python_paths_frames_up_to_the_first_lost_life():
+    """Without no-ops and FIRE, where the two paths agree: the same newest frame after every
+    step, the same clipped rewards, and the lost life at the same step."""
+    from spinup.utils.atari import AleVector
+    python = make_atari(BREAKOUT, noop_max=0, fire_reset=False)
+    cpp = AleVector(BREAKOUT, 1, noop_max=0, fire_reset=False)
+    obs, _ = python.reset(seed=0)
+    obs_v, _ = cpp.reset(seed=0)
+    assert obs_v.shape == (1, 4, 84, 84) and obs_v.dtype == np.uint8
+    np.testing.assert_array_equal(obs[-1], obs_v[0, -1])
+    rng, points = np.random.default_rng(1), 0
+    for t in range(2000):
+        action = int(rng.integers(4))
+        obs, reward, terminated, truncated, _ = python.step(action)
+        obs_v, reward_v, terminated_v, truncated_v, _ = cpp.step(np.array([action]))
+        np.testing.assert_array_equal(obs[-1], obs_v[0, -1], err_msg=f'step {t}')
+        assert (reward, terminated, truncated) == (reward_v[0], terminated_v[0], truncated_v[0])
+        points += reward
+        if terminated:
+            break
+    assert terminated and python.unwrapped.ale.lives() == 4 and cpp.lives[0] == 4
+    assert points > 0  # (the seed's random play hits a brick before losing its first ball)
+    python.close(), cpp.close()
+
+
+def test_the_cpp_vector_ends_episodes_at_lost_lives_and_reports_whole_games():
+    """The library's vector rules: a step that ends an episode shows its last observation, the
+    reset the next one's first (after a lost life, the same: the game goes straight on); five
+    training episodes a game of Breakout, and the game's real score and length in
+    info['episode'] at its end."""
+    from spinup.utils.atari import AleVector
+    envs = make_vector_env(EnvFn(BREAKOUT, clip_rewards=False), 2, 'ale')
+    assert isinstance(envs, AleVector) and reports_episodes(envs)
+    envs.reset(seed=1)
+    envs.action_space.seed(1)
+    score, length, episodes, games = np.zeros(2), np.zeros(2), np.zeros(2), []
+    while len(games) < 4:
+        obs, reward, terminated, truncated, info = envs.step(envs.action_space.sample())
+        score, length = score + reward, length + 1
+        done = terminated | truncated
+        if done.any():
+            last = obs.copy()
+            after, _ = envs.reset(options={'reset_mask': done})
+            over = np.asarray(info.get('_episode', np.zeros(2, dtype=bool)))
+            # the others go on, and so does a game that lost a life; a new game starts afresh
+            np.testing.assert_array_equal(after[~over], last[~over])
+            assert all(not np.array_equal(after[i], last[i]) for i in np.flatnonzero(over))
+            episodes += done
+        for i in np.flatnonzero(info.get('_episode', ())):
+            assert (info['episode']['r'][i], info['episode']['l'][i]) == (score[i], length[i])
+            games.append(episodes[i])
+            score[i], length[i], episodes[i] = 0, 0, 0
+    assert games == [5] * 4
+    envs.close()
+
+
+def test_the_cpp_vector_is_for_atari_games_only(tmp_path):
+    with pytest.raises(SpinupError, match="vector_mode='ale' steps Atari games .* CartPole-v1 is not one"):
+        make_vector_env(EnvFn('CartPole-v1'), 2, 'ale')
+    out = cli('ppo_tf1', '--env', 'CartPole-v1', '--vector_mode', 'ale', '--num_envs', '2', cwd=tmp_path)
+    lines = out.stderr.strip().splitlines()
+    assert out.returncode != 0 and len(lines) == 1 and 'CartPole-v1 is not one' in lines[0], out.stderr
+    assert not (tmp_path / 'data').exists()  # refused before anything was written
 
 
 # Clear lines for what cannot run

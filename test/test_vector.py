@@ -215,7 +215,7 @@ def test_vector_episode_ends_bootstrap_from_the_true_final_observation(algo, bac
 @pytest.mark.parametrize('args,message', [
     (['--num_envs', '3'], 'steps_per_epoch must split evenly over the num_envs=3'),
     (['--num_envs', '0'], 'num_envs must be at least 1, not 0'),
-    (['--vector_mode', 'threads'], "vector_mode must be 'sync' or 'async', not 'threads'"),
+    (['--vector_mode', 'threads'], "vector_mode must be 'sync', 'async' or 'ale', not 'threads'"),
     (['--num_minibatches', '7'], 'num_minibatches=7 must split the 400 steps'),
 ])
 def test_bad_vector_settings_give_one_line(tmp_path, args, message):

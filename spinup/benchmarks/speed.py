@@ -3,7 +3,7 @@ where each run's time goes.
 
 ``python -m spinup.benchmarks.speed [ALGO ...] [--env HalfCheetah-v5]
 [--hid "[64,32]"] [--steps 4000] [--epochs 10] [--seed 0] [--ops N]
-[--num_envs 1 4 8] [--vector_mode sync async]``
+[--num_envs 1 4 8] [--vector_mode sync async ale]``
 
 The algorithms default to PPO in both backends (``ppo_pytorch ppo_tf1``). For each, it
 trains for ``steps x epochs`` environment steps (updates included) and reports steps per
@@ -29,7 +29,8 @@ For the off-policy algorithms, use their network and a budget past the random st
 ``python -m spinup.benchmarks.speed ddpg_pytorch ddpg_tf1 --hid "[256,256]" --epochs 5``.
 
 ``--num_envs`` and ``--vector_mode`` run VPG, TRPO and PPO once for each number of environment
-copies and each kind of vector (``sync``: in this process; ``async``: a subprocess a copy).
+copies and each kind of vector (``sync``: in this process; ``async``: a subprocess a copy;
+``ale``: an Atari game's copies in ale-py's C++ vector).
 Next to each such run, the ``envs`` column gives the same vector of environments stepped alone
 with random actions: what collection would cost with a policy that took no time.
 """
@@ -42,6 +43,7 @@ import textwrap
 import time
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
+from spinup.utils.envs import VECTOR_MODES
 from spinup.utils.errors import ArgumentParser, SpinupError, run_main
 
 PHASES = ('policy', 'env', 'bookkeeping', 'update', 'test')
@@ -430,7 +432,7 @@ def main(argv=None) -> int:
                         help="also list the N ops that take most of an off-policy update's time")
     parser.add_argument('--num_envs', type=int, nargs='+', default=None, metavar='N',
                         help='environment copies (vpg, trpo, ppo): one run for each number given')
-    parser.add_argument('--vector_mode', nargs='+', default=None, choices=['sync', 'async'],
+    parser.add_argument('--vector_mode', nargs='+', default=None, choices=list(VECTOR_MODES),
                         help='the kind of vector (vpg, trpo, ppo): one run for each kind given')
     parser.add_argument('--kwargs', default='{}', metavar='DICT',
                         help='more arguments of the algorithms, e.g. \'{"num_minibatches": 4}\'')

@@ -306,6 +306,10 @@ def check_values(name: str, values: Dict[str, List[Any]]) -> None:
     if 'actor_critic' not in values:
         for env_id in env_ids:
             check_spaces(name, env_id)
+    if 'ale' in values.get('vector_mode', ()):  # (ale-py's C++ vector steps Atari games only)
+        from spinup.utils.envs import EnvFn, ale_game
+        for env_id in env_ids:
+            ale_game(EnvFn(env_id))
 
 
 def check_spaces(name: str, env_id: str) -> None:

@@ -18,9 +18,10 @@ steps 3 and 4, so they are here; every wrapper records its arguments, so that
 ``gymnasium.make(env.spec)`` builds the whole stack again (which is how a saved run's
 environment is rebuilt).
 """
-from typing import Any
+from typing import Any, Dict, List, Optional
 
 import gymnasium as gym
+import numpy as np
 from gymnasium.utils import RecordConstructorArgs
 
 from spinup.utils.errors import SpinupError
@@ -142,4 +143,146 @@ def make_atari(env_id: str, render_mode=None, **kwargs: Any) -> gym.Env:
     return atari_wrappers(gym.make(env_id, **make_kwargs), **kwargs)
 
 
-__all__ = ['EpisodicLife', 'FireReset', 'atari_wrappers', 'is_atari', 'make_atari', 'register']
+class AleVector(gym.vector.VectorEnv):
+    """``num_envs`` copies of an Atari game stepped by ale-py's own C++ vector
+    (``ale_py.vector_env.AtariVectorEnv``), which preprocesses the frames, stacks them, presses
+    FIRE and ends a training episode at a lost life itself, in threads of its own: what
+    :func:`make_atari` does in Python wrappers, without them. ``vector_mode='ale'`` of
+    :func:`spinup.utils.envs.make_vector_env`.
+
+    It keeps the library's vector rules: a copy whose episode ended returns that episode's last
+    observation (a truncated episode bootstraps from it), and gives the next episode's first
+    only when the algorithm resets it (``reset(options={'reset_mask': done})``); rewards are
+    clipped here, after the real score of each whole game is added up, which ``info['episode']``
+    reports at the game's end as ``RecordEpisodeStatistics`` does in the Python path.
+
+    What differs from the Python path (:func:`atari_wrappers`), each a detail of ale-py's
+    vector: at a new game, the frames stacked before the first are blank (the Python path
+    repeats the first); after a lost life the game goes straight on (the Python path takes a
+    no-op step first); FIRE is pressed once (the Python path presses FIRE, then action 2); the
+    random no-ops come from ale-py's generator. With no no-ops and no FIRE, the two give the
+    same frames, rewards and lost lives up to the first lost life.
+
+    Args:
+        env_id: A registered ale-py game (``BreakoutNoFrameskip-v4``, ``ALE/Breakout-v5``); its
+            sticky actions, action set and frame limit are the registry's.
+        num_envs: Copies of the game.
+        num_threads: Threads stepping the copies (0: ale-py's choice, one per copy up to the
+            cores).
+        noop_max, frame_skip, screen_size, frame_stack, episodic_life, fire_reset,
+        clip_rewards: As for :func:`atari_wrappers`.
+    """
+
+    def __init__(self, env_id: str, num_envs: int, num_threads: int = 0, noop_max: int = 30,
+                 frame_skip: int = 4, screen_size: int = 84, frame_stack: int = 4,
+                 episodic_life: bool = True, fire_reset: bool = True, clip_rewards: bool = True):
+        from ale_py.vector_env import AtariVectorEnv
+        from gymnasium.vector.utils import batch_space
+        # One game built the Python way: the spaces, and the description a saved run keeps
+        # (test_policy rebuilds it)
+        one = make_atari(env_id, noop_max=noop_max, frame_skip=frame_skip, screen_size=screen_size,
+                         frame_stack=frame_stack, episodic_life=episodic_life, fire_reset=fire_reset,
+                         clip_rewards=clip_rewards)
+        self.copy_spec = one.spec
+        self.single_observation_space, self.single_action_space = one.observation_space, one.action_space
+        one.close()
+        game = gym.registry[env_id].kwargs
+        self.games = AtariVectorEnv(
+            game['game'], num_envs, num_threads=num_threads,
+            repeat_action_probability=game.get('repeat_action_probability', 0.0),
+            full_action_space=game.get('full_action_space', False),
+            max_num_frames_per_episode=game.get('max_num_frames_per_episode', 108000),
+            autoreset_mode='SameStep', img_height=screen_size, img_width=screen_size,
+            stack_num=frame_stack, frameskip=frame_skip, noop_max=noop_max,
+            episodic_life=False, life_loss_info=episodic_life, reward_clipping=False,
+            use_fire_reset=fire_reset)
+        self.num_envs, self.clip_rewards = num_envs, clip_rewards
+        self.observation_space = batch_space(self.single_observation_space, num_envs)
+        self.action_space = batch_space(self.single_action_space, num_envs)
+        self.metadata = {'autoreset_mode': gym.vector.AutoresetMode.DISABLED}
+        # Each copy's generator draws the seed of its next new game (saved with a checkpoint)
+        self.np_randoms = [np.random.default_rng() for _ in range(num_envs)]
+        self.score, self.length = np.zeros(num_envs), np.zeros(num_envs, dtype=np.int64)
+        self.lives = np.zeros(num_envs, dtype=np.int64)
+        self.restarted = np.zeros(num_envs, dtype=bool)  # copies the C++ vector has moved on,
+        self.first_obs = self.obs = np.zeros(self.observation_space.shape, np.uint8)  # their next
+        # episodes' first observations, and what each copy shows now
+
+    def _seeds(self, which: np.ndarray) -> np.ndarray:
+        return np.array([self.np_randoms[i].integers(2**31) for i in np.flatnonzero(which)])
+
+    def reset(self, *, seed: Optional[int] = None, options: Optional[Dict[str, Any]] = None):
+        """Every copy starts a new game (seeded: copy ``i`` from ``seed + i``, as the Python
+        path seeds it); or, with
+        ``options={'reset_mask': done}``, the copies in ``done`` start their next episode."""
+        mask = (options or {}).get('reset_mask')
+        if mask is None:
+            if seed is not None:  # (as a Python copy i is seeded: its game from seed + i)
+                self.np_randoms = [np.random.default_rng(seed + i) for i in range(self.num_envs)]
+                obs, info = self.games.reset(seed=seed)
+            else:
+                obs, info = self.games.reset(seed=self._seeds(np.ones(self.num_envs, dtype=bool)))
+            self.score[:], self.length[:], self.restarted[:] = 0, 0, False
+            self.lives = info['lives'].astype(np.int64)
+            self.obs, self.first_obs = obs, np.zeros_like(obs)
+            return obs, {}
+        obs = self.obs.copy()
+        restarted = mask & self.restarted
+        obs[restarted] = self.first_obs[restarted]
+        # a copy the algorithm stops itself (its own time limit) starts a new game now
+        stopped = mask & ~self.restarted
+        if stopped.any():
+            now, info = self.games.reset(seed=self._seeds(stopped), options={'reset_mask': stopped})
+            obs[stopped] = now[stopped]
+            self.lives[stopped] = info['lives'][stopped]
+            self.score[stopped], self.length[stopped] = 0, 0
+        self.restarted &= ~mask
+        self.obs = obs
+        return obs, {}
+
+    def step(self, actions):
+        """Step every copy; a copy whose episode ends returns its last observation."""
+        obs, reward, terminated, truncated, info = self.games.step(np.asarray(actions))
+        reward = reward.astype(np.float64)
+        self.score += reward
+        self.length += 1
+        done = terminated | truncated
+        lives = info['lives'].astype(np.int64)
+        out: Dict[str, Any] = {}
+        if done.any():
+            # The C++ vector has moved these copies on already, and shows where they are now:
+            # after a lost life, the same game (its last observation, too); after a game over
+            # (a new game, with all its lives back) or a time limit, the next game's first
+            # observation, the last one being in info['final_obs']
+            game_over = truncated | (terminated & (lives >= self.lives))
+            self.first_obs[done] = obs[done]
+            obs = np.where(game_over[:, None, None, None], info.get('final_obs', obs), obs)
+            self.restarted |= done
+            if game_over.any():
+                out['episode'] = dict(r=np.where(game_over, self.score, 0.0),
+                                      l=np.where(game_over, self.length, 0))
+                out['_episode'] = game_over
+                self.score[game_over], self.length[game_over] = 0, 0
+        self.lives, self.obs = lives, obs
+        if self.clip_rewards:
+            reward = np.sign(reward)
+        return obs, reward, terminated, truncated, out
+
+    def get_attr(self, name: str) -> List[Any]:
+        """A copy's ``spec`` (its Python twin's) or ``np_random``, as a vector's ``get_attr``."""
+        if name == 'spec':
+            return [self.copy_spec] * self.num_envs
+        if name == 'np_random':
+            return list(self.np_randoms)
+        raise AttributeError(f'an AleVector has no copy attribute {name!r}')
+
+    def set_attr(self, name: str, values: List[Any]) -> None:
+        if name != 'np_random':
+            raise AttributeError(f'an AleVector cannot set {name!r}')
+        self.np_randoms = list(values)
+
+    def close_extras(self, **kwargs: Any) -> None:
+        self.games.close()
+
+
+__all__ = ['AleVector', 'EpisodicLife', 'FireReset', 'atari_wrappers', 'is_atari', 'make_atari', 'register']

@@ -201,13 +201,24 @@ def action_limit(action_space, algo: str) -> float:
     return float(high[0])
 
 
-VECTOR_MODES = ('sync', 'async')
+VECTOR_MODES = ('sync', 'async', 'ale')
 
 
 def check_vector_mode(vector_mode: str) -> None:
     """Refuse, in one clear line, a ``vector_mode`` that :func:`make_vector_env` does not know."""
     if vector_mode not in VECTOR_MODES:
-        raise SpinupError(f"vector_mode must be 'sync' or 'async', not {vector_mode!r}.")
+        raise SpinupError(f"vector_mode must be 'sync', 'async' or 'ale', not {vector_mode!r}.")
+
+
+def ale_game(env_fn: Callable[[], Any]) -> str:
+    """The Atari game ``env_fn`` builds, for ``vector_mode='ale'``; refuses, in one line, an
+    ``env_fn`` that builds something else."""
+    from spinup.utils.atari import is_atari, looks_atari
+    env_id = getattr(env_fn, 'env_id', None)
+    if env_id is None or not (looks_atari(env_id) and is_atari(resolve_env_id(env_id))):
+        raise SpinupError(f"vector_mode='ale' steps Atari games in ale-py's C++ vector, and "
+                          f"{env_id or env_fn} is not one: use 'sync' or 'async' for it.")
+    return resolve_env_id(env_id)
 
 
 def make_vector_env(env_fn: Callable[[], Any], num_envs: int = 1, vector_mode: str = 'sync'):
@@ -216,16 +227,21 @@ def make_vector_env(env_fn: Callable[[], Any], num_envs: int = 1, vector_mode: s
     ``vector_mode`` ``'sync'`` steps the copies one after another in this process
     (``gymnasium.vector.SyncVectorEnv``); ``'async'`` gives each copy a subprocess of its own
     (``AsyncVectorEnv``), which pays off when a step costs more than passing its data between
-    processes. The copies never reset themselves (gymnasium's ``AutoresetMode.DISABLED``): the
-    algorithm resets the copies whose episodes ended with ``reset(options={'reset_mask': done})``,
-    so the observation a step returns is always that step's own, the true final one at an
-    episode's end, to bootstrap a truncated episode from. One sync copy is a
+    processes. ``'ale'`` steps an Atari game's copies in ale-py's C++ vector, which does the
+    preprocessing itself (:class:`~spinup.utils.atari.AleVector`; ``env_fn`` must be an
+    :class:`EnvFn` of a game). The copies never reset themselves (gymnasium's
+    ``AutoresetMode.DISABLED``): the algorithm resets the copies whose episodes ended with
+    ``reset(options={'reset_mask': done})``, so the observation a step returns is always that
+    step's own, the true final one at an episode's end, to bootstrap a truncated episode from. One sync copy is a
     ``OneCopyVector``: the same results, without the cost of the general loop over copies.
     """
     import gymnasium as gym
     from gymnasium.vector import AutoresetMode
     check_vector_mode(vector_mode)
-    if vector_mode == 'sync' and num_envs == 1:
+    if vector_mode == 'ale':
+        from spinup.utils.atari import AleVector
+        envs = AleVector(ale_game(env_fn), num_envs, **getattr(env_fn, 'kwargs', {}))
+    elif vector_mode == 'sync' and num_envs == 1:
         envs = one_copy_vector_class()([env_fn], autoreset_mode=AutoresetMode.DISABLED)
     elif vector_mode == 'sync':
         envs = gym.vector.SyncVectorEnv([env_fn] * num_envs, autoreset_mode=AutoresetMode.DISABLED)

@@ -373,7 +373,8 @@ def ppo(env_fn: Callable, actor_critic=core.pick_actor_critic, ac_kwargs: Dict[s
 
         vector_mode (str): ``'sync'`` steps the copies one after another in this process;
             ``'async'`` steps each in a subprocess of its own, for environments whose step
-            is slow.
+            is slow; ``'ale'`` steps an Atari game's copies in ale-py's C++ vector, in threads
+            (the Atari page says what differs).
 
         normalize_obs (bool): Hand the agent each observation less the running mean of the
             observations so far, over their running standard deviation, clipped to +-10
