@@ -235,7 +235,7 @@ def test_the_report_imports_neither_torch_nor_tensorflow():
 
 
 # The presets whose results are committed under docs/benchmarks/<preset>/.
-COMMITTED = ('small', 'mujoco-medium', 'atari-small', 'ppo2-mujoco')
+COMMITTED = ('small', 'mujoco-medium', 'atari-small', 'ppo2-mujoco', 'memory', 'memory-atari')
 
 
 @pytest.mark.parametrize('preset', COMMITTED)
@@ -278,7 +278,8 @@ def test_the_benchmark_pages_show_their_tables_as_tables_that_fit(tmp_path):
     characters, at most 7 columns."""
     from sphinx.cmd.build import build_main
     pages = {'small': ['The summary'], 'mujoco-medium': ['The summary', 'Against published results'],
-             'ppo2-mujoco': ['The summary', 'Against published results']}
+             'ppo2-mujoco': ['The summary', 'Against published results'],
+             'memory': ['The summary', 'Against RL Zoo']}
     src = tmp_path / 'src'
     src.mkdir()
     included = []

@@ -201,7 +201,7 @@ PRESETS: Dict[str, Preset] = {p.name: p for p in [
                Block(('ppo',), ('PendulumNoVel-v1',), epochs=25, settings='memory-pendulum',
                      kwargs={**MEMORY_PENDULUM, **MLP_VF_LR}),
            )),
-    Preset('memory-atari', "under an hour on 2 cores with 2 workers: PPO2's CNN+LSTM on Breakout, 200k steps, "
+    Preset('memory-atari', "about half an hour on 2 cores with 2 workers: PPO2's CNN+LSTM on Breakout, 200k steps, "
            'both backends, 1 seed', seeds=(0,), blocks=(
                Block(('ppo_lstm',), ATARI_GAMES[:1], epochs=196, settings='atari',
                      kwargs={**PPO2_ATARI, 'anneal_lr': False, 'anneal_clip': False}),
