@@ -146,7 +146,7 @@ def make_atari(env_id: str, render_mode=None, **kwargs: Any) -> gym.Env:
 class AleVector(gym.vector.VectorEnv):
     """``num_envs`` copies of an Atari game stepped by ale-py's own C++ vector
     (``ale_py.vector_env.AtariVectorEnv``), which preprocesses the frames, stacks them, presses
-    FIRE and ends a training episode at a lost life itself, in threads of its own: what
+    FIRE and ends a training episode at a lost life itself, in threads: what
     :func:`make_atari` does in Python wrappers, without them. ``vector_mode='ale'`` of
     :func:`spinup.utils.envs.make_vector_env`.
 
@@ -160,8 +160,9 @@ class AleVector(gym.vector.VectorEnv):
     vector: at a new game, the frames stacked before the first are blank (the Python path
     repeats the first); after a lost life the game goes straight on (the Python path takes a
     no-op step first); FIRE is pressed once (the Python path presses FIRE, then action 2); the
-    random no-ops come from ale-py's generator. With no no-ops and no FIRE, the two give the
-    same frames, rewards and lost lives up to the first lost life.
+    random no-ops come from ale-py's generator; a game's length counts the agent's steps only
+    (the Python path's also counts those no-op and FIRE steps). With no no-ops and no FIRE, the
+    two give the same frames, rewards and lost lives up to the first lost life.
 
     Args:
         env_id: A registered ale-py game (``BreakoutNoFrameskip-v4``, ``ALE/Breakout-v5``); its
@@ -196,49 +197,55 @@ class AleVector(gym.vector.VectorEnv):
             stack_num=frame_stack, frameskip=frame_skip, noop_max=noop_max,
             episodic_life=False, life_loss_info=episodic_life, reward_clipping=False,
             use_fire_reset=fire_reset)
-        self.num_envs, self.clip_rewards = num_envs, clip_rewards
+        self.num_envs, self.clip_rewards, self.episodic_life = num_envs, clip_rewards, episodic_life
         self.observation_space = batch_space(self.single_observation_space, num_envs)
         self.action_space = batch_space(self.single_action_space, num_envs)
         self.metadata = {'autoreset_mode': gym.vector.AutoresetMode.DISABLED}
-        # Each copy's generator draws the seed of its next new game (saved with a checkpoint)
+        # Each copy's generator draws the seeds of the games this class starts (the C++ vector
+        # seeds the games it starts itself, after a game over, from its own generator)
         self.np_randoms = [np.random.default_rng() for _ in range(num_envs)]
         self.score, self.length = np.zeros(num_envs), np.zeros(num_envs, dtype=np.int64)
-        self.lives = np.zeros(num_envs, dtype=np.int64)
+        # A game's frame count: it starts again at each new game, and goes on after a lost life
+        self.frames = np.zeros(num_envs, dtype=np.int64)
+        self.started = False
         self.restarted = np.zeros(num_envs, dtype=bool)  # copies the C++ vector has moved on,
         self.first_obs = self.obs = np.zeros(self.observation_space.shape, np.uint8)  # their next
         # episodes' first observations, and what each copy shows now
 
-    def _seeds(self, which: np.ndarray) -> np.ndarray:
-        return np.array([self.np_randoms[i].integers(2**31) for i in np.flatnonzero(which)])
+    def _new_games(self, which: np.ndarray, seed: Optional[int] = None) -> None:
+        """Start new games in the copies ``which``: copy ``i`` from ``seed + i`` (as the Python
+        path seeds copy ``i``), or from a seed its generator draws."""
+        if seed is not None:
+            self.np_randoms = [np.random.default_rng(seed + i) for i in range(self.num_envs)]
+            seeds = seed + np.flatnonzero(which)
+        else:
+            seeds = np.array([self.np_randoms[i].integers(2**31) for i in np.flatnonzero(which)])
+        options = None if which.all() else {'reset_mask': which}
+        obs, info = self.games.reset(seed=seeds, options=options)
+        self.obs = np.where(which[:, None, None, None], obs, self.obs)
+        self.frames[which] = info['episode_frame_number'][which]
+        self.score[which], self.length[which], self.restarted[which] = 0, 0, False
 
     def reset(self, *, seed: Optional[int] = None, options: Optional[Dict[str, Any]] = None):
-        """Every copy starts a new game (seeded: copy ``i`` from ``seed + i``, as the Python
-        path seeds it); or, with
-        ``options={'reset_mask': done}``, the copies in ``done`` start their next episode."""
+        """Start the next episode in every copy, or with ``options={'reset_mask': done}`` in
+        the copies in ``done``. As in the Python path, that is a new game only where the game
+        is over (or with a ``seed``, or without ``episodic_life``); after a lost life, or where
+        the algorithm stopped an episode itself (its own time limit, or an epoch's end with one
+        copy), the same game goes on."""
         mask = (options or {}).get('reset_mask')
-        if mask is None:
-            if seed is not None:  # (as a Python copy i is seeded: its game from seed + i)
-                self.np_randoms = [np.random.default_rng(seed + i) for i in range(self.num_envs)]
-                obs, info = self.games.reset(seed=seed)
-            else:
-                obs, info = self.games.reset(seed=self._seeds(np.ones(self.num_envs, dtype=bool)))
-            self.score[:], self.length[:], self.restarted[:] = 0, 0, False
-            self.lives = info['lives'].astype(np.int64)
-            self.obs, self.first_obs = obs, np.zeros_like(obs)
-            return obs, {}
+        mask = np.ones(self.num_envs, dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
+        if seed is not None or not self.started:
+            self._new_games(np.ones(self.num_envs, dtype=bool), seed)
+            self.started = True
+            return self.obs.copy(), {}
         obs = self.obs.copy()
-        restarted = mask & self.restarted
-        obs[restarted] = self.first_obs[restarted]
-        # a copy the algorithm stops itself (its own time limit) starts a new game now
-        stopped = mask & ~self.restarted
-        if stopped.any():
-            now, info = self.games.reset(seed=self._seeds(stopped), options={'reset_mask': stopped})
-            obs[stopped] = now[stopped]
-            self.lives[stopped] = info['lives'][stopped]
-            self.score[stopped], self.length[stopped] = 0, 0
+        moved_on = mask & self.restarted  # (their next episode has begun already)
+        obs[moved_on] = self.first_obs[moved_on]
         self.restarted &= ~mask
         self.obs = obs
-        return obs, {}
+        if not self.episodic_life and (mask & ~moved_on).any():  # a reset is a new game there
+            self._new_games(mask & ~moved_on)
+        return self.obs.copy(), {}
 
     def step(self, actions):
         """Step every copy; a copy whose episode ends returns its last observation."""
@@ -247,14 +254,15 @@ class AleVector(gym.vector.VectorEnv):
         self.score += reward
         self.length += 1
         done = terminated | truncated
-        lives = info['lives'].astype(np.int64)
+        frames = info['episode_frame_number'].astype(np.int64)
         out: Dict[str, Any] = {}
         if done.any():
             # The C++ vector has moved these copies on already, and shows where they are now:
             # after a lost life, the same game (its last observation, too); after a game over
-            # (a new game, with all its lives back) or a time limit, the next game's first
-            # observation, the last one being in info['final_obs']
-            game_over = truncated | (terminated & (lives >= self.lives))
+            # or a time limit, the next game's first observation (its frame count starts
+            # again), the last one being in info['final_obs']
+            game_over = done & (frames < self.frames)
+            self.first_obs = self.first_obs.copy()
             self.first_obs[done] = obs[done]
             obs = np.where(game_over[:, None, None, None], info.get('final_obs', obs), obs)
             self.restarted |= done
@@ -263,7 +271,7 @@ class AleVector(gym.vector.VectorEnv):
                                       l=np.where(game_over, self.length, 0))
                 out['_episode'] = game_over
                 self.score[game_over], self.length[game_over] = 0, 0
-        self.lives, self.obs = lives, obs
+        self.frames, self.obs = frames, obs
         if self.clip_rewards:
             reward = np.sign(reward)
         return obs, reward, terminated, truncated, out
