@@ -64,8 +64,8 @@ TRPO_MPI_MUJOCO: Dict[str, Any] = dict(
 
 # RL Zoo's tuned recurrent PPO settings for CartPoleNoVel-v1 and PendulumNoVel-v1
 # (rl-baselines3-zoo, hyperparams/ppo_lstm.yml), each for the LSTM agent and, unchanged, for
-# PPO's memoryless MLP beside it, with observations and rewards normalized (neither learns
-# CartPoleNoVel here without). CartPole: the Zoo's 8 copies x 32 steps, one minibatch of 256,
+# PPO's memoryless MLP beside it, with observations and rewards normalized (without both, the
+# LSTM did not learn CartPoleNoVel here). CartPole: the Zoo's 8 copies x 32 steps, one minibatch of 256,
 # 20 passes. Pendulum: the Zoo's 4096 steps a rollout in minibatches of 128, 10 passes; PPO2's
 # minibatches hold whole copies, so 32 copies x 128 steps, one copy a minibatch (the Zoo: 4
 # copies x 1024 steps, cut into sequences). The Zoo's Pendulum agent explores with gSDE, which
