@@ -15,7 +15,7 @@ import typing
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from spinup.algos import (ALGOS, BACKENDS, CONTINUOUS_ONLY, OFF_POLICY, RECURRENT, REGISTRY,
-                          VARIANT_OF, VARIANTS, base_algo, split_name)
+                          VARIANTS, base_algo, split_name)
 from spinup.user_config import DEFAULT_BACKEND, DEFAULT_DATA_DIR
 from spinup.utils.errors import SpinupError
 
@@ -482,7 +482,7 @@ def algorithm_help(name: str, algo_fn: Callable, width: Optional[int] = None) ->
     if name in VARIANTS:  # (a variant documents what differs; PPO's docstring, the rest)
         from spinup.algos import load
         algo, backend = split_name(name)
-        base = inspect.getdoc(load(f'{VARIANT_OF[algo]}_{backend}')) or ''
+        base = inspect.getdoc(load(f'{base_algo(algo)}_{backend}')) or ''
         meanings = {**{k: plain(first_sentence(v)) for k, v in docstring_args(base).items()},
                     **meanings}
     act = 'tf.nn.relu' if split_name(name)[1] == 'tf1' else 'torch.nn.ReLU'

@@ -208,9 +208,11 @@ class AleVector(gym.vector.VectorEnv):
         # A game's frame count: it starts again at each new game, and goes on after a lost life
         self.frames = np.zeros(num_envs, dtype=np.int64)
         self.started = False
-        self.restarted = np.zeros(num_envs, dtype=bool)  # copies the C++ vector has moved on,
-        self.first_obs = self.obs = np.zeros(self.observation_space.shape, np.uint8)  # their next
-        # episodes' first observations, and what each copy shows now
+        # The copies the C++ vector has moved on, their next episodes' first observations, and
+        # what each copy shows now
+        self.restarted = np.zeros(num_envs, dtype=bool)
+        self.first_obs = np.zeros(self.observation_space.shape, np.uint8)
+        self.obs = np.zeros(self.observation_space.shape, np.uint8)
 
     def _new_games(self, which: np.ndarray, seed: Optional[int] = None) -> None:
         """Start new games in the copies ``which``: copy ``i`` from ``seed + i`` (as the Python
@@ -262,7 +264,6 @@ class AleVector(gym.vector.VectorEnv):
             # or a time limit, the next game's first observation (its frame count starts
             # again), the last one being in info['final_obs']
             game_over = done & (frames < self.frames)
-            self.first_obs = self.first_obs.copy()
             self.first_obs[done] = obs[done]
             obs = np.where(game_over[:, None, None, None], info.get('final_obs', obs), obs)
             self.restarted |= done

@@ -215,10 +215,11 @@ def ale_game(env_fn: Callable[[], Any]) -> str:
     ``env_fn`` that builds something else."""
     from spinup.utils.atari import is_atari, looks_atari
     env_id = getattr(env_fn, 'env_id', None)
-    if env_id is None or not (looks_atari(env_id) and is_atari(resolve_env_id(env_id))):
+    game = resolve_env_id(env_id) if env_id is not None and looks_atari(env_id) else None
+    if game is None or not is_atari(game):
         raise SpinupError(f"vector_mode='ale' steps Atari games in ale-py's C++ vector, and "
                           f"{env_id or env_fn} is not one: use 'sync' or 'async' for it.")
-    return resolve_env_id(env_id)
+    return game
 
 
 def make_vector_env(env_fn: Callable[[], Any], num_envs: int = 1, vector_mode: str = 'sync'):
@@ -232,8 +233,9 @@ def make_vector_env(env_fn: Callable[[], Any], num_envs: int = 1, vector_mode: s
     :class:`EnvFn` of a game). The copies never reset themselves (gymnasium's
     ``AutoresetMode.DISABLED``): the algorithm resets the copies whose episodes ended with
     ``reset(options={'reset_mask': done})``, so the observation a step returns is always that
-    step's own, the true final one at an episode's end, to bootstrap a truncated episode from. One sync copy is a
-    ``OneCopyVector``: the same results, without the cost of the general loop over copies.
+    step's own, the true final one at an episode's end, to bootstrap a truncated episode from.
+    One sync copy is a ``OneCopyVector``: the same results, without the cost of the general
+    loop over copies.
     """
     import gymnasium as gym
     from gymnasium.vector import AutoresetMode
