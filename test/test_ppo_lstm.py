@@ -74,15 +74,18 @@ def record_replay(monkeypatch, backend):
 
 
 @pytest.mark.parametrize('backend', BACKENDS)
-@pytest.mark.parametrize('cell', CELLS)
+@pytest.mark.parametrize('cell, critic_lstm', [('lstm', False), ('lnlstm', False), ('lstm', True)],
+                         ids=['lstm', 'lnlstm', 'lstm-critic_lstm'])
 @pytest.mark.parametrize('env_id, max_ep_len', [('CueRecall-v0', 1000), ('PendulumNoVel-v1', 7)],
                          ids=['discrete', 'continuous-truncated'])
-def test_training_replays_what_acting_stored(tmp_path, monkeypatch, backend, cell, env_id,
-                                             max_ep_len):
+def test_training_replays_what_acting_stored(tmp_path, monkeypatch, backend, cell, critic_lstm,
+                                             env_id, max_ep_len):
     seen = record_replay(monkeypatch, backend)
-    module(backend).ppo_lstm(env(env_id), ac_kwargs=dict(cell=cell, **SMALL), num_envs=4,
-                             num_minibatches=2, steps_per_epoch=4 * 12, epochs=2, update_epochs=2,
-                             max_ep_len=max_ep_len, logger_kwargs=dict(output_dir=str(tmp_path)))
+    module(backend).ppo_lstm(env(env_id),
+                             ac_kwargs=dict(cell=cell, critic_lstm=critic_lstm, **SMALL),
+                             num_envs=4, num_minibatches=2, steps_per_epoch=4 * 12, epochs=2,
+                             update_epochs=2, max_ep_len=max_ep_len,
+                             logger_kwargs=dict(output_dir=str(tmp_path)))
     assert len(seen) == 4  # 2 epochs, 2 minibatches each (the second epoch: the updated weights)
     for logp_err, v_err, starts in seen:
         assert logp_err < 1e-5 and v_err < 1e-5
@@ -103,22 +106,37 @@ def test_images_replay_through_the_cnn_and_lstm(tmp_path, monkeypatch, backend):
         assert logp_err < 1e-5 and v_err < 1e-5 and starts >= 1
 
 
-def test_a_new_episode_starts_with_no_memory_pytorch():
+@pytest.mark.parametrize('critic_lstm', [False, True])
+def test_a_new_episode_starts_with_no_memory_pytorch(critic_lstm):
     import torch
     from gymnasium.spaces import Box, Discrete
     from spinup.algos.pytorch.ppo.core_lstm import RecurrentActorCritic
     for cell in CELLS:
-        ac = RecurrentActorCritic(Box(-1, 1, (3,)), Discrete(4), cell=cell, **SMALL)
+        ac = RecurrentActorCritic(Box(-1, 1, (3,)), Discrete(4), cell=cell,
+                                  critic_lstm=critic_lstm, **SMALL)
         obs = torch.randn(1, 5, 3)
-        memory = tuple(torch.randn(5, 16) for _ in range(2))
-        fresh, _ = ac.unroll(obs, torch.ones(1, 5), ac.initial_state(5))
-        after_end, _ = ac.unroll(obs, torch.ones(1, 5), memory)
-        carried, _ = ac.unroll(obs, torch.zeros(1, 5), memory)
+        memory = tuple(torch.randn(5, 16) for _ in ac.initial_state(5))
+        fresh = torch.cat(ac.unroll(obs, torch.ones(1, 5), ac.initial_state(5))[:2])
+        after_end = torch.cat(ac.unroll(obs, torch.ones(1, 5), memory)[:2])
+        carried = torch.cat(ac.unroll(obs, torch.zeros(1, 5), memory)[:2])
         torch.testing.assert_close(after_end, fresh, rtol=0, atol=0)
         assert (carried - fresh).abs().max() > 1e-3  # (the memory does matter)
 
 
-def test_a_new_episode_starts_with_no_memory_tf1():
+def test_an_agent_saved_before_critic_lstms_loads_and_acts(tmp_path):
+    import torch
+    from gymnasium.spaces import Box, Discrete
+    from spinup.algos.pytorch.ppo.core_lstm import RecurrentActorCritic
+    ac = RecurrentActorCritic(Box(-1, 1, (3,)), Discrete(4), **SMALL)
+    del ac.v_trunk, ac.v_memory  # (what the agents saved before had)
+    torch.save(ac, tmp_path / 'model.pt')
+    loaded = torch.load(tmp_path / 'model.pt', weights_only=False)
+    a, memory = loaded.act(torch.zeros(2, 3), torch.ones(2), loaded.initial_state(2))
+    assert a.shape == (2,) and len(memory) == 2
+
+
+@pytest.mark.parametrize('critic_lstm', [False, True])
+def test_a_new_episode_starts_with_no_memory_tf1(critic_lstm):
     import tensorflow.compat.v1 as tf
     from gymnasium.spaces import Box, Discrete
     from spinup.algos.tf1.ppo.core_lstm import recurrent_actor_critic
@@ -127,19 +145,21 @@ def test_a_new_episode_starts_with_no_memory_tf1():
             x, a, starts = (tf.placeholder(tf.float32, (None, None, 3)),
                             tf.placeholder(tf.int32, (None, None)),
                             tf.placeholder(tf.float32, (None, None)))
-            *_, v, state_in, _ = recurrent_actor_critic(x, a, starts, cell=cell,
-                                                        action_space=Discrete(4), **SMALL)
+            _, logp, _, _, v, state_in, _ = recurrent_actor_critic(
+                x, a, starts, cell=cell, critic_lstm=critic_lstm, action_space=Discrete(4),
+                **SMALL)
             with tf.Session() as sess:
                 sess.run(tf.global_variables_initializer())
                 obs, rng = np.random.randn(1, 5, 3), np.random.default_rng(0)
-                memory = [rng.normal(size=(5, 16)) for _ in range(2)]
+                memory = [rng.normal(size=(5, 16)) for _ in state_in]
+                zeros = [np.zeros((5, 16)) for _ in state_in]
 
-                def value(start, h, c):
-                    return sess.run(v, {x: obs, starts: np.full((1, 5), start),
-                                        state_in[0]: h, state_in[1]: c})
-                zeros = np.zeros((5, 16))
-                np.testing.assert_array_equal(value(1, *memory), value(1, zeros, zeros))
-                assert np.abs(value(0, *memory) - value(1, zeros, zeros)).max() > 1e-3
+                def outputs(start, state):  # V, and log pi of action 0
+                    feed = {x: obs, a: np.zeros((1, 5)), starts: np.full((1, 5), start),
+                            **dict(zip(state_in, state))}
+                    return np.concatenate(sess.run([v, logp], feed))
+                np.testing.assert_array_equal(outputs(1, memory), outputs(1, zeros))
+                assert np.abs(outputs(0, memory) - outputs(1, zeros)).max() > 1e-3
 
 
 # --- memory: the cue-recall task --------------------------------------------------------------

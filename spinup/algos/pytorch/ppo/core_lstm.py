@@ -23,7 +23,7 @@ from spinup.utils.phases import phase
 
 CELLS = ('lstm', 'lnlstm')
 
-State = Tuple[torch.Tensor, torch.Tensor]  # (h, c), each (B, size)
+State = Tuple[torch.Tensor, ...]  # (h, c), each (B, size); (h, c, h_v, c_v) with a critic LSTM
 
 
 def check_cell(cell: str) -> str:
@@ -78,10 +78,35 @@ class LSTM(nn.Module):
         return torch.stack(hs), (h, c)
 
 
+def trunk(observation_space, hidden_sizes, activation) -> Tuple[nn.Module, int]:
+    """The layers before an LSTM, and their output's width: the Nature CNN for images (ReLU,
+    (512,)), an MLP for vectors (tanh, (64, 64))."""
+    if is_image(observation_space.shape):
+        cnn = NatureCNN(observation_space.shape, hidden_sizes or (512,), activation or nn.ReLU)
+        return cnn, cnn.out_dim
+    check_flat_observations(observation_space.shape)
+    sizes = [observation_space.shape[0], *(hidden_sizes or (64, 64))]
+    act = activation or nn.Tanh
+    return mlp(sizes, act, output_activation=act), sizes[-1]
+
+
+def init_trunk(layers: nn.Module, init: str, image: bool, heads=()) -> None:
+    """PPO2's initialization of an MLP trunk, gain sqrt(2) (the Nature CNN does its own), or,
+    with ``init='default'``, PyTorch's own, in the trunk and in ``heads``."""
+    if check_init(init) == 'orthogonal' and not image:
+        orthogonal_init(layers, output_gain=math.sqrt(2))
+    elif init == 'default':
+        for layer in [*layers.modules(), *heads]:
+            if isinstance(layer, (nn.Conv2d, nn.Linear)):
+                layer.reset_parameters()
+
+
 class RecurrentActorCritic(nn.Module):
     """PPO2's recurrent agent: a trunk (an MLP for vectors, the Nature CNN for images), an LSTM
     that carries the memory, and a policy head and a value head that both read the LSTM's
-    output. Since everything but the heads is shared, PPO trains it on one joint loss.
+    output. Since everything but the heads is shared, PPO trains it on one joint loss. With
+    ``critic_lstm``, the value has a trunk and an LSTM of its own (sb3-contrib's default), so
+    that fitting the value does not move the policy's memory; the loss stays one sum.
 
     Args:
         cell (str): ``'lstm'``, or ``'lnlstm'`` for the layer-normalized cell.
@@ -91,22 +116,15 @@ class RecurrentActorCritic(nn.Module):
         init (str): ``'orthogonal'`` (PPO2's: gain sqrt(2) in the trunk, 0.01 for the policy's
             output, 1 for the value's) or ``'default'`` (PyTorch's own, in the trunk and the
             heads; the LSTM's weights stay orthogonal).
+        critic_lstm (bool): Give the value its own trunk and LSTM (its memory is then part of
+            the state: ``(h, c, h_v, c_v)``), instead of reading the policy's.
     """
 
     def __init__(self, observation_space, action_space, cell='lstm', lstm_size=128,
-                 hidden_sizes=None, activation=None, init='orthogonal'):
+                 hidden_sizes=None, activation=None, init='orthogonal', critic_lstm=False):
         super().__init__()
         image = is_image(observation_space.shape)
-        if image:
-            self.trunk = NatureCNN(observation_space.shape, hidden_sizes or (512,),
-                                   activation or nn.ReLU)
-            trunk_out = self.trunk.out_dim
-        else:
-            check_flat_observations(observation_space.shape)
-            sizes = [observation_space.shape[0], *(hidden_sizes or (64, 64))]
-            act = activation or nn.Tanh
-            self.trunk = mlp(sizes, act, output_activation=act)
-            trunk_out = sizes[-1]
+        self.trunk, trunk_out = trunk(observation_space, hidden_sizes, activation)
         self.memory = LSTM(trunk_out, lstm_size, layer_norm=check_cell(cell) == 'lnlstm')
         if isinstance(action_space, Discrete):
             self.pi = layer_init(nn.Linear(lstm_size, action_space.n), gain=0.01)
@@ -118,17 +136,26 @@ class RecurrentActorCritic(nn.Module):
             raise SpinupError(f'the recurrent actor-critic handles Box (1-D) and Discrete '
                               f'actions, not {action_space}.')
         self.v = layer_init(nn.Linear(lstm_size, 1), gain=1.0)
-        if check_init(init) == 'orthogonal' and not image:
-            orthogonal_init(self.trunk, output_gain=math.sqrt(2))
-        elif init == 'default':
-            for layer in [*self.trunk.modules(), self.pi, self.v]:
-                if isinstance(layer, (nn.Conv2d, nn.Linear)):
-                    layer.reset_parameters()
+        init_trunk(self.trunk, init, image, heads=(self.pi, self.v))
+        # the value's own trunk and LSTM, built as the policy's (and after it: without them,
+        # every random draw is as it was)
+        self.v_trunk = self.v_memory = None
+        if critic_lstm:
+            self.v_trunk, _ = trunk(observation_space, hidden_sizes, activation)
+            self.v_memory = LSTM(trunk_out, lstm_size, layer_norm=cell == 'lnlstm')
+            init_trunk(self.v_trunk, init, image)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        if 'v_memory' not in self._modules:  # (an agent saved before critics had an LSTM)
+            self.v_trunk = self.v_memory = None
 
     def initial_state(self, batch_size: int) -> State:
-        """The memory before anything was seen: zeros, (h, c) of (batch_size, lstm_size)."""
-        zeros = torch.zeros(batch_size, self.memory.size, device=self.v.weight.device)
-        return zeros, zeros.clone()
+        """The memory before anything was seen: zeros, (h, c) of (batch_size, lstm_size), and
+        (h_v, c_v) after them with a critic LSTM."""
+        parts = 2 if self.v_memory is None else 4
+        return tuple(torch.zeros(batch_size, self.memory.size, device=self.v.weight.device)
+                     for _ in range(parts))
 
     def distribution(self, out: torch.Tensor):
         """pi(.|history), from the LSTM's output."""
@@ -138,18 +165,26 @@ class RecurrentActorCritic(nn.Module):
                            1, validate_args=False)
 
     def unroll(self, obs: torch.Tensor, starts: torch.Tensor, state: State):
-        """The LSTM's output for sequences of observations, (T, B, ...) -> (T, B, lstm_size),
-        and the state after them. The trunk sees all T*B observations in one batch."""
+        """The LSTMs' outputs for sequences of observations, (T, B, ...) -> (T, B, lstm_size):
+        the policy's and the value's (the same tensor without a critic LSTM), and the state
+        after them. A trunk sees all T*B observations in one batch."""
         steps, batch = obs.shape[:2]
-        features = self.trunk(obs.reshape(steps * batch, *obs.shape[2:]))
-        return self.memory(features.reshape(steps, batch, -1), starts, state)
+        flat_obs = obs.reshape(steps * batch, *obs.shape[2:])
+
+        def run(trunk, memory, memory_state):
+            return memory(trunk(flat_obs).reshape(steps, batch, -1), starts, memory_state)
+        out, pi_state = run(self.trunk, self.memory, state[:2])
+        if self.v_memory is None:
+            return out, out, pi_state
+        v_out, v_state = run(self.v_trunk, self.v_memory, state[2:])
+        return out, v_out, pi_state + v_state
 
     def evaluate(self, obs, act, starts, state: State):
         """pi(.|history), log pi(act|history) and V(history) at every step of sequences
         (T, B, ...) started from ``state``: the training path. Shapes (T, B) but pi's."""
-        out, _ = self.unroll(obs, starts, state)
+        out, v_out, _ = self.unroll(obs, starts, state)
         pi = self.distribution(out)
-        return pi, pi.log_prob(act), self.v(out).squeeze(-1)
+        return pi, pi.log_prob(act), self.v(v_out).squeeze(-1)
 
     @phase('policy')
     def step(self, obs, start, state: State):
@@ -157,11 +192,11 @@ class RecurrentActorCritic(nn.Module):
         ``state``, zeroed first where ``start`` (B,) is 1. Returns NumPy ``(a, v, logp_a)`` and
         the state after the step."""
         with torch.inference_mode():
-            out, state = self.unroll(obs[None], start[None], state)
+            out, v_out, state = self.unroll(obs[None], start[None], state)
             pi = self.distribution(out[0])
             a = pi.sample()
             logp_a = pi.log_prob(a)
-            v = self.v(out[0]).squeeze(-1)
+            v = self.v(v_out[0]).squeeze(-1)
         return a.cpu().numpy(), v.cpu().numpy(), logp_a.cpu().numpy(), state
 
     @phase('policy')

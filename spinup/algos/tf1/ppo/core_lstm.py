@@ -88,10 +88,12 @@ def lstm(x: tf.Tensor, starts: tf.Tensor, state: Tuple[tf.Tensor, tf.Tensor], si
 def recurrent_actor_critic(x, a, starts, cell='lstm', lstm_size=128,
                            hidden_sizes: Optional[Sequence[int]] = None,
                            activation: Optional[Callable] = None, init='orthogonal',
-                           action_space=None):
+                           critic_lstm=False, action_space=None):
     """PPO2's recurrent agent: a trunk (an MLP for vectors, the Nature CNN for images), an LSTM
     that carries the memory (both under the scope ``trunk``), and a policy head (``pi``) and a
-    value head (``v``) that both read the LSTM's output.
+    value head (``v``) that both read the LSTM's output. With ``critic_lstm``, the value has a
+    trunk and an LSTM of its own (``v/trunk``), so that fitting the value does not move the
+    policy's memory (sb3-contrib's default); the loss stays one sum.
 
     Args:
         x: Placeholder of observation sequences, (T, B, ...).
@@ -103,19 +105,23 @@ def recurrent_actor_critic(x, a, starts, cell='lstm', lstm_size=128,
             after the convolutions.
         init (str): ``'orthogonal'`` (PPO2's) or ``'default'`` (glorot-uniform), in the trunk
             and the heads; the LSTM's weights are orthogonal either way.
+        critic_lstm (bool): Give the value its own trunk and LSTM, instead of the policy's.
 
     Returns:
         ``pi, logp, logp_pi, ent, v``, each (T, B) but ``pi`` (T, B, act_dim) for continuous
         actions, as :func:`~spinup.algos.tf1.ppo.core.mlp_actor_critic`; then ``state_in``, the
-        placeholders (h, c) of the memory before the sequences ((B, lstm_size) each), and
-        ``state_out``, the memory after them.
+        placeholders (h, c) of the memory before the sequences ((B, lstm_size) each; (h, c,
+        h_v, c_v) with a critic LSTM), and ``state_out``, the memory after them.
     """
     check_cell(cell), check_init(init)
     obs_shape = tuple(x.shape.as_list()[2:])
     steps, batch = tf.shape(x)[0], tf.shape(x)[1]
     flat_x = tf.reshape(x, [-1, *obs_shape])
-    state_in = tuple(tf.placeholder(tf.float32, shape=(None, lstm_size)) for _ in range(2))
-    with tf.variable_scope('trunk'):
+    state_in = tuple(tf.placeholder(tf.float32, shape=(None, lstm_size))
+                     for _ in range(4 if critic_lstm else 2))
+
+    def trunk_and_memory(memory_state):
+        """The trunk, then the LSTM (scope ``memory``), from ``memory_state`` (h, c)."""
         if is_image(obs_shape):
             features = nature_cnn(flat_x, hidden_sizes or (512,), activation or tf.nn.relu,
                                   init)
@@ -124,8 +130,11 @@ def recurrent_actor_critic(x, a, starts, cell='lstm', lstm_size=128,
             act = activation or tf.tanh
             features = mlp(flat_x, hidden_sizes or (64, 64), act, act, init, np.sqrt(2))
         with tf.variable_scope('memory'):
-            hs, state_out = lstm(tf.reshape(features, [steps, batch, features.shape[-1]]),
-                                 starts, state_in, lstm_size, cell == 'lnlstm')
+            return lstm(tf.reshape(features, [steps, batch, features.shape[-1]]), starts,
+                        memory_state, lstm_size, cell == 'lnlstm')
+
+    with tf.variable_scope('trunk'):
+        hs, state_out = trunk_and_memory(state_in[:2])
     out = tf.reshape(hs, [-1, lstm_size])
     with tf.variable_scope('pi'):
         if isinstance(action_space, Discrete):
@@ -144,7 +153,12 @@ def recurrent_actor_critic(x, a, starts, cell='lstm', lstm_size=128,
             raise SpinupError(f'the recurrent actor-critic handles Box (1-D) and Discrete '
                               f'actions, not {action_space}.')
     with tf.variable_scope('v'):
-        v = tf.squeeze(dense(out, 1, name='value', init=init, gain=1.0), axis=1)
+        v_out = out
+        if critic_lstm:  # the value's own trunk and LSTM, from its own part of the state
+            with tf.variable_scope('trunk'):
+                v_hs, v_state = trunk_and_memory(state_in[2:])
+            v_out, state_out = tf.reshape(v_hs, [-1, lstm_size]), state_out + v_state
+        v = tf.squeeze(dense(v_out, 1, name='value', init=init, gain=1.0), axis=1)
     pi = tf.reshape(pi, [steps, batch, *pi.shape.as_list()[1:]])
     per_step = (tf.reshape(t, [steps, batch]) for t in (logp, logp_pi, ent, v))
     return (pi, *per_step, state_in, state_out)

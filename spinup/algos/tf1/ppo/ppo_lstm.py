@@ -128,8 +128,9 @@ def ppo_lstm(env_fn: Callable, actor_critic=core_lstm.recurrent_actor_critic,
         ac_kwargs (dict): Keyword arguments for ``actor_critic``; the default agent takes
             ``cell`` (``'lstm'``, or ``'lnlstm'``: ``--policy`` sets it), ``lstm_size`` (128),
             the trunk's ``hidden_sizes`` and ``activation`` ((64, 64) and tanh for an MLP,
-            (512,) and ReLU after the CNN's convolutions), and ``init`` (``'orthogonal'``,
-            PPO2's, or ``'default'``, the framework's own).
+            (512,) and ReLU after the CNN's convolutions), ``init`` (``'orthogonal'``,
+            PPO2's, or ``'default'``, the framework's own), and ``critic_lstm`` (False: the
+            value reads the policy's LSTM, as in PPO2; True: it has its own trunk and LSTM).
 
         num_envs (int): Environment copies stepped together: the sequences a batch holds.
             (8; a multiple of ``num_minibatches``.)
@@ -211,14 +212,17 @@ def ppo_lstm(env_fn: Callable, actor_critic=core_lstm.recurrent_actor_critic,
     sess.run(sync_all_params())
 
     # Saving: the graph and weights go to tf1_save/, with the sequences' tensors and the memory
-    logger.setup_tf_saver(sess, inputs={'x': raw_x_ph, 'start': start_ph, 'h': state_in[0],
-                                        'c': state_in[1]},
-                          outputs={'pi': pi, 'v': v, 'h_out': state_out[0],
-                                   'c_out': state_out[1]})
+    # (h_v and c_v: the value's own memory, with a critic LSTM; acting needs only h and c)
+    memory_names = ('h', 'c', 'h_v', 'c_v')[:len(state_in)]
+    logger.setup_tf_saver(sess, inputs={'x': raw_x_ph, 'start': start_ph,
+                                        **dict(zip(memory_names, state_in))},
+                          outputs={'pi': pi, 'v': v, **{name + '_out': s for name, s in
+                                                        zip(memory_names, state_out)}})
 
     ops = dict(loss_pi=loss_pi, loss_v=loss_v, train=train, logp=logp, v=v, **pi_info)
     get_action_ops = [pi, v, logp_pi, state_out]
-    zero_state = np.zeros((num_envs, int(state_in[0].shape[-1])), dtype=np.float32)
+    zeros = np.zeros((num_envs, int(state_in[0].shape[-1])), dtype=np.float32)
+    zero_state = (zeros,) * len(state_in)  # (h, c), and (h_v, c_v) with a critic LSTM
 
     def step(x, episode_start, state):
         """One step of every copy: (a, v, logp_a) and the memory after it."""
@@ -249,7 +253,7 @@ def ppo_lstm(env_fn: Callable, actor_critic=core_lstm.recurrent_actor_critic,
             o, _ = envs.reset(seed=seed if epoch == 0 else None)
             ep_ret, ep_len = np.zeros(num_envs), np.zeros(num_envs, dtype=int)
             norm.restart()
-            state, episode_start = (zero_state, zero_state), np.ones(num_envs, dtype=np.float32)
+            state, episode_start = zero_state, np.ones(num_envs, dtype=np.float32)
 
         frac = 1 - epoch / epochs
         lr_scale = frac if anneal_lr else 1.0
@@ -284,10 +288,10 @@ def ppo_lstm(env_fn: Callable, actor_critic=core_lstm.recurrent_actor_critic,
                     o, _ = envs.reset(options={'reset_mask': done})
                     ep_ret[done], ep_len[done] = 0, 0
                     norm.restart(done)
-                # the next observation of a copy whose episode ended starts a new one (for Atari,
+            # the next observation of a copy whose episode ended starts a new one (for Atari,
             # a lost life ends a training episode, and so resets the memory too)
             episode_start = done.astype(np.float32)
-    
+
         norm.sync()
 
         data = buf.get()
