@@ -123,6 +123,17 @@ def test_a_new_episode_starts_with_no_memory_pytorch(critic_lstm):
         assert (carried - fresh).abs().max() > 1e-3  # (the memory does matter)
 
 
+@pytest.mark.parametrize('backend', BACKENDS)
+def test_log_std_init_sets_the_first_standard_deviation(tmp_path, backend):
+    module(backend).ppo_lstm(env('PendulumNoVel-v1'), ac_kwargs=dict(log_std_init=0.0, **SMALL),
+                             num_envs=2, num_minibatches=1, steps_per_epoch=2 * 8, epochs=1,
+                             update_epochs=1, pi_lr=1e-9,
+                             logger_kwargs=dict(output_dir=str(tmp_path)))
+    # a 1-D Gaussian's entropy is log_std + log(2 pi e) / 2: 1.42 at 0, 0.92 at the default
+    entropy = pd.read_table(tmp_path / 'progress.txt')['Entropy'].iloc[0]
+    assert entropy == pytest.approx(0.5 * np.log(2 * np.pi * np.e), abs=1e-4)
+
+
 def test_an_agent_saved_before_critic_lstms_loads_and_acts(tmp_path):
     import torch
     from gymnasium.spaces import Box, Discrete

@@ -69,8 +69,9 @@ TRPO_MPI_MUJOCO: Dict[str, Any] = dict(
 # 20 passes. Pendulum: the Zoo's 4096 steps a rollout in minibatches of 128, 10 passes; PPO2's
 # minibatches hold whole copies, so 32 copies x 128 steps, one copy a minibatch (the Zoo: 4
 # copies x 1024 steps, cut into sequences). The Zoo's Pendulum agent explores with gSDE, which
-# this library does not have: a plain Gaussian here. As the Zoo's (sb3-contrib's default), the
-# LSTM agent's value has an LSTM of its own (critic_lstm).
+# this library does not have: a plain Gaussian here, which starts with a standard deviation of 1
+# (log_std_init 0, as PPO2's and sb3-contrib's) where PPO's MLP starts at exp(-0.5). As the
+# Zoo's (sb3-contrib's default), the LSTM agent's value has an LSTM of its own (critic_lstm).
 MEMORY_CARTPOLE: Dict[str, Any] = dict(
     num_envs=8, num_minibatches=1, update_epochs=20, pi_lr=1e-3, anneal_lr=True, clip_ratio=0.2,
     anneal_clip=True, ent_coef=0.0, max_grad_norm=0.5, gamma=0.98, lam=0.8, target_kl=None,
@@ -79,7 +80,8 @@ MEMORY_PENDULUM: Dict[str, Any] = dict(
     num_envs=32, num_minibatches=32, update_epochs=10, pi_lr=1e-3, clip_ratio=0.2, ent_coef=0.0,
     max_grad_norm=0.5, gamma=0.9, lam=0.95, target_kl=None, normalize_obs=True,
     normalize_reward=True)
-LSTM_64, LSTM_128 = (dict(ac_kwargs=dict(lstm_size=size, critic_lstm=True)) for size in (64, 128))
+LSTM_64 = dict(ac_kwargs=dict(lstm_size=64, critic_lstm=True))
+LSTM_128 = dict(ac_kwargs=dict(lstm_size=128, critic_lstm=True, log_std_init=0.0))
 MLP_VF_LR = dict(vf_lr=1e-3)  # (PPO's MLP has a value network of its own, at the same rate)
 
 ATARI_GAMES = ('BreakoutNoFrameskip-v4', 'PongNoFrameskip-v4', 'BeamRiderNoFrameskip-v4')

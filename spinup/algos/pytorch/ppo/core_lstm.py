@@ -118,10 +118,13 @@ class RecurrentActorCritic(nn.Module):
             heads; the LSTM's weights stay orthogonal).
         critic_lstm (bool): Give the value its own trunk and LSTM (its memory is then part of
             the state: ``(h, c, h_v, c_v)``), instead of reading the policy's.
+        log_std_init (float): The Gaussian policy's log standard deviation at the start (-0.5,
+            as PPO's MLP; PPO2 and sb3-contrib start at 0, a standard deviation of 1).
     """
 
     def __init__(self, observation_space, action_space, cell='lstm', lstm_size=128,
-                 hidden_sizes=None, activation=None, init='orthogonal', critic_lstm=False):
+                 hidden_sizes=None, activation=None, init='orthogonal', critic_lstm=False,
+                 log_std_init=-0.5):
         super().__init__()
         image = is_image(observation_space.shape)
         self.trunk, trunk_out = trunk(observation_space, hidden_sizes, activation)
@@ -131,7 +134,7 @@ class RecurrentActorCritic(nn.Module):
             self.log_std = None
         elif isinstance(action_space, Box) and len(action_space.shape) == 1:
             self.pi = layer_init(nn.Linear(lstm_size, action_space.shape[0]), gain=0.01)
-            self.log_std = nn.Parameter(torch.full(action_space.shape, -0.5))
+            self.log_std = nn.Parameter(torch.full(action_space.shape, float(log_std_init)))
         else:
             raise SpinupError(f'the recurrent actor-critic handles Box (1-D) and Discrete '
                               f'actions, not {action_space}.')

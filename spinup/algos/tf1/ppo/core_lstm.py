@@ -88,7 +88,7 @@ def lstm(x: tf.Tensor, starts: tf.Tensor, state: Tuple[tf.Tensor, tf.Tensor], si
 def recurrent_actor_critic(x, a, starts, cell='lstm', lstm_size=128,
                            hidden_sizes: Optional[Sequence[int]] = None,
                            activation: Optional[Callable] = None, init='orthogonal',
-                           critic_lstm=False, action_space=None):
+                           critic_lstm=False, log_std_init=-0.5, action_space=None):
     """PPO2's recurrent agent: a trunk (an MLP for vectors, the Nature CNN for images), an LSTM
     that carries the memory (both under the scope ``trunk``), and a policy head (``pi``) and a
     value head (``v``) that both read the LSTM's output. With ``critic_lstm``, the value has a
@@ -106,6 +106,8 @@ def recurrent_actor_critic(x, a, starts, cell='lstm', lstm_size=128,
         init (str): ``'orthogonal'`` (PPO2's) or ``'default'`` (glorot-uniform), in the trunk
             and the heads; the LSTM's weights are orthogonal either way.
         critic_lstm (bool): Give the value its own trunk and LSTM, instead of the policy's.
+        log_std_init (float): The Gaussian policy's log standard deviation at the start (-0.5,
+            as PPO's MLP; PPO2 and sb3-contrib start at 0, a standard deviation of 1).
 
     Returns:
         ``pi, logp, logp_pi, ent, v``, each (T, B) but ``pi`` (T, B, act_dim) for continuous
@@ -143,8 +145,8 @@ def recurrent_actor_critic(x, a, starts, cell='lstm', lstm_size=128,
         elif isinstance(action_space, Box) and len(action_space.shape) == 1:
             act_dim = action_space.shape[0]
             mu = dense(out, act_dim, name='mu', init=init, gain=0.01)
-            log_std = tf.get_variable('log_std',
-                                      initializer=-0.5 * np.ones(act_dim, dtype=np.float32))
+            log_std = tf.get_variable('log_std', initializer=np.full(act_dim, log_std_init,
+                                                                     dtype=np.float32))
             pi = mu + tf1_random_generator().normal(tf.shape(mu)) * tf.exp(log_std)
             logp = gaussian_likelihood(tf.reshape(a, [-1, act_dim]), mu, log_std)
             logp_pi = gaussian_likelihood(pi, mu, log_std)
