@@ -134,6 +134,83 @@ def test_log_std_init_sets_the_first_standard_deviation(tmp_path, backend):
     assert entropy == pytest.approx(0.5 * np.log(2 * np.pi * np.e), abs=1e-4)
 
 
+def tf1_name(name: str, discrete: bool) -> str:
+    """The TF1 variable that holds the PyTorch parameter ``name`` of a recurrent agent."""
+    part, _, rest = name.partition('.')
+    scope = {'trunk': 'trunk', 'memory': 'trunk/memory', 'v_trunk': 'v/trunk',
+             'v_memory': 'v/trunk/memory', 'v': 'v/value', 'log_std': 'pi',
+             'pi': 'pi/logits' if discrete else 'pi/mu'}[part]
+    if part in ('trunk', 'v_trunk'):  # Sequential: Linear, activation, Linear, ...
+        index, kind = rest.split('.')
+        rest = f"dense_{int(index) // 2}/{'kernel' if kind == 'weight' else 'bias'}"
+    elif part in ('memory', 'v_memory'):  # wx.weight, wh.weight, b, ln_x.weight, ln_x.bias
+        rest = rest.replace('.weight', '').replace('ln_x.bias', 'ln_x/b')
+        rest = rest.replace('ln_h.bias', 'ln_h/b').replace('ln_c.bias', 'ln_c/b')
+        rest = {'ln_x': 'ln_x/g', 'ln_h': 'ln_h/g', 'ln_c': 'ln_c/g'}.get(rest, rest)
+    else:
+        rest = {'weight': 'kernel', 'bias': 'bias', '': 'log_std'}[rest]
+    return f'{scope}/{rest}:0'
+
+
+@pytest.mark.parametrize('critic_lstm', [False, True])
+@pytest.mark.parametrize('cell', CELLS)
+@pytest.mark.parametrize('discrete', [True, False], ids=['discrete', 'continuous'])
+def test_the_backends_compute_the_same_agent(critic_lstm, cell, discrete):
+    import tensorflow.compat.v1 as tf
+    import torch
+    from gymnasium.spaces import Box, Discrete
+    from spinup.algos.pytorch.ppo.core_lstm import RecurrentActorCritic
+    from spinup.algos.tf1.ppo.core_lstm import recurrent_actor_critic
+    steps, batch, space = 6, 3, Discrete(3) if discrete else Box(-1, 1, (2,))
+    kwargs = dict(cell=cell, lstm_size=4, hidden_sizes=(8,), critic_lstm=critic_lstm)
+    ac = RecurrentActorCritic(Box(-1, 1, (5,)), space, **kwargs)
+    rng = np.random.default_rng(0)
+    obs = rng.normal(size=(steps, batch, 5)).astype(np.float32)
+    starts = (rng.random((steps, batch)) < 0.3).astype(np.float32)
+    act = (rng.integers(0, 3, (steps, batch)) if discrete
+           else rng.normal(size=(steps, batch, 2)).astype(np.float32))
+    state = [rng.normal(size=(batch, 4)).astype(np.float32) for _ in ac.initial_state(batch)]
+    with torch.no_grad():
+        _, logp_torch, v_torch = ac.evaluate(*map(torch.as_tensor, (obs, act, starts)),
+                                             tuple(map(torch.as_tensor, state)))
+    with tf.Graph().as_default():
+        x, start_ph = (tf.placeholder(tf.float32, (None, None, *shape)) for shape in ((5,), ()))
+        a = tf.placeholder(tf.int32 if discrete else tf.float32, (None, None, *space.shape))
+        _, logp, _, _, v, state_in, _ = recurrent_actor_critic(x, a, start_ph,
+                                                               action_space=space, **kwargs)
+        variables = {var.name: var for var in tf.trainable_variables()}
+        assert len(variables) == len(list(ac.parameters()))
+        with tf.Session() as sess:
+            for name, p in ac.named_parameters():
+                value = p.detach().numpy()
+                variables[tf1_name(name, discrete)].load(value.T if value.ndim == 2 else value,
+                                                         sess)
+            feed = {x: obs, a: act, start_ph: starts, **dict(zip(state_in, state))}
+            logp_tf1, v_tf1 = sess.run([logp, v], feed)
+    np.testing.assert_allclose(logp_tf1, logp_torch.numpy(), atol=1e-5)
+    np.testing.assert_allclose(v_tf1, v_torch.numpy(), atol=1e-5)
+
+
+def test_an_empty_trunk_feeds_the_observations_to_the_lstm():
+    import torch
+    import tensorflow.compat.v1 as tf
+    from gymnasium.spaces import Box, Discrete
+    from spinup.algos.pytorch.ppo.core_lstm import RecurrentActorCritic
+    from spinup.algos.tf1.ppo.core_lstm import recurrent_actor_critic
+    ac = RecurrentActorCritic(Box(-1, 1, (3,)), Discrete(4), lstm_size=16, hidden_sizes=())
+    assert ac.memory.wx.weight.shape == (4 * 16, 3)
+    assert not any(isinstance(m, torch.nn.Linear) for m in ac.trunk.modules())
+    with tf.Graph().as_default():
+        x, a, starts = (tf.placeholder(tf.float32, (None, None, 3)),
+                        tf.placeholder(tf.int32, (None, None)),
+                        tf.placeholder(tf.float32, (None, None)))
+        recurrent_actor_critic(x, a, starts, lstm_size=16, hidden_sizes=(),
+                               action_space=Discrete(4))
+        shapes = {v.name: v.shape.as_list() for v in tf.trainable_variables('trunk/')}
+    assert shapes == {'trunk/memory/wx:0': [3, 64], 'trunk/memory/wh:0': [16, 64],
+                      'trunk/memory/b:0': [64]}
+
+
 def test_an_agent_saved_before_critic_lstms_loads_and_acts(tmp_path):
     import torch
     from gymnasium.spaces import Box, Discrete

@@ -27,13 +27,14 @@ FAMILY_SETTINGS: Dict[str, Dict[str, Any]] = {
     # OpenAI baselines' own MuJoCo settings: PPO2's (64, 64) and trpo_mpi's (32, 32), tanh
     'ppo2-mujoco': dict(hidden_sizes=(64, 64), activation='tanh', steps_per_epoch=2048),
     'trpo_mpi-mujoco': dict(hidden_sizes=(32, 32), activation='tanh', steps_per_epoch=1024),
-    # Recurrent PPO on the velocity-masked tasks: the LSTM reads the observation itself (no
-    # layer before it, as PPO2's lstm network), the memoryless MLP has one tanh layer of 64;
-    # an epoch is RL Zoo's rollout, 256 steps on CartPole, 4096 on Pendulum
+    # Recurrent PPO on the velocity-masked tasks: the LSTM reads the observation through the
+    # recurrent agent's default trunk, a tanh MLP of (64, 64) (RL Zoo's reads it directly),
+    # the memoryless MLP has one tanh layer of 64; an epoch is RL Zoo's rollout, 256 steps on
+    # CartPole, 4096 on Pendulum
     'memory-cartpole': dict(hidden_sizes=(64,), activation='tanh', steps_per_epoch=256),
     'memory-pendulum': dict(hidden_sizes=(64,), activation='tanh', steps_per_epoch=4096),
-    'memory-cartpole-lstm': dict(hidden_sizes=(), activation='tanh', steps_per_epoch=256),
-    'memory-pendulum-lstm': dict(hidden_sizes=(), activation='tanh', steps_per_epoch=4096),
+    'memory-cartpole-lstm': dict(hidden_sizes=(64, 64), activation='tanh', steps_per_epoch=256),
+    'memory-pendulum-lstm': dict(hidden_sizes=(64, 64), activation='tanh', steps_per_epoch=4096),
 }
 
 # PPO2's Atari hyperparameters (baselines' ppo2 defaults for Atari, which CleanRL and the RL
@@ -65,13 +66,14 @@ TRPO_MPI_MUJOCO: Dict[str, Any] = dict(
 # RL Zoo's tuned recurrent PPO settings for CartPoleNoVel-v1 and PendulumNoVel-v1
 # (rl-baselines3-zoo, hyperparams/ppo_lstm.yml), each for the LSTM agent and, unchanged, for
 # PPO's memoryless MLP beside it, with observations and rewards normalized (without both, the
-# LSTM did not learn CartPoleNoVel here). CartPole: the Zoo's 8 copies x 32 steps, one minibatch of 256,
-# 20 passes. Pendulum: the Zoo's 4096 steps a rollout in minibatches of 128, 10 passes; PPO2's
-# minibatches hold whole copies, so 32 copies x 128 steps, one copy a minibatch (the Zoo: 4
-# copies x 1024 steps, cut into sequences). The Zoo's Pendulum agent explores with gSDE, which
-# this library does not have: a plain Gaussian here, which starts with a standard deviation of 1
-# (log_std_init 0, as PPO2's and sb3-contrib's) where PPO's MLP starts at exp(-0.5). As the
-# Zoo's (sb3-contrib's default), the LSTM agent's value has an LSTM of its own (critic_lstm).
+# LSTM learned CartPoleNoVel far less well here). CartPole: the Zoo's 8 copies x 32 steps, one
+# minibatch of 256, 20 passes. Pendulum: the Zoo's 4096 steps a rollout in minibatches of 128,
+# 10 passes; PPO2's minibatches hold whole copies, so 32 copies x 128 steps, one copy a
+# minibatch (the Zoo: 4 copies x 1024 steps, cut into sequences). The Zoo's Pendulum agent
+# explores with gSDE, which this library does not have: a plain Gaussian here, which starts
+# with a standard deviation of 1 (log_std_init 0, as PPO2's and sb3-contrib's) where PPO's MLP
+# starts at exp(-0.5). As the Zoo's (sb3-contrib's default), the LSTM agent's value has an
+# LSTM of its own (critic_lstm).
 MEMORY_CARTPOLE: Dict[str, Any] = dict(
     num_envs=8, num_minibatches=1, update_epochs=20, pi_lr=1e-3, anneal_lr=True, clip_ratio=0.2,
     anneal_clip=True, ent_coef=0.0, max_grad_norm=0.5, gamma=0.98, lam=0.8, target_kl=None,

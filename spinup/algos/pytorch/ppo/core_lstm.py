@@ -80,12 +80,16 @@ class LSTM(nn.Module):
 
 def trunk(observation_space, hidden_sizes, activation) -> Tuple[nn.Module, int]:
     """The layers before an LSTM, and their output's width: the Nature CNN for images (ReLU,
-    (512,)), an MLP for vectors (tanh, (64, 64))."""
-    if is_image(observation_space.shape):
-        cnn = NatureCNN(observation_space.shape, hidden_sizes or (512,), activation or nn.ReLU)
+    (512,)), an MLP for vectors (tanh, (64, 64)). ``hidden_sizes=()`` leaves the dense layers
+    out: the LSTM reads the observations (or the convolutions' output) itself."""
+    image = is_image(observation_space.shape)
+    if hidden_sizes is None:
+        hidden_sizes = (512,) if image else (64, 64)
+    if image:
+        cnn = NatureCNN(observation_space.shape, hidden_sizes, activation or nn.ReLU)
         return cnn, cnn.out_dim
     check_flat_observations(observation_space.shape)
-    sizes = [observation_space.shape[0], *(hidden_sizes or (64, 64))]
+    sizes = [observation_space.shape[0], *hidden_sizes]
     act = activation or nn.Tanh
     return mlp(sizes, act, output_activation=act), sizes[-1]
 
@@ -111,7 +115,8 @@ class RecurrentActorCritic(nn.Module):
     Args:
         cell (str): ``'lstm'``, or ``'lnlstm'`` for the layer-normalized cell.
         lstm_size (int): Units of the LSTM (PPO2's ``nlstm``; 128 as in its ``cnn_lstm``).
-        hidden_sizes: The trunk's layers: (64, 64) for an MLP, (512,) after the convolutions.
+        hidden_sizes: The trunk's layers: (64, 64) for an MLP, (512,) after the convolutions;
+            () for none (the LSTM reads the observations, or the convolutions' output, itself).
         activation: The trunk's activation: tanh for an MLP, ReLU for the CNN.
         init (str): ``'orthogonal'`` (PPO2's: gain sqrt(2) in the trunk, 0.01 for the policy's
             output, 1 for the value's) or ``'default'`` (PyTorch's own, in the trunk and the

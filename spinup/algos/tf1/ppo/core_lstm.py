@@ -102,7 +102,8 @@ def recurrent_actor_critic(x, a, starts, cell='lstm', lstm_size=128,
         cell (str): ``'lstm'``, or ``'lnlstm'`` for the layer-normalized cell.
         lstm_size (int): Units of the LSTM (PPO2's ``nlstm``; 128 as in its ``cnn_lstm``).
         hidden_sizes, activation: The trunk's: (64, 64) and tanh for an MLP, (512,) and ReLU
-            after the convolutions.
+            after the convolutions; ``hidden_sizes=()`` for none (the LSTM reads the
+            observations, or the convolutions' output, itself).
         init (str): ``'orthogonal'`` (PPO2's) or ``'default'`` (glorot-uniform), in the trunk
             and the heads; the LSTM's weights are orthogonal either way.
         critic_lstm (bool): Give the value its own trunk and LSTM, instead of the policy's.
@@ -125,12 +126,13 @@ def recurrent_actor_critic(x, a, starts, cell='lstm', lstm_size=128,
     def trunk_and_memory(memory_state):
         """The trunk, then the LSTM (scope ``memory``), from ``memory_state`` (h, c)."""
         if is_image(obs_shape):
-            features = nature_cnn(flat_x, hidden_sizes or (512,), activation or tf.nn.relu,
-                                  init)
+            features = nature_cnn(flat_x, (512,) if hidden_sizes is None else hidden_sizes,
+                                  activation or tf.nn.relu, init)
         else:
             check_flat_observations(obs_shape)
             act = activation or tf.tanh
-            features = mlp(flat_x, hidden_sizes or (64, 64), act, act, init, np.sqrt(2))
+            sizes = (64, 64) if hidden_sizes is None else hidden_sizes
+            features = mlp(flat_x, sizes, act, act, init, np.sqrt(2)) if sizes else flat_x
         with tf.variable_scope('memory'):
             return lstm(tf.reshape(features, [steps, batch, features.shape[-1]]), starts,
                         memory_state, lstm_size, cell == 'lnlstm')

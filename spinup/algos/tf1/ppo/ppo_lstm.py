@@ -129,8 +129,9 @@ def ppo_lstm(env_fn: Callable, actor_critic=core_lstm.recurrent_actor_critic,
             ``cell`` (``'lstm'``, or ``'lnlstm'``: ``--policy`` sets it), ``lstm_size`` (128),
             the trunk's ``hidden_sizes`` and ``activation`` ((64, 64) and tanh for an MLP,
             (512,) and ReLU after the CNN's convolutions), ``init`` (``'orthogonal'``,
-            PPO2's, or ``'default'``, the framework's own), and ``critic_lstm`` (False: the
-            value reads the policy's LSTM, as in PPO2; True: it has its own trunk and LSTM).
+            PPO2's, or ``'default'``, the framework's own), ``critic_lstm`` (False: the
+            value reads the policy's LSTM, as in PPO2; True: it has its own trunk and LSTM),
+            and ``log_std_init`` (-0.5; a Gaussian policy's first log standard deviation).
 
         num_envs (int): Environment copies stepped together: the sequences a batch holds.
             (8; a multiple of ``num_minibatches``.)
