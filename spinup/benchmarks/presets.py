@@ -194,7 +194,7 @@ PRESETS: Dict[str, Preset] = {p.name: p for p in [
                Block(('trpo',), MUJOCO_TASKS[:3], epochs=976, settings='trpo_mpi-mujoco',
                      kwargs=TRPO_MPI_MUJOCO),
            )),
-    Preset('memory', 'about 40 minutes on 2 cores with 2 workers: PPO with an LSTM against its MLP on '
+    Preset('memory', 'about an hour on 2 cores with 2 workers: PPO with an LSTM against its MLP on '
            'CartPoleNoVel and PendulumNoVel, 100k steps, both backends, 3 seeds', seeds=(0, 1, 2), blocks=(
                # 391 x 256 and 25 x 4096 steps: RL Zoo's 100k
                Block(('ppo_lstm',), ('CartPoleNoVel-v1',), epochs=391, settings='memory-cartpole-lstm',
