@@ -155,11 +155,15 @@ def tf1_name(name: str, discrete: bool) -> str:
 @pytest.mark.parametrize('critic_lstm', [False, True])
 @pytest.mark.parametrize('cell', CELLS)
 @pytest.mark.parametrize('discrete', [True, False], ids=['discrete', 'continuous'])
-def test_the_backends_compute_the_same_agent(critic_lstm, cell, discrete):
+def test_the_backends_compute_the_same_agent_and_loss(critic_lstm, cell, discrete):
+    """One agent's weights in both backends: the same log-probabilities and values on
+    sequences with episode starts, and the same joint loss and gradients of PPO2's update."""
     import tensorflow.compat.v1 as tf
     import torch
     from gymnasium.spaces import Box, Discrete
+    from spinup.algos.pytorch.ppo import ppo as ppo_torch
     from spinup.algos.pytorch.ppo.core_lstm import RecurrentActorCritic
+    from spinup.algos.tf1.ppo import ppo as ppo_tf1
     from spinup.algos.tf1.ppo.core_lstm import recurrent_actor_critic
     steps, batch, space = 6, 3, Discrete(3) if discrete else Box(-1, 1, (2,))
     kwargs = dict(cell=cell, lstm_size=4, hidden_sizes=(8,), critic_lstm=critic_lstm)
@@ -169,26 +173,45 @@ def test_the_backends_compute_the_same_agent(critic_lstm, cell, discrete):
     starts = (rng.random((steps, batch)) < 0.3).astype(np.float32)
     act = (rng.integers(0, 3, (steps, batch)) if discrete
            else rng.normal(size=(steps, batch, 2)).astype(np.float32))
+    adv, ret, logp_old, val = (rng.normal(size=(steps, batch)).astype(np.float32)
+                               for _ in range(4))
     state = [rng.normal(size=(batch, 4)).astype(np.float32) for _ in ac.initial_state(batch)]
-    with torch.no_grad():
-        _, logp_torch, v_torch = ac.evaluate(*map(torch.as_tensor, (obs, act, starts)),
-                                             tuple(map(torch.as_tensor, state)))
+
+    pi, logp_torch, v_torch = ac.evaluate(*map(torch.as_tensor, (obs, act, starts)),
+                                          tuple(map(torch.as_tensor, state)))
+    data = {k: torch.as_tensor(x).flatten(0, 1) for k, x in
+            dict(obs=obs, act=act, adv=adv, ret=ret, logp=logp_old, val=val).items()}
+    loss_pi, _ = ppo_torch.compute_loss_pi(ac, data, 0.2, 0.01, pi_logp=(pi, logp_torch.flatten()))
+    loss_v = ppo_torch.compute_loss_v(ac, data, 0.2, v=v_torch.flatten())
+    loss_torch = loss_pi + 0.5 * 0.5 * loss_v
+    loss_torch.backward()
+
     with tf.Graph().as_default():
-        x, start_ph = (tf.placeholder(tf.float32, (None, None, *shape)) for shape in ((5,), ()))
+        x, start_ph, *phs = (tf.placeholder(tf.float32, (None, None, *shape))
+                             for shape in ((5,), (), (), (), (), ()))
         a = tf.placeholder(tf.int32 if discrete else tf.float32, (None, None, *space.shape))
-        _, logp, _, _, v, state_in, _ = recurrent_actor_critic(x, a, start_ph,
-                                                               action_space=space, **kwargs)
+        _, logp, _, ent, v, state_in, _ = recurrent_actor_critic(x, a, start_ph,
+                                                                 action_space=space, **kwargs)
+        adv_ph, ret_ph, logp_old_ph, val_ph = phs
+        loss_pi, _ = ppo_tf1.compute_loss_pi(logp, logp_old_ph, adv_ph, ent, 0.2, 0.01)
+        loss = loss_pi + 0.5 * 0.5 * ppo_tf1.compute_loss_v(v, ret_ph, val_ph, 0.2)
         variables = {var.name: var for var in tf.trainable_variables()}
         assert len(variables) == len(list(ac.parameters()))
+        names = [tf1_name(name, discrete) for name, _ in ac.named_parameters()]
+        grads = tf.gradients(loss, [variables[name] for name in names])
         with tf.Session() as sess:
-            for name, p in ac.named_parameters():
+            for name, p in zip(names, ac.parameters()):
                 value = p.detach().numpy()
-                variables[tf1_name(name, discrete)].load(value.T if value.ndim == 2 else value,
-                                                         sess)
-            feed = {x: obs, a: act, start_ph: starts, **dict(zip(state_in, state))}
-            logp_tf1, v_tf1 = sess.run([logp, v], feed)
-    np.testing.assert_allclose(logp_tf1, logp_torch.numpy(), atol=1e-5)
-    np.testing.assert_allclose(v_tf1, v_torch.numpy(), atol=1e-5)
+                variables[name].load(value.T if value.ndim == 2 else value, sess)
+            feed = {x: obs, a: act, start_ph: starts, adv_ph: adv, ret_ph: ret,
+                    logp_old_ph: logp_old, val_ph: val, **dict(zip(state_in, state))}
+            logp_tf1, v_tf1, loss_tf1, grads_tf1 = sess.run([logp, v, loss, grads], feed)
+    np.testing.assert_allclose(logp_tf1, logp_torch.detach().numpy(), atol=1e-5)
+    np.testing.assert_allclose(v_tf1, v_torch.detach().numpy(), atol=1e-5)
+    np.testing.assert_allclose(loss_tf1, loss_torch.item(), atol=1e-5)
+    for name, p, g in zip(names, ac.parameters(), grads_tf1):
+        g = g.T if g.ndim == 2 else g
+        np.testing.assert_allclose(g, p.grad.numpy(), atol=1e-5, err_msg=name)
 
 
 def test_an_empty_trunk_feeds_the_observations_to_the_lstm():
