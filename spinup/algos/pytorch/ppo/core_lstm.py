@@ -78,7 +78,7 @@ class LSTM(nn.Module):
         return torch.stack(hs), (h, c)
 
 
-def trunk(observation_space, hidden_sizes, activation) -> Tuple[nn.Module, int]:
+def build_trunk(observation_space, hidden_sizes, activation) -> Tuple[nn.Module, int]:
     """The layers before an LSTM, and their output's width: the Nature CNN for images (ReLU,
     (512,)), an MLP for vectors (tanh, (64, 64)). ``hidden_sizes=()`` leaves the dense layers
     out: the LSTM reads the observations (or the convolutions' output) itself."""
@@ -132,7 +132,7 @@ class RecurrentActorCritic(nn.Module):
                  log_std_init=-0.5):
         super().__init__()
         image = is_image(observation_space.shape)
-        self.trunk, trunk_out = trunk(observation_space, hidden_sizes, activation)
+        self.trunk, trunk_out = build_trunk(observation_space, hidden_sizes, activation)
         self.memory = LSTM(trunk_out, lstm_size, layer_norm=check_cell(cell) == 'lnlstm')
         if isinstance(action_space, Discrete):
             self.pi = layer_init(nn.Linear(lstm_size, action_space.n), gain=0.01)
@@ -149,7 +149,7 @@ class RecurrentActorCritic(nn.Module):
         # every random draw is as it was)
         self.v_trunk = self.v_memory = None
         if critic_lstm:
-            self.v_trunk, _ = trunk(observation_space, hidden_sizes, activation)
+            self.v_trunk, _ = build_trunk(observation_space, hidden_sizes, activation)
             self.v_memory = LSTM(trunk_out, lstm_size, layer_norm=cell == 'lnlstm')
             init_trunk(self.v_trunk, init, image)
 
