@@ -82,12 +82,14 @@ def test_signatures_match_each_other_and_the_spec(algo):
 
 @pytest.mark.parametrize('algo', ALGOS)
 def test_default_networks_match(algo):
-    """(64, 64) tanh MLPs on-policy, (256, 256) relu off-policy, in both."""
+    """(64, 64) tanh MLPs on-policy (in PyTorch, the tanh with NumPy's forward pass), (256, 256) relu
+    off-policy, in both."""
     pt = inspect.signature(modules(algo, 'pytorch')[1].MLPActorCritic).parameters
     tf1 = inspect.signature(modules(algo, 'tf1')[1].mlp_actor_critic).parameters
     on_policy = algo in ON_POLICY
     assert pt['hidden_sizes'].default == tf1['hidden_sizes'].default == ((64, 64) if on_policy else (256, 256))
-    assert pt['activation'].default is (torch.nn.Tanh if on_policy else torch.nn.ReLU)
+    from spinup.utils.activations_pytorch import Tanh
+    assert pt['activation'].default is (Tanh if on_policy else torch.nn.ReLU)
     assert tf1['activation'].default.__name__ == ('tanh' if on_policy else 'relu')
 
 

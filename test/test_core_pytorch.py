@@ -196,3 +196,31 @@ def test_early_stop_takes_exactly_the_steps_within_the_kl_bound():
     assert info['KL'] > 1.5 * target_kl  # the policy it stopped at is past the bound...
     assert run(stop - 1, 1e6)['KL'] <= 1.5 * target_kl  # ...and the one before it was within
     assert run(stop, 1e6)['KL'] == pytest.approx(info['KL'])  # the same steps, without the check
+
+
+def test_tanh_is_numpys_forward_and_pytorchs_derivative():
+    """The on-policy MLPs' tanh: NumPy's values, exactly (the ones the NumPy policy step computes),
+    and PyTorch's own derivative of tanh at them; float64 and a transposed (non-contiguous) input
+    too; in inference mode it needs no graph."""
+    from spinup.utils.activations_pytorch import Tanh
+    assert core.MLPActorCritic.__init__.__defaults__[1] is Tanh
+    gen = torch.Generator().manual_seed(0)
+    for x in (torch.randn(300, 64, generator=gen) * 3, torch.randn(64, 30, generator=gen, dtype=torch.float64).T):
+        x.requires_grad_(True)
+        y = Tanh()(x)
+        assert y.dtype == x.dtype and y.shape == x.shape
+        np.testing.assert_array_equal(y.detach().numpy(), np.tanh(x.detach().numpy()))
+        torch.testing.assert_close(y, torch.tanh(x))
+        g = torch.randn(x.shape, generator=gen, dtype=x.dtype)
+        (grad,) = torch.autograd.grad(y, x, g)
+        assert torch.equal(grad, torch.ops.aten.tanh_backward(g, y.detach()))  # g * (1 - y^2)
+    with torch.inference_mode():
+        assert torch.equal(Tanh()(torch.zeros(2, 3)), torch.zeros(2, 3))
+
+
+def test_tanh_has_a_second_derivative():
+    """TRPO's Hessian-vector products differentiate the gradient again."""
+    from spinup.utils.activations_pytorch import Tanh
+    x = torch.randn(5, 4, dtype=torch.float64, requires_grad=True)
+    assert torch.autograd.gradcheck(Tanh(), (x,))
+    assert torch.autograd.gradgradcheck(Tanh(), (x,))

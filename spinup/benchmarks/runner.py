@@ -39,7 +39,9 @@ def train(algo_name: str, hidden_sizes: Tuple[int, ...], activation: str, **kwar
     from spinup.algos import load, split_name
     if split_name(algo_name)[1] == 'pytorch':
         import torch.nn as nn
-        act = {'tanh': nn.Tanh, 'relu': nn.ReLU}[activation]
+
+        from spinup.utils.activations_pytorch import Tanh
+        act = {'tanh': Tanh, 'relu': nn.ReLU}[activation]
     else:
         import tensorflow.compat.v1 as tf
         act = {'tanh': tf.nn.tanh, 'relu': tf.nn.relu}[activation]

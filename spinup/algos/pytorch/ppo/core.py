@@ -12,6 +12,7 @@ from torch.distributions.independent import Independent
 from torch.distributions.normal import Normal
 
 from spinup.utils.acting import numpy_mlp
+from spinup.utils.activations_pytorch import Tanh
 from spinup.utils.envs import check_flat_observations
 from spinup.utils.errors import SpinupError, check_init
 from spinup.utils.phases import phase
@@ -176,7 +177,7 @@ class MLPActorCritic(nn.Module):
     is near its mean, and 1 in the value's: the same in TF1 and PyTorch.
     """
 
-    def __init__(self, observation_space, action_space, hidden_sizes=(64, 64), activation=nn.Tanh,
+    def __init__(self, observation_space, action_space, hidden_sizes=(64, 64), activation=Tanh,
                  init='default'):
         super().__init__()
         check_flat_observations(observation_space.shape)

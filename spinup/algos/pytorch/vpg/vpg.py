@@ -198,8 +198,9 @@ def vpg(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str,
             ``pi`` and ``v`` are also the modules whose parameters the two optimizers train.
 
         ac_kwargs (dict): Keyword arguments for ``actor_critic``; the default agent takes
-            ``hidden_sizes`` ((64, 64)), ``activation`` (``torch.nn.Tanh``) and ``init``
-            (``'default'``, the framework's own, or ``'orthogonal'``, PPO2's).
+            ``hidden_sizes`` ((64, 64)), ``activation`` (``spinup.utils.activations_pytorch.Tanh``,
+            tanh with NumPy's forward pass) and ``init`` (``'default'``, the framework's own, or
+            ``'orthogonal'``, PPO2's).
 
         seed (int): Seeds Python, NumPy, PyTorch and the environment. MPI process ``k`` uses
             ``seed + 10000 * k``.
