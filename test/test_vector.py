@@ -304,6 +304,27 @@ def test_benchmark_runner_passes_num_envs_on(tmp_path):
     assert progress['TotalEnvInteracts'].tolist() == [400, 800]
 
 
+class VaryingInfos(gym.Env):
+    """Infos whose keys differ between copies and steps: numbers, arrays, strings, a nested dict."""
+    observation_space = gym.spaces.Box(-1, 1, (2,))
+    action_space = gym.spaces.Box(-1, 1, (1,))
+
+    def reset(self, seed=None, options=None):
+        super().reset(seed=seed)
+        return self.np_random.uniform(-1, 1, 2).astype(np.float32), {'start': True}
+
+    def step(self, action):
+        u = self.np_random.uniform()
+        info = {'u': float(u), 'n': np.int32(3)}
+        if u < 0.5:
+            info['name'] = 'low'
+        if u > 0.3:
+            info['vec'] = np.full(3, u, dtype=np.float32)
+            info['more'] = {'x': int(u * 10)}
+        obs = np.full(2, u, dtype=np.float32)
+        return obs, float(action[0]), bool(u > 0.9), False, info
+
+
 class DictObservations:
     """A one-step environment whose observations are a Dict: not an array of one row."""
 
@@ -321,11 +342,11 @@ class DictObservations:
         return Env()
 
 
-def test_one_copy_steps_as_gymnasiums_sync_vector_does():
-    """num_envs=1 builds a vector that steps its copy directly: its observations, rewards, ends
-    and infos, nested ones too (episode statistics, as a game reports them), are exactly
-    SyncVectorEnv's, step after step across episode ends; a Dict observation takes the
-    general step."""
+def test_sync_vector_steps_as_gymnasiums_does():
+    """A sync vector steps its copies directly: its observations, rewards, ends and infos, nested
+    ones too (episode statistics, as a game reports them, in the copies whose episodes ended
+    and masked in the others; keys that some copies lack, arrays, strings), are exactly SyncVectorEnv's, step after step across episode ends
+    and resets of some copies; a Dict observation takes the general step."""
     from gymnasium.vector import AutoresetMode, SyncVectorEnv
 
     from spinup.utils.envs import make_vector_env
@@ -336,7 +357,7 @@ def test_one_copy_steps_as_gymnasiums_sync_vector_does():
             for x, y in zip(a, b):
                 same(x, y)
         elif isinstance(a, dict):
-            assert a.keys() == b.keys()
+            assert list(a) == list(b)
             for key in a:
                 if key == 't':  # an episode's wall-clock time: its type only
                     assert a[key].dtype == b[key].dtype and a[key].shape == b[key].shape
@@ -345,21 +366,26 @@ def test_one_copy_steps_as_gymnasiums_sync_vector_does():
         else:
             assert a.dtype == b.dtype and a.shape == b.shape and np.array_equal(a, b), (a, b)
 
-    for env_fn, steps in [(lambda: gym.wrappers.RecordEpisodeStatistics(gym.make('CartPole-v1')), 300),
-                          (DictObservations, 5)]:
-        one = make_vector_env(env_fn, 1, 'sync')
-        general = SyncVectorEnv([env_fn], autoreset_mode=AutoresetMode.DISABLED)
-        assert type(one) is not SyncVectorEnv and isinstance(one, SyncVectorEnv)
-        same(one.reset(seed=3), general.reset(seed=3))
+    def cartpole():
+        return gym.wrappers.RecordEpisodeStatistics(gym.make('CartPole-v1'))
+
+    for env_fn, num_envs, steps in [(cartpole, 1, 300), (cartpole, 3, 300), (VaryingInfos, 4, 60),
+                                    (DictObservations, 2, 5)]:
+        direct = make_vector_env(env_fn, num_envs, 'sync')
+        general = SyncVectorEnv([env_fn] * num_envs, autoreset_mode=AutoresetMode.DISABLED)
+        assert type(direct) is not SyncVectorEnv and isinstance(direct, SyncVectorEnv)
+        same(direct.reset(seed=3), general.reset(seed=3))
         episodes = 0
         for t in range(steps):
-            action = np.array([t % 2])
-            results = one.step(action)
+            action = np.array([(t + k) % 3 % 2 for k in range(num_envs)])
+            action = action[:, None].astype(np.float32) if env_fn is VaryingInfos else action
+            results = direct.step(action)
             for a, b in zip(results, general.step(action)):
                 same(a, b)
             done = results[2] | results[3]
             if done.any():
                 episodes += 1
-                assert 'episode' in results[4] or env_fn is DictObservations
-                same(one.reset(options={'reset_mask': done}), general.reset(options={'reset_mask': done}))
+                assert 'episode' in results[4] or env_fn is not cartpole
+                assert done.all() or env_fn is not cartpole or not results[4]['_episode'].all()
+                same(direct.reset(options={'reset_mask': done}), general.reset(options={'reset_mask': done}))
         assert episodes >= 5

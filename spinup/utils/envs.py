@@ -234,8 +234,8 @@ def make_vector_env(env_fn: Callable[[], Any], num_envs: int = 1, vector_mode: s
     ``AutoresetMode.DISABLED``): the algorithm resets the copies whose episodes ended with
     ``reset(options={'reset_mask': done})``, so the observation a step returns is always that
     step's own, the true final one at an episode's end, to bootstrap a truncated episode from.
-    One sync copy is a ``OneCopyVector``: the same results, without the cost of the general
-    loop over copies.
+    A sync vector is a ``OneCopyVector`` for one copy and a ``DirectSyncVector`` for more:
+    ``SyncVectorEnv``'s results, without the cost of its general step.
     """
     import gymnasium as gym
     from gymnasium.vector import AutoresetMode
@@ -246,7 +246,7 @@ def make_vector_env(env_fn: Callable[[], Any], num_envs: int = 1, vector_mode: s
     elif vector_mode == 'sync' and num_envs == 1:
         envs = one_copy_vector_class()([env_fn], autoreset_mode=AutoresetMode.DISABLED)
     elif vector_mode == 'sync':
-        envs = gym.vector.SyncVectorEnv([env_fn] * num_envs, autoreset_mode=AutoresetMode.DISABLED)
+        envs = direct_vector_class()([env_fn] * num_envs, autoreset_mode=AutoresetMode.DISABLED)
     else:
         envs = gym.vector.AsyncVectorEnv([CopyInSubprocess(env_fn)] * num_envs,
                                          autoreset_mode=AutoresetMode.DISABLED)
@@ -298,6 +298,77 @@ def one_copy_vector_class():
         return batched
 
     return OneCopyVector
+
+
+@functools.lru_cache(maxsize=None)
+def direct_vector_class():
+    """``DirectSyncVector``, a ``SyncVectorEnv`` that steps its copies directly and gathers
+    their infos once a step (made on first use: importing this module does not import
+    gymnasium)."""
+    import gymnasium as gym
+    import numpy as np
+
+    class DirectSyncVector(gym.vector.SyncVectorEnv):
+        """A sync vector whose ``step`` calls each copy's ``step`` and writes its results into
+        the batch, then gathers the copies' infos key by key (:func:`gather_infos`).
+        ``SyncVectorEnv``'s general step iterates over the batched action through the action
+        space, concatenates the observations through the observation space and merges each
+        copy's info into the batch one key at a time; with 8 copies of HalfCheetah that was a
+        fifth of the vector's time, of which this class saves about half (the speed page). It returns what ``SyncVectorEnv`` returns, the
+        same arrays and infos, and resets as it does; observations other than arrays (a Dict
+        or Tuple space) and actions other than Box or Discrete take the general step."""
+
+        def step(self, actions):
+            if not (isinstance(self.single_observation_space, gym.spaces.Box)
+                    and isinstance(self.single_action_space, (gym.spaces.Box, gym.spaces.Discrete))):
+                return super().step(actions)
+            assert not self._autoreset_envs.any(), 'a copy ended its episode: reset it first'
+            infos = []
+            for i, env in enumerate(self.envs):
+                obs, reward, terminated, truncated, info = env.step(actions[i])
+                self._env_obs[i] = self._observations[i] = obs  # (reset concatenates _env_obs)
+                self._rewards[i], self._terminations[i], self._truncations[i] = reward, terminated, truncated
+                infos.append(info)
+            self._autoreset_envs = self._terminations | self._truncations
+            return (self._observations.copy() if self.copy else self._observations, self._rewards.copy(),
+                    self._terminations.copy(), self._truncations.copy(), gather_infos(infos))
+
+    def gather_infos(infos: list) -> Dict[str, Any]:
+        """The copies' ``infos`` (a dict each, or None where a nested dict is absent) as a vector
+        gathers them (``VectorEnv._add_info``): each key's values in an array of one row a copy,
+        of the type gymnasium picks from the first copy that has the key, beside a mask
+        ``_key`` of the copies that have it; a nested dict is gathered the same way."""
+        n, batched = len(infos), {}
+        keys = dict.fromkeys(key for info in infos if info for key in info)
+        every = all(info and info.keys() == keys.keys() for info in infos)  # the usual case
+        for key in keys:
+            if every:
+                values, mask = [info[key] for info in infos], np.ones(n, dtype=np.bool_)
+            else:
+                mask = np.array([bool(info) and key in info for info in infos])
+                values = [info[key] if has else None for info, has in zip(infos, mask)]
+            value = values[0] if every else values[mask.argmax()]  # the first copy's that has the key
+            if isinstance(value, dict) and key != 'final_obs':
+                batched[key] = gather_infos(values)
+            else:
+                if key == 'final_obs':
+                    dtype = object
+                elif type(value) in (int, float, bool) or isinstance(value, np.number):
+                    dtype = type(value)
+                else:
+                    dtype = value.dtype if isinstance(value, np.ndarray) else object
+                if every and dtype is not object:  # one array of all the copies' values
+                    batched[key] = np.array(values, dtype=dtype)
+                else:
+                    array = np.zeros((n, *np.shape(value)), dtype) if dtype is not object else \
+                        np.full(n, fill_value=None, dtype=object)
+                    for i in np.flatnonzero(mask):
+                        array[i] = values[i]
+                    batched[key] = array
+            batched[f'_{key}'] = mask
+        return batched
+
+    return DirectSyncVector
 
 
 class CopyInSubprocess:
