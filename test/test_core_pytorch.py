@@ -199,28 +199,38 @@ def test_early_stop_takes_exactly_the_steps_within_the_kl_bound():
 
 
 def test_tanh_is_numpys_forward_and_pytorchs_derivative():
-    """The on-policy MLPs' tanh: NumPy's values, exactly (the ones the NumPy policy step computes),
-    and PyTorch's own derivative of tanh at them; float64 and a transposed (non-contiguous) input
-    too; in inference mode it needs no graph."""
-    from spinup.utils.activations_pytorch import Tanh
+    """The on-policy MLPs' tanh: on a whole batch, NumPy's values exactly, with a gradient or
+    without, and PyTorch's own derivative of tanh at them (float64 and a transposed,
+    non-contiguous input too); a small input (acting, a minibatch) and other dtypes take
+    torch.tanh."""
+    from spinup.utils.activations_pytorch import NUMPY_FROM, Tanh
     assert core.MLPActorCritic.__init__.__defaults__[1] is Tanh
     gen = torch.Generator().manual_seed(0)
-    for x in (torch.randn(300, 64, generator=gen) * 3, torch.randn(64, 30, generator=gen, dtype=torch.float64).T):
+    rows = NUMPY_FROM // 64 + 1
+    for x in (torch.randn(rows, 64, generator=gen) * 3,
+              torch.randn(64, rows, generator=gen, dtype=torch.float64).T):
         x.requires_grad_(True)
         y = Tanh()(x)
+        assert type(y.grad_fn).__name__ == '_NumpyTanhBackward'
         assert y.dtype == x.dtype and y.shape == x.shape
         np.testing.assert_array_equal(y.detach().numpy(), np.tanh(x.detach().numpy()))
         torch.testing.assert_close(y, torch.tanh(x))
         g = torch.randn(x.shape, generator=gen, dtype=x.dtype)
         (grad,) = torch.autograd.grad(y, x, g)
         assert torch.equal(grad, torch.ops.aten.tanh_backward(g, y.detach()))  # g * (1 - y^2)
-    with torch.inference_mode():
-        assert torch.equal(Tanh()(torch.zeros(2, 3)), torch.zeros(2, 3))
+    big = torch.randn(rows, 64, generator=gen)
+    for mode in (torch.no_grad, torch.inference_mode):
+        with mode():
+            np.testing.assert_array_equal(Tanh()(big).numpy(), np.tanh(big.numpy()))
+    small = torch.randn(8, 64, generator=gen)
+    assert type(Tanh()(small.requires_grad_(True)).grad_fn).__name__ == 'TanhBackward0'
+    for x in (small, torch.tensor(0.5), torch.arange(3), torch.ones(rows, 64, dtype=torch.bfloat16)):
+        assert torch.equal(Tanh()(x), torch.tanh(x))
 
 
 def test_tanh_has_a_second_derivative():
     """TRPO's Hessian-vector products differentiate the gradient again."""
-    from spinup.utils.activations_pytorch import Tanh
+    from spinup.utils.activations_pytorch import _NumpyTanh
     x = torch.randn(5, 4, dtype=torch.float64, requires_grad=True)
-    assert torch.autograd.gradcheck(Tanh(), (x,))
-    assert torch.autograd.gradgradcheck(Tanh(), (x,))
+    assert torch.autograd.gradcheck(_NumpyTanh.apply, (x,))
+    assert torch.autograd.gradgradcheck(_NumpyTanh.apply, (x,))

@@ -325,6 +325,26 @@ class VaryingInfos(gym.Env):
         return obs, float(action[0]), bool(u > 0.9), False, info
 
 
+class IrregularInfos(VaryingInfos):
+    """Infos that only gymnasium's merge makes sense of, some steps: a value that is a dict in one
+    copy and a number in another, a key of the copy's own that starts with '_'; and arrays whose
+    types differ between copies (cast to the first one's)."""
+
+    def reset(self, seed=None, options=None):
+        self.first = self.first if seed is None else seed == 3  # the first copy, reset with seed=3
+        return super().reset(seed=seed, options=options)
+
+    def step(self, action):
+        obs, reward, terminated, truncated, info = super().step(action)
+        u = info['u']
+        info['arr'] = np.full(3, u) if u < 0.5 else np.arange(3)
+        if u < 0.4:  # (gymnasium itself fails on a number before a dict)
+            info['odd'] = {'a': 1} if self.first else 2
+        if u > 0.85:
+            info['_own'] = u
+        return obs, reward, terminated, truncated, info
+
+
 class DictObservations:
     """A one-step environment whose observations are a Dict: not an array of one row."""
 
@@ -345,7 +365,8 @@ class DictObservations:
 def test_sync_vector_steps_as_gymnasiums_does():
     """A sync vector steps its copies directly: its observations, rewards, ends and infos, nested
     ones too (episode statistics, as a game reports them, in the copies whose episodes ended
-    and masked in the others; keys that some copies lack, arrays, strings), are exactly SyncVectorEnv's, step after step across episode ends
+    and masked in the others; keys that some copies lack, arrays, strings, and infos that only
+    gymnasium's merge makes sense of), are exactly SyncVectorEnv's, step after step across episode ends
     and resets of some copies; a Dict observation takes the general step."""
     from gymnasium.vector import AutoresetMode, SyncVectorEnv
 
@@ -363,14 +384,16 @@ def test_sync_vector_steps_as_gymnasiums_does():
                     assert a[key].dtype == b[key].dtype and a[key].shape == b[key].shape
                 else:
                     same(a[key], b[key])
-        else:
+        elif isinstance(a, np.ndarray):
             assert a.dtype == b.dtype and a.shape == b.shape and np.array_equal(a, b), (a, b)
+        else:  # what gymnasium's merge leaves in a dict that was a number in another copy
+            assert type(a) is type(b) and a == b, (a, b)
 
     def cartpole():
         return gym.wrappers.RecordEpisodeStatistics(gym.make('CartPole-v1'))
 
     for env_fn, num_envs, steps in [(cartpole, 1, 300), (cartpole, 3, 300), (VaryingInfos, 4, 60),
-                                    (DictObservations, 2, 5)]:
+                                    (IrregularInfos, 4, 60), (DictObservations, 2, 5)]:
         direct = make_vector_env(env_fn, num_envs, 'sync')
         general = SyncVectorEnv([env_fn] * num_envs, autoreset_mode=AutoresetMode.DISABLED)
         assert type(direct) is not SyncVectorEnv and isinstance(direct, SyncVectorEnv)
@@ -378,7 +401,8 @@ def test_sync_vector_steps_as_gymnasiums_does():
         episodes = 0
         for t in range(steps):
             action = np.array([(t + k) % 3 % 2 for k in range(num_envs)])
-            action = action[:, None].astype(np.float32) if env_fn is VaryingInfos else action
+            if env_fn in (VaryingInfos, IrregularInfos):
+                action = action[:, None].astype(np.float32)
             results = direct.step(action)
             for a, b in zip(results, general.step(action)):
                 same(a, b)
