@@ -82,7 +82,7 @@ def test_signatures_match_each_other_and_the_spec(algo):
 
 @pytest.mark.parametrize('algo', ALGOS)
 def test_default_networks_match(algo):
-    """(64, 64) tanh MLPs on-policy (in PyTorch, the tanh with NumPy's forward pass), (256, 256) relu
+    """(64, 64) tanh MLPs on-policy (in PyTorch, the tanh computed by NumPy on whole batches), (256, 256) relu
     off-policy, in both."""
     pt = inspect.signature(modules(algo, 'pytorch')[1].MLPActorCritic).parameters
     tf1 = inspect.signature(modules(algo, 'tf1')[1].mlp_actor_critic).parameters

@@ -362,7 +362,7 @@ def direct_vector_class():
             else:
                 mask = np.array([bool(info) and key in info for info in infos])
                 values = [info[key] if has else None for info, has in zip(infos, mask)]
-            present = [value for value, has in zip(values, mask) if has]
+            present = values if every else [value for value, has in zip(values, mask) if has]
             value = present[0]  # the first copy's that has the key
             nested = [isinstance(v, dict) for v in present]
             if key != 'final_obs' and any(nested):

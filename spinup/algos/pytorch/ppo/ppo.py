@@ -330,8 +330,8 @@ def ppo(env_fn: Callable, actor_critic=core.pick_actor_critic, ac_kwargs: Dict[s
 
         ac_kwargs (dict): Keyword arguments for ``actor_critic``; the default agent takes
             ``hidden_sizes`` ((64, 64); the CNN's fully connected layers, (512,)),
-            ``activation`` (``spinup.utils.activations_pytorch.Tanh``, tanh with NumPy's forward
-            pass; the CNN's, ``torch.nn.ReLU``),
+            ``activation`` (``spinup.utils.activations_pytorch.Tanh``, tanh computed by NumPy on
+            whole batches; the CNN's, ``torch.nn.ReLU``),
             and ``init`` (``'default'``, the framework's own, or ``'orthogonal'``, PPO2's; the
             CNN's, ``'orthogonal'``).
 

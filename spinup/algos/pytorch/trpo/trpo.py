@@ -309,8 +309,8 @@ def trpo(env_fn: Callable, actor_critic=core.MLPActorCritic, ac_kwargs: Dict[str
 
         ac_kwargs (dict): Keyword arguments for ``actor_critic``; the default agent takes
             ``hidden_sizes`` ((64, 64)), ``activation`` (``spinup.utils.activations_pytorch.Tanh``,
-            tanh with NumPy's forward pass) and ``init`` (``'default'``, the framework's own, or
-            ``'orthogonal'``, PPO2's).
+            tanh computed by NumPy on whole batches) and ``init`` (``'default'``, the framework's
+            own, or ``'orthogonal'``, PPO2's).
 
         seed (int): Seeds Python, NumPy, PyTorch and the environment. MPI process ``k`` uses
             ``seed + 10000 * k``.
