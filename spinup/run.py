@@ -11,6 +11,7 @@ from textwrap import dedent
 from typing import List, Optional
 
 from spinup.algos import ALGOS, REGISTRY, load, split_name
+from spinup.cli.signatures import read_algorithm
 from spinup.utils.errors import run_main
 from spinup.cli.flags import (RUN_KWARGS, algorithm_help, check_counts, check_flags, check_types, check_values,
                               parse_flags, pick_policy, resolve_algo)
@@ -31,10 +32,12 @@ def run_algorithm(name: str, args: List[str]) -> None:
     asks_help = any(a in ('--help', '-h') for a in args)
     values, shorthands = parse_flags([a for a in args if a not in ('--help', '-h')])
     name = pick_policy(name, values, shorthands)  # (--policy lstm: PPO's recurrent variant)
-    algo_fn = load(name)
     if asks_help:
-        print(algorithm_help(name, algo_fn))
+        print(algorithm_help(name, load(name)))
         return
+    # the checks read the algorithm's arguments from its source: each run imports it (and its
+    # framework) in a process of its own, and this one need not
+    algo_fn = read_algorithm(name)
 
     check_flags(name, algo_fn, values)
     check_types(algo_fn, values)

@@ -1,13 +1,17 @@
 """The command line: parsing, name resolution, environment ids, and clear errors for bad input."""
+import inspect
 import subprocess
 import sys
+import typing
 
 import pytest
 import torch
 
 from conftest import run_cli, run_python
-from spinup.utils.envs import resolve_env_id
+from spinup.algos import IMPLEMENTATIONS, load
 from spinup.cli import flags
+from spinup.cli.signatures import Computed, ReadSignature, read_algorithm
+from spinup.utils.envs import resolve_env_id
 from spinup.utils.errors import SpinupError
 
 
@@ -326,3 +330,52 @@ def test_mujocos_other_warnings_still_show(capsys):
     warn('Nan, Inf or huge value in QACC at DOF 0. The simulation is unstable.')
     out = capsys.readouterr().out
     assert 'settotalmass' not in out and 'WARNING: Nan, Inf or huge value in QACC' in out
+
+
+# The checks read the algorithm's arguments from its source
+
+def _optional(annotation) -> bool:
+    return type(None) in typing.get_args(annotation)
+
+
+def _assert_same_arguments(read, real, where):
+    """What the checks use (names, kinds, defaults, Optional annotations, and the default
+    actor-critic's own arguments) is the same read from the source as imported."""
+    got, want = inspect.signature(read).parameters, inspect.signature(real).parameters
+    assert list(got) == list(want), where
+    for key, p in got.items():
+        q = want[key]
+        assert p.kind == q.kind and _optional(p.annotation) == _optional(q.annotation), (where, key)
+        if isinstance(p.default, ReadSignature):
+            _assert_same_arguments(p.default, q.default, f'{where}, {key}')
+        elif isinstance(p.default, Computed):  # a class or a function in the source
+            assert callable(q.default), (where, key, q.default)
+        else:
+            assert (p.default, type(p.default)) == (q.default, type(q.default)), (where, key)
+
+
+@pytest.mark.parametrize('name', sorted(IMPLEMENTATIONS))
+def test_the_arguments_read_from_the_source_are_the_imported_ones(name):
+    read = read_algorithm(name)
+    assert isinstance(read, ReadSignature), f'{name} could not be read from its source'
+    _assert_same_arguments(read, load(name), name)
+
+
+def test_the_checks_refuse_bad_input_without_importing_a_framework():
+    """A run's process imports its framework; the command line's own process does not, so a
+    TF1 run does not load TensorFlow twice (seconds each time)."""
+    out = run_python('''
+import sys
+from spinup.run import main
+from spinup.utils.errors import SpinupError
+for argv in (['sac_tf1', '--env', 'Pendulum-v1', '--clip_ration', '0.1'],
+             ['ppo_pytorch', '--env', 'CartPole-v1', '--epochs', '1.5'],
+             ['ppo_tf1', '--policy', 'lstm', '--env', 'CartPole-v1', '--num_envs', '4',
+              '--num_minibatches', '3']):
+    try:
+        main(argv)
+    except SpinupError as err:
+        print(str(err).split()[0])
+print('tensorflow' in sys.modules, 'torch' in sys.modules)
+''')
+    assert out.split() == ['unknown', '--epochs', 'num_minibatches=3', 'False', 'False'], out

@@ -22,7 +22,9 @@ def progress(run_dir):
 
 @pytest.mark.parametrize('backend', BACKENDS)
 @pytest.mark.parametrize('algo', ['vpg', 'trpo'])
-@pytest.mark.parametrize('env_id', ['CartPole-v1', 'Pendulum-v1', 'HalfCheetah-v5'])
+# discrete actions, and continuous ones of 6 dimensions in MuJoCo (Pendulum's one dimension: the
+# MPI test below)
+@pytest.mark.parametrize('env_id', ['CartPole-v1', 'HalfCheetah-v5'])
 def test_cli_runs_saves_and_reloads(data_dir, algo, backend, env_id):
     steps = 300 if env_id == 'HalfCheetah-v5' else 400
     # as on a machine with no screen: MuJoCo's headless renderer named, beside TensorFlow too

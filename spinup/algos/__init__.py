@@ -6,6 +6,7 @@ table, so an algorithm is made available in one place, and nothing is imported u
 asked for: a TF1 user never waits for torch, and the reverse.
 """
 import importlib
+import importlib.util
 from typing import Callable, Dict, Tuple
 
 from spinup.utils.errors import SpinupError
@@ -57,6 +58,19 @@ FRAMEWORKS = {'pytorch': ('torch', 'pip install torch==2.13.0 (see the README fo
               'tf1': ('tensorflow', 'pip install "tensorflow-cpu>=2.18,<2.21" (tensorflow on macOS)')}
 
 
+def _missing_framework(name: str) -> SpinupError:
+    package, how = FRAMEWORKS[split_name(name)[1]]
+    return SpinupError(f'{name} needs {package}, which is not installed: {how}.')
+
+
+def check_framework(name: str) -> None:
+    """Refuse, in one line, the registered ``name`` if its framework is not installed (found
+    without importing it)."""
+    package = FRAMEWORKS[split_name(name)[1]][0]
+    if importlib.util.find_spec(package) is None:
+        raise _missing_framework(name)
+
+
 def load(name: str) -> Callable:
     """Import and return the function registered as ``name`` (in ``IMPLEMENTATIONS``); refuse, in one line,
     one whose framework is not installed."""
@@ -64,10 +78,9 @@ def load(name: str) -> Callable:
     try:
         return getattr(importlib.import_module(module), function)
     except ModuleNotFoundError as err:
-        package, how = FRAMEWORKS[split_name(name)[1]]
-        if err.name is None or err.name.split('.')[0] != package:
+        if err.name is None or err.name.split('.')[0] != FRAMEWORKS[split_name(name)[1]][0]:
             raise
-        raise SpinupError(f'{name} needs {package}, which is not installed: {how}.') from None
+        raise _missing_framework(name) from None
 
 
 def base_algo(algo: str) -> str:
