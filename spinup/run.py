@@ -10,7 +10,7 @@ import sys
 from textwrap import dedent
 from typing import List, Optional
 
-from spinup.algos import ALGOS, REGISTRY, load, split_name
+from spinup.algos import ALGOS, REGISTRY, split_name
 from spinup.cli.signatures import read_algorithm
 from spinup.utils.errors import run_main
 from spinup.cli.flags import (RUN_KWARGS, algorithm_help, check_counts, check_flags, check_types, check_values,
@@ -32,12 +32,12 @@ def run_algorithm(name: str, args: List[str]) -> None:
     asks_help = any(a in ('--help', '-h') for a in args)
     values, shorthands = parse_flags([a for a in args if a not in ('--help', '-h')])
     name = pick_policy(name, values, shorthands)  # (--policy lstm: PPO's recurrent variant)
-    if asks_help:
-        print(algorithm_help(name, load(name)))
-        return
-    # the checks read the algorithm's arguments from its source: each run imports it (and its
+    # the checks and the help read the algorithm from its source: each run imports it (and its
     # framework) in a process of its own, and this one need not
     algo_fn = read_algorithm(name)
+    if asks_help:
+        print(algorithm_help(name, algo_fn))
+        return
 
     check_flags(name, algo_fn, values)
     check_types(algo_fn, values)

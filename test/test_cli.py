@@ -356,18 +356,23 @@ def _assert_same_arguments(read, real, where):
 
 @pytest.mark.parametrize('name', sorted(IMPLEMENTATIONS))
 def test_the_arguments_read_from_the_source_are_the_imported_ones(name):
-    read = read_algorithm(name)
+    read, imported = read_algorithm(name), load(name)
     assert isinstance(read, ReadSignature), f'{name} could not be read from its source'
-    _assert_same_arguments(read, load(name), name)
+    _assert_same_arguments(read, imported, name)
+    assert read.__doc__ == inspect.getdoc(imported)
+    assert flags.algorithm_help(name, read, width=100) == flags.algorithm_help(name, imported, width=100)
 
 
-def test_the_checks_refuse_bad_input_without_importing_a_framework():
+def test_the_checks_and_the_help_do_not_import_a_framework():
     """A run's process imports its framework; the command line's own process does not, so a
     TF1 run does not load TensorFlow twice (seconds each time)."""
     out = run_python('''
-import sys
+import contextlib, io, sys
 from spinup.run import main
 from spinup.utils.errors import SpinupError
+with contextlib.redirect_stdout(io.StringIO()) as shown:
+    main(['sac_tf1', '--help'])
+print(shown.getvalue().split()[:2])
 for argv in (['sac_tf1', '--env', 'Pendulum-v1', '--clip_ration', '0.1'],
              ['ppo_pytorch', '--env', 'CartPole-v1', '--epochs', '1.5'],
              ['ppo_tf1', '--policy', 'lstm', '--env', 'CartPole-v1', '--num_envs', '4',
@@ -378,4 +383,5 @@ for argv in (['sac_tf1', '--env', 'Pendulum-v1', '--clip_ration', '0.1'],
         print(str(err).split()[0])
 print('tensorflow' in sys.modules, 'torch' in sys.modules)
 ''')
-    assert out.split() == ['unknown', '--epochs', 'num_minibatches=3', 'False', 'False'], out
+    assert out.split() == ["['usage:',", "'python']", 'unknown', '--epochs', 'num_minibatches=3',
+                           'False', 'False'], out

@@ -480,9 +480,9 @@ def algorithm_help(name: str, algo_fn: Callable, width: Optional[int] = None) ->
     doc = inspect.getdoc(algo_fn) or ''
     meanings = {k: plain(first_sentence(v)) for k, v in docstring_args(doc).items()}
     if name in VARIANTS:  # (a variant documents what differs; PPO's docstring, the rest)
-        from spinup.algos import load
+        from spinup.cli.signatures import read_algorithm
         algo, backend = split_name(name)
-        base = inspect.getdoc(load(f'{base_algo(algo)}_{backend}')) or ''
+        base = inspect.getdoc(read_algorithm(f'{base_algo(algo)}_{backend}')) or ''
         meanings = {**{k: plain(first_sentence(v)) for k, v in docstring_args(base).items()},
                     **meanings}
     act = 'tf.nn.relu' if split_name(name)[1] == 'tf1' else 'torch.nn.ReLU'

@@ -4,15 +4,14 @@ The command line checks every flag against the algorithm's arguments, then runs 
 experiment in a process of its own, which imports the algorithm. Importing it for the checks
 too would load its framework a second time, in a process that never trains (TensorFlow takes
 seconds). The checks need only what the ``def`` line states: the names, the defaults and the
-annotations, and the keyword arguments of the default actor-critic. ``--help`` still imports
-the function, for its docstring.
+annotations, and the keyword arguments of the default actor-critic; ``--help`` adds the
+docstring, which the source states too.
 """
 import ast
-import importlib.util
 import inspect
 import typing
 from pathlib import Path
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Optional
 
 import spinup
 
@@ -33,22 +32,26 @@ class Unreadable(Exception):
 
 
 class Computed:
-    """A default that the source computes (a class, a function): kept as its expression."""
+    """A default that the source computes (a class, a function): kept as its expression, and
+    named, as the help names a class or a function, by the expression's last name."""
 
-    def __init__(self, text: str):
-        self.text = text
+    def __init__(self, expr: ast.expr):
+        self.text = ast.unparse(expr)
+        if isinstance(expr, (ast.Name, ast.Attribute)):
+            self.__name__ = self.text.rpartition('.')[2]
 
     def __repr__(self) -> str:
         return self.text
 
 
 class ReadSignature:
-    """What the checks use of a function: its ``__name__`` and, for :func:`inspect.signature`,
-    its ``__signature__``. It cannot be called."""
+    """What the checks and the help use of a function: its ``__name__``, its docstring and, for
+    :func:`inspect.signature`, its ``__signature__``. It cannot be called."""
 
-    def __init__(self, name: str, signature: inspect.Signature):
+    def __init__(self, name: str, signature: inspect.Signature, doc: Optional[str]):
         self.__name__ = name
         self.__signature__ = signature
+        self.__doc__ = doc
 
     def __call__(self, *args, **kwargs):
         raise TypeError(f'{self.__name__} was read from its source, not imported: '
@@ -100,8 +103,8 @@ def _default(tree: ast.Module, expr: ast.expr, resolve: bool) -> Any:
     if resolve and isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
         # the default actor-critic, ``core.X``: its own arguments, read the same way
         module = _imported_module(tree, expr.value.id)
-        return ReadSignature(expr.attr, _signature(_source(module), expr.attr))
-    return Computed(ast.unparse(expr))
+        return _read(_source(module), expr.attr)
+    return Computed(expr)
 
 
 def _annotation(expr: Optional[ast.expr]) -> Any:
@@ -114,8 +117,11 @@ def _annotation(expr: Optional[ast.expr]) -> Any:
         return inspect.Parameter.empty
 
 
-def _signature(tree: ast.Module, name: str) -> inspect.Signature:
+def _read(tree: ast.Module, name: str) -> ReadSignature:
+    """The function or class ``name`` defined in ``tree``: its arguments (a class's, those of its
+    ``__init__`` after ``self``) and its docstring."""
     node = _definition(tree, name)
+    doc = ast.get_docstring(node)
     skip_self = isinstance(node, ast.ClassDef)
     if skip_self:
         node = next((n for n in node.body
@@ -135,21 +141,22 @@ def _signature(tree: ast.Module, name: str) -> inspect.Signature:
         params.append((args.kwarg, P.VAR_KEYWORD, None))
     if skip_self:
         params = params[1:]
-    return inspect.Signature([
+    signature = inspect.Signature([
         P(arg.arg, kind, annotation=_annotation(arg.annotation), default=P.empty if default is None
           else _default(tree, default, resolve=arg.arg == 'actor_critic'))
         for arg, kind, default in params])
+    return ReadSignature(name, signature, doc)
 
 
 def read_algorithm(name: str) -> Callable:
-    """The registered algorithm ``name`` as the command line's checks see it, read from its
-    source; imported (:func:`spinup.algos.load`) where the source cannot be read so. Refuses,
+    """The registered algorithm ``name`` as the command line's checks and help see it, read from
+    its source; imported (:func:`spinup.algos.load`) where the source cannot be read so. Refuses,
     in one line, an algorithm whose framework is not installed, as ``load`` does."""
     from spinup.algos import IMPLEMENTATIONS, check_framework, load
     check_framework(name)
     module, function = IMPLEMENTATIONS[name]
     try:
-        return ReadSignature(function, _signature(_source(module), function))
+        return _read(_source(module), function)
     except (Unreadable, SyntaxError, ValueError, TypeError):
         return load(name)
 
