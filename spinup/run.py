@@ -11,10 +11,10 @@ from textwrap import dedent
 from typing import List, Optional
 
 from spinup.algos import ALGOS, REGISTRY, split_name
-from spinup.cli.signatures import read_algorithm
-from spinup.utils.errors import run_main
 from spinup.cli.flags import (RUN_KWARGS, algorithm_help, check_counts, check_flags, check_types, check_values,
                               parse_flags, pick_policy, resolve_algo)
+from spinup.cli.signatures import read_algorithm
+from spinup.utils.errors import run_main
 
 # The utilities, what each does, and an example (UTILITIES names the same commands)
 UTILITY_HELP = (
