@@ -134,8 +134,73 @@ def test_log_std_init_sets_the_first_standard_deviation(tmp_path, backend):
     assert entropy == pytest.approx(0.5 * np.log(2 * np.pi * np.e), abs=1e-4)
 
 
-def tf1_name(name: str, discrete: bool) -> str:
-    """The TF1 variable that holds the PyTorch parameter ``name`` of a recurrent agent."""
+@pytest.mark.parametrize('backend', BACKENDS)
+def test_lambda_returns_follow_their_recursion(backend):
+    """PPO2's value targets: G_t = r_t + gamma * ((1 - lam) * V(s_t+1) + lam * G_t+1), from
+    V of the last state where a trajectory is cut and from 0 where it terminates."""
+    gamma, lam, rng = 0.9, 0.8, np.random.default_rng(0)
+    bufs = [module(backend).RecurrentPPOBuffer((2,), (), 6, gamma, lam, num_envs=2,
+                                               value_targets=targets)
+            for targets in ('lambda-returns', 'rewards-to-go')]
+    rew, val = rng.normal(size=(2, 6, 2))
+    for t in range(6):
+        for buf in bufs:
+            buf.store(np.zeros((2, 2)), np.zeros(2), rew[t], val[t], np.zeros(2), np.zeros(2))
+        if t == 3:  # copy 0's episode terminates after 4 steps
+            for buf in bufs:
+                buf.finish_path(0, env=0)
+    for buf in bufs:  # the epoch cuts both copies' trajectories: bootstrap from V = 2
+        buf.finish_path(2.0, env=0), buf.finish_path(2.0, env=1)
+
+    def lambda_returns(r, v, last):
+        out, g, next_v = np.zeros(len(r)), last, last
+        for t in reversed(range(len(r))):
+            g = r[t] + gamma * ((1 - lam) * next_v + lam * g)
+            out[t], next_v = g, v[t]
+        return out
+    expected = np.stack([np.concatenate([lambda_returns(rew[:4, 0], val[:4, 0], 0.0),
+                                         lambda_returns(rew[4:, 0], val[4:, 0], 2.0)]),
+                         lambda_returns(rew[:, 1], val[:, 1], 2.0)], axis=1)
+    np.testing.assert_allclose(bufs[0].ret_buf, expected, rtol=1e-5)
+    np.testing.assert_allclose(bufs[0].adv_buf, bufs[1].adv_buf)  # the advantages are PPO's
+    assert np.abs(bufs[1].ret_buf - expected).max() > 0.1  # and the rewards-to-go differ
+
+
+@pytest.mark.parametrize('backend', BACKENDS)
+def test_default_init_starts_the_lstm_as_torch_does(backend):
+    """``init='default'``: the LSTM's weights uniform in +-1/sqrt(size) (not orthogonal), its
+    bias the sum of two such draws, in both backends."""
+    from gymnasium.spaces import Box, Discrete
+    size, bound = 32, 1 / np.sqrt(32)
+    if backend == 'pytorch':
+        from spinup.algos.pytorch.ppo.core_lstm import RecurrentActorCritic
+        memory = RecurrentActorCritic(Box(-1, 1, (3,)), Discrete(2), lstm_size=size,
+                                      hidden_sizes=(), init='default').memory
+        wx, wh, b = (p.detach().numpy() for p in (memory.wx.weight.T, memory.wh.weight.T,
+                                                   memory.b))
+    else:
+        import tensorflow.compat.v1 as tf
+        from spinup.algos.tf1.ppo.core_lstm import recurrent_actor_critic
+        with tf.Graph().as_default():
+            x, a, starts = (tf.placeholder(tf.float32, (None, None, 3)),
+                            tf.placeholder(tf.int32, (None, None)),
+                            tf.placeholder(tf.float32, (None, None)))
+            recurrent_actor_critic(x, a, starts, lstm_size=size, hidden_sizes=(), init='default',
+                                   action_space=Discrete(2))
+            with tf.Session() as sess:
+                sess.run(tf.global_variables_initializer())
+                wx, wh, b = sess.run([tf.trainable_variables(f'trunk/memory/{n}')[0]
+                                      for n in ('wx', 'wh', 'b')])
+    for w in (wx, wh):
+        assert np.abs(w).max() <= bound
+        assert np.std(w) == pytest.approx(bound / np.sqrt(3), rel=0.1)  # a uniform's
+    assert np.abs(b).max() <= 2 * bound and np.std(b) == pytest.approx(bound * np.sqrt(2 / 3),
+                                                                        rel=0.15)
+
+
+def tf1_name(name: str, discrete: bool, head_layers: int = 0) -> str:
+    """The TF1 variable that holds the PyTorch parameter ``name`` of a recurrent agent whose
+    heads have ``head_layers`` layers before their output."""
     part, _, rest = name.partition('.')
     scope = {'trunk': 'trunk', 'memory': 'trunk/memory', 'v_trunk': 'v/trunk',
              'v_memory': 'v/trunk/memory', 'v': 'v/value', 'log_std': 'pi',
@@ -143,6 +208,11 @@ def tf1_name(name: str, discrete: bool) -> str:
     if part in ('trunk', 'v_trunk'):  # Sequential: Linear, activation, Linear, ...
         index, kind = rest.split('.')
         rest = f"dense_{int(index) // 2}/{'kernel' if kind == 'weight' else 'bias'}"
+    elif part in ('pi', 'v') and head_layers:  # the same, the output layer last
+        index, kind = rest.split('.')
+        layer = int(index) // 2
+        scope = scope if layer == head_layers else f'{scope}_{layer}'
+        rest = 'kernel' if kind == 'weight' else 'bias'
     elif part in ('memory', 'v_memory'):  # wx.weight, wh.weight, b, ln_x.weight, ln_x.bias
         rest = rest.replace('.weight', '').replace('ln_x.bias', 'ln_x/b')
         rest = rest.replace('ln_h.bias', 'ln_h/b').replace('ln_c.bias', 'ln_c/b')
@@ -152,10 +222,11 @@ def tf1_name(name: str, discrete: bool) -> str:
     return f'{scope}/{rest}:0'
 
 
-@pytest.mark.parametrize('critic_lstm', [False, True])
+@pytest.mark.parametrize('critic_lstm, head_sizes', [(False, ()), (True, ()), (True, (8,))],
+                         ids=['shared', 'critic_lstm', 'critic_lstm-head_sizes'])
 @pytest.mark.parametrize('cell', CELLS)
 @pytest.mark.parametrize('discrete', [True, False], ids=['discrete', 'continuous'])
-def test_the_backends_compute_the_same_agent_and_loss(critic_lstm, cell, discrete):
+def test_the_backends_compute_the_same_agent_and_loss(critic_lstm, head_sizes, cell, discrete):
     """One agent's weights in both backends: the same log-probabilities and values on
     sequences with episode starts, and the same joint loss and gradients of PPO2's update."""
     import tensorflow.compat.v1 as tf
@@ -166,7 +237,8 @@ def test_the_backends_compute_the_same_agent_and_loss(critic_lstm, cell, discret
     from spinup.algos.tf1.ppo import ppo as ppo_tf1
     from spinup.algos.tf1.ppo.core_lstm import recurrent_actor_critic
     steps, batch, space = 6, 3, Discrete(3) if discrete else Box(-1, 1, (2,))
-    kwargs = dict(cell=cell, lstm_size=4, hidden_sizes=(8,), critic_lstm=critic_lstm)
+    kwargs = dict(cell=cell, lstm_size=4, hidden_sizes=(8,), critic_lstm=critic_lstm,
+                  head_sizes=head_sizes)
     ac = RecurrentActorCritic(Box(-1, 1, (5,)), space, **kwargs)
     rng = np.random.default_rng(0)
     obs = rng.normal(size=(steps, batch, 5)).astype(np.float32)
@@ -197,7 +269,7 @@ def test_the_backends_compute_the_same_agent_and_loss(critic_lstm, cell, discret
         loss = loss_pi + 0.5 * 0.5 * ppo_tf1.compute_loss_v(v, ret_ph, val_ph, 0.2)
         variables = {var.name: var for var in tf.trainable_variables()}
         assert len(variables) == len(list(ac.parameters()))
-        names = [tf1_name(name, discrete) for name, _ in ac.named_parameters()]
+        names = [tf1_name(name, discrete, len(head_sizes)) for name, _ in ac.named_parameters()]
         grads = tf.gradients(loss, [variables[name] for name in names])
         with tf.Session() as sess:
             for name, p in zip(names, ac.parameters()):
@@ -354,6 +426,7 @@ def test_policy_flag_runs_the_recurrent_variant_and_relaunches(data_dir):
     (['--policy', 'gru'], "--policy takes lstm or lnlstm"),
     (['--policy', 'lstm', '--num_envs', 4, '--num_minibatches', 3, '--steps_per_epoch', 96],
      'must split the num_envs=4 environment copies evenly'),
+    (['--policy', 'lstm', '--value_targets', 'gae'], "value_targets must be 'rewards-to-go'"),
 ])
 def test_bad_recurrent_flags_get_one_line(args, message):
     result = run_cli('ppo', '--env', 'CueRecall-v0', *args)

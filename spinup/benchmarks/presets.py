@@ -27,13 +27,13 @@ FAMILY_SETTINGS: Dict[str, Dict[str, Any]] = {
     # OpenAI baselines' own MuJoCo settings: PPO2's (64, 64) and trpo_mpi's (32, 32), tanh
     'ppo2-mujoco': dict(hidden_sizes=(64, 64), activation='tanh', steps_per_epoch=2048),
     'trpo_mpi-mujoco': dict(hidden_sizes=(32, 32), activation='tanh', steps_per_epoch=1024),
-    # Recurrent PPO on the velocity-masked tasks: the LSTM reads the observation through the
-    # recurrent agent's default trunk, a tanh MLP of (64, 64) (RL Zoo's reads it directly),
-    # the memoryless MLP has one tanh layer of 64; an epoch is RL Zoo's rollout, 256 steps on
-    # CartPole, 4096 on Pendulum
+    # Recurrent PPO on the velocity-masked tasks: on CartPole the LSTM reads the observation
+    # itself and each head has a relu layer (RL Zoo's agent); on Pendulum it reads it through
+    # the recurrent agent's default trunk, a tanh MLP of (64, 64); the memoryless MLP has one
+    # tanh layer of 64; an epoch is RL Zoo's rollout, 256 steps on CartPole, 4096 on Pendulum
     'memory-cartpole': dict(hidden_sizes=(64,), activation='tanh', steps_per_epoch=256),
     'memory-pendulum': dict(hidden_sizes=(64,), activation='tanh', steps_per_epoch=4096),
-    'memory-cartpole-lstm': dict(hidden_sizes=(64, 64), activation='tanh', steps_per_epoch=256),
+    'memory-cartpole-lstm': dict(hidden_sizes=(), activation='relu', steps_per_epoch=256),
     'memory-pendulum-lstm': dict(hidden_sizes=(64, 64), activation='tanh', steps_per_epoch=4096),
 }
 
@@ -65,8 +65,8 @@ TRPO_MPI_MUJOCO: Dict[str, Any] = dict(
 
 # RL Zoo's tuned recurrent PPO settings for CartPoleNoVel-v1 and PendulumNoVel-v1
 # (rl-baselines3-zoo, hyperparams/ppo_lstm.yml), each for the LSTM agent and, unchanged, for
-# PPO's memoryless MLP beside it, with observations and rewards normalized (without both, the
-# LSTM learned CartPoleNoVel far less well here). CartPole: the Zoo's 8 copies x 32 steps, one
+# PPO's memoryless MLP beside it, with observations and rewards normalized (but LSTM_64's
+# rewards, as RL Zoo's CartPoleNoVel agent's). CartPole: the Zoo's 8 copies x 32 steps, one
 # minibatch of 256, 20 passes. Pendulum: the Zoo's 4096 steps a rollout in minibatches of 128,
 # 10 passes; PPO2's minibatches hold whole copies, so 32 copies x 128 steps, one copy a
 # minibatch (the Zoo: 4 copies x 1024 steps, cut into sequences). The Zoo's Pendulum agent
@@ -82,7 +82,14 @@ MEMORY_PENDULUM: Dict[str, Any] = dict(
     num_envs=32, num_minibatches=32, update_epochs=10, pi_lr=1e-3, clip_ratio=0.2, ent_coef=0.0,
     max_grad_norm=0.5, gamma=0.9, lam=0.95, target_kl=None, normalize_obs=True,
     normalize_reward=True)
-LSTM_64 = dict(ac_kwargs=dict(lstm_size=64, critic_lstm=True))
+# RL Zoo's CartPoleNoVel agent (its model card's policy_kwargs): an LSTM of 64 on the
+# observation, the value's own LSTM, a relu layer of 64 in each head, the framework's own
+# initialization; trained as sb3-contrib trains it: on PPO2's value targets (advantage + value),
+# with sb3's weight of the value's loss (its vf_coef 0.5 on the squared error is 1.0 here, on
+# half of it), rewards not normalized. (Each of those alone changed little in trials; together
+# they brought this library's LSTM to sb3-contrib's level.)
+LSTM_64 = dict(normalize_reward=False, vf_coef=1.0, value_targets='lambda-returns',
+               ac_kwargs=dict(lstm_size=64, critic_lstm=True, head_sizes=(64,), init='default'))
 LSTM_128 = dict(ac_kwargs=dict(lstm_size=128, critic_lstm=True, log_std_init=0.0))
 MLP_VF_LR = dict(vf_lr=1e-3)  # (PPO's MLP has a value network of its own, at the same rate)
 

@@ -132,3 +132,15 @@ def check_init(init: str) -> str:
         raise SpinupError(f"init must be 'default' (the framework's own) or 'orthogonal' (PPO2's), "
                           f"not {init!r}.")
     return init
+
+
+VALUE_TARGETS = ('rewards-to-go', 'lambda-returns')
+
+
+def check_value_targets(value_targets: str) -> str:
+    """``value_targets`` if it names what PPO's value is trained on (:data:`VALUE_TARGETS`),
+    else one clear error."""
+    if value_targets not in VALUE_TARGETS:
+        raise SpinupError(f"value_targets must be 'rewards-to-go' (Spinning Up's) or "
+                          f"'lambda-returns' (PPO2's: advantage + value), not {value_targets!r}.")
+    return value_targets

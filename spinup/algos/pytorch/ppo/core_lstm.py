@@ -44,17 +44,28 @@ class LSTM(nn.Module):
 
     The layer-normalized cell (baselines' ``lnlstm``) normalizes the two products separately,
     each with its own gain and bias, and ``c`` only inside the output's tanh: the ``c`` carried
-    to the next step is not normalized. ``Wx`` and ``Wh`` start orthogonal, the biases at 0.
+    to the next step is not normalized. ``Wx`` and ``Wh`` start orthogonal and the biases at 0
+    (``init='orthogonal'``, PPO2's), or as ``torch.nn.LSTM`` starts them (``'default'``):
+    weights uniform in ±1/sqrt(size), and a bias that is the sum of two such draws (``nn.LSTM``
+    has two, one for each product).
     """
 
-    def __init__(self, in_dim: int, size: int, layer_norm: bool = False):
+    def __init__(self, in_dim: int, size: int, layer_norm: bool = False,
+                 init: str = 'orthogonal'):
         super().__init__()
         self.size = size
         self.wx = nn.Linear(in_dim, 4 * size, bias=False)
         self.wh = nn.Linear(size, 4 * size, bias=False)
         self.b = nn.Parameter(torch.zeros(4 * size))
-        nn.init.orthogonal_(self.wx.weight)
-        nn.init.orthogonal_(self.wh.weight)
+        if check_init(init) == 'orthogonal':
+            nn.init.orthogonal_(self.wx.weight)
+            nn.init.orthogonal_(self.wh.weight)
+        else:
+            bound = 1 / math.sqrt(size)
+            with torch.no_grad():
+                for weight in (self.wx.weight, self.wh.weight):
+                    weight.uniform_(-bound, bound)
+                self.b.uniform_(-bound, bound).add_(torch.empty_like(self.b).uniform_(-bound, bound))
         norm = (lambda n: nn.LayerNorm(n, eps=1e-5)) if layer_norm else (lambda n: nn.Identity())
         self.ln_x, self.ln_h, self.ln_c = norm(4 * size), norm(4 * size), norm(size)
 
@@ -100,9 +111,20 @@ def init_trunk(layers: nn.Module, init: str, image: bool, heads=()) -> None:
     if check_init(init) == 'orthogonal' and not image:
         orthogonal_init(layers, output_gain=math.sqrt(2))
     elif init == 'default':
-        for layer in [*layers.modules(), *heads]:
+        for layer in [*layers.modules(), *(m for head in heads for m in head.modules())]:
             if isinstance(layer, (nn.Conv2d, nn.Linear)):
                 layer.reset_parameters()
+
+
+def build_head(in_dim: int, head_sizes, activation, out_dim: int, gain: float) -> nn.Module:
+    """A head on the LSTM's output: a linear layer to ``out_dim``, orthogonal with ``gain``
+    (PPO2's), after the layers ``head_sizes`` (sb3-contrib's ``net_arch``, e.g. (64,)), each
+    orthogonal with gain sqrt(2) and followed by ``activation``."""
+    if not head_sizes:
+        return layer_init(nn.Linear(in_dim, out_dim), gain=gain)
+    head = mlp([in_dim, *head_sizes, out_dim], activation)
+    orthogonal_init(head, output_gain=gain)
+    return head
 
 
 class RecurrentActorCritic(nn.Module):
@@ -117,10 +139,13 @@ class RecurrentActorCritic(nn.Module):
         lstm_size (int): Units of the LSTM (PPO2's ``nlstm``; 128 as in its ``cnn_lstm``).
         hidden_sizes: The trunk's layers: (64, 64) for an MLP, (512,) after the convolutions;
             () for none (the LSTM reads the observations, or the convolutions' output, itself).
-        activation: The trunk's activation: tanh for an MLP, ReLU for the CNN.
-        init (str): ``'orthogonal'`` (PPO2's: gain sqrt(2) in the trunk, 0.01 for the policy's
-            output, 1 for the value's) or ``'default'`` (PyTorch's own, in the trunk and the
-            heads; the LSTM's weights stay orthogonal).
+        activation: The activation of the trunk and of the heads' layers: tanh for an MLP,
+            ReLU for the CNN.
+        head_sizes: Layers of each head between the LSTM and its output (sb3-contrib's
+            ``net_arch``, e.g. (64,)); () for none, as in PPO2: the heads are linear.
+        init (str): ``'orthogonal'`` (PPO2's: gain sqrt(2) in the trunk and the heads' layers,
+            0.01 for the policy's output, 1 for the value's, the LSTM orthogonal) or
+            ``'default'`` (PyTorch's own everywhere, the LSTM's as ``torch.nn.LSTM``'s).
         critic_lstm (bool): Give the value its own trunk and LSTM (its memory is then part of
             the state: ``(h, c, h_v, c_v)``), instead of reading the policy's.
         log_std_init (float): The Gaussian policy's log standard deviation at the start (-0.5,
@@ -128,29 +153,31 @@ class RecurrentActorCritic(nn.Module):
     """
 
     def __init__(self, observation_space, action_space, cell='lstm', lstm_size=128,
-                 hidden_sizes=None, activation=None, init='orthogonal', critic_lstm=False,
-                 log_std_init=-0.5):
+                 hidden_sizes=None, activation=None, head_sizes=(), init='orthogonal',
+                 critic_lstm=False, log_std_init=-0.5):
         super().__init__()
         image = is_image(observation_space.shape)
         self.trunk, trunk_out = build_trunk(observation_space, hidden_sizes, activation)
-        self.memory = LSTM(trunk_out, lstm_size, layer_norm=check_cell(cell) == 'lnlstm')
+        layer_norm = check_cell(cell) == 'lnlstm'
+        self.memory = LSTM(trunk_out, lstm_size, layer_norm, init)
+        head_act = activation or (nn.ReLU if image else nn.Tanh)
         if isinstance(action_space, Discrete):
-            self.pi = layer_init(nn.Linear(lstm_size, action_space.n), gain=0.01)
+            self.pi = build_head(lstm_size, head_sizes, head_act, action_space.n, gain=0.01)
             self.log_std = None
         elif isinstance(action_space, Box) and len(action_space.shape) == 1:
-            self.pi = layer_init(nn.Linear(lstm_size, action_space.shape[0]), gain=0.01)
+            self.pi = build_head(lstm_size, head_sizes, head_act, action_space.shape[0], 0.01)
             self.log_std = nn.Parameter(torch.full(action_space.shape, float(log_std_init)))
         else:
             raise SpinupError(f'the recurrent actor-critic handles Box (1-D) and Discrete '
                               f'actions, not {action_space}.')
-        self.v = layer_init(nn.Linear(lstm_size, 1), gain=1.0)
+        self.v = build_head(lstm_size, head_sizes, head_act, 1, gain=1.0)
         init_trunk(self.trunk, init, image, heads=(self.pi, self.v))
         # the value's own trunk and LSTM, built as the policy's (and after it: without them,
         # every random draw is as it was)
         self.v_trunk = self.v_memory = None
         if critic_lstm:
             self.v_trunk, _ = build_trunk(observation_space, hidden_sizes, activation)
-            self.v_memory = LSTM(trunk_out, lstm_size, layer_norm=cell == 'lnlstm')
+            self.v_memory = LSTM(trunk_out, lstm_size, layer_norm, init)
             init_trunk(self.v_trunk, init, image)
 
     def __setstate__(self, state):
@@ -162,7 +189,7 @@ class RecurrentActorCritic(nn.Module):
         """The memory before anything was seen: zeros, (h, c) of (batch_size, lstm_size), and
         (h_v, c_v) after them with a critic LSTM."""
         parts = 2 if self.v_memory is None else 4
-        return tuple(torch.zeros(batch_size, self.memory.size, device=self.v.weight.device)
+        return tuple(torch.zeros(batch_size, self.memory.size, device=self.memory.b.device)
                      for _ in range(parts))
 
     def distribution(self, out: torch.Tensor):

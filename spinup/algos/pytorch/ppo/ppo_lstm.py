@@ -27,7 +27,8 @@ from spinup.algos.pytorch.ppo.ppo import (PPOBuffer, clip_grads, compute_loss_pi
 from spinup.utils.checkpoint import Checkpoint
 from spinup.utils.devices import torch_device
 from spinup.utils.envs import make_vector_env, reports_episodes, steps_per_copy
-from spinup.utils.errors import SpinupError, check_inputs, check_recurrent_update
+from spinup.utils.errors import (SpinupError, check_inputs, check_recurrent_update,
+                                 check_value_targets)
 from spinup.utils.logx import EpochLogger
 from spinup.utils.mpi_pytorch import mpi_avg_grads, setup_pytorch_for_mpi, sync_params
 from spinup.utils.mpi_tools import local_steps, mpi_avg, num_procs, proc_id
@@ -39,16 +40,26 @@ from spinup.utils.phases import phase
 class RecurrentPPOBuffer(PPOBuffer):
     """:class:`~spinup.algos.pytorch.ppo.ppo.PPOBuffer`, and for each step whether its
     observation starts an episode (``start``: the done flag of the step before). ``get`` keeps
-    the ``[steps, envs]`` layout: each column is a copy's sequence, in order."""
+    the ``[steps, envs]`` layout: each column is a copy's sequence, in order.
+
+    The value's targets are the rewards-to-go, or, with ``value_targets='lambda-returns'``,
+    PPO2's: the advantage plus the value, ``A_t + V(s_t)`` (the λ-return)."""
 
     def __init__(self, obs_dim, act_dim, size, gamma=0.99, lam=0.97, num_envs=1,
-                 obs_dtype=np.float32):
+                 obs_dtype=np.float32, value_targets='rewards-to-go'):
         super().__init__(obs_dim, act_dim, size, gamma, lam, num_envs, obs_dtype)
         self.start_buf = np.zeros((size, num_envs), dtype=np.float32)
+        self.value_targets = check_value_targets(value_targets)
 
     def store(self, obs, act, rew, val, logp, start):
         self.start_buf[self.ptr] = start
         super().store(obs, act, rew, val, logp)
+
+    def finish_path(self, last_val=0, env=0):
+        path = slice(self.path_start_idx[env], self.ptr)
+        super().finish_path(last_val, env)
+        if self.value_targets == 'lambda-returns':
+            self.ret_buf[path, env] = self.adv_buf[path, env] + self.val_buf[path, env]
 
     def get(self, device: torch.device = torch.device('cpu')) -> Dict[str, torch.Tensor]:
         steps, envs = self.start_buf.shape
@@ -108,7 +119,8 @@ def ppo_lstm(env_fn: Callable, actor_critic=core_lstm.RecurrentActorCritic,
              normalize_obs: bool = False, normalize_reward: bool = False,
              num_minibatches: int = 4, update_epochs: int = 10, ent_coef: float = 0.0,
              vf_coef: float = 0.5, clip_vloss: bool = False, max_grad_norm: Optional[float] = 0.5,
-             anneal_lr: bool = False, anneal_clip: bool = False, device: str = 'cpu',
+             value_targets: str = 'rewards-to-go', anneal_lr: bool = False,
+             anneal_clip: bool = False, device: str = 'cpu',
              logger_kwargs: Dict[str, Any] = dict(), save_freq: int = 10,
              resume_from: Optional[str] = None) -> None:
     """PPO-Clip with a recurrent agent (PPO2's ``--policy lstm`` and ``--policy lnlstm``), on
@@ -144,6 +156,10 @@ def ppo_lstm(env_fn: Callable, actor_critic=core_lstm.RecurrentActorCritic,
         steps_per_epoch (int): Steps of all copies together in an epoch; each copy's sequence
             is ``steps_per_epoch / num_envs`` long, and training backpropagates through all of
             it (PPO2's ``nsteps``: 128 on Atari).
+
+        value_targets (str): What the value is trained on: ``'rewards-to-go'`` (PPO's, the
+            default), or ``'lambda-returns'`` (PPO2's and sb3's: the advantage plus the value
+            it was computed from, the λ-return with GAE's ``lam``).
     """
 
     device = torch_device(device)
@@ -153,6 +169,7 @@ def ppo_lstm(env_fn: Callable, actor_critic=core_lstm.RecurrentActorCritic,
     local_steps_per_epoch = local_steps(steps_per_epoch)
     steps_per_env = steps_per_copy(local_steps_per_epoch, num_envs, vector_mode)
     check_recurrent_update(num_envs, num_minibatches, max_grad_norm)
+    check_value_targets(value_targets)
 
     if device.type != 'cpu' and num_procs() > 1:
         raise SpinupError(f'device={str(device)!r} runs in one process: leave out --cpu (MPI), '
@@ -202,7 +219,8 @@ def ppo_lstm(env_fn: Callable, actor_critic=core_lstm.RecurrentActorCritic,
     def as_starts(s: np.ndarray) -> torch.Tensor:
         return torch.as_tensor(s, dtype=torch.float32, device=device)
 
-    buf = RecurrentPPOBuffer(obs_dim, act_dim, steps_per_env, gamma, lam, num_envs, obs_dtype)
+    buf = RecurrentPPOBuffer(obs_dim, act_dim, steps_per_env, gamma, lam, num_envs, obs_dtype,
+                             value_targets)
 
     # One optimizer for the whole agent, on the joint loss, with PPO2's epsilon
     optimizer = Adam(ac.parameters(), lr=pi_lr, eps=1e-5)

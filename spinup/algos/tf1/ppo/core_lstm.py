@@ -46,7 +46,7 @@ def layer_norm(size: int, name: str) -> Callable[[tf.Tensor], tf.Tensor]:
 
 
 def lstm(x: tf.Tensor, starts: tf.Tensor, state: Tuple[tf.Tensor, tf.Tensor], size: int,
-         layer_norm_on: bool = False):
+         layer_norm_on: bool = False, init: str = 'orthogonal'):
     """An LSTM cell run over ``x`` (T, B, in) from ``state`` (h, c), each (B, size); ``starts``
     (T, B) is 1 where the observation of step t starts a new episode. Returns every step's h
     (T, B, size) and the state after the last step.
@@ -59,12 +59,21 @@ def lstm(x: tf.Tensor, starts: tf.Tensor, state: Tuple[tf.Tensor, tf.Tensor], si
 
     The layer-normalized cell (baselines' ``lnlstm``) normalizes the two products separately,
     each with its own gain and bias, and ``c`` only inside the output's tanh: the ``c`` carried
-    to the next step is not normalized. ``Wx`` and ``Wh`` start orthogonal, the biases at 0.
+    to the next step is not normalized. ``Wx`` and ``Wh`` start orthogonal and the biases at 0
+    (``init='orthogonal'``, PPO2's), or as ``torch.nn.LSTM`` starts them (``'default'``):
+    weights uniform in ±1/sqrt(size), and a bias that is the sum of two such draws.
     """
-    wx = tf.get_variable('wx', [int(x.shape[-1]), 4 * size],
-                         initializer=tf.orthogonal_initializer(1.0))
-    wh = tf.get_variable('wh', [size, 4 * size], initializer=tf.orthogonal_initializer(1.0))
-    b = tf.get_variable('b', [4 * size], initializer=tf.zeros_initializer())
+    if check_init(init) == 'orthogonal':
+        weights, bias = tf.orthogonal_initializer(1.0), tf.zeros_initializer()
+    else:
+        bound = 1 / np.sqrt(size)
+        weights = tf.random_uniform_initializer(-bound, bound)
+
+        def bias(shape, dtype=tf.float32, partition_info=None):
+            return weights(shape, dtype) + weights(shape, dtype)
+    wx = tf.get_variable('wx', [int(x.shape[-1]), 4 * size], initializer=weights)
+    wh = tf.get_variable('wh', [size, 4 * size], initializer=weights)
+    b = tf.get_variable('b', [4 * size], initializer=bias)
     identity = lambda z: z  # noqa: E731
     ln_x, ln_h, ln_c = ((layer_norm(n, name) if layer_norm_on else identity)
                         for n, name in ((4 * size, 'ln_x'), (4 * size, 'ln_h'), (size, 'ln_c')))
@@ -87,8 +96,9 @@ def lstm(x: tf.Tensor, starts: tf.Tensor, state: Tuple[tf.Tensor, tf.Tensor], si
 
 def recurrent_actor_critic(x, a, starts, cell='lstm', lstm_size=128,
                            hidden_sizes: Optional[Sequence[int]] = None,
-                           activation: Optional[Callable] = None, init='orthogonal',
-                           critic_lstm=False, log_std_init=-0.5, action_space=None):
+                           activation: Optional[Callable] = None, head_sizes: Sequence[int] = (),
+                           init='orthogonal', critic_lstm=False, log_std_init=-0.5,
+                           action_space=None):
     """PPO2's recurrent agent: a trunk (an MLP for vectors, the Nature CNN for images), an LSTM
     that carries the memory (both under the scope ``trunk``), and a policy head (``pi``) and a
     value head (``v``) that both read the LSTM's output. With ``critic_lstm``, the value has a
@@ -103,9 +113,12 @@ def recurrent_actor_critic(x, a, starts, cell='lstm', lstm_size=128,
         lstm_size (int): Units of the LSTM (PPO2's ``nlstm``; 128 as in its ``cnn_lstm``).
         hidden_sizes, activation: The trunk's: (64, 64) and tanh for an MLP, (512,) and ReLU
             after the convolutions; ``hidden_sizes=()`` for none (the LSTM reads the
-            observations, or the convolutions' output, itself).
-        init (str): ``'orthogonal'`` (PPO2's) or ``'default'`` (glorot-uniform), in the trunk
-            and the heads; the LSTM's weights are orthogonal either way.
+            observations, or the convolutions' output, itself). The heads' layers take the
+            same activation.
+        head_sizes: Layers of each head between the LSTM and its output (sb3-contrib's
+            ``net_arch``, e.g. (64,)); () for none, as in PPO2: the heads are linear.
+        init (str): ``'orthogonal'`` (PPO2's, the LSTM's too) or ``'default'`` (glorot-uniform
+            in the trunk and the heads, the LSTM as ``torch.nn.LSTM`` starts).
         critic_lstm (bool): Give the value its own trunk and LSTM, instead of the policy's.
         log_std_init (float): The Gaussian policy's log standard deviation at the start (-0.5,
             as PPO's MLP; PPO2 and sb3-contrib start at 0, a standard deviation of 1).
@@ -120,6 +133,7 @@ def recurrent_actor_critic(x, a, starts, cell='lstm', lstm_size=128,
     obs_shape = tuple(x.shape.as_list()[2:])
     steps, batch = tf.shape(x)[0], tf.shape(x)[1]
     flat_x = tf.reshape(x, [-1, *obs_shape])
+    head_act = activation or (tf.nn.relu if is_image(obs_shape) else tf.tanh)
     state_in = tuple(tf.placeholder(tf.float32, shape=(None, lstm_size))
                      for _ in range(4 if critic_lstm else 2))
 
@@ -135,18 +149,25 @@ def recurrent_actor_critic(x, a, starts, cell='lstm', lstm_size=128,
             features = mlp(flat_x, sizes, act, act, init, np.sqrt(2)) if sizes else flat_x
         with tf.variable_scope('memory'):
             return lstm(tf.reshape(features, [steps, batch, features.shape[-1]]), starts,
-                        memory_state, lstm_size, cell == 'lnlstm')
+                        memory_state, lstm_size, cell == 'lnlstm', init)
+
+    def head(out, units, name, gain):
+        """A head's output layer (scope ``name``), after its layers ``head_sizes`` (gain
+        sqrt(2) with ``init='orthogonal'``)."""
+        for j, size in enumerate(head_sizes):
+            out = dense(out, size, head_act, name=f'{name}_{j}', init=init, gain=np.sqrt(2))
+        return dense(out, units, name=name, init=init, gain=gain)
 
     with tf.variable_scope('trunk'):
         hs, state_out = trunk_and_memory(state_in[:2])
     out = tf.reshape(hs, [-1, lstm_size])
     with tf.variable_scope('pi'):
         if isinstance(action_space, Discrete):
-            logits = dense(out, action_space.n, name='logits', init=init, gain=0.01)
+            logits = head(out, action_space.n, 'logits', gain=0.01)
             pi, logp, logp_pi, ent = categorical_from_logits(logits, tf.reshape(a, [-1]))
         elif isinstance(action_space, Box) and len(action_space.shape) == 1:
             act_dim = action_space.shape[0]
-            mu = dense(out, act_dim, name='mu', init=init, gain=0.01)
+            mu = head(out, act_dim, 'mu', gain=0.01)
             log_std = tf.get_variable('log_std', initializer=np.full(act_dim, log_std_init,
                                                                      dtype=np.float32))
             pi = mu + tf1_random_generator().normal(tf.shape(mu)) * tf.exp(log_std)
@@ -162,7 +183,7 @@ def recurrent_actor_critic(x, a, starts, cell='lstm', lstm_size=128,
             with tf.variable_scope('trunk'):
                 v_hs, v_state = trunk_and_memory(state_in[2:])
             v_out, state_out = tf.reshape(v_hs, [-1, lstm_size]), state_out + v_state
-        v = tf.squeeze(dense(v_out, 1, name='value', init=init, gain=1.0), axis=1)
+        v = tf.squeeze(head(v_out, 1, 'value', gain=1.0), axis=1)
     pi = tf.reshape(pi, [steps, batch, *pi.shape.as_list()[1:]])
     per_step = (tf.reshape(t, [steps, batch]) for t in (logp, logp_pi, ent, v))
     return (pi, *per_step, state_in, state_out)

@@ -24,7 +24,7 @@ import spinup.algos.tf1.ppo.core_lstm as core_lstm
 from spinup.algos.tf1.ppo.ppo import PPOBuffer, compute_loss_pi, compute_loss_v, explained_variance
 from spinup.utils.checkpoint import Checkpoint
 from spinup.utils.envs import make_vector_env, reports_episodes, steps_per_copy
-from spinup.utils.errors import check_inputs, check_recurrent_update
+from spinup.utils.errors import check_inputs, check_recurrent_update, check_value_targets
 from spinup.utils.logx import EpochLogger
 from spinup.utils.mpi_tf import (MpiAdamOptimizer, own_graph, session_config, sync_all_params,
                                  tf1_gpus, train_op)
@@ -39,16 +39,26 @@ tf.disable_v2_behavior()
 class RecurrentPPOBuffer(PPOBuffer):
     """:class:`~spinup.algos.tf1.ppo.ppo.PPOBuffer`, and for each step whether its
     observation starts an episode (``start``: the done flag of the step before). ``get`` keeps
-    the ``[steps, envs]`` layout: each column is a copy's sequence, in order."""
+    the ``[steps, envs]`` layout: each column is a copy's sequence, in order.
+
+    The value's targets are the rewards-to-go, or, with ``value_targets='lambda-returns'``,
+    PPO2's: the advantage plus the value, ``A_t + V(s_t)`` (the λ-return)."""
 
     def __init__(self, obs_dim, act_dim, size, gamma=0.99, lam=0.97, num_envs=1,
-                 obs_dtype=np.float32):
+                 obs_dtype=np.float32, value_targets='rewards-to-go'):
         super().__init__(obs_dim, act_dim, size, gamma, lam, num_envs, obs_dtype)
         self.start_buf = np.zeros((size, num_envs), dtype=np.float32)
+        self.value_targets = check_value_targets(value_targets)
 
     def store(self, obs, act, rew, val, logp, start):
         self.start_buf[self.ptr] = start
         super().store(obs, act, rew, val, logp)
+
+    def finish_path(self, last_val=0, env=0):
+        path = slice(self.path_start_idx[env], self.ptr)
+        super().finish_path(last_val, env)
+        if self.value_targets == 'lambda-returns':
+            self.ret_buf[path, env] = self.adv_buf[path, env] + self.val_buf[path, env]
 
     def get(self) -> Dict[str, np.ndarray]:
         steps, envs = self.start_buf.shape
@@ -105,7 +115,8 @@ def ppo_lstm(env_fn: Callable, actor_critic=core_lstm.recurrent_actor_critic,
              normalize_obs: bool = False, normalize_reward: bool = False,
              num_minibatches: int = 4, update_epochs: int = 10, ent_coef: float = 0.0,
              vf_coef: float = 0.5, clip_vloss: bool = False, max_grad_norm: Optional[float] = 0.5,
-             anneal_lr: bool = False, anneal_clip: bool = False, device: str = 'cpu',
+             value_targets: str = 'rewards-to-go', anneal_lr: bool = False,
+             anneal_clip: bool = False, device: str = 'cpu',
              logger_kwargs: Dict[str, Any] = dict(), save_freq: int = 10,
              resume_from: Optional[str] = None) -> None:
     """PPO-Clip with a recurrent agent (PPO2's ``--policy lstm`` and ``--policy lnlstm``), on
@@ -142,6 +153,10 @@ def ppo_lstm(env_fn: Callable, actor_critic=core_lstm.recurrent_actor_critic,
         steps_per_epoch (int): Steps of all copies together in an epoch; each copy's sequence
             is ``steps_per_epoch / num_envs`` long, and training backpropagates through all of
             it (PPO2's ``nsteps``: 128 on Atari).
+
+        value_targets (str): What the value is trained on: ``'rewards-to-go'`` (PPO's, the
+            default), or ``'lambda-returns'`` (PPO2's and sb3's: the advantage plus the value
+            it was computed from, the λ-return with GAE's ``lam``).
     """
 
     gpus = tf1_gpus(device)
@@ -151,6 +166,7 @@ def ppo_lstm(env_fn: Callable, actor_critic=core_lstm.recurrent_actor_critic,
     local_steps_per_epoch = local_steps(steps_per_epoch)
     steps_per_env = steps_per_copy(local_steps_per_epoch, num_envs, vector_mode)
     check_recurrent_update(num_envs, num_minibatches, max_grad_norm)
+    check_value_targets(value_targets)
 
     # Logger, and a record of every argument in config.json
     logger = EpochLogger(**logger_kwargs, resume_from=resume_from)
@@ -193,7 +209,8 @@ def ppo_lstm(env_fn: Callable, actor_critic=core_lstm.recurrent_actor_critic,
     # Observations go to the agent as float32, or as the bytes of images, which it scales itself
     obs_dtype = np.uint8 if envs.single_observation_space.dtype == np.uint8 else np.float32
 
-    buf = RecurrentPPOBuffer(obs_dim, act_dim, steps_per_env, gamma, lam, num_envs, obs_dtype)
+    buf = RecurrentPPOBuffer(obs_dim, act_dim, steps_per_env, gamma, lam, num_envs, obs_dtype,
+                             value_targets)
 
     clip_ph, lr_ph = (tf.placeholder(tf.float32, shape=()) for _ in range(2))
     loss_pi, pi_info = compute_loss_pi(logp, logp_old_ph, adv_ph, ent, clip_ph, ent_coef)
