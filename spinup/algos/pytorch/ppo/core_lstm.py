@@ -65,7 +65,8 @@ class LSTM(nn.Module):
             with torch.no_grad():
                 for weight in (self.wx.weight, self.wh.weight):
                     weight.uniform_(-bound, bound)
-                self.b.uniform_(-bound, bound).add_(torch.empty_like(self.b).uniform_(-bound, bound))
+                self.b.uniform_(-bound, bound)
+                self.b.add_(torch.empty_like(self.b).uniform_(-bound, bound))
         norm = (lambda n: nn.LayerNorm(n, eps=1e-5)) if layer_norm else (lambda n: nn.Identity())
         self.ln_x, self.ln_h, self.ln_c = norm(4 * size), norm(4 * size), norm(size)
 
