@@ -140,16 +140,33 @@ def shrink(command: str) -> List[str]:
     return [sys.executable, '-m', module, *args]
 
 
+def only_prints(argv: List[str]) -> bool:
+    """A command that reads and writes no run (the speed bench, the list of commands, an
+    algorithm's ``--help``): what it does cannot depend on the page that shows it."""
+    module, args = argv[2], argv[3:]
+    return module == 'spinup.benchmarks.speed' or (module == 'spinup.run' and (not args or '--help' in args))
+
+
+def shown_before(page: Path) -> set:
+    """The shrunk commands that only print and that an earlier page of :func:`pages` shows:
+    they run there, once in the suite, not again on ``page``."""
+    earlier = pages()[:pages().index(page)] if page in pages() else []
+    return {tuple(shrink(c)) for p in earlier for c in shell_commands(p) if only_prints(shrink(c))}
+
+
 def run_page(page: Path, workdir: Path) -> List[Tuple[str, subprocess.CompletedProcess]]:
     """Run the page's commands, then its snippets, in ``workdir``; stop at the first failure.
+    A command that only prints and that an earlier page shows already is not run again.
 
     Returns what ran, as (what, result) pairs; the last one failed if any did.
     """
     env = dict(os.environ, SPINUP_DATA_DIR=str(workdir / 'data'), MPLBACKEND='Agg')
     for key in ('DISPLAY', 'WAYLAND_DISPLAY'):
         env.pop(key, None)  # as on a machine with no screen
-    done = []
+    done, ran_elsewhere = [], shown_before(page)
     for command in shell_commands(page):
+        if tuple(shrink(command)) in ran_elsewhere:
+            continue
         result = subprocess.run(shrink(command), cwd=workdir, env=env, capture_output=True,
                                 text=True, timeout=900)
         done.append((command, result))

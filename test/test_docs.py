@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 
-from docs_pages import DOCS, REPO, blocks, pages, shell_commands, shrink
+from docs_pages import DOCS, REPO, blocks, pages, shell_commands, shown_before, shrink
 
 ALGOS = ('vpg', 'trpo', 'ppo', 'ddpg', 'td3', 'sac')
 
@@ -80,4 +80,11 @@ def test_the_pages_are_read_as_the_docs_tests_expect():
     argv = shrink('python -m spinup.run test_policy data/x/x_s0')
     assert '--norender' in argv and argv[argv.index('--episodes') + 1] == '1'
     assert blocks(readme, 'python'), 'README shows Python snippets'
+    # a command that only prints runs once, on the first page that shows it; a training runs
+    # on every page that shows it (the page's later commands read its run)
+    speed = DOCS / 'benchmarks' / 'speed.rst'
+    assert tuple(shrink('python -m spinup.benchmarks.speed')) in shown_before(speed)
+    install = next(c for c in shell_commands(readme) if '--exp_name installtest' in c)
+    assert install in shell_commands(DOCS / 'user' / 'installation.rst')
+    assert tuple(shrink(install)) not in shown_before(DOCS / 'user' / 'installation.rst')
     assert len(pages()) > 10
