@@ -1,5 +1,6 @@
-"""The smoke benchmark on a real two-node Ray cluster on this machine, into a data_dir only the
-launcher writes: every run folder must come back."""
+"""The smoke benchmark (its first seed: four runs, PPO and DDPG in both backends) on a real
+two-node Ray cluster on this machine, into a data_dir only the launcher writes: every run
+folder must come back."""
 import os
 import os.path as osp
 import secrets
@@ -94,7 +95,7 @@ def test_smoke_preset_on_a_two_node_ray_cluster(tmp_path):
                         f'--temp-dir={worker_dir}', *common],
                        env=env, check=True, timeout=180, capture_output=True)
         run = subprocess.run([sys.executable, '-m', 'spinup.run', 'benchmark', 'run', 'smoke',
-                              '--data_dir', str(data_dir), '--ray', f'{head_ip}:{port}'],
+                              '--seeds', '0', '--data_dir', str(data_dir), '--ray', f'{head_ip}:{port}'],
                              env=env, timeout=600, capture_output=True, text=True)
         assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     finally:
@@ -104,7 +105,8 @@ def test_smoke_preset_on_a_two_node_ray_cluster(tmp_path):
         shutil.rmtree(worker_dir, ignore_errors=True)
     assert not left, f'Ray processes outlived the test: {sorted(left)}'
 
-    runs = experiments(PRESETS['smoke'])
+    runs = experiments(PRESETS['smoke'], seeds=[0])
+    assert len(runs) == 4
     for exp in runs:
         run_dir = data_dir / exp.relpath
         assert is_finished(str(run_dir), exp.epochs), f'{exp.relpath} did not arrive whole'
