@@ -74,9 +74,9 @@ def test_trpo_refuses_an_unknown_variant(data_dir, backend):
 @pytest.mark.slow
 @pytest.mark.parametrize('backend', ['pytorch'])
 def test_trpo_learns_cartpole(data_dir, backend):
-    """TRPO at its defaults reaches an average return of 450 within 30 epochs (seeds 0-4 all
-    reached 500 here)."""
-    assert_ok(run_cli(f'trpo_{backend}', '--env', 'CartPole-v1', '--exp_name', 'learn', '--epochs', '30',
+    """TRPO at its defaults reaches an average return of 450 within 20 epochs (seeds 0-4 first
+    did at epochs 10 to 13 here, and all reached 500 within 30)."""
+    assert_ok(run_cli(f'trpo_{backend}', '--env', 'CartPole-v1', '--exp_name', 'learn', '--epochs', '20',
                       '--data_dir', data_dir))
     p = progress(data_dir / 'learn' / 'learn_s0')
     assert p['AverageEpRet'].max() >= 450, p['AverageEpRet'].tolist()
