@@ -150,8 +150,10 @@ def only_prints(argv: List[str]) -> bool:
 def shown_before(page: Path) -> set:
     """The shrunk commands that only print and that an earlier page of :func:`pages` shows:
     they run there, once in the suite, not again on ``page``."""
-    earlier = pages()[:pages().index(page)] if page in pages() else []
-    return {tuple(shrink(c)) for p in earlier for c in shell_commands(p) if only_prints(shrink(c))}
+    every = pages()
+    earlier = every[:every.index(page)] if page in every else []
+    shown = (shrink(c) for p in earlier for c in shell_commands(p))
+    return {tuple(argv) for argv in shown if only_prints(argv)}
 
 
 def run_page(page: Path, workdir: Path) -> List[Tuple[str, subprocess.CompletedProcess]]:
@@ -165,9 +167,10 @@ def run_page(page: Path, workdir: Path) -> List[Tuple[str, subprocess.CompletedP
         env.pop(key, None)  # as on a machine with no screen
     done, ran_elsewhere = [], shown_before(page)
     for command in shell_commands(page):
-        if tuple(shrink(command)) in ran_elsewhere:
+        argv = shrink(command)
+        if tuple(argv) in ran_elsewhere:
             continue
-        result = subprocess.run(shrink(command), cwd=workdir, env=env, capture_output=True,
+        result = subprocess.run(argv, cwd=workdir, env=env, capture_output=True,
                                 text=True, timeout=900)
         done.append((command, result))
         if result.returncode != 0:

@@ -100,7 +100,7 @@ def discount_cumsum(x: np.ndarray, discount: float) -> np.ndarray:
     ``y = [1 + 1 + 0.75, 2 + 1.5, 3] = [2.75, 3.5, 3]``.
     Shapes: ``x`` (T,) -> ``y`` (T,).
     """
-    import scipy.signal  # loaded on first use: a process that only plays a saved agent skips its second
+    import scipy.signal  # loaded on first use: playing a saved agent never needs it
     # y[t] - discount*y[t+1] = x[t] is a linear filter run over the reversed vector.
     return scipy.signal.lfilter([1], [1, float(-discount)], x[::-1], axis=0)[::-1]
 
