@@ -117,6 +117,20 @@ def test_the_memory_presets_pit_the_lstm_against_the_mlp_with_arguments_both_tak
             assert run.kwargs['num_envs'] % run.kwargs['num_minibatches'] == 0
 
 
+def test_envs_the_preset_runs_narrow_it_to_their_blocks_and_new_envs_replace_every_blocks():
+    whole = {run.relpath: run for run in experiments(PRESETS['memory'])}
+    pendulum = experiments(PRESETS['memory'], algos=['ppo_lstm'], envs=['PendulumNoVel-v1'])
+    assert len(pendulum) == 2 * 3  # backends x seeds, with Pendulum's own settings, not CartPole's
+    for run in pendulum:
+        assert run == whole[run.relpath]
+    both = experiments(PRESETS['memory'], envs=['CartPoleNoVel-v1', 'PendulumNoVel-v1'])
+    assert sorted(run.relpath for run in both) == sorted(whole)
+    # an environment new to the preset runs in each of its blocks, with the block's settings
+    hopper = experiments(PRESETS['small'], envs=['Hopper-v5'], seeds=[0])
+    assert {run.env for run in hopper} == {'Hopper-v5'}
+    assert {run.algo for run in hopper} == {run.algo for run in experiments(PRESETS['small'])}
+
+
 def test_the_estimate_prices_the_runs_left_by_the_time_of_finished_runs(tmp_path):
     medium = experiments(PRESETS['mujoco-medium'])
     ppo = [e for e in medium if e.pair == 'ppo_tf1']  # 1M steps each

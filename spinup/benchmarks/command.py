@@ -41,7 +41,8 @@ def run_command(args: List[str]) -> int:
     parser.add_argument('--models', action='store_true', help='with --ray, bring the saved models back too')
     parser.add_argument('--algos', nargs='+', choices=ALGOS, metavar='ALGO')
     parser.add_argument('--backends', nargs='+', choices=BACKENDS, metavar='BACKEND')
-    parser.add_argument('--envs', nargs='+', metavar='ENV')
+    parser.add_argument('--envs', nargs='+', metavar='ENV',
+                        help="the preset's blocks that run these, or, for new ones, every block on them")
     parser.add_argument('--seeds', nargs='+', type=int, metavar='SEED')
     parser.add_argument('--epochs', type=int)
     parser.add_argument('--steps_per_epoch', type=int)
