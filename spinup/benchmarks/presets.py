@@ -242,9 +242,8 @@ def experiments(preset: Preset, algos: Optional[Sequence[str]] = None, backends:
     """
     blocks = preset.blocks
     if envs is not None and set(envs) <= {env for b in blocks for env in b.envs}:
-        blocks = tuple(replace(b, envs=tuple(e for e in b.envs if e in envs)) for b in blocks
-                       if set(b.envs) & set(envs))
-        envs = None
+        narrowed = (replace(b, envs=tuple(e for e in b.envs if e in envs)) for b in blocks)
+        blocks, envs = tuple(b for b in narrowed if b.envs), None  # nothing left to replace
     if envs is not None or epochs is not None or steps_per_epoch is not None:
         blocks = tuple(replace(b, envs=tuple(envs) if envs is not None else b.envs,
                                epochs=epochs if epochs is not None else b.epochs,
